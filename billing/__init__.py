@@ -1,0 +1,1 @@
+"""Public schema: plans, modules and subscriptions mirrored from Stripe (see issue on billing)."""

@@ -1,0 +1,1 @@
+"""Billing models arrive with the billing issue (PLT-05); the app exists so its place is fixed."""

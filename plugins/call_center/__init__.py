@@ -1,0 +1,1 @@
+"""Module: call_center (see FEATURES.md); built in its own issue."""

@@ -1,0 +1,1 @@
+"""Module: inventory (see FEATURES.md); built in its own issue."""

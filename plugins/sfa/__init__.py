@@ -1,0 +1,1 @@
+"""Module: sfa (see FEATURES.md); built in its own issue."""

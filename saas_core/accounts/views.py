@@ -1,0 +1,224 @@
+"""Account pages: thin views over accounts.services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordChangeView
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from saas_core.accounts import queries, services
+from saas_core.accounts.forms import (
+    LoginForm, LoginLogFilterForm, SetPasswordForm, SettingsForm, UserCreateForm, UserEditForm, UserFilterForm,
+)
+from saas_core.accounts.models import LoginAttempt, User
+from saas_core.accounts.permissions import boss_required
+
+PAGE_SIZES = (20, 50, 100)
+
+
+def _page(request: HttpRequest, queryset):
+    try:
+        size = int(request.GET.get("page_size", PAGE_SIZES[0]))
+    except ValueError:
+        size = PAGE_SIZES[0]
+    size = size if size in PAGE_SIZES else PAGE_SIZES[0]
+    return Paginator(queryset, size).get_page(request.GET.get("page")), size
+
+
+def _add_form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        next_url = ""
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = services.attempt_login(request, form.cleaned_data["username"], form.cleaned_data["password"])
+        if result.success:
+            login(request, result.user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(next_url or "web:workbench")
+        form.add_error(None, services.login_failure_message(result))
+    return render(request, "accounts/login.html", {"form": form, "next": next_url})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        services.record_attempt(request, request.user.username, request.user, LoginAttempt.Reason.LOGOUT)
+    logout(request)
+    messages.info(request, _("You have signed out."))
+    return redirect("accounts:login")
+
+
+def welcome_view(request: HttpRequest) -> HttpResponse:
+    """Redeem the one-time ticket that carries a new Boss from signup into the workspace."""
+    user = services.redeem_login_ticket(request.GET.get("ticket", ""))
+    if user is None:
+        messages.error(request, _("This sign-in link has expired or was already used. Please sign in."))
+        return redirect("accounts:login")
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    services.record_attempt(request, user.username, user, LoginAttempt.Reason.OK)
+    messages.success(request, _("Welcome! Your workspace is ready."))
+    return redirect("web:workbench")
+
+
+class PasswordChange(PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("web:workbench")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password has been changed."))
+        return response
+
+
+@login_required
+def settings_view(request: HttpRequest) -> HttpResponse:
+    form = SettingsForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        response = redirect("accounts:settings")
+        if form.cleaned_data["language"]:
+            response.set_cookie("django_language", form.cleaned_data["language"], samesite="Lax", httponly=True)
+        messages.success(request, _("Your settings have been saved."))
+        return response
+    return render(request, "accounts/settings.html", {"form": form})
+
+
+@boss_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    filters = UserFilterForm(request.GET or None)
+    params = filters.cleaned_data if filters.is_valid() else {}
+    sort = request.GET.get("sort")
+    page, size = _page(request, queries.users(**params, sort=sort))
+    return render(request, "accounts/user_list.html", {
+        "filters": filters, "page": page, "page_size": size, "page_sizes": PAGE_SIZES,
+        "sort": queries.sort_key(sort, queries.USER_SORTS, "username"),
+    })
+
+
+@boss_required
+def user_create(request: HttpRequest) -> HttpResponse:
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            user = services.create_user(**data)
+        except ValidationError as exc:
+            _add_form_errors(form, exc)
+        else:
+            messages.success(request, _("User %(name)s has been created.") % {"name": user})
+            return redirect("accounts:user_list")
+    return render(request, "accounts/user_form.html", {"form": form, "title": _("New user")})
+
+
+@boss_required
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_object_or_404(User, pk=pk)
+    form = UserEditForm(request.POST or None, instance=User.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_user(user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_form_errors(form, exc)
+        else:
+            messages.success(request, _("User %(name)s has been saved.") % {"name": user})
+            return redirect("accounts:user_list")
+    return render(request, "accounts/user_form.html", {"form": form, "title": _("Edit user"), "target": user})
+
+
+@boss_required
+@require_POST
+def user_toggle_active(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_object_or_404(User, pk=pk)
+    try:
+        services.set_active(user, not user.is_active)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if user.is_active:
+            messages.success(request, _("User %(name)s has been enabled.") % {"name": user})
+        else:
+            messages.success(request, _("User %(name)s has been disabled.") % {"name": user})
+    return redirect("accounts:user_list")
+
+
+@boss_required
+def user_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_object_or_404(User, pk=pk)
+    if request.method == "POST":
+        try:
+            services.delete_user(user, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("User %(name)s has been deleted.") % {"name": user})
+        return redirect("accounts:user_list")
+    return render(request, "accounts/user_confirm_delete.html", {"target": user})
+
+
+@boss_required
+def user_set_password(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_object_or_404(User, pk=pk)
+    form = SetPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_password(user, form.cleaned_data["password"])
+        except ValidationError as exc:
+            _add_form_errors(form, exc)
+        else:
+            messages.success(request, _("The password of %(name)s has been reset.") % {"name": user})
+            return redirect("accounts:user_list")
+    return render(request, "accounts/user_set_password.html", {"form": form, "target": user})
+
+
+@boss_required
+def login_log(request: HttpRequest) -> HttpResponse:
+    filters = LoginLogFilterForm(request.GET or None)
+    params = filters.cleaned_data if filters.is_valid() else {}
+    sort = request.GET.get("sort")
+    page, size = _page(request, queries.login_log(**params, sort=sort))
+    return render(request, "accounts/login_log.html", {
+        "filters": filters, "page": page, "page_size": size, "page_sizes": PAGE_SIZES,
+        "sort": queries.sort_key(sort, queries.LOGIN_LOG_SORTS, "-at"),
+    })
+
+
+def password_reset_urls():
+    """Django's own reset views, with our templates; the link points at the tenant's host."""
+    from django.contrib.auth import views as auth_views
+    from django.urls import path
+
+    return [
+        path("password-reset/", auth_views.PasswordResetView.as_view(
+            template_name="accounts/password_reset.html",
+            email_template_name="accounts/email/password_reset.txt",
+            subject_template_name="accounts/email/password_reset_subject.txt",
+            success_url=reverse_lazy("accounts:password_reset_done"),
+        ), name="password_reset"),
+        path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(
+            template_name="accounts/password_reset_done.html"), name="password_reset_done"),
+        path("password-reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
+            template_name="accounts/password_reset_confirm.html",
+            success_url=reverse_lazy("accounts:password_reset_complete"),
+        ), name="password_reset_confirm"),
+        path("password-reset/done/", auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/password_reset_complete.html"), name="password_reset_complete"),
+    ]
+
+

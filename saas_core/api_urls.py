@@ -1,0 +1,17 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from saas_core.accounts import api as accounts_api
+
+router = DefaultRouter()
+router.register("users", accounts_api.UserViewSet, basename="user")
+router.register("login-log", accounts_api.LoginAttemptViewSet, basename="login-log")
+router.register("me", accounts_api.MeViewSet, basename="me")
+
+urlpatterns = [
+    path("auth/token/", accounts_api.obtain_token, name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include(router.urls)),
+]

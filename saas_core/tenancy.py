@@ -1,0 +1,35 @@
+"""Helpers for code that runs across tenants (periodic work, CLI)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.conf import settings
+from django_tenants.utils import schema_context
+
+from tenants.models import Tenant
+
+LIVE_STATUSES = (
+    Tenant.Status.TRIALING, Tenant.Status.ACTIVE, Tenant.Status.PAST_DUE, Tenant.Status.READ_ONLY,
+)
+
+
+def live_tenants():
+    """Tenants whose workspace exists and whose periodic work should run."""
+    return Tenant.objects.exclude(schema_name__in=[settings.PUBLIC_SCHEMA_NAME, settings.TEMPLATE_SCHEMA_NAME]).filter(
+        status__in=LIVE_STATUSES
+    )
+
+
+def fan_out(task, *args, **kwargs) -> int:
+    """Enqueue ``task`` once per live tenant, each message tagged with that tenant's schema."""
+    count = 0
+    for schema_name in live_tenants().values_list("schema_name", flat=True).iterator():
+        with schema_context(schema_name):
+            task.delay(*args, **kwargs)
+        count += 1
+    return count
+
+
+def iter_tenant_schemas() -> Iterator[str]:
+    yield from live_tenants().values_list("schema_name", flat=True)

@@ -1,0 +1,16 @@
+"""URLs of a tenant's workspace host (``<subdomain>.<BASE_DOMAIN>``)."""
+
+from django.urls import include, path
+
+from web import views as web_views
+
+urlpatterns = [
+    path("", web_views.workbench, name="home"),
+    path("", include("web.urls")),
+    path("accounts/", include("saas_core.accounts.urls")),
+    path("api/v1/", include("saas_core.api_urls")),
+    path("i18n/setlang/", web_views.set_language, name="set_language"),
+]
+
+handler403 = "web.views.permission_denied"
+handler404 = "web.views.page_not_found"

@@ -1,0 +1,16 @@
+"""URLs of the public site (``<BASE_DOMAIN>``): signup, vendor sign-in."""
+
+from django.urls import path
+
+from web import public_views
+from web import views as web_views
+
+urlpatterns = [
+    path("", public_views.home, name="public-home"),
+    path("signup/", public_views.signup, name="signup"),
+    path("signup/check/", public_views.check_subdomain, name="signup-check"),
+    path("i18n/setlang/", web_views.set_language, name="set_language"),
+]
+
+handler403 = "web.views.permission_denied"
+handler404 = "web.views.page_not_found"

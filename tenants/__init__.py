@@ -1,0 +1,1 @@
+"""Public schema: tenants (companies), their domains, signup and provisioning."""

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+
+class Tenant(TenantMixin):
+    """A company workspace; its data lives in the PostgreSQL schema ``schema_name``."""
+
+    class Status(models.TextChoices):
+        TRIALING = "trialing", _("Trial")
+        ACTIVE = "active", _("Active")
+        PAST_DUE = "past_due", _("Payment overdue")
+        READ_ONLY = "read_only", _("Read-only")
+        CANCELLED = "cancelled", _("Cancelled")
+        DELETED = "deleted", _("Deleted")
+
+    name = models.CharField(_("company name"), max_length=100)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.TRIALING)
+    trial_ends_at = models.DateTimeField(_("trial ends"), null=True, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    # Provisioning clones the template schema inside the signup transaction (tenants.provisioning),
+    # so django-tenants must not create the schema on save.
+    auto_create_schema = False
+    auto_drop_schema = True
+
+    class Meta:
+        verbose_name = _("tenant")
+        verbose_name_plural = _("tenants")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Domain(DomainMixin):
+    class Meta:
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")

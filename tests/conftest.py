@@ -1,0 +1,176 @@
+"""Test fixtures: real PostgreSQL and Redis (embedded unless the URLs are set), two tenants.
+
+Two workspaces, A and B, are provisioned once per test session with committed data, so both
+ordinary tests (inside a rolled-back transaction) and live tests (a real web server, a real
+Celery worker, concurrent signups) can use them.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import schema_context
+
+PASSWORD = "Correct-Horse-77"
+
+
+@dataclass
+class TenantInfo:
+    schema: str
+    host: str
+    name: str
+    boss_username: str
+
+
+def _workspace(subdomain: str, name: str) -> TenantInfo:
+    from tenants import provisioning
+
+    email = f"boss@{subdomain}.example.com"
+    ws = provisioning.create_workspace(
+        company_name=name, subdomain=subdomain, admin_name=f"Boss {subdomain}", email=email,
+        password=PASSWORD, language="en",
+    )
+    return TenantInfo(ws.tenant.schema_name, ws.host, name, email)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """After pytest-django migrates the test database: public tenant, template, tenants A and B."""
+    from tenants import provisioning
+
+    with django_db_blocker.unblock():
+        provisioning.ensure_public_tenant()
+        provisioning.ensure_template_schema()
+        tenants = {"a": _workspace("alpha", "Alpha Trading Ltd"), "b": _workspace("beta", "Beta 科技有限公司")}
+    return tenants
+
+
+@pytest.fixture(scope="session")
+def tenant_a(django_db_setup) -> TenantInfo:
+    return django_db_setup["a"]
+
+
+@pytest.fixture(scope="session")
+def tenant_b(django_db_setup) -> TenantInfo:
+    return django_db_setup["b"]
+
+
+@contextmanager
+def in_tenant(info: TenantInfo):
+    with schema_context(info.schema):
+        yield
+
+
+@pytest.fixture
+def make_user(db):
+    """Create a user in a tenant: make_user(tenant_a, role="sales", username="li")."""
+    from tests.factories import UserFactory
+
+    def make(info: TenantInfo, **fields):
+        with in_tenant(info):
+            return UserFactory(**fields)
+
+    return make
+
+
+@pytest.fixture
+def boss_a(db, tenant_a):
+    from saas_core.accounts.models import User
+
+    with in_tenant(tenant_a):
+        return User.objects.get(username=tenant_a.boss_username)
+
+
+@pytest.fixture
+def client_for(db):
+    """A test client talking to a tenant's host, optionally signed in as ``user``."""
+
+    def make(info: TenantInfo, user=None, **kwargs) -> Client:
+        client = Client(HTTP_HOST=info.host, **kwargs)
+        if user is not None:
+            with in_tenant(info):
+                client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def public_client(db) -> Client:
+    return Client(HTTP_HOST=settings.BASE_DOMAIN)
+
+
+@pytest.fixture(autouse=True)
+def _back_to_public():
+    yield
+    connection.set_schema_to_public()
+
+
+# --- live: committed data, real servers --------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def database_url_of_test_db() -> str:
+    db = settings.DATABASES["default"]
+    url = os.environ["DATABASE_URL"]
+    base, _, query = url.partition("?")
+    base = base.rsplit("/", 1)[0] + "/" + db["NAME"]
+    return base + ("?" + query if query else "")
+
+
+def child_env(**extra) -> dict:
+    env = dict(os.environ, DATABASE_URL=database_url_of_test_db(), DJANGO_SETTINGS_MODULE="saas_core.settings")
+    env.update(extra)
+    return env
+
+
+@pytest.fixture(scope="session")
+def live_server_url(django_db_setup):
+    """The product's ASGI app under uvicorn, on the test database, at http://localhost:PORT."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "saas_core.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+         "--no-access-log", "--log-level", "warning"],
+        env=child_env(),
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        raise RuntimeError("the live server did not start")
+    yield f"http://localhost:{port}"
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture
+def live_db(django_db_setup, django_db_blocker):
+    """Committed database access for live tests; created workspaces are removed afterwards."""
+    from tenants.models import Tenant
+
+    with django_db_blocker.unblock():
+        before = set(Tenant.objects.values_list("schema_name", flat=True))
+        yield
+        connection.set_schema_to_public()
+        for tenant in Tenant.objects.exclude(schema_name__in=before):
+            tenant.delete(force_drop=True)

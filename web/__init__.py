@@ -1,0 +1,1 @@
+"""The staff web app and the public site: templates, static assets, page views."""

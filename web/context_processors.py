@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.conf import settings
+
+from web.menu import build_menu
+
+
+def shell(request) -> dict:
+    """What the shared page shell needs: the company, the menu and the language list."""
+    tenant = getattr(request, "tenant", None)
+    is_public = tenant is None or tenant.schema_name == settings.PUBLIC_SCHEMA_NAME
+    context = {"tenant": tenant, "is_public_site": is_public, "base_domain": settings.BASE_DOMAIN}
+    user = getattr(request, "user", None)
+    if not is_public and user is not None and user.is_authenticated:
+        mode = user.menu_mode or "quick"
+        context.update(menu_mode=mode, menu_sections=build_menu(request, mode))
+    return context

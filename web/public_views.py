@@ -1,0 +1,66 @@
+"""The public site: home page and signup."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from tenants import provisioning
+
+
+class SignupForm(forms.Form):
+    company_name = forms.CharField(label=_("Company name"), max_length=100)
+    subdomain = forms.CharField(
+        label=_("Workspace address"), max_length=30,
+        help_text=_("Lower-case letters, digits and hyphens, e.g. acme"),
+    )
+    admin_name = forms.CharField(label=_("Your name"), max_length=100)
+    email = forms.EmailField(label=_("E-mail"))
+    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/public_home.html")
+
+
+def workspace_url(request: HttpRequest, host: str, path: str) -> str:
+    port = request.get_port()
+    default = "443" if request.is_secure() else "80"
+    return f"{request.scheme}://{host}{'' if port == default else ':' + port}{path}"
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workspace = provisioning.create_workspace(**form.cleaned_data, language=get_language() or "")
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            return redirect(workspace_url(
+                request, workspace.host, "/accounts/welcome/?" + urlencode({"ticket": workspace.login_token})
+            ))
+    return render(request, "web/signup.html", {"form": form})
+
+
+@require_GET
+def check_subdomain(request: HttpRequest) -> JsonResponse:
+    """Live feedback for the signup form: is this address valid and free?"""
+    from tenants.models import Tenant
+
+    value = request.GET.get("subdomain", "")
+    try:
+        value = provisioning.validate_subdomain(value)
+    except ValidationError as exc:
+        return JsonResponse({"ok": False, "message": exc.messages[0]})
+    if Tenant.objects.filter(schema_name=provisioning.schema_name_for(value)).exists():
+        return JsonResponse({"ok": False, "message": provisioning.subdomain_taken_error(value).messages[0]})
+    return JsonResponse({"ok": True, "message": ""})

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.filter
+def bs(field):
+    """Render a form field with Bootstrap's classes, marking it invalid when it has errors."""
+    widget = field.field.widget
+    kind = getattr(widget, "input_type", None)
+    css = "form-check-input" if kind in ("checkbox", "radio") else ("form-select" if kind == "select" else "form-control")
+    if field.errors:
+        css += " is-invalid"
+    return field.as_widget(attrs={"class": css})
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, field: str, label: str):
+    """A column header that sorts by ``field`` and flips direction on a second click."""
+    request = context["request"]
+    current = context.get("sort", "")
+    params = request.GET.copy()
+    params.pop("page", None)
+    active = current.lstrip("-") == field
+    descending = current.startswith("-")
+    params["sort"] = field if (active and descending) else (f"-{field}" if active else field)
+    css = "sort" + (" active" if active else "") + (" desc" if active and descending else "")
+    return format_html('<a class="{}" href="?{}" data-sort="{}">{}</a>', css, params.urlencode(), field, label)
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, page_number: int) -> str:
+    params = context["request"].GET.copy()
+    params["page"] = page_number
+    return "?" + params.urlencode()

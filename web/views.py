@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from saas_core.accounts.models import LoginAttempt
+
+
+@login_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    context = {}
+    if request.user.is_boss:
+        context["recent_failures"] = LoginAttempt.objects.filter(success=False).select_related("user")[:5]
+    context["last_logins"] = LoginAttempt.objects.filter(user=request.user, success=True).exclude(
+        reason=LoginAttempt.Reason.LOGOUT
+    )[:2]
+    return render(request, "web/workbench.html", context)
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the UI language; a signed-in user keeps it as their preference."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if translation.check_for_language(language):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            user.language = language
+            user.save(update_fields=["language"])
+        response.set_cookie("django_language", language, samesite="Lax", httponly=True, max_age=365 * 24 * 3600)
+    return response
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    message = str(exception) if exception and str(exception) else None
+    return render(request, "web/403.html", {"message": message}, status=403)
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "web/404.html", status=404)
