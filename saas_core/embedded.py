@@ -20,8 +20,12 @@ def ensure_database_url() -> str:
     url = os.environ.get("DATABASE_URL")
     if url:
         return url
+    import logging
+
     import pgserver
 
+    # pgserver logs its own shutdown bookkeeping at INFO, after logging has been torn down.
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
     pgdata = DATA_DIR / "pgdata"
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     # cleanup_mode=None: the server outlives this process, so the web server, the worker and

@@ -132,9 +132,11 @@ def create_workspace(
         )
         try:
             with transaction.atomic():
+                # django-tenants pre-checks the name (a ValidationError); the unique index is
+                # what settles a race (an IntegrityError once the other signup commits).
                 tenant.save()
                 domain = Domain.objects.create(domain=host, tenant=tenant, is_primary=True)
-        except IntegrityError:
+        except (IntegrityError, ValidationError):
             raise subdomain_taken_error(subdomain) from None
         if schema_exists(schema_name):
             raise subdomain_taken_error(subdomain)

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -41,6 +42,19 @@ def _workspace(subdomain: str, name: str) -> TenantInfo:
         password=PASSWORD, language="en",
     )
     return TenantInfo(ws.tenant.schema_name, ws.host, name, email)
+
+
+def pytest_configure(config):
+    # Set in the controlling process, inherited by xdist workers: one id per test run.
+    os.environ.setdefault("CRM_TEST_RUN_ID", uuid.uuid4().hex[:8])
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Suffix the test database with the run id, so parallel runs on one server never collide."""
+    test = settings.DATABASES["default"].setdefault("TEST", {})
+    base = test.get("NAME") or "test_" + settings.DATABASES["default"]["NAME"]
+    test["NAME"] = f"{base}_{os.environ['CRM_TEST_RUN_ID']}"
 
 
 @pytest.fixture(scope="session")
@@ -114,6 +128,38 @@ def public_client(db) -> Client:
 def _back_to_public():
     yield
     connection.set_schema_to_public()
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on loopback; ``.messages`` holds what it received."""
+    from email import message_from_bytes, policy
+
+    from aiosmtpd.controller import Controller
+
+    class Handler:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+            return "250 OK"
+
+    handler = Handler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    handler.port = controller.port
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server, settings):
+    """Route the product's e-mail to the loopback SMTP server and start with an empty box."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_server.port
+    smtp_server.messages.clear()
+    return smtp_server.messages
 
 
 # --- live: committed data, real servers --------------------------------------------------

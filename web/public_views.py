@@ -16,13 +16,15 @@ from tenants import provisioning
 
 
 class SignupForm(forms.Form):
+    """Field shapes only; provisioning.create_workspace checks the rules, all at once."""
+
     company_name = forms.CharField(label=_("Company name"), max_length=100)
     subdomain = forms.CharField(
         label=_("Workspace address"), max_length=30,
         help_text=_("Lower-case letters, digits and hyphens, e.g. acme"),
     )
     admin_name = forms.CharField(label=_("Your name"), max_length=100)
-    email = forms.EmailField(label=_("E-mail"))
+    email = forms.CharField(label=_("E-mail"), max_length=254, widget=forms.EmailInput)
     password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
 
 

@@ -12,7 +12,12 @@ class LoginForm(forms.Form):
     password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
 
 
-class UserCreateForm(forms.ModelForm):
+class UserFormBase(forms.ModelForm):
+    def validate_unique(self):
+        """accounts.services checks user names (also against deleted users) with clearer messages."""
+
+
+class UserCreateForm(UserFormBase):
     password = forms.CharField(
         label=_("Initial password"), strip=False, widget=forms.PasswordInput,
         help_text=password_validation.password_validators_help_text_html(),
@@ -23,7 +28,7 @@ class UserCreateForm(forms.ModelForm):
         fields = ["username", "name", "email", "mobile", "role", "language", "time_zone"]
 
 
-class UserEditForm(forms.ModelForm):
+class UserEditForm(UserFormBase):
     class Meta:
         model = User
         fields = ["username", "name", "email", "mobile", "role", "language", "time_zone", "is_active"]

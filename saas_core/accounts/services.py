@@ -137,12 +137,19 @@ def _check_username_free(username: str, exclude_pk: int | None = None) -> None:
 
 
 def create_user(*, username: str, password: str, **fields) -> User:
-    """Create a user of the current tenant; the password goes through the validators."""
+    """Create a user of the current tenant; every problem is reported at once, by field."""
     username = username.strip()
-    _check_username_free(username)
     user = User(username=username, **{k: v for k, v in fields.items() if k in USER_FIELDS})
-    user.full_clean(exclude=["password"])
-    _validate_password(password, user)
+    errors: dict[str, list[str]] = {}
+    for check in (lambda: _check_username_free(username), lambda: user.full_clean(exclude=["password"], validate_unique=False),
+                  lambda: _validate_password(password, user)):
+        try:
+            check()
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(field, []).extend(m for m in messages if m not in errors.get(field, []))
+    if errors:
+        raise ValidationError(errors)
     user.set_password(password)
     user.save()
     return user
