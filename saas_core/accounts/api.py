@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
@@ -24,6 +25,8 @@ class UserSerializer(serializers.ModelSerializer):
             "is_active", "last_login", "date_joined", "password",
         ]
         read_only_fields = ["id", "last_login", "date_joined"]
+        # Uniqueness is checked by accounts.services (also against deleted users).
+        extra_kwargs = {"username": {"validators": [UnicodeUsernameValidator()]}}
 
     def get_fields(self):
         fields = super().get_fields()
