@@ -22,14 +22,7 @@ from tenants.schema_clone import clone_schema
 SUBDOMAIN_RE = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
 SUBDOMAIN_MIN, SUBDOMAIN_MAX = 3, 30
 RESERVED_SUBDOMAINS = frozenset(
-    """
-    www www1 www2 api admin administrator static media assets cdn public mail email smtp imap pop pop3
-    ftp sftp ssh dns ns ns1 ns2 mx webmail app apps dashboard console vendor billing pay payment
-    payments stripe webhook webhooks help support docs doc status blog news shop store signup
-    signin login logout register account accounts auth oauth sso id my test staging dev
-    internal root system sys sysadmin postgres redis celery beat ws wss socket cache files upload
-    uploads download downloads tenant tenants template tenant-template crm
-    """.split()
+    ["www", "www1", "www2", "api", "admin", "administrator", "static", "media", "assets", "cdn", "public", "mail", "email", "smtp", "imap", "pop", "pop3", "ftp", "sftp", "ssh", "dns", "ns", "ns1", "ns2", "mx", "webmail", "app", "apps", "dashboard", "console", "vendor", "billing", "pay", "payment", "payments", "stripe", "webhook", "webhooks", "help", "support", "docs", "doc", "status", "blog", "news", "shop", "store", "signup", "signin", "login", "logout", "register", "account", "accounts", "auth", "oauth", "sso", "id", "my", "test", "staging", "dev", "internal", "root", "system", "sys", "sysadmin", "postgres", "redis", "celery", "beat", "ws", "wss", "socket", "cache", "files", "upload", "uploads", "download", "downloads", "tenant", "tenants", "template", "tenant-template", "crm"]
 )
 
 

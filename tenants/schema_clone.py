@@ -57,7 +57,7 @@ def _build_script(template: str) -> str:
             [template],
         )
         tables = cursor.fetchall()
-        for oid, table in tables:
+        for _oid, table in tables:
             out.append(
                 f"CREATE TABLE {_q(table)} (LIKE {tpl}.{_q(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS "
                 "INCLUDING IDENTITY INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMMENTS)"

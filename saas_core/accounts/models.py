@@ -100,6 +100,9 @@ class LoginAttempt(models.Model):
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["user", "success", "at"])]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.reason}"
+
 
 class LoginTicket(models.Model):
     """A one-time, short-lived login link: carries a new Boss from signup into the workspace."""
@@ -108,3 +111,6 @@ class LoginTicket(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"ticket for user {self.user_id}"

@@ -17,7 +17,13 @@ from django.views.decorators.http import require_POST
 
 from saas_core.accounts import queries, services
 from saas_core.accounts.forms import (
-    LoginForm, LoginLogFilterForm, SetPasswordForm, SettingsForm, UserCreateForm, UserEditForm, UserFilterForm,
+    LoginForm,
+    LoginLogFilterForm,
+    SetPasswordForm,
+    SettingsForm,
+    UserCreateForm,
+    UserEditForm,
+    UserFilterForm,
 )
 from saas_core.accounts.models import LoginAttempt, User
 from saas_core.accounts.permissions import boss_required
