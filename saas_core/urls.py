@@ -8,6 +8,7 @@ urlpatterns = [
     path("", web_views.workbench, name="home"),
     path("", include("web.urls")),
     path("accounts/", include("saas_core.accounts.urls")),
+    path("company/", include("tenants.urls")),
     path("api/v1/", include("saas_core.api_urls")),
     path("i18n/setlang/", web_views.set_language, name="set_language"),
 ]

@@ -4,6 +4,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
+from saas_core.i18n import TIME_ZONE_CHOICES
+
+
+CURRENCIES = [
+    ("CNY", _("Chinese yuan (CNY)")), ("HKD", _("Hong Kong dollar (HKD)")), ("TWD", _("New Taiwan dollar (TWD)")),
+    ("USD", _("US dollar (USD)")), ("EUR", _("Euro (EUR)")), ("JPY", _("Japanese yen (JPY)")),
+    ("SGD", _("Singapore dollar (SGD)")), ("GBP", _("Pound sterling (GBP)")),
+]
+
 
 class Tenant(TenantMixin):
     """A company workspace; its data lives in the PostgreSQL schema ``schema_name``."""
@@ -19,8 +28,8 @@ class Tenant(TenantMixin):
     name = models.CharField(_("company name"), max_length=100)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.TRIALING)
     trial_ends_at = models.DateTimeField(_("trial ends"), null=True, blank=True)
-    time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
-    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Asia/Shanghai")
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="CNY")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     # Provisioning clones the template schema inside the signup transaction (tenants.provisioning),

@@ -110,6 +110,7 @@ def client_for(db):
     """A test client talking to a tenant's host, optionally signed in as ``user``."""
 
     def make(info: TenantInfo, user=None, **kwargs) -> Client:
+        kwargs.setdefault("HTTP_ACCEPT_LANGUAGE", "en")  # assertions read English; zh-Hans is the default
         client = Client(HTTP_HOST=info.host, **kwargs)
         if user is not None:
             with in_tenant(info):
@@ -121,7 +122,7 @@ def client_for(db):
 
 @pytest.fixture
 def public_client(db) -> Client:
-    return Client(HTTP_HOST=settings.BASE_DOMAIN)
+    return Client(HTTP_HOST=settings.BASE_DOMAIN, HTTP_ACCEPT_LANGUAGE="en")
 
 
 @pytest.fixture(autouse=True)

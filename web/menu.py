@@ -81,4 +81,5 @@ register(MenuEntry("settings", _("My settings"), "accounts:settings", "account",
 register(MenuEntry("password", _("Change password"), "accounts:password_change", "account", order=20))
 register(MenuEntry("users", _("Users"), "accounts:user_list", "account", order=30, visible=is_boss))
 register(MenuEntry("login_log", _("Login log"), "accounts:login_log", "account", order=40, visible=is_boss))
+register(MenuEntry("company", _("Company settings"), "tenants:company_settings", "account", order=50, visible=is_boss))
 register(MenuEntry("api_docs", _("API documentation"), "api-docs", "tools", order=10))

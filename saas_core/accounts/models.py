@@ -6,13 +6,13 @@ company's users), so a user of one company cannot even be looked up from another
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from saas_core.i18n import TIME_ZONE_CHOICES
 
 
 class Role(models.TextChoices):
@@ -28,7 +28,6 @@ class Role(models.TextChoices):
     SYSTEM_MAINTAINER = "system_maintainer", _("System maintainer")
 
 
-TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz]
 
 
 class ActiveUserManager(UserManager):

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.test import Client
+from django.utils import translation
 from django_tenants.utils import schema_exists
 
 from saas_core.accounts.models import LoginAttempt, User
@@ -60,13 +61,13 @@ def test_signup_form_lands_logged_in_as_boss(public_client, settings):
     assert target.hostname == f"{data['subdomain']}.{settings.BASE_DOMAIN}"
     assert target.path == "/accounts/welcome/"
 
-    workspace = Client(HTTP_HOST=target.hostname)
+    workspace = Client(HTTP_HOST=target.hostname, HTTP_ACCEPT_LANGUAGE="en")
     landed = workspace.get(f"{target.path}?{target.query}", follow=True)
     assert landed.redirect_chain[-1][0] == "/workbench/"
     page = landed.content.decode()
     assert "北京星辰科技有限公司" in page and "王芳" in page
     # The ticket works once only.
-    again = Client(HTTP_HOST=target.hostname).get(f"{target.path}?{target.query}")
+    again = Client(HTTP_HOST=target.hostname, HTTP_ACCEPT_LANGUAGE="en").get(f"{target.path}?{target.query}")
     assert again.status_code == 302 and again["Location"] == "/accounts/login/"
 
     tenant = Tenant.objects.get(schema_name=provisioning.schema_name_for(data["subdomain"]))
@@ -143,7 +144,8 @@ def test_failure_midway_leaves_nothing_behind(monkeypatch):
 def _signup_in_thread(data: dict, results: list, barrier: threading.Barrier) -> None:
     try:
         barrier.wait()
-        ws = provisioning.create_workspace(**data)
+        with translation.override("en"):
+            ws = provisioning.create_workspace(**data)
         results.append(("ok", ws.tenant.schema_name))
     except ValidationError as exc:
         results.append(("error", exc.message_dict))

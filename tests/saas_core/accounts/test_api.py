@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def api(info, user=None) -> APIClient:
-    client = APIClient(HTTP_HOST=info.host)
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en", HTTP_HOST=info.host)
     if user is not None:
         with in_tenant(info):
             client.force_login(user)
@@ -18,7 +18,7 @@ def api(info, user=None) -> APIClient:
 
 
 def token_client(info, username, password=PASSWORD) -> APIClient:
-    client = APIClient(HTTP_HOST=info.host)
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en", HTTP_HOST=info.host)
     response = client.post("/api/v1/auth/token/", {"username": username, "password": password}, format="json")
     assert response.status_code == 200, response.json()
     client.credentials(HTTP_AUTHORIZATION="Token " + response.json()["token"])
@@ -27,7 +27,7 @@ def token_client(info, username, password=PASSWORD) -> APIClient:
 
 def test_token_login_is_logged_and_wrong_password_is_a_400(tenant_a, make_user):
     make_user(tenant_a, username="li", role="boss")
-    bad = APIClient(HTTP_HOST=tenant_a.host).post("/api/v1/auth/token/", {"username": "li", "password": "x"}, format="json")
+    bad = APIClient(HTTP_ACCEPT_LANGUAGE="en", HTTP_HOST=tenant_a.host).post("/api/v1/auth/token/", {"username": "li", "password": "x"}, format="json")
     assert bad.status_code == 400 and bad.json() == {"detail": "The user name or password is wrong.", "errors": {}}
     client = token_client(tenant_a, "li")
     assert client.get("/api/v1/me/").json()["username"] == "li"
@@ -36,7 +36,7 @@ def test_token_login_is_logged_and_wrong_password_is_a_400(tenant_a, make_user):
 
 
 def test_anonymous_gets_401(tenant_a):
-    response = APIClient(HTTP_HOST=tenant_a.host).get("/api/v1/users/")
+    response = APIClient(HTTP_ACCEPT_LANGUAGE="en", HTTP_HOST=tenant_a.host).get("/api/v1/users/")
     assert response.status_code == 401
     assert set(response.json()) == {"detail", "errors"}
 
@@ -87,7 +87,7 @@ def test_service_level_errors_are_400_not_500(tenant_a, boss_a, make_user):
 
 def test_login_log_endpoint_filters_and_is_boss_only(tenant_a, boss_a, make_user):
     sales = make_user(tenant_a, username="sales1", role="sales")
-    APIClient(HTTP_HOST=tenant_a.host).post("/api/v1/auth/token/", {"username": "sales1", "password": "bad"}, format="json")
+    APIClient(HTTP_ACCEPT_LANGUAGE="en", HTTP_HOST=tenant_a.host).post("/api/v1/auth/token/", {"username": "sales1", "password": "bad"}, format="json")
     rows = api(tenant_a, boss_a).get("/api/v1/login-log/", {"result": "fail"}).json()["results"]
     assert [(r["username"], r["reason"], r["success"]) for r in rows] == [("sales1", "bad_password", False)]
     forbidden = api(tenant_a, sales).get("/api/v1/login-log/")
@@ -105,7 +105,7 @@ def test_tenant_isolation_over_the_api(tenant_a, tenant_b, boss_a, make_user):
     # A token of tenant A is unknown on tenant B's host.
     token_a = token_client(tenant_a, boss_a.username)
     token_a.credentials(HTTP_AUTHORIZATION=token_a._credentials["HTTP_AUTHORIZATION"], HTTP_HOST=tenant_b.host)
-    other = APIClient(HTTP_HOST=tenant_b.host)
+    other = APIClient(HTTP_ACCEPT_LANGUAGE="en", HTTP_HOST=tenant_b.host)
     other.credentials(HTTP_AUTHORIZATION=token_a._credentials["HTTP_AUTHORIZATION"])
     assert other.get("/api/v1/me/").status_code == 401
     with in_tenant(tenant_b):

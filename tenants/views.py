@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from saas_core.accounts.permissions import boss_required
+from tenants import services
+from tenants.models import Tenant
+
+
+class CompanyForm(forms.ModelForm):
+    class Meta:
+        model = Tenant
+        fields = ["name", "time_zone", "currency"]
+
+
+@boss_required
+def company_settings(request: HttpRequest) -> HttpResponse:
+    """Company name, default time zone and currency (PLT-08); users may override the time zone."""
+    tenant = Tenant.objects.get(pk=request.tenant.pk)
+    form = CompanyForm(request.POST or None, instance=Tenant.objects.get(pk=tenant.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_company(tenant, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The company settings have been saved."))
+            return redirect("tenants:company_settings")
+    return render(request, "tenants/company_settings.html", {"form": form})
