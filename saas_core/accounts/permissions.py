@@ -5,6 +5,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.permissions import BasePermission
 
 
@@ -22,8 +23,7 @@ def boss_required(view):
 
 
 class IsBoss(BasePermission):
-    message = "Only the Boss may manage users and read the login log."
+    message = gettext_lazy("Only the Boss may manage users and read the login log.")
 
     def has_permission(self, request, view) -> bool:
-        self.message = _("Only the Boss may manage users and read the login log.")
         return bool(request.user and request.user.is_authenticated and request.user.is_boss)

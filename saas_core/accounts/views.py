@@ -40,6 +40,18 @@ def _page(request: HttpRequest, queryset):
     return Paginator(queryset, size).get_page(request.GET.get("page")), size
 
 
+def _list_page(request: HttpRequest, filter_form, query, sorts: set[str], default_sort: str, template: str):
+    """A filtered, sorted, paginated list page; ``query`` takes the filter values and ``sort``."""
+    filters = filter_form(request.GET or None)
+    params = filters.cleaned_data if filters.is_valid() else {}
+    sort = request.GET.get("sort")
+    page, size = _page(request, query(**params, sort=sort))
+    return render(request, template, {
+        "filters": filters, "page": page, "page_size": size, "page_sizes": PAGE_SIZES,
+        "sort": queries.sort_key(sort, sorts, default_sort),
+    })
+
+
 def _add_form_errors(form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
@@ -108,14 +120,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
 
 @boss_required
 def user_list(request: HttpRequest) -> HttpResponse:
-    filters = UserFilterForm(request.GET or None)
-    params = filters.cleaned_data if filters.is_valid() else {}
-    sort = request.GET.get("sort")
-    page, size = _page(request, queries.users(**params, sort=sort))
-    return render(request, "accounts/user_list.html", {
-        "filters": filters, "page": page, "page_size": size, "page_sizes": PAGE_SIZES,
-        "sort": queries.sort_key(sort, queries.USER_SORTS, "username"),
-    })
+    return _list_page(request, UserFilterForm, queries.users, queries.USER_SORTS, "username", "accounts/user_list.html")
 
 
 @boss_required
@@ -195,14 +200,9 @@ def user_set_password(request: HttpRequest, pk: int) -> HttpResponse:
 
 @boss_required
 def login_log(request: HttpRequest) -> HttpResponse:
-    filters = LoginLogFilterForm(request.GET or None)
-    params = filters.cleaned_data if filters.is_valid() else {}
-    sort = request.GET.get("sort")
-    page, size = _page(request, queries.login_log(**params, sort=sort))
-    return render(request, "accounts/login_log.html", {
-        "filters": filters, "page": page, "page_size": size, "page_sizes": PAGE_SIZES,
-        "sort": queries.sort_key(sort, queries.LOGIN_LOG_SORTS, "-at"),
-    })
+    return _list_page(
+        request, LoginLogFilterForm, queries.login_log, queries.LOGIN_LOG_SORTS, "-at", "accounts/login_log.html"
+    )
 
 
 def password_reset_urls():
