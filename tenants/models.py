@@ -6,7 +6,6 @@ from django_tenants.models import DomainMixin, TenantMixin
 
 from saas_core.i18n import TIME_ZONE_CHOICES
 
-
 CURRENCIES = [
     ("CNY", _("Chinese yuan (CNY)")), ("HKD", _("Hong Kong dollar (HKD)")), ("TWD", _("New Taiwan dollar (TWD)")),
     ("USD", _("US dollar (USD)")), ("EUR", _("Euro (EUR)")), ("JPY", _("Japanese yen (JPY)")),
