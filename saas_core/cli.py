@@ -146,6 +146,7 @@ def main(argv: list[str] | None = None) -> None:
     p_run = sub.add_parser("run", help="start the product (embedded services when no URLs are set)")
     p_run.add_argument("--host", default="0.0.0.0")  # noqa: S104 - a server listens on all interfaces
     p_run.add_argument("--port", type=int, default=8000)
+    sub.add_parser("stop", help="stop the embedded PostgreSQL and Redis of this data folder")
     sub.add_parser("migrate", help="migrate public, the template and every tenant schema")
     sub.add_parser("demo", help="create the demo company if it is missing")
     p_ct = sub.add_parser("create-tenant", help="create a company workspace")
@@ -161,6 +162,10 @@ def main(argv: list[str] | None = None) -> None:
 
     if args.command == "run":
         run(args)
+    elif args.command == "stop":
+        from saas_core.embedded import stop_embedded
+
+        print("stopped: " + (", ".join(stop_embedded()) or "nothing was running"))
     elif args.command == "migrate":
         migrate()
     elif args.command == "demo":

@@ -7,6 +7,7 @@ so every child process (web, worker, beat, test workers) reuses the same servers
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import time
@@ -85,3 +86,27 @@ def celery_broker_url(redis_url: str) -> str:
     if redis_url.startswith("unix://"):
         return "redis+socket://" + redis_url[len("unix://"):]
     return redis_url
+
+
+def stop_embedded() -> list[str]:
+    """Stop the embedded servers of this data folder (``crm stop``); returns what was stopped."""
+    import redis
+
+    stopped = []
+    pgdata = DATA_DIR / "pgdata"
+    if (pgdata / "postmaster.pid").exists():
+        import logging
+
+        import pgserver
+
+        logging.getLogger("pgserver").setLevel(logging.WARNING)
+        # A 'stop' handle stops the server when it is the last process holding it.
+        pgserver.get_server(pgdata, cleanup_mode="stop").cleanup()
+        stopped.append("PostgreSQL")
+    url = f"unix://{DATA_DIR / 'redis' / 'redis.sock'}"
+    if _redis_answers(url, redis):
+        # The server closes the connection as it exits.
+        with contextlib.suppress(redis.exceptions.ConnectionError):
+            redis.Redis.from_url(url).shutdown(nosave=True)
+        stopped.append("Redis")
+    return stopped
