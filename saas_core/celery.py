@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from celery.signals import task_prerun
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas_core.settings")
@@ -11,3 +12,18 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas_core.settings")
 app = CeleryApp("crm")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(lambda: ["saas_core.accounts", "tenants"])
+
+
+@task_prerun.connect(weak=False, dispatch_uid="crm_tag_sentry_tenant")
+def tag_sentry_tenant(task=None, kwargs=None, **_signal) -> None:
+    """A task's error report names its tenant, as a request's does (TenantByHostMiddleware).
+
+    sentry-sdk's Celery integration opens a fresh scope per task before this signal; the schema
+    is the one tenant_schemas_celery switches to, read from the same message header.
+    """
+    from django_tenants.utils import get_public_schema_name
+    from tenant_schemas_celery.app import get_schema_name_from_task
+
+    from saas_core.sentry import tag_tenant
+
+    tag_tenant(get_schema_name_from_task(task, kwargs) or get_public_schema_name())

@@ -42,7 +42,6 @@ def init_sentry(dsn: str, **options: Any) -> bool:
     sentry_sdk.init(
         dsn=dsn,
         integrations=[DjangoIntegration(), CeleryIntegration()],
-        send_default_pii=False,
         before_send=before_send,
         **options,
     )

@@ -58,15 +58,30 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """After pytest-django migrates the test database: public tenant, template, tenants A and B."""
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    """Create the test database, then the public tenant, the template and tenants A and B.
+
+    pytest-django's own fixture sets up only the databases that collected tests declare with
+    the ``django_db`` marker; a session of live tests alone (committed data, real servers)
+    declares none and would run against the development database. This one always creates
+    the test database and refuses to go on if the name is not a test database's.
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
     from tenants import provisioning
 
     with django_db_blocker.unblock():
+        db_cfg = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+        name = settings.DATABASES["default"]["NAME"]
+        if not name.startswith("test_"):
+            pytest.exit(f"refusing to run tests on database {name!r}", returncode=3)
         provisioning.ensure_public_tenant()
         provisioning.ensure_template_schema()
         tenants = {"a": _workspace("alpha", "Alpha Trading Ltd"), "b": _workspace("beta", "Beta 科技有限公司")}
-    return tenants
+    yield tenants
+    with django_db_blocker.unblock():
+        connection.close()
+        teardown_databases(db_cfg, verbosity=0)
 
 
 @pytest.fixture(scope="session")
