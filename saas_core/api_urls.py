@@ -14,4 +14,8 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),
+    path("", include("saas_core.org.api_urls")),
+    path("", include("saas_core.dictionaries.api_urls")),
+    path("", include("saas_core.records.api_urls")),
+    path("", include("saas_core.announcements.api_urls")),
 ]

@@ -43,6 +43,9 @@ USE_HTTPS = env_bool("USE_HTTPS", False)
 # --- apps -------------------------------------------------------------------------------
 SHARED_APPS = [
     "django_tenants",
+    # pgtrigger/pghistory before the apps whose models they track (data log, LOG-01).
+    "pgtrigger",
+    "pghistory",
     "tenants",
     "billing",
     "django.contrib.contenttypes",
@@ -58,11 +61,17 @@ SHARED_APPS = [
     "web",
 ]
 TENANT_APPS = [
+    "pgtrigger",
+    "pghistory",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
     "rest_framework.authtoken",
     "saas_core.accounts",
+    "saas_core.org",
+    "saas_core.dictionaries",
+    "saas_core.records",
+    "saas_core.announcements",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -85,6 +94,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "saas_core.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Records who changed what (user, URL) for the data log's database triggers.
+    "pghistory.middleware.HistoryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -9,6 +9,10 @@ urlpatterns = [
     path("", include("web.urls")),
     path("accounts/", include("saas_core.accounts.urls")),
     path("company/", include("tenants.urls")),
+    path("org/", include("saas_core.org.urls")),
+    path("dictionaries/", include("saas_core.dictionaries.urls")),
+    path("records/", include("saas_core.records.urls")),
+    path("announcements/", include("saas_core.announcements.urls")),
     path("api/v1/", include("saas_core.api_urls")),
     path("i18n/setlang/", web_views.set_language, name="set_language"),
 ]

@@ -1,0 +1,1 @@
+"""Internal announcements with read receipts (SYS-02)."""

@@ -1,0 +1,1 @@
+"""Menu entries of this app (registered on start-up, see web.menu)."""

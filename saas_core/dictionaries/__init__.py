@@ -1,0 +1,1 @@
+"""Data dictionaries: tenant-editable pick-lists in both languages (DICT-01)."""
