@@ -22,6 +22,7 @@ _lock = threading.Lock()
 
 
 def _q(name: str) -> str:
+    """A quoted identifier as plain text (Django's query logging wants strings, not Composed)."""
     return sql.Identifier(name).as_string(None)
 
 
@@ -34,7 +35,7 @@ def _unqualify_table(definition: str, template: str) -> str:
 
 def _template_state(template: str) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(sql.SQL("SELECT coalesce(max(id), 0) FROM {}.django_migrations").format(sql.Identifier(template)))
+        cursor.execute(f"SELECT coalesce(max(id), 0) FROM {_q(template)}.django_migrations")
         return cursor.fetchone()[0]
 
 
@@ -48,7 +49,7 @@ def _build_script(template: str) -> str:
     tpl = _q(template)
     out: list[str] = []
     with connection.cursor() as cursor:
-        cursor.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(template)))
+        cursor.execute(f"SET LOCAL search_path TO {_q(template)}")
         cursor.execute(
             """
             SELECT c.oid, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -74,7 +75,7 @@ def _build_script(template: str) -> str:
             )
             columns = cursor.fetchall()
             cols = ", ".join(_q(name) for name, _ in columns)
-            cursor.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {}.{})").format(sql.Identifier(template), sql.Identifier(table)))
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {tpl}.{_q(table)})")
             if cursor.fetchone()[0]:
                 out.append(f"INSERT INTO {_q(table)} ({cols}) OVERRIDING SYSTEM VALUE SELECT {cols} FROM {tpl}.{_q(table)}")
                 for name, identity in columns:
@@ -160,8 +161,8 @@ def clone_schema(template: str, new_schema: str) -> None:
         if script is None:
             script = _cache[key] = _build_script(template)
     with connection.cursor() as cursor:
-        cursor.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(new_schema)))
-        cursor.execute(sql.SQL("SET LOCAL search_path TO {}, public").format(sql.Identifier(new_schema)))
+        cursor.execute(f"CREATE SCHEMA {_q(new_schema)}")
+        cursor.execute(f"SET LOCAL search_path TO {_q(new_schema)}, public")
         cursor.execute(script)
         cursor.execute("SET LOCAL search_path TO public")
     # django-tenants remembers which search_path it set last; make it set it again.

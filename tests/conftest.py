@@ -146,6 +146,15 @@ def _back_to_public():
     connection.set_schema_to_public()
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Service-level messages in English (zh-Hans is the product default); requests pick their own."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture(scope="session")
 def smtp_server():
     """A real SMTP server (aiosmtpd) on loopback; ``.messages`` holds what it received."""
