@@ -245,6 +245,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
+    "purge-recycle-bin": {
+        "task": "saas_core.records.tasks.purge_expired_bin_all_tenants",
+        "schedule": 3600,
+    },
     "purge-login-log": {
         "task": "saas_core.accounts.tasks.purge_login_log_all_tenants",
         "schedule": 6 * 3600,

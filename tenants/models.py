@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
@@ -29,6 +30,11 @@ class Tenant(TenantMixin):
     trial_ends_at = models.DateTimeField(_("trial ends"), null=True, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Asia/Shanghai")
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="CNY")
+    recycle_bin_days = models.PositiveSmallIntegerField(
+        _("days in the recycle bin"), default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text=_("Deleted records are purged for good after this many days."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     # Provisioning clones the template schema inside the signup transaction (tenants.provisioning),

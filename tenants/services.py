@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tenants.models import Tenant
 
-COMPANY_FIELDS = ("name", "time_zone", "currency")
+COMPANY_FIELDS = ("name", "time_zone", "currency", "recycle_bin_days")
 
 
 def update_company(tenant: Tenant, **fields) -> Tenant:

@@ -15,7 +15,7 @@ from tenants.models import Tenant
 class CompanyForm(forms.ModelForm):
     class Meta:
         model = Tenant
-        fields = ["name", "time_zone", "currency"]
+        fields = ["name", "time_zone", "currency", "recycle_bin_days"]
 
 
 @boss_required

@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from saas_core.accounts.models import LoginAttempt
+from web import workbench as workbench_panels
 
 
 @login_required
@@ -18,6 +19,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
     context["last_logins"] = LoginAttempt.objects.filter(user=request.user, success=True).exclude(
         reason=LoginAttempt.Reason.LOGOUT
     )[:2]
+    context["panels"] = workbench_panels.panels_for(request)
     return render(request, "web/workbench.html", context)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
@@ -15,14 +16,25 @@ from saas_core.accounts.models import LoginAttempt, User
 from saas_core.accounts.permissions import IsBoss
 
 
+def _departments():
+    from saas_core.org.models import Department
+
+    return Department.objects.all()
+
+
 class UserSerializer(serializers.ModelSerializer):
     password = serializers.CharField(write_only=True, required=True, style={"input_type": "password"})
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=_departments(), required=False, allow_null=True, help_text="Department id (see /api/v1/departments/).",
+    )
+    department_name = serializers.CharField(source="department.name", read_only=True, default=None)
+    superior = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
 
     class Meta:
         model = User
         fields = [
-            "id", "username", "name", "email", "mobile", "role", "language", "time_zone",
-            "is_active", "last_login", "date_joined", "password",
+            "id", "username", "name", "email", "mobile", "role", "department", "department_name", "superior",
+            "language", "time_zone", "is_active", "last_login", "date_joined", "password",
         ]
         read_only_fields = ["id", "last_login", "date_joined"]
         # Uniqueness is checked by accounts.services (also against deleted users).
@@ -45,16 +57,68 @@ class PasswordSerializer(serializers.Serializer):
     password = serializers.CharField(write_only=True, style={"input_type": "password"})
 
 
+class TransferRequestSerializer(serializers.Serializer):
+    to_user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), help_text="The user who receives the records.")
+    disable = serializers.BooleanField(default=False, help_text="Disable the user afterwards.")
+
+
+class TransferLineSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class TransferResultSerializer(serializers.Serializer):
+    moved = serializers.DictField(child=serializers.IntegerField())
+    total = serializers.IntegerField()
+    disabled = serializers.BooleanField()
+
+
 class UserViewSet(viewsets.ModelViewSet):
-    """The company's users (Boss only). DELETE disables the login and hides the user."""
+    """The company's users (Boss only). DELETE disables the login and hides the user.
+
+    ``?department=<id>`` lists a department's users with those of its sub-departments.
+    """
 
     serializer_class = UserSerializer
     permission_classes = [IsBoss]
     search_fields = ["username", "name", "email", "mobile"]
     ordering_fields = sorted(queries.USER_SORTS)
 
+    @extend_schema(parameters=[OpenApiParameter("role", str), OpenApiParameter("department", int)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
     def get_queryset(self):
-        return queries.users(role=self.request.query_params.get("role", ""))
+        params = self.request.query_params
+        department = params.get("department", "")
+        if department and not department.isdigit():
+            raise serializers.ValidationError({"department": [_("Give the department's id.")]})
+        return queries.users(role=params.get("role", ""), department=int(department) if department else None)
+
+    @extend_schema(responses=TransferLineSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def transfer_preview(self, request, pk=None):
+        """What would move to another user: records per business record type."""
+        from saas_core.org import services as org_services
+
+        lines = org_services.transfer_preview(self.get_object())
+        return Response(TransferLineSerializer(lines, many=True).data)
+
+    @extend_schema(request=TransferRequestSerializer, responses=TransferResultSerializer)
+    @action(detail=True, methods=["post"])
+    def transfer(self, request, pk=None):
+        """Give all this user's records to ``to_user`` in one transaction (ACC-01)."""
+        from saas_core.org import services as org_services
+
+        user = self.get_object()
+        serializer = TransferRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        moved = org_services.transfer_records(
+            user, serializer.validated_data["to_user"], request.user, disable=serializer.validated_data["disable"],
+        )
+        user.refresh_from_db()
+        return Response({"moved": moved, "total": sum(moved.values()), "disabled": not user.is_active})
 
     def perform_destroy(self, instance):
         services.delete_user(instance, by=self.request.user)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from saas_core.accounts.models import LoginAttempt, Role, User
@@ -12,7 +13,42 @@ class LoginForm(forms.Form):
     password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
 
 
+class DepartmentChoiceField(forms.ModelChoiceField):
+    """Departments as an indented tree (the tree order, not the alphabet)."""
+
+    def __init__(self, *args, **kwargs):
+        from saas_core.org.models import Department
+
+        kwargs.setdefault("queryset", Department.objects.all())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def tree_choices(self, empty_label=None):
+        from saas_core.org.services import department_choices
+
+        self.choices = [("", empty_label or self.empty_label or "---------"),
+                        *((d.pk, label) for d, label in department_choices())]
+        return self
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj} ({obj.get_role_display()})"
+
+
 class UserFormBase(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"] = DepartmentChoiceField(label=_("Department")).tree_choices(_("(no department)"))
+        others = User.objects.filter(is_active=True).order_by("name", "username")
+        if self.instance.pk:
+            others = User.objects.filter(Q(is_active=True) | Q(pk=self.instance.superior_id)).exclude(pk=self.instance.pk)
+            others = others.order_by("name", "username")
+        self.fields["superior"] = UserChoiceField(
+            queryset=others, required=False, label=_("Superior"), empty_label=_("(no superior)"),
+            help_text=_("Whom this user reports to; used by the data scope “own records and those of subordinates”."),
+        )
+
     def validate_unique(self):
         """accounts.services checks user names (also against deleted users) with clearer messages."""
 
@@ -25,13 +61,13 @@ class UserCreateForm(UserFormBase):
 
     class Meta:
         model = User
-        fields = ["username", "name", "email", "mobile", "role", "language", "time_zone"]
+        fields = ["username", "name", "email", "mobile", "role", "department", "superior", "language", "time_zone"]
 
 
 class UserEditForm(UserFormBase):
     class Meta:
         model = User
-        fields = ["username", "name", "email", "mobile", "role", "language", "time_zone", "is_active"]
+        fields = ["username", "name", "email", "mobile", "role", "department", "superior", "language", "time_zone", "is_active"]
 
 
 class SetPasswordForm(forms.Form):
@@ -61,7 +97,12 @@ class LoginLogFilterForm(forms.Form):
 class UserFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices])
+    department = DepartmentChoiceField(label=_("Department"))
     status = forms.ChoiceField(
         label=_("Status"), required=False,
         choices=[("", _("All")), ("active", _("Enabled")), ("disabled", _("Disabled"))],
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].tree_choices(_("All departments"))

@@ -48,6 +48,17 @@ class User(AbstractUser):
         _("menu"), max_length=10, default="quick",
         choices=[("quick", _("Quick menu")), ("advanced", _("Advanced menu"))],
     )
+    # The department lives in the tenant-only ``org`` app while this table also exists in the
+    # public schema (vendor staff), so the column carries no constraint here; the org app's
+    # migration 0002 adds the foreign key in tenant schemas only.
+    department = models.ForeignKey(
+        "org.Department", verbose_name=_("department"), null=True, blank=True, on_delete=models.SET_NULL,
+        db_constraint=False, related_name="members",
+    )
+    superior = models.ForeignKey(
+        "self", verbose_name=_("superior"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="subordinates",
+    )
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, db_index=True)
 

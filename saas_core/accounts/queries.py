@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from saas_core.accounts.models import LoginAttempt, User
 
-USER_SORTS = {"username", "name", "role", "email", "last_login", "date_joined", "is_active"}
+USER_SORTS = {"username", "name", "role", "email", "last_login", "date_joined", "is_active", "department__name"}
 LOGIN_LOG_SORTS = {"at", "username", "ip", "reason", "role"}
 
 
@@ -19,12 +19,17 @@ def sort_key(value: str | None, allowed: set[str], default: str) -> str:
     return default
 
 
-def users(*, q: str = "", role: str = "", status: str = "", sort: str | None = None) -> QuerySet[User]:
-    qs = User.objects.all()
+def users(*, q: str = "", role: str = "", status: str = "", department=None, sort: str | None = None) -> QuerySet[User]:
+    """``department`` (a Department or its id) lists its users and those of its sub-departments."""
+    qs = User.objects.select_related("department", "superior")
     if q:
         qs = qs.filter(Q(username__icontains=q) | Q(name__icontains=q) | Q(email__icontains=q) | Q(mobile__icontains=q))
     if role:
         qs = qs.filter(role=role)
+    if department:
+        from saas_core.org.scope import department_subtree_q
+
+        qs = qs.filter(department_subtree_q([getattr(department, "pk", department)], prefix="department"))
     if status == "active":
         qs = qs.filter(is_active=True)
     elif status == "disabled":

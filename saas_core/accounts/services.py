@@ -125,7 +125,17 @@ def purge_login_log(retention_days: int | None = None) -> int:
 
 # --- user administration ------------------------------------------------------------------
 
-USER_FIELDS = ("name", "email", "mobile", "role", "language", "time_zone", "is_active")
+USER_FIELDS = ("name", "email", "mobile", "role", "language", "time_zone", "is_active", "department", "superior")
+
+
+def _check_org_fields(user: User) -> None:
+    """Department and superior rules live with the organisation (saas_core.org.services)."""
+    if user.superior_id is None:
+        return
+    from saas_core.org import services as org_services
+
+    org_services.lock_superiors()
+    org_services.check_superior(user, user.superior)
 
 
 def _check_username_free(username: str, exclude_pk: int | None = None) -> None:
@@ -150,8 +160,10 @@ def create_user(*, username: str, password: str, **fields) -> User:
                 errors.setdefault(field, []).extend(m for m in messages if m not in errors.get(field, []))
     if errors:
         raise ValidationError(errors)
-    user.set_password(password)
-    user.save()
+    with transaction.atomic():
+        _check_org_fields(user)
+        user.set_password(password)
+        user.save()
     return user
 
 
@@ -164,7 +176,9 @@ def update_user(user: User, **fields) -> User:
             setattr(user, key, value)
     _check_keeps_a_boss(user)
     user.full_clean(exclude=["password"])
-    user.save()
+    with transaction.atomic():
+        _check_org_fields(user)
+        user.save()
     return user
 
 

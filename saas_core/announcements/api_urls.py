@@ -1,5 +1,9 @@
 """REST endpoints of this app, mounted under /api/v1/."""
 
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from saas_core.announcements.api import AnnouncementViewSet
+
+router = SimpleRouter()
+router.register("announcements", AnnouncementViewSet, basename="announcement")
+urlpatterns = router.urls

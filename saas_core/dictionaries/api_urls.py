@@ -1,5 +1,11 @@
 """REST endpoints of this app, mounted under /api/v1/."""
 
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from saas_core.dictionaries import api
+
+router = SimpleRouter()
+router.register(r"dictionaries/(?P<type_key>[-\w]+)/items", api.DictionaryItemViewSet, basename="dictionary-item")
+router.register("dictionaries", api.DictionaryTypeViewSet, basename="dictionary-type")
+
+urlpatterns = router.urls

@@ -1,5 +1,13 @@
 """REST endpoints of this app, mounted under /api/v1/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from saas_core.records import api
+
+router = SimpleRouter()
+router.register("recycle-bin", api.BinViewSet, basename="recycle-bin")
+urlpatterns = [
+    path("history/<str:key>/<int:pk>/", api.record_history, name="record-history"),
+    *router.urls,
+]

@@ -14,10 +14,10 @@ pytestmark = pytest.mark.django_db
 
 def test_company_time_zone_applies_to_users_without_their_own(client_for, tenant_a, boss_a, make_user):
     boss = client_for(tenant_a, boss_a)
-    response = boss.post("/company/settings/", {"name": "Alpha Trading Ltd", "time_zone": "Europe/Berlin", "currency": "EUR"})
+    response = boss.post("/company/settings/", {"name": "Alpha Trading Ltd", "time_zone": "Europe/Berlin", "currency": "EUR", "recycle_bin_days": "60"})
     assert response.status_code == 302
     tenant = Tenant.objects.get(schema_name=tenant_a.schema)
-    assert (tenant.time_zone, tenant.currency) == ("Europe/Berlin", "EUR")
+    assert (tenant.time_zone, tenant.currency, tenant.recycle_bin_days) == ("Europe/Berlin", "EUR", 60)
 
     with in_tenant(tenant_a):
         LoginAttempt.objects.create(username="probe", success=False, reason="unknown_user",
@@ -33,9 +33,9 @@ def test_company_time_zone_applies_to_users_without_their_own(client_for, tenant
 
 
 def test_bad_values_are_refused_and_only_the_boss_may_change(client_for, tenant_a, boss_a, make_user):
-    response = client_for(tenant_a, boss_a).post("/company/settings/", {"name": "", "time_zone": "Mars/Base", "currency": "XXX"})
+    response = client_for(tenant_a, boss_a).post("/company/settings/", {"name": "", "time_zone": "Mars/Base", "currency": "XXX", "recycle_bin_days": "0"})
     errors = response.context["form"].errors
-    assert {"name", "time_zone", "currency"} <= set(errors)
+    assert {"name", "time_zone", "currency", "recycle_bin_days"} <= set(errors)
     sales = client_for(tenant_a, make_user(tenant_a, role="sales"))
     assert sales.post("/company/settings/", {"name": "Hacked", "time_zone": "UTC", "currency": "USD"}).status_code == 403
     assert Tenant.objects.get(schema_name=tenant_a.schema).name == "Alpha Trading Ltd"

@@ -1,0 +1,284 @@
+"""What a role can be allowed: the permission modules, actions, special rights and customer sections.
+
+Later features and plugins register their own entries on start-up (in ``AppConfig.ready``)::
+
+    from saas_core.org.permissions import register_module, register_customer_section
+
+    register_module("quality", _("Quality checks"), defaults={"manager": ("view", "edit")})
+    register_customer_section("quotes", _("Quotes"))
+
+A role that was never edited for a module registered later gets that module's ``defaults``
+(the Boss always has every action on every module); once the Boss saves the role's matrix the
+stored values count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from saas_core.accounts.models import Role
+
+# --- actions -------------------------------------------------------------------------------
+
+VIEW, CREATE, EDIT, DELETE, IMPORT, EXPORT = "view", "create", "edit", "delete", "import", "export"
+ACTIONS: tuple[str, ...] = (VIEW, CREATE, EDIT, DELETE, IMPORT, EXPORT)
+
+# Column headers of the permission matrix.
+ACTION_LABELS: dict[str, Promise] = {
+    VIEW: _("View"), CREATE: _("Create"), EDIT: _("Edit"), DELETE: _("Delete"), IMPORT: _("Import"), EXPORT: _("Export"),
+}
+# The verb inside a sentence: "Your role (Sales) may not <delete> <customers>."
+ACTION_VERBS: dict[str, Promise] = {
+    VIEW: _("view"), CREATE: _("create"), EDIT: _("edit"), DELETE: _("delete"), IMPORT: _("import"), EXPORT: _("export"),
+}
+
+
+# --- modules -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Module:
+    key: str
+    label: str | Promise
+    # A business module holds company data (customers, orders, ...); the System maintainer gets none.
+    business: bool = True
+    order: int = 100
+    # role code -> actions granted until the Boss edits that role.
+    defaults: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Said in a 403 message: "may not delete <noun>"; the label when not given.
+    noun: str | Promise | None = None
+
+    @property
+    def sentence_noun(self) -> str:
+        return str(self.noun or self.label)
+
+
+_modules: dict[str, Module] = {}
+
+
+def register_module(
+    key: str,
+    label: str | Promise,
+    *,
+    business: bool = True,
+    order: int = 100,
+    defaults: Mapping[str, Iterable[str]] | None = None,
+    noun: str | Promise | None = None,
+) -> Module:
+    """Register (or replace) a permission module; returns it."""
+    grants = {role: tuple(a for a in ACTIONS if a in set(actions)) for role, actions in (defaults or {}).items()}
+    unknown = {a for actions in (defaults or {}).values() for a in actions} - set(ACTIONS)
+    if unknown:
+        raise ValueError(f"unknown actions {sorted(unknown)} for module {key!r}")
+    module = Module(key, label, business=business, order=order, defaults=grants, noun=noun)
+    _modules[key] = module
+    return module
+
+
+def modules() -> list[Module]:
+    return sorted(_modules.values(), key=lambda m: (m.order, m.key))
+
+
+def get_module(key: str) -> Module:
+    """The registered module; an unknown key is a programming error and fails loudly."""
+    try:
+        return _modules[key]
+    except KeyError:
+        raise LookupError(f"unknown permission module {key!r}; register it with saas_core.org.permissions.register_module") from None
+
+
+def check_action(action: str) -> str:
+    if action not in ACTIONS:
+        raise LookupError(f"unknown permission action {action!r}; one of {', '.join(ACTIONS)}")
+    return action
+
+
+# --- special rights ------------------------------------------------------------------------
+
+SEE_COST_PRICE = "see_cost_price"
+EXPORT_EXCEL = "export_excel"
+PURGE_RECYCLE_BIN = "purge_recycle_bin"
+UNDO_STOCK_MOVES = "undo_stock_moves"
+VIEW_COMBINED_REPORTS = "view_combined_reports"
+
+
+@dataclass(frozen=True)
+class Right:
+    key: str
+    label: str | Promise
+    defaults: frozenset[str] = frozenset()  # role codes holding it until the Boss edits the role
+
+
+_rights: dict[str, Right] = {}
+
+
+def register_right(key: str, label: str | Promise, *, defaults: Iterable[str] = ()) -> Right:
+    right = Right(key, label, frozenset(defaults))
+    _rights[key] = right
+    return right
+
+
+def rights() -> list[Right]:
+    return list(_rights.values())
+
+
+def get_right(key: str) -> Right:
+    try:
+        return _rights[key]
+    except KeyError:
+        raise LookupError(f"unknown special right {key!r}; register it with saas_core.org.permissions.register_right") from None
+
+
+# --- customer sections (what Customer service may see of a customer, ROLE-02) ---------------
+
+
+@dataclass(frozen=True)
+class CustomerSection:
+    key: str
+    label: str | Promise
+    order: int = 100
+    service_default: bool = False  # shown to Customer service until the Boss edits the role
+
+
+_sections: dict[str, CustomerSection] = {}
+
+
+def register_customer_section(key: str, label: str | Promise, *, order: int = 100, service_default: bool = False) -> CustomerSection:
+    """The customer 360° page registers its panels here so the Boss can allow them per role."""
+    section = CustomerSection(key, label, order, service_default)
+    _sections[key] = section
+    return section
+
+
+def customer_sections() -> list[CustomerSection]:
+    return sorted(_sections.values(), key=lambda s: (s.order, s.key))
+
+
+# --- the seeds -------------------------------------------------------------------------------
+
+ALL = ACTIONS
+NO_DELETE = (VIEW, CREATE, EDIT, IMPORT, EXPORT)
+WORK = (VIEW, CREATE, EDIT)
+CUSTOMER_SIDE = ("customers", "contacts", "activities", "opportunities", "contracts", "payments", "service", "marketing")
+
+
+def _seed_defaults() -> dict[str, dict[str, tuple[str, ...]]]:
+    """module -> role -> actions, for the seeded modules (the Boss is implicit: everything)."""
+    director = dict.fromkeys((*CUSTOMER_SIDE, "products", "purchasing", "inventory", "reports"), ALL)
+    director |= {"announcements": (VIEW,), "organisation": (VIEW,)}
+    manager = dict.fromkeys(CUSTOMER_SIDE, ALL) | {
+        "products": (VIEW,), "purchasing": (VIEW,), "inventory": (VIEW,), "reports": (VIEW, EXPORT),
+        "announcements": (VIEW,), "organisation": (VIEW,),
+    }
+
+    def minus_delete(grants):
+        return {m: tuple(a for a in actions if a != DELETE) for m, actions in grants.items()}
+
+    per_role: dict[str, dict[str, tuple[str, ...]]] = {
+        Role.DIRECTOR: director,
+        Role.MANAGER: manager,
+        Role.DIRECTOR_ASSISTANT: minus_delete(director),
+        Role.MANAGER_ASSISTANT: minus_delete(manager),
+        Role.SALES: dict.fromkeys(("customers", "contacts", "activities", "opportunities", "contracts", "payments"), WORK)
+        | {"products": (VIEW,), "service": (VIEW,), "marketing": (VIEW,), "announcements": (VIEW,)},
+        Role.CUSTOMER_SERVICE: {
+            "customers": (VIEW,), "contacts": (VIEW,), "activities": WORK, "service": NO_DELETE, "products": (VIEW,),
+            "announcements": (VIEW,),
+        },
+        Role.WAREHOUSE_KEEPER: {"inventory": NO_DELETE, "products": (VIEW,), "announcements": (VIEW,)},
+        Role.PURCHASER: {"purchasing": NO_DELETE, "products": (VIEW, CREATE, EDIT), "inventory": (VIEW,), "announcements": (VIEW,)},
+        Role.SYSTEM_MAINTAINER: {"announcements": (VIEW,)},
+    }
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for role, grants in per_role.items():
+        for module, actions in grants.items():
+            out.setdefault(module, {})[str(role)] = actions
+    return out
+
+
+def _seed() -> None:
+    defaults = _seed_defaults()
+    seeded = [
+        ("customers", _("Customers"), _("customers")),
+        ("contacts", _("Contacts"), _("contacts")),
+        ("activities", _("Follow-ups and schedules"), _("follow-ups")),
+        ("opportunities", _("Opportunities"), _("opportunities")),
+        ("contracts", _("Contracts and orders"), _("contracts and orders")),
+        ("payments", _("Payments and invoices"), _("payments and invoices")),
+        ("products", _("Products"), _("products")),
+        ("service", _("Service"), _("service records")),
+        ("purchasing", _("Purchasing"), _("purchasing")),
+        ("inventory", _("Inventory"), _("inventory")),
+        ("marketing", _("Marketing"), _("marketing")),
+        ("reports", _("Reports"), _("reports")),
+    ]
+    for order, (key, label, noun) in enumerate(seeded, start=1):
+        register_module(key, label, order=order * 10, defaults=defaults.get(key), noun=noun)
+    register_module("announcements", _("Announcements"), business=False, order=200,
+                    defaults=defaults.get("announcements"), noun=_("announcements"))
+    register_module("organisation", _("Organisation (users, departments, roles, dictionaries)"), business=False,
+                    order=210, defaults=defaults.get("organisation"), noun=_("the organisation"))
+
+    register_right(SEE_COST_PRICE, _("See cost price"), defaults=[Role.DIRECTOR, Role.DIRECTOR_ASSISTANT, Role.PURCHASER])
+    register_right(EXPORT_EXCEL, _("Export to Excel"), defaults=[
+        Role.DIRECTOR, Role.MANAGER, Role.DIRECTOR_ASSISTANT, Role.MANAGER_ASSISTANT,
+    ])
+    register_right(PURGE_RECYCLE_BIN, _("Purge the recycle bin"))
+    register_right(UNDO_STOCK_MOVES, _("Undo stock moves"), defaults=[Role.WAREHOUSE_KEEPER])
+    register_right(VIEW_COMBINED_REPORTS, _("View combined reports"), defaults=[Role.DIRECTOR, Role.DIRECTOR_ASSISTANT])
+
+    for order, (key, label, service) in enumerate([
+        ("basic", _("Basic information"), True),
+        ("contacts", _("Contacts"), True),
+        ("followups", _("Follow-ups"), True),
+        ("opportunities", _("Opportunities"), False),
+        ("contracts", _("Contracts and orders"), False),
+        ("payments", _("Payments"), False),
+        ("service", _("Service"), True),
+    ], start=1):
+        register_customer_section(key, label, order=order * 10, service_default=service)
+
+
+_seed()
+
+
+# --- a role's defaults ------------------------------------------------------------------------
+
+DEFAULT_SCOPES: dict[str, str] = {
+    Role.BOSS: "all",
+    Role.DIRECTOR: "department_tree",
+    Role.MANAGER: "department",
+    Role.DIRECTOR_ASSISTANT: "department_tree",
+    Role.MANAGER_ASSISTANT: "department",
+    Role.SALES: "self",
+    Role.CUSTOMER_SERVICE: "all",  # every customer, limited to the allowed sections
+    Role.WAREHOUSE_KEEPER: "all",
+    Role.PURCHASER: "all",
+    Role.SYSTEM_MAINTAINER: "none",
+}
+
+
+def default_actions(role: str, module: Module) -> tuple[str, ...]:
+    if role == Role.BOSS:
+        return ACTIONS
+    if role == Role.SYSTEM_MAINTAINER and module.business:
+        return ()
+    return module.defaults.get(role, ())
+
+
+def default_right(role: str, right: Right) -> bool:
+    return role == Role.BOSS or (role != Role.SYSTEM_MAINTAINER and role in right.defaults)
+
+
+def role_defaults(role: str) -> dict:
+    """The values a role starts with (used by the seeding migration and "reset to defaults")."""
+    return {
+        "data_scope": DEFAULT_SCOPES.get(role, "self"),
+        "permissions": {m.key: list(default_actions(role, m)) for m in modules()},
+        "rights": {r.key: default_right(role, r) for r in rights()},
+        "customer_sections": [s.key for s in customer_sections() if s.service_default] if role == Role.CUSTOMER_SERVICE else [],
+    }
