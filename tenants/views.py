@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from saas_core.accounts.permissions import boss_required
 from tenants import services
 from tenants.models import Tenant
+from web.forms import add_service_errors
 
 
 class CompanyForm(forms.ModelForm):
@@ -27,8 +28,7 @@ def company_settings(request: HttpRequest) -> HttpResponse:
         try:
             services.update_company(tenant, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The company settings have been saved."))
             return redirect("tenants:company_settings")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from tenants import provisioning
+from web.forms import add_service_errors
 
 
 class SignupForm(forms.Form):
@@ -44,8 +45,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         try:
             workspace = provisioning.create_workspace(**form.cleaned_data, language=get_language() or "")
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             return redirect(workspace_url(
                 request, workspace.host, "/accounts/welcome/?" + urlencode({"ticket": workspace.login_token})

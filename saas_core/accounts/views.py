@@ -27,6 +27,7 @@ from saas_core.accounts.forms import (
 )
 from saas_core.accounts.models import LoginAttempt, User
 from saas_core.accounts.permissions import boss_required
+from web.forms import add_service_errors
 
 PAGE_SIZES = (20, 50, 100)
 
@@ -50,14 +51,6 @@ def _list_page(request: HttpRequest, filter_form, query, sorts: set[str], defaul
         "filters": filters, "page": page, "page_size": size, "page_sizes": PAGE_SIZES,
         "sort": queries.sort_key(sort, sorts, default_sort),
     })
-
-
-def _add_form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -131,7 +124,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
         try:
             user = services.create_user(**data)
         except ValidationError as exc:
-            _add_form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("User %(name)s has been created.") % {"name": user})
             return redirect("accounts:user_list")
@@ -146,7 +139,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_user(user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("User %(name)s has been saved.") % {"name": user})
             return redirect("accounts:user_list")
@@ -191,7 +184,7 @@ def user_set_password(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.set_password(user, form.cleaned_data["password"])
         except ValidationError as exc:
-            _add_form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The password of %(name)s has been reset.") % {"name": user})
             return redirect("accounts:user_list")

@@ -14,6 +14,7 @@ from saas_core.announcements.forms import AnnouncementForm
 from saas_core.announcements.models import Announcement
 from saas_core.org.access import can, permission_required
 from saas_core.records import bin as recycle_bin
+from web.forms import add_service_errors
 
 MODULE = "announcements"
 
@@ -47,8 +48,7 @@ def _save(request: HttpRequest, announcement: Announcement | None) -> HttpRespon
             else:
                 services.update(announcement, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The announcement has been saved."))
             return redirect("announcements:detail", pk=announcement.pk)

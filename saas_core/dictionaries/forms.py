@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from saas_core.dictionaries.models import DictionaryItem, DictionaryType, in_language
 from saas_core.dictionaries.services import LABEL_MAX
+from web.forms import add_service_errors
 
 EXTRA_PREFIX = "extra__"
 
@@ -74,11 +75,7 @@ class ItemForm(forms.Form):
         return kwargs
 
     def add_service_errors(self, exc: ValidationError) -> None:
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc.messages)
-            return
-        for field, errors in exc.message_dict.items():
-            self.add_error(field if field in self.fields else None, errors)
+        add_service_errors(self, exc)
 
 
 class RenameForm(forms.Form):

@@ -15,18 +15,11 @@ from saas_core.org import services
 from saas_core.org.access import boss_required, can, permission_required
 from saas_core.org.forms import DepartmentForm, MoveForm, RoleForm, TransferForm
 from saas_core.org.models import DataScope, Department
+from web.forms import add_service_errors
 
 ORG = "organisation"
 ROLES_ONLY_BOSS = gettext_lazy("Only the Boss may change roles and permissions.")
 TRANSFER_ONLY_BOSS = gettext_lazy("Only the Boss may transfer a user's records.")
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- departments -------------------------------------------------------------------------------
@@ -56,7 +49,7 @@ def department_create(request: HttpRequest) -> HttpResponse:
                 name=data["name"], parent=data["parent"], order=data["order"] or 0, leader=data["leader"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Department %(name)s has been created.") % {"name": department})
             return redirect("org:departments")
@@ -74,7 +67,7 @@ def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_department(department, name=data["name"], order=data["order"] or 0, leader=data["leader"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Department %(name)s has been saved.") % {"name": data["name"]})
             return redirect("org:departments")
@@ -91,7 +84,7 @@ def department_move(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.move_department(department, form.cleaned_data["parent"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Department %(name)s has been moved.") % {"name": department})
             return redirect("org:departments")
@@ -154,7 +147,7 @@ def role_edit(request: HttpRequest, code: str) -> HttpResponse:
         try:
             services.update_role(code, by=request.user, **form.service_kwargs())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The role %(role)s has been saved; it applies from the next page opened.") % {
                 "role": Role(code).label})
@@ -182,7 +175,7 @@ def transfer(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             moved = services.transfer_records(from_user, to_user, request.user, disable=disable)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             total = sum(moved.values())
             messages.success(request, ngettext(
