@@ -53,6 +53,7 @@ SHARED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -72,6 +73,7 @@ TENANT_APPS = [
     "saas_core.dictionaries",
     "saas_core.records",
     "saas_core.announcements",
+    "saas_core.customers",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -59,6 +59,11 @@ class Org:
 
 @pytest.fixture
 def org(tenant_a, boss_a, make_user) -> Org:
+    return build_org(tenant_a, boss_a, make_user)
+
+
+def build_org(tenant_a, boss_a, make_user) -> Org:
+    """The organisation above, in ``tenant_a`` (also used by tests of other packages)."""
     from saas_core.org import services
 
     with in_tenant(tenant_a):

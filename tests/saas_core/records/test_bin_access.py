@@ -6,9 +6,15 @@ from saas_core.records import bin as recycle_bin
 from saas_core.records.models import BinEntry
 from tests.conftest import in_tenant
 from tests.recordsapp.models import Project
-from tests.saas_core.org.conftest import _fast_password_hashing, org  # noqa: F401 - fixtures
+from tests.saas_core.org.conftest import build_org
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def org(tenant_a, boss_a, make_user, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # users sign in by force_login
+    return build_org(tenant_a, boss_a, make_user)
 
 
 @pytest.fixture

@@ -1,0 +1,82 @@
+"""Quick search over customers and contacts: pinyin, initials, CJK fragments, numbers, phones.
+
+Every keyword must match (AND); a keyword matches if any of its readings does (OR). Each
+reading is an indexed ``search_tokens @> ARRAY[...]`` narrowed by an exact check on the few
+candidates; a phone suffix is a prefix search on reversed digits (B-tree) in a subquery, so
+several numbers never repeat a record; a number is a prefix search (B-tree). No branch scans
+the table (EXPLAIN output in docs/search-plans.md, written by bench/customers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db.models import Q, QuerySet
+
+from saas_core.customers.phones import normalise_phone
+from saas_core.customers.search_keys import Term, normalise, terms
+
+MIN_PHONE_DIGITS = 4
+
+
+def _check(term: Term) -> Q:
+    if term.field == "initials":
+        return Q(search_initials__regex=term.pattern)
+    if term.field == "spelled":
+        return Q(search_spelled__contains=term.pattern)
+    return Q(name__icontains=term.pattern)
+
+
+def _looks_like_phone(plain: str, digits: str) -> bool:
+    return len(digits) >= MIN_PHONE_DIGITS and len(digits) >= len(plain.replace(" ", "")) - 4
+
+
+def keyword_q(keyword: str, *, phone_ids: Callable[[str], QuerySet] | None = None, number_field: str | None = None) -> Q | None:
+    """The filter for one keyword, or None when it cannot match anything (e.g. one letter).
+
+    ``phone_ids(reversed_prefix)`` returns a values() queryset of matching record ids.
+    """
+    alternatives = Q()
+    matched = False
+    for term in terms(keyword):
+        alternatives |= Q(search_tokens__contains=list(term.tokens)) & _check(term)
+        matched = True
+    plain = normalise(keyword)
+    digits = normalise_phone(plain)
+    if phone_ids is not None and _looks_like_phone(plain, digits):
+        alternatives |= Q(pk__in=phone_ids(digits[::-1]))
+        matched = True
+    if number_field and len(plain) >= 2:
+        alternatives |= Q(**{f"{number_field}__startswith": plain.upper()})
+        matched = True
+    return alternatives if matched else None
+
+
+def search(queryset: QuerySet, query: str, **options) -> QuerySet:
+    """``queryset`` narrowed to records matching every keyword of ``query``."""
+    for keyword in (query or "").split():
+        q = keyword_q(keyword, **options)
+        if q is None:
+            return queryset.none()
+        queryset = queryset.filter(q)
+    return queryset
+
+
+def search_customers(queryset: QuerySet, query: str) -> QuerySet:
+    from saas_core.customers.models import PhoneNumber
+
+    return search(
+        queryset, query, number_field="number",
+        phone_ids=lambda rev: PhoneNumber.objects.filter(reversed_digits__startswith=rev).values("customer_id"),
+    )
+
+
+def search_contacts(queryset: QuerySet, query: str) -> QuerySet:
+    from saas_core.customers.models import PhoneNumber
+
+    return search(
+        queryset, query,
+        phone_ids=lambda rev: PhoneNumber.objects.filter(
+            reversed_digits__startswith=rev, contact__isnull=False
+        ).values("contact_id"),
+    )

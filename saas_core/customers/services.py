@@ -1,0 +1,202 @@
+"""Customer and contact operations; web pages, the API, imports and tasks all call these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from saas_core.customers.models import Contact, Customer, PhoneNumber
+from saas_core.customers.phones import normalise_phone
+from saas_core.customers.search_keys import keys_for, normalise
+from saas_core.org.access import require
+
+CUSTOMER_FIELDS = (
+    "number", "name", "short_name", "kind", "status", "category", "grade", "customer_type", "industry",
+    "source", "value_class", "province", "city", "address", "phone", "fax", "email", "website", "remark",
+    "parent", "owner", "is_hot", "heat", "hot_reason", "hot_until", "next_contact_at",
+)
+CONTACT_FIELDS = (
+    "name", "gender", "title", "department", "mobile", "phone", "email", "qq", "wechat", "role", "category",
+    "birthday", "is_primary", "remark",
+)
+
+
+def apply_search_keys(record: Customer | Contact) -> None:
+    texts = (record.name, getattr(record, "short_name", ""))
+    keys = keys_for(*texts)
+    record.search_tokens, record.search_initials, record.search_spelled = keys.tokens, keys.initials, keys.spelled
+    if isinstance(record, Contact):
+        record.surname = surname_of(record.name)
+        initials = keys_for(record.surname).initials[:1] if record.surname else ""
+        record.surname_initial = (initials or normalise(record.name)[:1]).upper()[:1]
+
+
+COMPOUND_SURNAMES = (
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "轩辕", "令狐",
+    "钟离", "端木", "南宫", "独孤", "西门",
+)
+
+
+def surname_of(name: str) -> str:
+    """The family name of a Chinese name (百家姓 index); the first word of a Western one."""
+    name = (name or "").strip()
+    if not name:
+        return ""
+    if any("\u4e00" <= c <= "\u9fff" for c in name[:2]):
+        return name[:2] if name[:2] in COMPOUND_SURNAMES else name[:1]
+    parts = name.split()
+    return parts[-1][:10] if len(parts) > 1 else parts[0][:10]
+
+
+def _phones_of(customer: Customer, contacts) -> list[PhoneNumber]:
+    rows = []
+    for raw in (customer.phone, customer.fax):
+        if digits := normalise_phone(raw):
+            rows.append(PhoneNumber(customer=customer, digits=digits, reversed_digits=digits[::-1]))
+    for contact in contacts:
+        for raw in (contact.mobile, contact.phone):
+            if digits := normalise_phone(raw):
+                rows.append(PhoneNumber(customer=customer, contact=contact, digits=digits, reversed_digits=digits[::-1]))
+    return rows
+
+
+def sync_phones(customer: Customer) -> None:
+    """Rebuild a customer's phone index from its own numbers and its contacts'."""
+    PhoneNumber.objects.filter(customer=customer).delete()
+    PhoneNumber.objects.bulk_create(_phones_of(customer, customer.contacts.all()))
+
+
+# --- duplicates (撞单) --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    customer_id: int
+    name: str
+    owner: str
+    reason: str
+
+
+def find_duplicates(*, name: str = "", phones: tuple[str, ...] = (), exclude: int | None = None) -> list[Duplicate]:
+    """Customers of the whole company with the same full name or any same phone number.
+
+    Deliberately outside the user's data scope: the point is to tell a salesperson that a
+    colleague already owns this customer. Only the name and owner are revealed.
+    """
+    found: dict[int, Duplicate] = {}
+    name = (name or "").strip()
+    if name:
+        for c in Customer.objects.filter(name=name).exclude(pk=exclude).select_related("owner")[:10]:
+            found[c.pk] = Duplicate(c.pk, c.name, str(c.owner or _("public pool")), _("same name"))
+    digits = [d for d in (normalise_phone(p) for p in phones) if len(d) >= 7]
+    if digits:
+        hits = (
+            Customer.objects.filter(pk__in=PhoneNumber.objects.filter(digits__in=digits).values("customer_id"))
+            .exclude(pk=exclude).select_related("owner")[:10]
+        )
+        for c in hits:
+            found.setdefault(c.pk, Duplicate(c.pk, c.name, str(c.owner or _("public pool")), _("same phone number")))
+    return list(found.values())
+
+
+class DuplicateCustomer(ValidationError):
+    """Raised by create_customer when duplicates exist and the user has not confirmed."""
+
+    def __init__(self, duplicates: list[Duplicate]):
+        self.duplicates = duplicates
+        lines = [
+            _("“%(name)s” (owner: %(owner)s, %(reason)s)") % {"name": d.name, "owner": d.owner, "reason": d.reason}
+            for d in duplicates
+        ]
+        super().__init__(
+            _("This customer may already exist: %(list)s. Check with the owner, or confirm to create it anyway.")
+            % {"list": "; ".join(lines)},
+            code="duplicate",
+        )
+
+
+# --- customers ----------------------------------------------------------------------------------
+
+
+def _assign(record, fields: dict, allowed: tuple[str, ...]) -> None:
+    for key, value in fields.items():
+        if key in allowed:
+            setattr(record, key, value)
+
+
+@transaction.atomic
+def create_customer(
+    *, by, contact: dict | None = None, confirm_duplicates: bool = False, check_permission: bool = True, **fields,
+) -> Customer:
+    """Create a customer (owned by ``by`` unless ``owner`` is given), optionally with its first contact."""
+    if check_permission:
+        require(by, "customers", "create")
+    customer = Customer(created_by=by, owner=fields.pop("owner", by))
+    _assign(customer, fields, CUSTOMER_FIELDS)
+    contact_obj = None
+    if contact:
+        contact_obj = Contact(customer=customer, created_by=by, is_primary=True)
+        _assign(contact_obj, contact, CONTACT_FIELDS)
+    errors = {}
+    for record, prefix in ((customer, ""), (contact_obj, "contact_")):
+        if record is None:
+            continue
+        try:
+            record.full_clean(exclude=["customer", "number", "search_tokens"], validate_unique=False)
+        except ValidationError as exc:
+            errors.update({f"{prefix}{k}": v for k, v in exc.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    if not confirm_duplicates:
+        phones = (customer.phone, *( (contact_obj.mobile, contact_obj.phone) if contact_obj else ()))
+        duplicates = find_duplicates(name=customer.name, phones=phones)
+        if duplicates:
+            raise DuplicateCustomer(duplicates)
+    apply_search_keys(customer)
+    customer.number = (customer.number or "").strip()
+    if customer.number and Customer.objects.filter(number=customer.number).exists():
+        raise ValidationError({"number": [_("Customer number %(number)s is already in use.") % {"number": customer.number}]})
+    customer.save()
+    if not customer.number:
+        # From the id: unique without a counter to lock.
+        customer.number = f"KH{customer.created_at:%Y%m}{customer.pk:06d}"
+        Customer.objects.filter(pk=customer.pk).update(number=customer.number)
+    if contact_obj is not None:
+        contact_obj.customer = customer
+        apply_search_keys(contact_obj)
+        contact_obj.save()
+    sync_phones(customer)
+    return customer
+
+
+@transaction.atomic
+def update_customer(customer: Customer, *, by, check_permission: bool = True, **fields) -> Customer:
+    if check_permission:
+        require(by, "customers", "edit")
+    _assign(customer, fields, CUSTOMER_FIELDS)
+    customer.full_clean(exclude=["number", "search_tokens"], validate_unique=False)
+    if "number" in fields and Customer.objects.filter(number=customer.number).exclude(pk=customer.pk).exists():
+        raise ValidationError({"number": [_("Customer number %(number)s is already in use.") % {"number": customer.number}]})
+    apply_search_keys(customer)
+    customer.save()
+    sync_phones(customer)
+    return customer
+
+
+@transaction.atomic
+def save_contact(contact: Contact | None, *, customer: Customer, by, **fields) -> Contact:
+    require(by, "contacts", "create" if contact is None else "edit")
+    contact = contact or Contact(customer=customer, created_by=by)
+    _assign(contact, fields, CONTACT_FIELDS)
+    contact.full_clean(exclude=["customer", "search_tokens"], validate_unique=False)
+    apply_search_keys(contact)
+    contact.save()
+    if contact.is_primary:
+        customer.contacts.exclude(pk=contact.pk).filter(is_primary=True).update(is_primary=False)
+    sync_phones(customer)
+    return contact
+
+
