@@ -435,7 +435,8 @@ class TransferLine:
 def _owned_types():
     from saas_core.records.registry import record_types
 
-    return [rt for rt in record_types() if rt.owner_field]
+    # Records owned through another record (a contact through its customer) follow that record.
+    return [rt for rt in record_types() if rt.owner_field and "__" not in rt.owner_field]
 
 
 def _owned_by(rt, user: User):

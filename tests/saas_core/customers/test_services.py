@@ -84,3 +84,20 @@ def test_customer_history_leaves_out_the_search_keys(tenant_a, boss_a):
         services.update_customer(customer, by=boss_a, name="丙丁", status="intention")
         changes = {c.field: (c.old, c.new) for c in history_of(customer)[0].changes}
     assert changes == {"name": ("甲乙丙", "丙丁"), "status": ("Prospect", "Intention")}
+
+
+def test_transfer_moves_customers_and_their_contacts_follow(tenant_a, boss_a, make_user):
+    from saas_core.org import services as org_services
+    from saas_core.org.scope import visible
+
+    leaving = make_user(tenant_a, username="leaving", role="sales")
+    heir = make_user(tenant_a, username="heir", role="sales")
+    with in_tenant(tenant_a):
+        customer = services.create_customer(by=leaving, name="甲公司", contact={"name": "王五"}, check_permission=False)
+        preview = {line.key: line.count for line in org_services.transfer_preview(leaving)}
+        assert preview == {"customers.customer": 1}  # listed before confirming; contacts follow
+        org_services.transfer_records(leaving, heir, by=boss_a)
+        customer.refresh_from_db()
+        assert customer.owner == heir
+        assert list(visible(Contact.objects.all(), heir).values_list("name", flat=True)) == ["王五"]
+        assert not visible(Contact.objects.all(), leaving).exists()
