@@ -18,4 +18,7 @@ urlpatterns = [
     path("", include("saas_core.dictionaries.api_urls")),
     path("", include("saas_core.records.api_urls")),
     path("", include("saas_core.announcements.api_urls")),
+    path("", include("saas_core.customers.api_urls")),
+    path("", include("saas_core.pools.api_urls")),
+    path("", include("saas_core.imports.api_urls")),
 ]

@@ -74,6 +74,8 @@ TENANT_APPS = [
     "saas_core.records",
     "saas_core.announcements",
     "saas_core.customers",
+    "saas_core.pools",
+    "saas_core.imports",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -13,6 +13,9 @@ urlpatterns = [
     path("dictionaries/", include("saas_core.dictionaries.urls")),
     path("records/", include("saas_core.records.urls")),
     path("announcements/", include("saas_core.announcements.urls")),
+    path("customers/", include("saas_core.customers.urls")),
+    path("pools/", include("saas_core.pools.urls")),
+    path("imports/", include("saas_core.imports.urls")),
     path("api/v1/", include("saas_core.api_urls")),
     path("i18n/setlang/", web_views.set_language, name="set_language"),
 ]

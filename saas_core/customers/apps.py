@@ -6,3 +6,6 @@ class CustomersConfig(AppConfig):
     name = "saas_core.customers"
     label = "customers"
     verbose_name = _("Customers")
+
+    def ready(self) -> None:
+        from saas_core.customers import menus  # noqa: F401 - registers menu entries and panels

@@ -1,0 +1,3 @@
+"""REST endpoints of customers and contacts, mounted under /api/v1/."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""REST endpoints, mounted under /api/v1/."""
+
+urlpatterns: list = []

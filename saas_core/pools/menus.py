@@ -1,0 +1,1 @@
+"""Menu entries (registered on start-up)."""
