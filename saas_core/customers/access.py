@@ -1,0 +1,42 @@
+"""Who may see and change one customer: role permission, data scope and shares (CUS-05)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone
+
+from saas_core.customers.models import Customer, CustomerShare
+from saas_core.org.access import can
+from saas_core.org.scope import visible_user_ids
+
+
+def _active_share(user, customer: Customer):
+    now = timezone.now()
+    return CustomerShare.objects.filter(customer=customer, user=user).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    ).first()
+
+
+def owns_in_scope(user, customer: Customer) -> bool:
+    """The customer's owner is someone whose records ``user``'s data scope covers."""
+    ids = visible_user_ids(user)
+    return ids is None or customer.owner_id in ids
+
+
+def can_view(user, customer: Customer) -> bool:
+    return can(user, "customers", "view") and (owns_in_scope(user, customer) or _active_share(user, customer) is not None)
+
+
+def can_edit(user, customer: Customer) -> bool:
+    """Edit right, and the customer in scope or shared with ``user`` at "read and write"."""
+    if not can(user, "customers", "edit"):
+        return False
+    if owns_in_scope(user, customer):
+        return True
+    share = _active_share(user, customer)
+    return share is not None and share.level == CustomerShare.Level.WRITE
+
+
+def can_delete(user, customer: Customer) -> bool:
+    """Delete right and the customer in scope (a share never allows deleting)."""
+    return can(user, "customers", "delete") and owns_in_scope(user, customer)
