@@ -7,6 +7,9 @@ from datetime import datetime
 
 import pghistory.models
 from django.db.models import Model
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from saas_core.accounts.models import User
@@ -38,8 +41,14 @@ def _display(model: type[Model], name: str, value) -> str:
         return "—"
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
-    if field.get_internal_type() == "BooleanField":
+    kind = field.get_internal_type()
+    if kind == "BooleanField":
         return _("yes") if value else _("no")
+    if kind == "DateTimeField" and isinstance(value, str) and (moment := parse_datetime(value)):
+        # Events keep values as JSON text in UTC; show them in the reader's time zone.
+        return date_format(timezone.localtime(moment), "Y-m-d H:i")
+    if kind == "DateField" and isinstance(value, str) and (day := parse_date(value)):
+        return date_format(day, "Y-m-d")
     if field.is_relation and field.related_model is not None:
         target = field.related_model._base_manager.filter(pk=value).first()
         return str(target) if target is not None else f"#{value}"

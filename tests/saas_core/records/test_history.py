@@ -73,3 +73,16 @@ def test_only_the_boss_reads_the_log_and_never_across_tenants(client_for, tenant
     assert boss.get("/records/nosuch.model/1/history/").status_code == 404
     api = boss.get(f"/api/v1/history/recordsapp.project/{mine.pk}/").json()
     assert api[0]["action"] == "created"
+
+
+def test_dates_in_the_log_are_shown_in_the_readers_time_zone(tenant_a, boss_a):
+    from datetime import UTC, datetime
+
+    from django.utils import timezone
+
+    with in_tenant(tenant_a), timezone.override("Asia/Shanghai"):
+        announcement = Announcement.objects.create(title="T", body="B", author=boss_a)
+        announcement.published_at = datetime(2026, 7, 1, 4, 30, tzinfo=UTC)
+        announcement.save()
+        change = {c.field: c for c in history_of(announcement)[0].changes}["published"]
+    assert change.new == "2026-07-01 12:30"
