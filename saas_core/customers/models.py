@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from saas_core.dictionaries.fields import DictionaryForeignKey
 from saas_core.records.models import BusinessRecord
@@ -119,7 +120,7 @@ class Contact(SearchKeysMixin, BusinessRecord):
     customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(_("name"), max_length=100)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
-    title = models.CharField(_("title"), max_length=60, blank=True)
+    title = models.CharField(_("job title"), max_length=60, blank=True)
     department = models.CharField(_("department"), max_length=60, blank=True)
     mobile = models.CharField(_("mobile"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
@@ -168,7 +169,7 @@ class PhoneNumber(models.Model):
 
 class CustomerShare(models.Model):
     class Level(models.TextChoices):
-        READ = "read", _("Read")
+        READ = "read", pgettext_lazy("share level", "Read")
         WRITE = "write", _("Read and write")
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="shares")

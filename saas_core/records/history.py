@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from saas_core.accounts.models import User
 from saas_core.records.registry import record_type
@@ -80,7 +81,7 @@ def history_of(obj: Model) -> list[LogEntry]:
             data = event.pgh_data or {}
             changes = [Change(_label(model, k), "", _display(model, k.removesuffix("_id"), v))
                        for k, v in data.items() if k.removesuffix("_id") not in hidden and v not in (None, "")]
-            action = _("created")
+            action = pgettext("data log action", "created")
         else:
             changes = [
                 Change(_label(model, k.removesuffix("_id")), _display(model, k.removesuffix("_id"), old),
@@ -88,9 +89,9 @@ def history_of(obj: Model) -> list[LogEntry]:
                 for k, (old, new) in diff.items() if k.removesuffix("_id") not in hidden
             ]
             if "deleted_at" in diff:
-                action = _("moved to the recycle bin") if diff["deleted_at"][1] else _("restored")
+                action = pgettext("data log action", "moved to the recycle bin") if diff["deleted_at"][1] else pgettext("data log action", "restored")
             else:
-                action = _("changed")
+                action = pgettext("data log action", "changed")
             if not changes and "deleted_at" not in diff:
                 continue
         log.append(LogEntry(event.pgh_created_at, action, users.get(context.get("user")), context.get("url", ""), changes))

@@ -101,3 +101,14 @@ def test_transfer_moves_customers_and_their_contacts_follow(tenant_a, boss_a, ma
         assert customer.owner == heir
         assert list(visible(Contact.objects.all(), heir).values_list("name", flat=True)) == ["王五"]
         assert not visible(Contact.objects.all(), leaving).exists()
+
+
+def test_a_dictionary_value_used_by_a_customer_cannot_be_deleted(tenant_a, boss_a):
+    from saas_core.dictionaries import services as dictionaries
+
+    with in_tenant(tenant_a):
+        industry = dictionaries.items_for("industry")[0]
+        services.create_customer(by=boss_a, name="甲公司", industry=industry)
+        with pytest.raises(dictionaries.ItemInUse) as exc:
+            dictionaries.delete_item(industry)
+        assert "1 customer" in str(exc.value)
