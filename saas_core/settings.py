@@ -239,6 +239,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CustomerKindEnum": "saas_core.customers.models.Customer.Kind",
+        "CustomerStatusEnum": "saas_core.customers.models.Customer.Status",
+    },
 }
 
 # --- Celery -----------------------------------------------------------------------------
@@ -249,6 +253,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
+    "clear-expired-hot": {
+        # hourly: each company's hot flags clear soon after its own midnight
+        "task": "saas_core.customers.tasks.clear_expired_hot_all_tenants",
+        "schedule": 3600,
+    },
     "purge-recycle-bin": {
         "task": "saas_core.records.tasks.purge_expired_bin_all_tenants",
         "schedule": 3600,

@@ -1,1 +1,14 @@
 """Menu entries, workbench panels and 360° panels of customers (registered on start-up)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from saas_core.customers import panels  # noqa: F401 - registers the built-in 360° panels
+from saas_core.org.access import menu_visible
+from web.menu import MenuEntry, register
+
+register(MenuEntry("customers", _("Customers"), "customers:list", "customers", order=10,
+                   visible=menu_visible("customers")))
+register(MenuEntry("customer_new", _("New customer"), "customers:create", "customers", order=20,
+                   visible=menu_visible("customers", "create")))
+register(MenuEntry("contacts", _("Contacts"), "customers:contacts", "contacts", order=10,
+                   visible=menu_visible("contacts")))

@@ -36,9 +36,15 @@ def shared_with(user) -> Q:
     return Q(shares__user=user) & (Q(shares__expires_at__isnull=True) | Q(shares__expires_at__gt=now))
 
 
+def _after_restore(model, pks) -> None:
+    from saas_core.customers.services import after_restore
+
+    after_restore(model, pks)
+
+
 @business_record(
     module="customers", owner_field="owner", label_field="name", shared=shared_with,
-    history_exclude=SEARCH_FIELDS,
+    history_exclude=SEARCH_FIELDS, after_restore=_after_restore,
 )
 class Customer(SearchKeysMixin, BusinessRecord):
     class Kind(models.TextChoices):
@@ -103,6 +109,7 @@ class Customer(SearchKeysMixin, BusinessRecord):
                          condition=Q(deleted_at__isnull=True)),
             models.Index(fields=["number"], name="customer_number_prefix", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["name"], name="customer_name_exact"),
+            models.Index(fields=["hot_until"], name="customer_hot_until", condition=Q(is_hot=True)),
         ]
 
     def __str__(self) -> str:
@@ -111,6 +118,7 @@ class Customer(SearchKeysMixin, BusinessRecord):
 
 @business_record(
     module="contacts", owner_field="customer__owner", label_field="name", history_exclude=SEARCH_FIELDS,
+    after_restore=_after_restore,
 )
 class Contact(SearchKeysMixin, BusinessRecord):
     class Gender(models.TextChoices):

@@ -31,7 +31,7 @@ def apply_search_keys(record: Customer | Contact) -> None:
     if isinstance(record, Contact):
         record.surname = surname_of(record.name)
         initials = keys_for(record.surname).initials[:1] if record.surname else ""
-        record.surname_initial = (initials or normalise(record.name)[:1]).upper()[:1]
+        record.surname_initial = (initials or normalise(record.surname or record.name)[:1]).upper()[:1]
 
 
 COMPOUND_SURNAMES = (
@@ -200,3 +200,10 @@ def save_contact(contact: Contact | None, *, customer: Customer, by, **fields) -
     return contact
 
 
+
+
+def after_restore(model, pks) -> None:
+    """Restored customers or contacts: their numbers become searchable again."""
+    customer_ids = pks if model is Customer else Contact.all_objects.filter(pk__in=pks).values_list("customer_id", flat=True)
+    for customer in Customer.objects.filter(pk__in=list(customer_ids)):
+        sync_phones(customer)

@@ -112,8 +112,12 @@ def restore(entry: BinEntry, *, by) -> int:
         restored = 0
         try:
             with transaction.atomic():
-                for _model, members in _members(entry):
+                for model, members in _members(entry):
+                    pks = list(members.values_list("pk", flat=True))
                     restored += members.update(deleted_at=None, bin_entry=None)
+                    hook = record_type(model).after_restore
+                    if pks and hook is not None:
+                        hook(model, pks)
         except IntegrityError:
             raise ValidationError(
                 _("“%(record)s” cannot be restored: a record with the same unique values has been created since.")

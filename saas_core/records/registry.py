@@ -34,6 +34,8 @@ class RecordType:
     # shared(user) -> Q of records shared with ``user`` (sharing, CUS-05), added to their scope.
     shared: Callable | None = None
     history_exclude: tuple[str, ...] = field(default_factory=tuple)
+    # after_restore(model, pks): derived data to rebuild when records come back from the bin.
+    after_restore: Callable | None = None
 
     @property
     def key(self) -> str:
@@ -53,6 +55,7 @@ def business_record(
     label_field: str = "pk",
     shared: Callable | None = None,
     history_exclude: tuple[str, ...] = (),
+    after_restore: Callable | None = None,
 ):
     """Class decorator: register ``cls`` as a business record and track its history."""
 
@@ -63,7 +66,7 @@ def business_record(
         )(cls)
         _registry[cls] = RecordType(
             model=cls, module=module, owner_field=owner_field, label_field=label_field, shared=shared,
-            history_exclude=tuple(exclude),
+            history_exclude=tuple(exclude), after_restore=after_restore,
         )
         return cls
 

@@ -112,3 +112,15 @@ def test_a_dictionary_value_used_by_a_customer_cannot_be_deleted(tenant_a, boss_
         with pytest.raises(dictionaries.ItemInUse) as exc:
             dictionaries.delete_item(industry)
         assert "1 customer" in str(exc.value)
+
+
+def test_a_restored_customer_is_found_by_phone_again(tenant_a, boss_a):
+    from saas_core.customers.search import search_customers
+    from saas_core.records import bin as recycle_bin
+
+    with in_tenant(tenant_a):
+        customer = services.create_customer(by=boss_a, name="甲公司", contact={"name": "王五", "mobile": "13900001111"})
+        entry = recycle_bin.trash(customer, by=boss_a)
+        PhoneNumber.objects.filter(customer=customer).delete()  # as an edit during its time in the bin would
+        recycle_bin.restore(entry, by=boss_a)
+        assert list(search_customers(Customer.objects.all(), "1111").values_list("name", flat=True)) == ["甲公司"]

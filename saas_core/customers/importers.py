@@ -1,0 +1,327 @@
+"""Importing customers with their first contact (CUS-08), registered with saas_core.imports.
+
+Columns are the customer's fields and its first contact's; dictionary values are matched by
+their Chinese or English label or their code, the owner by name, user name or e-mail.
+
+Duplicates (as ``services.find_duplicates`` sees them): the same full name, or any same phone
+number (7+ digits) of the customer or the contact, among live customers of the whole company
+and among the earlier rows of the file.
+
+Saving: new customers go through ``customers.bulk.create_customers`` (the validation of
+``create_customer``, in a few queries per batch); should the bulk insert fail, the framework's
+row-by-row path calls ``services.create_customer`` for each row, in a savepoint. Updates call
+``services.update_customer`` (and ``save_contact``) per row, after the scope check of
+``access.can_edit``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from saas_core.customers import bulk, services
+from saas_core.customers.access import can_edit
+from saas_core.customers.models import Contact, Customer, PhoneNumber
+from saas_core.customers.phones import normalise_phone
+from saas_core.dictionaries.services import items_for
+from saas_core.imports.registry import (
+    Column,
+    Existing,
+    Importer,
+    Row,
+    RowRejected,
+    as_text,
+    choice_parser,
+    header_key,
+    messages_of,
+    parse_date,
+    parse_email,
+    register_importer,
+)
+
+CUSTOMER_DICTIONARIES = {
+    "category": "customer_category", "grade": "customer_grade", "customer_type": "customer_type",
+    "industry": "industry", "source": "customer_source", "value_class": "value_class",
+}
+CONTACT_DICTIONARIES = {"contact_role": "contact_role", "contact_category": "contact_category"}
+
+
+def _both(label) -> tuple[str, str]:
+    with translation.override("zh-hans"):
+        zh = str(label)
+    with translation.override("en"):
+        en = str(label)
+    return zh, en
+
+
+def _choices(choices) -> list[tuple[str, tuple[str, ...]]]:
+    return [(value, _both(label)) for value, label in choices]
+
+
+@cache
+def _choice(name: str):
+    if name == "kind":
+        return choice_parser([
+            *_choices(Customer.Kind.choices), ("enterprise", ("公司", "企业客户", "单位", "company", "business")),
+            ("individual", ("个人客户", "person", "personal")),
+        ])
+    if name == "status":
+        return choice_parser(_choices(Customer.Status.choices))
+    return choice_parser([("m", ("男", "male", "Male", "M")), ("f", ("女", "female", "Female", "F"))])
+
+
+def _kind_parser(value, ctx):
+    return _choice("kind")(value, ctx)
+
+
+def _status_parser(value, ctx):
+    return _choice("status")(value, ctx)
+
+
+def _gender_parser(value, ctx):
+    return _choice("gender")(value, ctx)
+
+
+def _dictionary(type_key: str):
+    def parse(value, ctx):
+        lookup = ctx["dictionaries"].get(type_key)
+        if lookup is None:
+            lookup = ctx["dictionaries"][type_key] = _dictionary_lookup(type_key)
+        found = lookup.get(header_key(as_text(value)))
+        if found is None:
+            labels = [item.label for item in items_for(type_key)]
+            names = ", ".join(labels[:12]) + (", …" if len(labels) > 12 else "")
+            raise ValidationError(_("“%(value)s” is not a value of this list (%(choices)s).") % {
+                "value": as_text(value), "choices": names,
+            })
+        return found
+
+    return parse
+
+
+def _dictionary_lookup(type_key: str) -> dict:
+    lookup: dict = {}
+    for item in items_for(type_key):  # enabled values only: a disabled one may not be chosen for new records
+        for name in (item.key, item.label_zh, item.label_en):
+            if name:
+                lookup.setdefault(header_key(name), item)
+    return lookup
+
+
+def _owner(value, ctx):
+    found = ctx["users"].get(header_key(as_text(value)))
+    if found is None:
+        raise ValidationError(_("No active user is called “%(value)s”.") % {"value": as_text(value)})
+    return found
+
+
+def _phone(value, ctx) -> str:
+    text = as_text(value)
+    if not normalise_phone(text):
+        raise ValidationError(_("“%(value)s” is not a phone number.") % {"value": text})
+    return text
+
+
+def _max(model, name) -> int | None:
+    return model._meta.get_field(name).max_length
+
+
+C, K = Customer, Contact
+COLUMNS = [
+    Column("name", "客户名称", "Customer name", required=True, max_length=_max(C, "name"),
+           aliases=("客户", "公司名称", "公司", "企业名称", "单位名称", "名称", "company", "company name", "customer"),
+           example="北京华兴科技有限公司"),
+    Column("short_name", "简称", "Short name", max_length=_max(C, "short_name"), aliases=("客户简称",), example="华兴科技"),
+    Column("number", "客户编号", "Customer number", max_length=_max(C, "number"), aliases=("编号", "number", "no")),
+    Column("kind", "客户性质", "Kind", parse=_kind_parser, aliases=("性质", "企业/个人", "type of customer"),
+           example="企业"),
+    Column("status", "客户状态", "Status", parse=_status_parser, aliases=("状态",), example="潜在"),
+    Column("category", "客户分类", "Category", parse=_dictionary("customer_category"), aliases=("分类",),
+           example="普通客户"),
+    Column("grade", "客户级别", "Grade", parse=_dictionary("customer_grade"), aliases=("级别", "等级")),
+    Column("customer_type", "客户类型", "Customer type", parse=_dictionary("customer_type"), aliases=("类型", "type")),
+    Column("industry", "所属行业", "Industry", parse=_dictionary("industry"), aliases=("行业",), example="计算机/互联网"),
+    Column("source", "客户来源", "Source", parse=_dictionary("customer_source"), aliases=("来源",), example="展会"),
+    Column("value_class", "价值评估", "Value class", parse=_dictionary("value_class"), aliases=("价值",)),
+    Column("province", "省份", "Province", max_length=_max(C, "province"), aliases=("省", "所在省份"), example="北京"),
+    Column("city", "城市", "City", max_length=_max(C, "city"), aliases=("市", "所在城市"), example="北京"),
+    Column("address", "地址", "Address", max_length=_max(C, "address"), aliases=("详细地址", "公司地址"),
+           example="海淀区中关村大街1号"),
+    Column("phone", "电话", "Phone", parse=_phone, max_length=_max(C, "phone"),
+           aliases=("公司电话", "客户电话", "座机", "固定电话", "telephone", "tel"), example="010-62345678"),
+    Column("fax", "传真", "Fax", max_length=_max(C, "fax")),
+    Column("email", "邮箱", "E-mail", parse=parse_email, max_length=_max(C, "email"),
+           aliases=("电子邮箱", "电子邮件", "公司邮箱", "email", "mail")),
+    Column("website", "网址", "Website", max_length=_max(C, "website"), aliases=("网站", "公司网站", "web", "url")),
+    Column("remark", "备注", "Remark", aliases=("说明", "notes", "note", "remarks")),
+    Column("owner", "负责人", "Owner", parse=_owner, aliases=("归属人", "业务员", "销售", "owner name", "salesperson")),
+    Column("contact_name", "联系人", "Contact name", max_length=_max(K, "name"),
+           aliases=("联系人姓名", "姓名", "contact", "contact person"), example="张伟", group="contact"),
+    Column("contact_gender", "性别", "Gender", parse=_gender_parser, aliases=("sex",), example="男", group="contact"),
+    Column("contact_title", "职务", "Title", max_length=_max(K, "title"), aliases=("职位", "job title", "position"),
+           example="采购经理", group="contact"),
+    Column("contact_department", "部门", "Department", max_length=_max(K, "department"), group="contact"),
+    Column("contact_mobile", "手机", "Mobile", parse=_phone, max_length=_max(K, "mobile"),
+           aliases=("手机号", "手机号码", "移动电话", "mobile phone", "cell", "cellphone"), example="138 1234 5678",
+           group="contact"),
+    Column("contact_phone", "联系人电话", "Contact phone", parse=_phone, max_length=_max(K, "phone"),
+           aliases=("联系电话", "办公电话", "office phone"), group="contact"),
+    Column("contact_email", "联系人邮箱", "Contact e-mail", parse=parse_email, max_length=_max(K, "email"),
+           aliases=("联系人email", "contact email"), group="contact"),
+    Column("contact_qq", "QQ", "QQ", max_length=_max(K, "qq"), aliases=("qq号", "qq号码"), group="contact"),
+    Column("contact_wechat", "微信", "WeChat", max_length=_max(K, "wechat"), aliases=("微信号", "wechat id"),
+           group="contact"),
+    Column("contact_role", "业务角色", "Business role", parse=_dictionary("contact_role"), aliases=("角色",),
+           group="contact"),
+    Column("contact_category", "联系人分类", "Contact category", parse=_dictionary("contact_category"), group="contact"),
+    Column("contact_birthday", "生日", "Birthday", parse=parse_date, aliases=("出生日期", "date of birth"),
+           group="contact"),
+    Column("contact_remark", "联系人备注", "Contact remark", group="contact"),
+]
+
+CONTACT_PREFIX = "contact_"
+
+
+class CustomerImporter(Importer):
+    key = "customers"
+    label = gettext_lazy("Customers and their first contact")
+    module = "customers"
+    columns = COLUMNS
+    template_name = "customers-import-template"
+
+    # -- a run --
+
+    def context(self, job) -> dict:
+        from saas_core.accounts.models import User
+
+        ctx = super().context(job)
+        users: dict = {}
+        owners: dict[int, str] = {}
+        for user in User.all_objects.all():
+            owners[user.pk] = str(user)
+            if not user.is_active:
+                continue
+            for name in (user.username, user.email, user.name):
+                if name:
+                    users.setdefault(header_key(name), user)
+        ctx.update(users=users, owners=owners, dictionaries={})
+        return ctx
+
+    def clean(self, row: Row, ctx: dict) -> None:
+        contact = {k: v for k, v in row.values.items() if k.startswith(CONTACT_PREFIX)}
+        if contact and "contact_name" not in contact:
+            row.reject(_("Contact name: enter the contact's name, or leave the contact's columns empty."), "contact_name")
+
+    def split(self, row: Row) -> tuple[dict, dict | None]:
+        fields = {k: v for k, v in row.values.items() if not k.startswith(CONTACT_PREFIX)}
+        contact = {k[len(CONTACT_PREFIX):]: v for k, v in row.values.items() if k.startswith(CONTACT_PREFIX)}
+        return fields, (contact or None)
+
+    # -- duplicates --
+
+    def _phones(self, row: Row) -> list[str]:
+        out = []
+        for key in ("phone", "contact_mobile", "contact_phone"):
+            digits = normalise_phone(row.values.get(key, ""))
+            if len(digits) >= 7:
+                out.append(digits)
+        return out
+
+    def duplicate_keys(self, row: Row) -> list[str]:
+        name = (row.values.get("name") or "").strip()
+        return [f"name:{name}", *(f"phone:{d}" for d in self._phones(row))]
+
+    def find_existing(self, rows: list[Row], ctx: dict) -> dict[int, Existing]:
+        if not rows:
+            return {}
+        owners = ctx["owners"]
+
+        def owner_of(owner_id) -> str:
+            return owners.get(owner_id) or _("public pool")
+
+        by_name: dict[str, tuple[int, str, str]] = {}
+        names = {(r.values.get("name") or "").strip() for r in rows}
+        for pk, name, owner_id in (
+            Customer.objects.filter(name__in=names).order_by("pk").values_list("pk", "name", "owner_id")
+        ):
+            by_name.setdefault(name, (pk, name, owner_of(owner_id)))
+        by_phone: dict[str, tuple[int, str, str]] = {}
+        digits = {d for r in rows for d in self._phones(r)}
+        if digits:
+            hits = (
+                PhoneNumber.objects.filter(digits__in=digits, customer__deleted_at__isnull=True)
+                .order_by("customer_id").values_list("digits", "customer_id", "customer__name", "customer__owner_id")
+            )
+            for number, pk, name, owner_id in hits:
+                by_phone.setdefault(number, (pk, name, owner_of(owner_id)))
+        found: dict[int, Existing] = {}
+        for row in rows:
+            name = (row.values.get("name") or "").strip()
+            if name in by_name:
+                pk, label, owner = by_name[name]
+                found[row.index] = Existing(pk, f"“{label}” ({_('owner')}: {owner})", _("same name"))
+                continue
+            for number in self._phones(row):
+                if number in by_phone:
+                    pk, label, owner = by_phone[number]
+                    found[row.index] = Existing(pk, f"“{label}” ({_('owner')}: {owner})", _("same phone number"))
+                    break
+        return found
+
+    # -- saving --
+
+    def create(self, rows: list[Row], ctx: dict) -> dict[int, list[str]]:
+        user = ctx["user"]
+        items = []
+        for row in rows:
+            fields, contact = self.split(row)
+            fields.setdefault("owner", user)
+            items.append(bulk.NewCustomer(fields, contact))
+        try:
+            with transaction.atomic():
+                results = bulk.create_customers(items, by=user)
+        except DatabaseError:  # e.g. a number taken meanwhile: row by row, each in its savepoint
+            return super().create(rows, ctx)
+        labels = self.field_labels()
+        return {
+            row.index: messages_of(result, labels)
+            for row, result in zip(rows, results, strict=True)
+            if isinstance(result, ValidationError)
+        }
+
+    def create_one(self, row: Row, ctx: dict) -> None:
+        fields, contact = self.split(row)
+        fields.setdefault("owner", ctx["user"])
+        services.create_customer(
+            by=ctx["user"], contact=contact, confirm_duplicates=True, check_permission=False, **fields,
+        )
+
+    def update_one(self, row: Row, existing: Existing, ctx: dict) -> None:
+        user = ctx["user"]
+        customer = Customer.objects.select_for_update().get(pk=existing.pk)
+        if not can_edit(user, customer):
+            raise RowRejected([_("The existing customer %(label)s may not be changed by you.") % {"label": existing.label}])
+        fields, contact = self.split(row)
+        if fields.get("number") == customer.number:
+            fields.pop("number")
+        fields.pop("name", None)  # the match; a phone match keeps the customer's own name
+        services.update_customer(customer, by=user, **fields)
+        if contact:
+            current = customer.contacts.filter(name=contact["name"]).first()
+            is_first = not customer.contacts.exists()
+            if current is None and is_first:
+                contact.setdefault("is_primary", True)
+            services.save_contact(current, customer=customer, by=user, **contact)
+
+    def field_labels(self) -> dict[str, str]:
+        labels = super().field_labels()
+        labels["__all__"] = ""
+        return labels
+
+
+register_importer(CustomerImporter())
