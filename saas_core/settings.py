@@ -253,6 +253,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
+    "pools-reclaim": {"task": "saas_core.pools.tasks.reclaim_all_tenants", "schedule": 3600},
     "clear-expired-hot": {
         # hourly: each company's hot flags clear soon after its own midnight
         "task": "saas_core.customers.tasks.clear_expired_hot_all_tenants",

@@ -24,7 +24,16 @@ def owns_in_scope(user, customer: Customer) -> bool:
 
 
 def can_view(user, customer: Customer) -> bool:
-    return can(user, "customers", "view") and (owns_in_scope(user, customer) or _active_share(user, customer) is not None)
+    if not can(user, "customers", "view"):
+        return False
+    if owns_in_scope(user, customer) or _active_share(user, customer) is not None:
+        return True
+    if customer.owner_id is None:
+        # In a public pool: its members may look before they claim (pools imports this module).
+        from saas_core.pools.services import may_view_in_pool
+
+        return may_view_in_pool(user, customer)
+    return False
 
 
 def can_edit(user, customer: Customer) -> bool:
