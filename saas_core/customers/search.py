@@ -17,6 +17,7 @@ from saas_core.customers.phones import normalise_phone
 from saas_core.customers.search_keys import Term, normalise, terms
 
 MIN_PHONE_DIGITS = 4
+MAX_PHONE_MATCHES = 5000  # a 4-digit suffix matches ~1 in 10,000 numbers
 
 
 def _check(term: Term) -> Q:
@@ -34,7 +35,7 @@ def _looks_like_phone(plain: str, digits: str) -> bool:
 def keyword_q(keyword: str, *, phone_ids: Callable[[str], QuerySet] | None = None, number_field: str | None = None) -> Q | None:
     """The filter for one keyword, or None when it cannot match anything (e.g. one letter).
 
-    ``phone_ids(reversed_prefix)`` returns a values() queryset of matching record ids.
+    ``phone_ids(reversed_prefix)`` returns a flat values_list() queryset of matching record ids.
     """
     alternatives = Q()
     matched = False
@@ -44,7 +45,10 @@ def keyword_q(keyword: str, *, phone_ids: Callable[[str], QuerySet] | None = Non
     plain = normalise(keyword)
     digits = normalise_phone(plain)
     if phone_ids is not None and _looks_like_phone(plain, digits):
-        alternatives |= Q(pk__in=phone_ids(digits[::-1]))
+        # Resolved first (an index range scan on reversed digits), then ORed as a literal id
+        # list: an OR with "IN (subquery)" cannot use index scans and would scan the table.
+        ids = list(phone_ids(digits[::-1])[:MAX_PHONE_MATCHES])
+        alternatives |= Q(pk__in=ids)
         matched = True
     if number_field and len(plain) >= 2:
         alternatives |= Q(**{f"{number_field}__startswith": plain.upper()})
@@ -67,7 +71,7 @@ def search_customers(queryset: QuerySet, query: str) -> QuerySet:
 
     return search(
         queryset, query, number_field="number",
-        phone_ids=lambda rev: PhoneNumber.objects.filter(reversed_digits__startswith=rev).values("customer_id"),
+        phone_ids=lambda rev: PhoneNumber.objects.filter(reversed_digits__startswith=rev).values_list("customer_id", flat=True),
     )
 
 
@@ -78,5 +82,5 @@ def search_contacts(queryset: QuerySet, query: str) -> QuerySet:
         queryset, query,
         phone_ids=lambda rev: PhoneNumber.objects.filter(
             reversed_digits__startswith=rev, contact__isnull=False
-        ).values("contact_id"),
+        ).values_list("contact_id", flat=True),
     )
