@@ -53,8 +53,8 @@ def take_back(task_id: str) -> None:
 
     if not task_id:
         return
-    client = redis.Redis.from_url(settings.CELERY_BROKER_URL) if settings.CELERY_BROKER_URL.startswith("redis") \
-        else redis.Redis.from_url(settings.REDIS_URL)
+    # The broker is this Redis (its URL may be spelled redis+socket:// for kombu).
+    client = redis.Redis.from_url(settings.REDIS_URL)
     for raw in client.lrange("celery", 0, -1):
         try:
             if json.loads(raw).get("headers", {}).get("id") == task_id:
