@@ -10,8 +10,6 @@ data attributes, the names typed here), not UI labels whose translations may cha
 from __future__ import annotations
 
 import re
-import uuid
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -20,40 +18,15 @@ from tests.browser.conftest import require_browser_stack
 require_browser_stack()
 from playwright.sync_api import Page, expect  # noqa: E402
 
+from tests.browser.helpers import open_menu, sign_up  # noqa: E402
+
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
-BOSS_PASSWORD = "Signup-Strong-93!"
 COMPANY = "北京华兴科技有限公司"
 
 
 def submit(page: Page) -> None:
     page.locator("main form[method=post] button[type=submit]").first.click()
-
-
-def open_menu(page: Page, entry: str) -> None:
-    """Click a menu entry, opening its section's drop-down first when it has one."""
-    toggle = page.locator(f"li.dropdown:has([data-menu={entry}]) [data-menu-section]")
-    if toggle.count():
-        toggle.click()
-    page.locator(f"[data-menu={entry}]").click()
-
-
-def sign_up(page: Page, live_site: str, boss_name: str) -> str:
-    """Sign a new company up; returns the workspace's base URL with its Boss signed in."""
-    sub = "pw" + "".join(chr(ord("a") + int(c, 16)) for c in uuid.uuid4().hex[:13])
-    workspace = f"http://{sub}.localhost:{urlsplit(live_site).port}"
-    page.goto(live_site + "/signup/")
-    form = page.locator("#signup-form")
-    form.locator("#id_company_name").fill(f"Customer Test {sub} Ltd")
-    form.locator("#id_admin_name").fill(boss_name)
-    form.locator("#id_email").fill(f"boss@{sub}.example.com")
-    form.locator("#id_subdomain").fill(sub)
-    expect(page.locator("#subdomain-check")).to_have_text("✓")
-    form.locator("#id_password").fill(BOSS_PASSWORD)
-    form.locator("button[type=submit]").click()
-    page.wait_for_url(workspace + "/workbench/", timeout=30_000)  # the schema is cloned meanwhile
-    expect(page.locator("[data-testid=current-user]")).to_contain_text(boss_name)
-    return workspace
 
 
 def list_names(page: Page):
@@ -62,7 +35,7 @@ def list_names(page: Page):
 
 def test_create_with_duplicate_warning_search_the_list_and_open_the_360_view(page: Page, live_site, screenshots):
     boss = "Wang Lei"
-    base = sign_up(page, live_site, boss)
+    base = sign_up(page, live_site, boss, company="Customer Test")
     detail_url = re.compile(re.escape(base + "/customers/") + r"\d+/$")
 
     # --- a first customer, quick-created with its first contact --------------------------------

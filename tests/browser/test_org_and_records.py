@@ -10,8 +10,6 @@ translations may change.
 from __future__ import annotations
 
 import re
-import uuid
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -20,9 +18,10 @@ from tests.browser.conftest import require_browser_stack
 require_browser_stack()
 from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
+from tests.browser.helpers import open_menu, sign_up  # noqa: E402
+
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
-BOSS_PASSWORD = "Signup-Strong-93!"
 
 
 def new_page(browser: Browser, server_errors: list[str]) -> Page:
@@ -51,32 +50,6 @@ def second_page(browser):
 
 def submit(page: Page) -> None:
     page.locator("main form[method=post] button[type=submit]").click()
-
-
-def open_menu(page: Page, entry: str) -> None:
-    """Click a menu entry, opening its section's drop-down first when it has one."""
-    toggle = page.locator(f"li.dropdown:has([data-menu={entry}]) [data-menu-section]")
-    if toggle.count():
-        toggle.click()
-    page.locator(f"[data-menu={entry}]").click()
-
-
-def sign_up(page: Page, live_site: str, boss_name: str) -> str:
-    """Sign a new company up; returns the workspace's base URL with its Boss signed in."""
-    sub = "pw" + "".join(chr(ord("a") + int(c, 16)) for c in uuid.uuid4().hex[:13])
-    workspace = f"http://{sub}.localhost:{urlsplit(live_site).port}"
-    page.goto(live_site + "/signup/")
-    form = page.locator("#signup-form")
-    form.locator("#id_company_name").fill(f"Org Test {sub} Ltd")
-    form.locator("#id_admin_name").fill(boss_name)
-    form.locator("#id_email").fill(f"boss@{sub}.example.com")
-    form.locator("#id_subdomain").fill(sub)
-    expect(page.locator("#subdomain-check")).to_have_text("✓")
-    form.locator("#id_password").fill(BOSS_PASSWORD)
-    form.locator("button[type=submit]").click()
-    page.wait_for_url(workspace + "/workbench/", timeout=30_000)  # the schema is cloned meanwhile
-    expect(page.locator("[data-testid=current-user]")).to_contain_text(boss_name)
-    return workspace
 
 
 def exact(text: str) -> re.Pattern:
@@ -119,7 +92,7 @@ def test_boss_builds_the_department_tree_and_widens_the_sales_role(
     page: Page, second_page: Page, live_site, screenshots
 ):
     boss = "Chen Jing"
-    base = sign_up(page, live_site, boss)
+    base = sign_up(page, live_site, boss, company="Org Test")
 
     # --- the department tree ---------------------------------------------------------------
     open_menu(page, "departments")
@@ -235,7 +208,7 @@ def test_boss_builds_the_department_tree_and_widens_the_sales_role(
 
 def test_announcement_goes_to_the_recycle_bin_comes_back_and_its_edit_is_logged(page: Page, live_site, screenshots):
     boss = "Zhou Min"
-    base = sign_up(page, live_site, boss)
+    base = sign_up(page, live_site, boss, company="Org Test")
     title, body = "Office closed on Friday", "The office is closed this Friday for maintenance."
     listing = page.locator("[data-testid=announcements]")
 

@@ -1,0 +1,36 @@
+"""Steps several browser tests share: sign a company up, open a menu entry."""
+
+from __future__ import annotations
+
+import uuid
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Page, expect
+
+BOSS_PASSWORD = "Signup-Strong-93!"
+
+
+def open_menu(page: Page, entry: str) -> None:
+    """Click a menu entry, opening its section's drop-down first when it has one."""
+    toggle = page.locator(f"li.dropdown:has([data-menu={entry}]) [data-menu-section]")
+    if toggle.count():
+        toggle.click()
+    page.locator(f"[data-menu={entry}]").click()
+
+
+def sign_up(page: Page, live_site: str, boss_name: str, company: str = "Test") -> str:
+    """Sign a new company up; returns the workspace's base URL with its Boss signed in."""
+    sub = "pw" + "".join(chr(ord("a") + int(c, 16)) for c in uuid.uuid4().hex[:13])
+    workspace = f"http://{sub}.localhost:{urlsplit(live_site).port}"
+    page.goto(live_site + "/signup/")
+    form = page.locator("#signup-form")
+    form.locator("#id_company_name").fill(f"{company} {sub} Ltd")
+    form.locator("#id_admin_name").fill(boss_name)
+    form.locator("#id_email").fill(f"boss@{sub}.example.com")
+    form.locator("#id_subdomain").fill(sub)
+    expect(page.locator("#subdomain-check")).to_have_text("✓")
+    form.locator("#id_password").fill(BOSS_PASSWORD)
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(workspace + "/workbench/", timeout=30_000)  # the schema is cloned meanwhile
+    expect(page.locator("[data-testid=current-user]")).to_contain_text(boss_name)
+    return workspace
