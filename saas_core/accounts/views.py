@@ -7,7 +7,6 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -28,17 +27,7 @@ from saas_core.accounts.forms import (
 from saas_core.accounts.models import LoginAttempt, User
 from saas_core.accounts.permissions import boss_required
 from web.forms import add_service_errors
-
-PAGE_SIZES = (20, 50, 100)
-
-
-def _page(request: HttpRequest, queryset):
-    try:
-        size = int(request.GET.get("page_size", PAGE_SIZES[0]))
-    except ValueError:
-        size = PAGE_SIZES[0]
-    size = size if size in PAGE_SIZES else PAGE_SIZES[0]
-    return Paginator(queryset, size).get_page(request.GET.get("page")), size
+from web.pagination import PAGE_SIZES, paginate
 
 
 def _list_page(request: HttpRequest, filter_form, query, sorts: set[str], default_sort: str, template: str):
@@ -46,7 +35,7 @@ def _list_page(request: HttpRequest, filter_form, query, sorts: set[str], defaul
     filters = filter_form(request.GET or None)
     params = filters.cleaned_data if filters.is_valid() else {}
     sort = request.GET.get("sort")
-    page, size = _page(request, query(**params, sort=sort))
+    page, size = paginate(request, query(**params, sort=sort))
     return render(request, template, {
         "filters": filters, "page": page, "page_size": size, "page_sizes": PAGE_SIZES,
         "sort": queries.sort_key(sort, sorts, default_sort),

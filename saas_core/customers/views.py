@@ -41,8 +41,8 @@ from saas_core.org.access import can, denial_message, has_right, permission_requ
 from saas_core.org.scope import visible
 from saas_core.records import bin as recycle_bin
 from web.forms import add_service_errors
+from web.pagination import PAGE_SIZES, page_size
 
-PAGE_SIZES = (20, 50, 100)
 COUNT_CAP = 100_000  # beyond this the total reads "more than 100,000"
 BATCH_MAX = 500
 BATCH_FIELDS = {"status": None, "category": "customer_category", "value_class": "value_class"}
@@ -85,11 +85,7 @@ class ListPage:
 
 
 def _page(request: HttpRequest, queryset) -> tuple[ListPage, int]:
-    try:
-        size = int(request.GET.get("page_size", PAGE_SIZES[0]))
-    except ValueError:
-        size = PAGE_SIZES[0]
-    size = size if size in PAGE_SIZES else PAGE_SIZES[0]
+    size = page_size(request)
     try:
         number = min(max(int(request.GET.get("page", 1)), 1), 100_000)
     except ValueError:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,8 +27,7 @@ from saas_core.pools import services
 from saas_core.pools.forms import AssignForm, DeletePoolForm, DepartedForm, PoolForm, ReleaseForm, RuleForm
 from saas_core.pools.models import Pool, ReclaimRule
 from web.forms import add_service_errors
-
-PAGE_SIZES = (20, 50, 100)
+from web.pagination import PAGE_SIZES, paginate
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -105,15 +103,6 @@ def pool_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- one pool -----------------------------------------------------------------------------------
 
 
-def _page(request: HttpRequest, queryset):
-    try:
-        size = int(request.GET.get("page_size", PAGE_SIZES[0]))
-    except ValueError:
-        size = PAGE_SIZES[0]
-    size = size if size in PAGE_SIZES else PAGE_SIZES[0]
-    return Paginator(queryset, size).get_page(request.GET.get("page")), size
-
-
 @permission_required("customers", "view")
 def pool_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pool = _pool_or_404(request, pk)
@@ -121,7 +110,7 @@ def pool_detail(request: HttpRequest, pk: int) -> HttpResponse:
     customers = services.pool_customers(pool)
     if query:
         customers = search_customers(customers, query)
-    page, size = _page(request, customers)
+    page, size = paginate(request, customers)
     user = request.user
     admin = services.is_admin(pool, user)
     warnings = services.current_warnings(pool=pool)
