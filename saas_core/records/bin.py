@@ -149,11 +149,16 @@ def purge(entry: BinEntry, *, by) -> None:
 
 
 def _drop_orphan_entries() -> None:
-    """Entries whose root went with another purge (a cascade) have nothing left to restore."""
-    for entry in BinEntry.objects.select_related("content_type"):
-        model = entry.content_type.model_class()
-        if model is None or not model.all_objects.filter(pk=entry.object_id).exists():
-            entry.delete()
+    """Entries whose root went with another purge (a cascade) have nothing left to restore.
+
+    One query per kind of record, not per entry.
+    """
+    for content_type_id in BinEntry.objects.values_list("content_type_id", flat=True).distinct():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        orphans = BinEntry.objects.filter(content_type_id=content_type_id)
+        if model is not None:
+            orphans = orphans.exclude(object_id__in=model.all_objects.values("pk"))
+        orphans.delete()
 
 
 def empty(*, by) -> int:
