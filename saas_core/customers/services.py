@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saas_core.customers.models import Contact, Customer, PhoneNumber
@@ -121,6 +122,13 @@ class DuplicateCustomer(ValidationError):
 # --- customers ----------------------------------------------------------------------------------
 
 
+def reserve_id(model) -> int:
+    """The next id of ``model``'s table, taken from its sequence before the row is inserted."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [model._meta.db_table])
+        return cursor.fetchone()[0]
+
+
 def _assign(record, fields: dict, allowed: tuple[str, ...]) -> None:
     for key, value in fields.items():
         if key in allowed:
@@ -159,11 +167,12 @@ def create_customer(
     customer.number = (customer.number or "").strip()
     if customer.number and Customer.objects.filter(number=customer.number).exists():
         raise ValidationError({"number": [_("Customer number %(number)s is already in use.") % {"number": customer.number}]})
-    customer.save()
     if not customer.number:
-        # From the id: unique without a counter to lock.
-        customer.number = f"KH{customer.created_at:%Y%m}{customer.pk:06d}"
-        Customer.objects.filter(pk=customer.pk).update(number=customer.number)
+        # From the id, drawn from the table's sequence first so the number is in the INSERT (one
+        # creation event in the data log, no follow-up UPDATE); unique without a counter to lock.
+        customer.pk = reserve_id(Customer)
+        customer.number = f"KH{timezone.now():%Y%m}{customer.pk:06d}"
+    customer.save(force_insert=True)
     if contact_obj is not None:
         contact_obj.customer = customer
         apply_search_keys(contact_obj)

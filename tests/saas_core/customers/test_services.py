@@ -124,3 +124,23 @@ def test_a_restored_customer_is_found_by_phone_again(tenant_a, boss_a):
         PhoneNumber.objects.filter(customer=customer).delete()  # as an edit during its time in the bin would
         recycle_bin.restore(entry, by=boss_a)
         assert list(search_customers(Customer.objects.all(), "1111").values_list("name", flat=True)) == ["甲公司"]
+
+
+def test_a_new_customer_has_one_creation_event_with_its_number(tenant_a, boss_a, client_for):
+    """The number is written by the INSERT itself: the data log shows one "created" entry that
+    already carries it, not a creation followed by a change of the number."""
+    from saas_core.records.history import history_of
+
+    client = client_for(tenant_a, boss_a)
+    created = client.post("/customers/new/", {"kind": "enterprise", "status": "prospect", "name": "杭州云帆"})
+    assert created.status_code == 302
+    with in_tenant(tenant_a):
+        customer = Customer.objects.get(name="杭州云帆")
+        given = services.create_customer(by=boss_a, name="宁波海港", number="NB-001")
+        log, given_log = history_of(customer), history_of(given)
+    assert customer.number == f"KH{customer.created_at:%Y%m}{customer.pk:06d}"
+    assert [entry.action for entry in log] == ["created"]
+    assert ("customer number", "", customer.number) in {(c.field, c.old, c.new) for c in log[0].changes}
+    assert [entry.action for entry in given_log] == ["created"] and given.number == "NB-001"
+    page = client.get(f"/records/customers.customer/{customer.pk}/history/").content.decode()
+    assert page.count(">created<") == 1 and customer.number in page
