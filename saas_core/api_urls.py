@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("saas_core.customers.api_urls")),
     path("", include("saas_core.pools.api_urls")),
     path("", include("saas_core.imports.api_urls")),
+    path("", include("saas_core.attachments.api_urls")),
 ]

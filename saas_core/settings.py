@@ -76,6 +76,7 @@ TENANT_APPS = [
     "saas_core.customers",
     "saas_core.pools",
     "saas_core.imports",
+    "saas_core.attachments",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -197,6 +198,8 @@ STATIC_ROOT = embedded.DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing folder
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", embedded.DATA_DIR / "media"))
 MEDIA_URL = "/media/"
+# Attachments (saas_core.attachments): the largest file one may upload, in megabytes.
+ATTACHMENT_MAX_MB = int(os.environ.get("ATTACHMENT_MAX_MB", "20"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -92,6 +93,11 @@ class Customer(SearchKeysMixin, BusinessRecord):
     hot_until = models.DateField(_("hot until"), null=True, blank=True)
     last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True)
     next_contact_at = models.DateTimeField(_("next contact"), null=True, blank=True)
+    # Files (saas_core.attachments): they go to the recycle bin, come back and are purged with the customer.
+    attachments = GenericRelation(
+        "attachments.Attachment", content_type_field="parent_type", object_id_field="parent_id",
+        related_query_name="customer",
+    )
 
     class Meta:
         verbose_name = _("customer")

@@ -153,6 +153,19 @@ def _data_log(request, customer) -> dict | None:
     }
 
 
+def _shares(request, customer) -> dict:
+    """"Shared with": everyone who sees the customer sees the list; who may change it shares (CUS-05)."""
+    from saas_core.customers import access, sharing
+    from saas_core.customers.action_forms import ShareForm
+
+    editable = access.can_edit(request.user, customer)
+    shares = list(sharing.shares_of(customer))
+    for share in shares:
+        share.expired = sharing.is_expired(share)
+    form = _bound_form(request, "share") or (ShareForm(customer=customer, user=request.user) if editable else None)
+    return {"shares": shares, "can_share": editable, "share_form": form}
+
+
 def _register_builtin() -> None:
     from django.utils.translation import gettext_lazy as _
 
@@ -162,6 +175,8 @@ def _register_builtin() -> None:
     register_panel("hot", _("Hot flag"), "customers/panels/hot.html", _hot, order=10, section="basic", column="side")
     register_panel("children", _("Sub-customers"), "customers/panels/children.html", _children, order=20,
                    section="basic", column="side")
+    register_panel("shares", _("Shared with"), "customers/panels/shares.html", _shares, order=15, section="basic",
+                   column="side")
 
 
 _register_builtin()

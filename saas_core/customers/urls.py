@@ -1,6 +1,6 @@
 from django.urls import path
 
-from saas_core.customers import views
+from saas_core.customers import views, views_actions
 
 app_name = "customers"
 
@@ -19,6 +19,8 @@ urlpatterns = [
     path("<int:pk>/hot/", views.customer_hot, name="hot"),
     path("<int:pk>/delete/", views.customer_delete, name="delete"),
     path("<int:pk>/contacts/new/", views.contact_create, name="contact_create"),
+    path("<int:pk>/share/", views_actions.customer_share, name="share"),
+    path("<int:pk>/share/<int:user_id>/remove/", views_actions.customer_unshare, name="unshare"),
     path("contacts/", views.contact_list, name="contacts"),
     path("contacts/count/", views.contact_count, name="contact_count"),
     path("contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),

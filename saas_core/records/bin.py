@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, router, transaction
@@ -86,7 +87,8 @@ def _members(entry: BinEntry):
 
 
 def _deleted_parents(entry: BinEntry) -> list[BusinessRecord]:
-    """Records outside this entry, still in the bin, that members of the entry point to."""
+    """Records outside this entry, still in the bin, that members of the entry point to
+    (by foreign key, or by generic foreign key such as an attachment's parent)."""
     parents = []
     for model, members in _members(entry):
         for field in model._meta.concrete_fields:
@@ -94,6 +96,23 @@ def _deleted_parents(entry: BinEntry) -> list[BusinessRecord]:
             if not field.many_to_one or target is None or not issubclass(target, BusinessRecord):
                 continue
             ids = members.exclude(**{f"{field.attname}__isnull": True}).values(field.attname)
+            parents.extend(target.all_objects.filter(pk__in=ids, deleted_at__isnull=False).exclude(bin_entry=entry))
+        for gfk in model._meta.private_fields:
+            if isinstance(gfk, GenericForeignKey):
+                parents.extend(_deleted_generic_parents(entry, members, gfk))
+    return parents
+
+
+def _deleted_generic_parents(entry: BinEntry, members, gfk: GenericForeignKey) -> list[BusinessRecord]:
+    ct_attname = members.model._meta.get_field(gfk.ct_field).attname
+    by_type: dict[int, set] = defaultdict(set)
+    for type_id, object_id in members.values_list(ct_attname, gfk.fk_field):
+        if type_id is not None and object_id is not None:
+            by_type[type_id].add(object_id)
+    parents = []
+    for type_id, ids in by_type.items():
+        target = ContentType.objects.get_for_id(type_id).model_class()
+        if target is not None and issubclass(target, BusinessRecord):
             parents.extend(target.all_objects.filter(pk__in=ids, deleted_at__isnull=False).exclude(bin_entry=entry))
     return parents
 
@@ -127,6 +146,25 @@ def restore(entry: BinEntry, *, by) -> int:
     return restored
 
 
+def _before_purge(root: Model | None, entry: BinEntry) -> None:
+    """Tell the record types with a ``before_purge`` hook which of their rows the purge deletes
+    (the root's cascade, records already in the bin in other entries included)."""
+    hooks = {rt.model: rt.before_purge for rt in record_types() if rt.before_purge is not None}
+    if not hooks:
+        return
+    collector = _FullCollector(using=router.db_for_write(BinEntry))
+    if root is not None:
+        collector.collect([root])
+    for _model, members in _members(entry):
+        instances = list(members)
+        if instances:
+            collector.collect(instances)
+    for model, instances in collector.data.items():
+        hook = hooks.get(model)
+        if hook is not None and instances:
+            hook(model, sorted({i.pk for i in instances}))
+
+
 def purge(entry: BinEntry, *, by) -> None:
     """Delete an entry's records for good (the data log keeps their history)."""
     with transaction.atomic():
@@ -134,6 +172,7 @@ def purge(entry: BinEntry, *, by) -> None:
         model = entry.content_type.model_class()
         root = model.all_objects.filter(pk=entry.object_id).first()
         try:
+            _before_purge(root, entry)
             if root is not None:
                 root.delete()  # cascades to the dependants, through the base manager
             for _model, members in _members(entry):

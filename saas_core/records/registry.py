@@ -10,7 +10,9 @@ One decorator gives a model everything the shared mechanisms need::
 - data log (LOG-01): field-level history by database triggers (django-pghistory);
 - data scope (ROLE-02): ``owner_field`` is whose record it is (saas_core.org.scope);
 - permissions (ROLE-03): ``module`` is the permission module the record belongs to;
-- transfer (ACC-01): a departing user's records move by ``owner_field``.
+- transfer (ACC-01): a departing user's records move by ``owner_field``;
+- ``before_purge(model, pks)``: called in the purge's transaction with the rows about to be
+  deleted for good (e.g. to remove their files once it commits).
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ class RecordType:
     history_exclude: tuple[str, ...] = field(default_factory=tuple)
     # after_restore(model, pks): derived data to rebuild when records come back from the bin.
     after_restore: Callable | None = None
+    # before_purge(model, pks): rows about to be deleted for good by a recycle-bin purge.
+    before_purge: Callable | None = None
 
     @property
     def key(self) -> str:
@@ -56,6 +60,7 @@ def business_record(
     shared: Callable | None = None,
     history_exclude: tuple[str, ...] = (),
     after_restore: Callable | None = None,
+    before_purge: Callable | None = None,
 ):
     """Class decorator: register ``cls`` as a business record and track its history."""
 
@@ -66,7 +71,7 @@ def business_record(
         )(cls)
         _registry[cls] = RecordType(
             model=cls, module=module, owner_field=owner_field, label_field=label_field, shared=shared,
-            history_exclude=tuple(exclude), after_restore=after_restore,
+            history_exclude=tuple(exclude), after_restore=after_restore, before_purge=before_purge,
         )
         return cls
 

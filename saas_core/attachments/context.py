@@ -1,0 +1,21 @@
+"""What the file table and the upload form need, for the parent's panel and the full list page."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from saas_core.attachments import access
+from saas_core.attachments.forms import AttachmentForm
+from saas_core.attachments.serving import INLINE_TYPES
+
+
+def listing(user, parent, upload_url: str, form: AttachmentForm | None = None) -> dict:
+    may_upload = access.can_change(user, parent, "create")
+    return {
+        "parent": parent,
+        "can_delete": access.can_change(user, parent, "delete"),
+        "upload_form": form or (AttachmentForm() if may_upload else None),
+        "upload_url": upload_url,
+        "max_mb": settings.ATTACHMENT_MAX_MB,
+        "preview_types": INLINE_TYPES,
+    }

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from saas_core.attachments import views
+
+app_name = "attachments"
+
+urlpatterns = [
+    path("<int:pk>/download/", views.attachment_download, name="download"),
+    path("<int:pk>/delete/", views.attachment_delete, name="delete"),
+    path("<slug:key>/<int:pk>/", views.attachment_list, name="list"),
+]

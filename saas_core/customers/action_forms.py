@@ -1,0 +1,53 @@
+"""Forms of the share, transfer and merge pages (CUS-05, CUS-09); the rules stay in sharing.py / merge.py."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from saas_core.accounts.models import User
+from saas_core.customers.models import CustomerShare
+from saas_core.org.access import can
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def colleagues(*, exclude=()) -> list[User]:
+    """Enabled users who may view customers (those a customer can be shared with or given to)."""
+    skip = {getattr(u, "pk", u) for u in exclude if u is not None}
+    users = User.objects.filter(is_active=True).exclude(pk__in=skip).order_by("name", "username")
+    return [u for u in users if can(u, "customers", "view")]
+
+
+class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj} ({obj.get_role_display()})"
+
+
+class ShareForm(forms.Form):
+    users = UserMultipleChoiceField(
+        label=_("Colleagues"), queryset=User.objects.none(), widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
+        error_messages={"required": _("Choose at least one colleague.")},
+    )
+    level = forms.ChoiceField(label=_("Level"), choices=CustomerShare.Level.choices, initial=CustomerShare.Level.READ)
+    expires_on = forms.DateField(
+        label=_("Until (optional)"), required=False, widget=DATE,
+        help_text=_("The share ends after this day; leave it empty for no end."),
+    )
+
+    def __init__(self, *args, customer, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        ids = [u.pk for u in colleagues(exclude=(user, customer.owner_id))]
+        self.fields["users"].queryset = User.objects.filter(pk__in=ids).order_by("name", "username")
+
+    def expires_at(self) -> datetime | None:
+        """The end of the chosen day in the user's time zone (the share counts all of that day)."""
+        day = self.cleaned_data.get("expires_on")
+        if day is None:
+            return None
+        return datetime.combine(day + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone())
+

@@ -1,0 +1,81 @@
+"""Sharing, transfer and merge pages of customers (CUS-05, CUS-09): thin views over sharing.py and merge.py.
+
+As in views.py, a customer the user may not see is a 404 (the same as an id of another
+company), a customer they see but may not change is a 403 naming why, and every change is a
+POST (CSRF-protected) reached through a confirmation page where it cannot be undone at once.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from saas_core.customers import access, sharing
+from saas_core.customers.action_forms import ShareForm
+from saas_core.customers.models import Customer, CustomerShare
+from saas_core.customers.views import _customer_or_404, _render_detail, _require_edit
+from saas_core.org.access import permission_required
+from web.forms import add_service_errors
+
+
+def _names_of(users) -> str:
+    return get_text_list([str(u) for u in users], _("and"))
+
+
+def _detail_url(customer: Customer, panel: str = "") -> str:
+    return reverse("customers:detail", args=[customer.pk]) + (f"#panel-{panel}" if panel else "")
+
+
+# --- sharing ------------------------------------------------------------------------------------
+
+
+@permission_required("customers", "view")
+@require_POST
+def customer_share(request: HttpRequest, pk: int) -> HttpResponse:
+    """Share the customer with colleagues (the form of the "Shared with" panel)."""
+    customer = _customer_or_404(request, pk)
+    _require_edit(request, customer)
+    form = ShareForm(request.POST, customer=customer, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            done = sharing.share(customer, data["users"], data["level"], form.expires_at(), by=request.user)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "expires_at" in exc.error_dict:
+                exc.error_dict["expires_on"] = exc.error_dict.pop("expires_at")
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("“%(customer)s” is now shared with %(names)s.") % {
+                "customer": customer.name, "names": _names_of(s.user for s in done)})
+            return redirect(_detail_url(customer, "shares"))
+    request.customer_forms = {"share": form}
+    return _render_detail(request, customer)
+
+
+@permission_required("customers", "view")
+def customer_unshare(request: HttpRequest, pk: int, user_id: int) -> HttpResponse:
+    """Stop sharing with one colleague, after a confirmation; anyone may give up their own share."""
+    customer = _customer_or_404(request, pk)
+    share = CustomerShare.objects.select_related("user").filter(customer=customer, user_id=user_id).first()
+    if share is None:
+        raise Http404
+    own = share.user_id == request.user.pk
+    if not own:
+        _require_edit(request, customer)
+    if request.method == "POST":
+        sharing.unshare(customer, share.user, by=request.user)
+        if own:
+            messages.success(request, _("You no longer share “%(customer)s”.") % {"customer": customer.name})
+            if not access.can_view(request.user, customer):
+                return redirect("customers:list")
+        else:
+            messages.success(request, _("“%(customer)s” is no longer shared with %(user)s.") % {
+                "customer": customer.name, "user": share.user})
+        return redirect(_detail_url(customer, "shares"))
+    return render(request, "customers/confirm_unshare.html", {"customer": customer, "share": share, "own": own})
