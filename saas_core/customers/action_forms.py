@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from saas_core.accounts.forms import UserChoiceField
 from saas_core.accounts.models import User
 from saas_core.customers.models import CustomerShare
 from saas_core.org.access import can
@@ -51,3 +52,14 @@ class ShareForm(forms.Form):
             return None
         return datetime.combine(day + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone())
 
+
+class TransferForm(forms.Form):
+    to_user = UserChoiceField(
+        label=_("New owner"), queryset=User.objects.none(), empty_label=_("(choose a colleague)"),
+        error_messages={"required": _("Choose the new owner.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        ids = [u.pk for u in colleagues()]
+        self.fields["to_user"].queryset = User.objects.filter(pk__in=ids).order_by("name", "username")

@@ -8,18 +8,19 @@ POST (CSRF-protected) reached through a confirmation page where it cannot be und
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from saas_core.customers import access, sharing
-from saas_core.customers.action_forms import ShareForm
+from saas_core.customers.action_forms import ShareForm, TransferForm
 from saas_core.customers.models import Customer, CustomerShare
-from saas_core.customers.views import _customer_or_404, _render_detail, _require_edit
+from saas_core.customers.views import _back_to_list, _customer_or_404, _names, _render_detail, _require_edit, _selected
 from saas_core.org.access import permission_required
 from web.forms import add_service_errors
 
@@ -79,3 +80,66 @@ def customer_unshare(request: HttpRequest, pk: int, user_id: int) -> HttpRespons
                 "customer": customer.name, "user": share.user})
         return redirect(_detail_url(customer, "shares"))
     return render(request, "customers/confirm_unshare.html", {"customer": customer, "share": share, "own": own})
+
+
+# --- transfer -----------------------------------------------------------------------------------
+
+
+def _transfer_refusal(user, customers: list[Customer]) -> str | None:
+    """Why ``user`` may not give these customers away, or None (the service checks again)."""
+    refused = [c for c in customers if not access.owns_in_scope(user, c)]
+    if not refused:
+        return None
+    return ngettext(
+        "Nothing can be transferred: %(names)s is only shared with you, and only its owner's side may give it away.",
+        "Nothing can be transferred: %(names)s are only shared with you, and only their owners' side may give "
+        "them away.", len(refused),
+    ) % {"names": _names(refused)}
+
+
+def _transfer(request: HttpRequest, customers: list[Customer], *, back: str, single: Customer | None) -> HttpResponse:
+    """Choose the new owner, confirm (how many move), then transfer them all or none."""
+    user = request.user
+    form = TransferForm(request.POST if "to_user" in request.POST else None)
+    context = {"customers": customers, "form": form, "back": back, "single": single,
+               "refusal": _transfer_refusal(user, customers)}
+    if context["refusal"] or not form.is_valid():
+        return render(request, "customers/transfer.html", context)
+    to_user = form.cleaned_data["to_user"]
+    moving = [c for c in customers if c.owner_id != to_user.pk]
+    if request.POST.get("confirm") != "1":
+        context.update(confirm=True, to_user=to_user, moving=moving, staying=len(customers) - len(moving))
+        return render(request, "customers/transfer.html", context)
+    try:
+        count = sharing.transfer(customers, to_user, by=user)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
+        return render(request, "customers/transfer.html", context)
+    messages.success(request, ngettext(
+        "%(count)d customer now belongs to %(user)s.", "%(count)d customers now belong to %(user)s.", count,
+    ) % {"count": count, "user": to_user})
+    if single is not None and access.can_view(user, Customer.objects.get(pk=single.pk)):
+        return redirect(_detail_url(single))
+    return redirect(back if single is None else reverse("customers:list"))
+
+
+@permission_required("customers", "edit")
+def customer_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 360° view's "Transfer" action: one customer to a new owner."""
+    customer = _customer_or_404(request, pk)
+    refusal = _transfer_refusal(request.user, [customer])
+    if refusal:
+        raise PermissionDenied(refusal)
+    return _transfer(request, [customer], back=_detail_url(customer), single=customer)
+
+
+@permission_required("customers", "edit")
+@require_POST
+def batch_transfer(request: HttpRequest) -> HttpResponse:
+    """The list's batch form: the ticked customers to a new owner."""
+    back = _back_to_list(request)
+    customers = _selected(request)
+    if not customers:
+        messages.error(request, _("Tick at least one customer first."))
+        return redirect(back)
+    return _transfer(request, customers, back=back, single=None)

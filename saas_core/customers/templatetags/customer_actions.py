@@ -1,0 +1,19 @@
+"""``{% customer_actions request.user customer as actions %}``: whether the 360° view offers a transfer."""
+
+from __future__ import annotations
+
+from django import template
+
+from saas_core.customers import access
+from saas_core.org.access import can
+
+register = template.Library()
+
+
+@register.simple_tag
+def customer_actions(user, customer) -> dict[str, bool]:
+    return {
+        # A pool customer is claimed or assigned from its pool, not transferred.
+        "transfer": customer.owner_id is not None and can(user, "customers", "edit")
+        and access.owns_in_scope(user, customer),
+    }
