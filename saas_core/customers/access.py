@@ -49,3 +49,17 @@ def can_edit(user, customer: Customer) -> bool:
 def can_delete(user, customer: Customer) -> bool:
     """Delete right and the customer in scope (a share never allows deleting)."""
     return can(user, "customers", "delete") and owns_in_scope(user, customer)
+
+
+def editable(queryset, user):
+    """The customers of ``queryset`` that ``user`` may change (``can_edit`` of each, as one filter)."""
+    if not can(user, "customers", "edit"):
+        return queryset.none()
+    ids = visible_user_ids(user)
+    if ids is None:
+        return queryset
+    now = timezone.now()
+    writable = CustomerShare.objects.filter(user=user, level=CustomerShare.Level.WRITE).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    ).values("customer_id")
+    return queryset.filter(Q(owner_id__in=sorted(ids)) | Q(pk__in=writable))

@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from saas_core.customers import services
 from saas_core.customers.access import can_edit
 from saas_core.customers.models import Contact, Customer, CustomerShare, PhoneNumber
+from saas_core.customers.phones import normalise_phone
 from saas_core.org.access import require
 from saas_core.records import bin as recycle_bin
 
@@ -46,6 +47,7 @@ from saas_core.records import bin as recycle_bin
 EXPLICIT: set[tuple[type[models.Model], str]] = {
     (Contact, "customer"), (PhoneNumber, "customer"), (CustomerShare, "customer"), (Customer, "parent"),
 }
+CHILDREN = "customers.customer.children"  # the key counting moved sub-customers
 # Filled from the merged customer when empty on the survivor.
 FILLABLE = (
     "short_name", "category", "grade", "customer_type", "industry", "source", "value_class", "province", "city",
@@ -161,7 +163,7 @@ def _move_children(survivor: Customer, merged: Customer, result: MergeResult) ->
         parent=survivor, updated_at=timezone.now(),
     )
     if moved:
-        result.moved["customers.customer.children"] = moved
+        result.moved[CHILDREN] = moved
     # The survivor under one of the merged one's sub-customers would now be its own ancestor.
     seen, current = {survivor.pk}, survivor.parent_id
     while current is not None:
@@ -221,11 +223,70 @@ def _move_generic(survivor: Customer, merged: Customer, result: MergeResult) -> 
         _move_rows(model, lookup, {gfk.fk_field: new}, f"{model._meta.label_lower}.{gfk.name}", result)
 
 
+def _count(model, **lookup) -> int:
+    return model._base_manager.filter(**lookup).count()
+
+
+@dataclass
+class MergePreview:
+    """What ``merge`` would do, for the confirmation page (counts as of now; a row a unique
+    constraint refuses stays with the merged customer, so a count is at most what moves)."""
+
+    moves: dict[str, int] = field(default_factory=dict)  # same keys as MergeResult.moved, plus phone numbers
+    filled: list[str] = field(default_factory=list)  # field names filled on the survivor
+    kept: dict[str, int] = field(default_factory=dict)  # one-to-one extensions staying with the merged one
+
+
+def preview(survivor: Customer, merged: Customer) -> MergePreview:
+    """The counts of what would move from ``merged`` to ``survivor`` (no permission check, no change)."""
+    out = MergePreview()
+    counts = {
+        Contact._meta.label_lower: _count(Contact, customer=merged),
+        CHILDREN: Customer._base_manager.filter(parent=merged).exclude(pk=survivor.pk).count(),
+        CustomerShare._meta.label_lower: _count(CustomerShare, customer=merged) - (
+            _count(CustomerShare, customer=merged, user_id=survivor.owner_id) if survivor.owner_id else 0
+        ),
+    }
+    for model, fk in generic_relations():
+        counts[f"{model._meta.label_lower}.{fk.name}"] = _count(model, **{fk.name: merged})
+    for through, to_customer, _other in _many_to_many():
+        counts[through._meta.label_lower] = _count(through, **{to_customer.name: merged})
+    customer_type = ContentType.objects.get_for_model(Customer)
+    for model, gfk in _generic_foreign_keys():
+        as_text = isinstance(model._meta.get_field(gfk.fk_field), models.CharField | models.TextField)
+        counts[f"{model._meta.label_lower}.{gfk.name}"] = _count(
+            model, **{gfk.ct_field: customer_type, gfk.fk_field: str(merged.pk) if as_text else merged.pk}
+        )
+    copy = Customer(**{f.attname: getattr(survivor, f.attname) for f in Customer._meta.concrete_fields})
+    out.filled = _fill(copy, merged, MergeResult(copy))
+    # Searchable numbers: the moved contacts' own, and the merged one's phone/fax where they fill a gap.
+    counts[PhoneNumber._meta.label_lower] = _count(PhoneNumber, customer=merged, contact__isnull=False) + sum(
+        1 for name in ("phone", "fax") if name in out.filled and normalise_phone(getattr(merged, name))
+    )
+    out.moves = {key: n for key, n in counts.items() if n}
+    for model, fk in one_to_one_relations():
+        if n := _count(model, **{fk.name: merged}):
+            out.kept[f"{model._meta.label_lower}.{fk.name}"] = n
+    return out
+
+
+def describe(key: str) -> str:
+    """The plural name of what a key of ``MergeResult.moved`` / ``MergePreview`` counts ("contacts")."""
+    own = {
+        CHILDREN: _("sub-customers"), PhoneNumber._meta.label_lower: _("phone numbers"),
+        CustomerShare._meta.label_lower: _("shares"),
+    }
+    if key in own:
+        return str(own[key])
+    app_label, model_name = key.split(".")[:2]
+    return str(apps.get_model(app_label, model_name)._meta.verbose_name_plural)
+
+
 def _empty(value) -> bool:
     return value is None or value == ""
 
 
-def _fill(survivor: Customer, merged: Customer, result: MergeResult) -> None:
+def _fill(survivor: Customer, merged: Customer, result: MergeResult) -> list[str]:
     for name in FILLABLE:
         attname = Customer._meta.get_field(name).attname
         mine, theirs = getattr(survivor, attname), getattr(merged, attname)
@@ -239,6 +300,7 @@ def _fill(survivor: Customer, merged: Customer, result: MergeResult) -> None:
         survivor.is_hot, survivor.heat = True, merged.heat
         survivor.hot_reason_id, survivor.hot_until = merged.hot_reason_id, merged.hot_until
         result.filled.append("is_hot")
+    return result.filled
 
 
 def _note(text: str, line: str) -> str:

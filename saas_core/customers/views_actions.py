@@ -18,11 +18,16 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from saas_core.customers import access, sharing
+from saas_core.customers import merge as merging
 from saas_core.customers.action_forms import ShareForm, TransferForm
 from saas_core.customers.models import Customer, CustomerShare
+from saas_core.customers.search import search_customers
+from saas_core.customers.services import find_duplicates
 from saas_core.customers.views import _back_to_list, _customer_or_404, _names, _render_detail, _require_edit, _selected
 from saas_core.org.access import permission_required
 from web.forms import add_service_errors
+
+MERGE_CANDIDATES = 20
 
 
 def _names_of(users) -> str:
@@ -143,3 +148,63 @@ def batch_transfer(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Tick at least one customer first."))
         return redirect(back)
     return _transfer(request, customers, back=back, single=None)
+
+
+# --- merge --------------------------------------------------------------------------------------
+
+
+def _merge_candidates(request: HttpRequest, customer: Customer, query: str) -> list[Customer]:
+    """Customers the user may change, other than ``customer``: those matching ``query`` (name,
+    pinyin, number, phone), or without a query the likely duplicates (same name or phone)."""
+    editable = access.editable(Customer.objects.exclude(pk=customer.pk), request.user).select_related("owner")
+    if query:
+        found = search_customers(editable, query)
+    else:
+        phones = (customer.phone, customer.fax, *customer.contacts.values_list("mobile", flat=True)[:5])
+        ids = [d.customer_id for d in find_duplicates(name=customer.name, phones=phones, exclude=customer.pk)]
+        found = editable.filter(pk__in=ids)
+    return list(found.order_by("name", "pk")[:MERGE_CANDIDATES])
+
+
+@permission_required("customers", "edit")
+def customer_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """"Merge into…": find the customer that survives (this one goes to the recycle bin)."""
+    customer = _customer_or_404(request, pk)
+    _require_edit(request, customer)
+    query = (request.GET.get("q") or "").strip()[:100]
+    return render(request, "customers/merge_pick.html", {
+        "customer": customer, "q": query, "candidates": _merge_candidates(request, customer, query),
+    })
+
+
+@permission_required("customers", "edit")
+def customer_merge_confirm(request: HttpRequest, pk: int, survivor_pk: int) -> HttpResponse:
+    """What moves to the survivor; on POST, merge and go to the survivor."""
+    customer = _customer_or_404(request, pk)
+    _require_edit(request, customer)
+    survivor = _customer_or_404(request, survivor_pk)
+    if survivor.pk == customer.pk:
+        raise Http404
+    if not access.can_edit(request.user, survivor):
+        raise PermissionDenied(
+            _("You may not change “%(customer)s”, so you cannot merge into it.") % {"customer": survivor}
+        )
+    if request.method == "POST":
+        try:
+            result = merging.merge(survivor, customer, by=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
+            return redirect("customers:merge", pk=customer.pk)
+        moved = ", ".join(f"{merging.describe(key)}: {n}" for key, n in result.moved.items())
+        messages.success(request, (
+            _("“%(merged)s” has been merged into “%(survivor)s” and moved to the recycle bin. Moved: %(moved)s.")
+            if moved else _("“%(merged)s” has been merged into “%(survivor)s” and moved to the recycle bin.")
+        ) % {"merged": customer.name, "survivor": survivor.name, "moved": moved})
+        return redirect(_detail_url(survivor))
+    plan = merging.preview(survivor, customer)
+    return render(request, "customers/merge_confirm.html", {
+        "customer": customer, "survivor": survivor,
+        "moves": [(merging.describe(key), n) for key, n in plan.moves.items()],
+        "kept": [(merging.describe(key), n) for key, n in plan.kept.items()],
+        "filled": [Customer._meta.get_field(name).verbose_name for name in plan.filled],
+    })

@@ -179,3 +179,19 @@ def test_linked_records_of_other_modules_move_and_one_to_one_extensions_stay(ten
             (survivor.pk, org.sales1.pk), (merged.pk, org.sales1.pk), (survivor.pk, org.sales2.pk)])
         assert result.moved["pools.claimlog.customer"] == 1 and result.moved["pools.reclaimwarning.customer"] == 1
         assert result.kept == {"pools.reclaimwarning.customer": 1, "pools.poolentry.customer": 1}
+
+
+def test_preview_counts_what_merge_then_moves_without_changing_anything(tenant_a, org, pair):
+    survivor, merged, _child = pair
+    with in_tenant(tenant_a):
+        sharing.share(merged, [org.sales2], "read", by=org.sales1)
+        sharing.share(merged, [org.sales_w], "read", by=org.boss)
+        plan = merge.preview(survivor, merged)
+        assert plan.moves == {"customers.contact": 2, "customers.customer.children": 1, "customers.customershare": 2,
+                              "customers.phonenumber": 2}  # the contacts' numbers; its own phone does not fill a gap
+        assert set(plan.filled) == {"email", "province", "industry"}
+        assert [merge.describe(key) for key in plan.moves] == ["contacts", "sub-customers", "shares", "phone numbers"]
+        assert Customer.objects.get(pk=survivor.pk).email == "" and Contact.objects.filter(customer=merged).count() == 2
+        result = merge.merge(survivor, merged, by=org.sales1)
+        assert {k: v for k, v in plan.moves.items() if k != "customers.phonenumber"} == result.moved
+        assert set(result.filled) == set(plan.filled)
