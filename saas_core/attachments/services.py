@@ -105,6 +105,8 @@ def upload(parent: models.Model, file: UploadedFile | None, *, by, description: 
     """Attach ``file`` to ``parent`` (a registered kind of parent) as ``by``."""
     if parent_type(parent) is None:
         raise TypeError(f"{type(parent).__name__} does not take attachments; register it with register_parent")
+    if getattr(parent, "deleted_at", None) is not None:
+        raise ValidationError(_("“%(record)s” is in the recycle bin; restore it first.") % {"record": parent})
     require_change(by, parent, "create")
     name = _check_file(file)
     description = _check_description(description)

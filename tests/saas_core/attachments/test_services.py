@@ -83,6 +83,9 @@ def test_rights_to_upload_follow_the_customer(tenant_a, org, book):
             services.upload(book.customer, a_file(), by=org.cs)  # Customer service: view only
         with pytest.raises(PermissionDenied):
             services.upload(book.other, a_file(), by=org.sales1)  # outside sales1's scope
+        recycle_bin.trash(book.customer, by=org.boss)
+        with pytest.raises(ValidationError, match="is in the recycle bin; restore it first"):
+            services.upload(Customer.all_objects.get(pk=book.customer.pk), a_file(), by=org.boss)
 
 
 def test_delete_restore_and_purge(tenant_a, org, book, media, django_capture_on_commit_callbacks):
@@ -156,12 +159,17 @@ def test_merge_moves_the_attachments_to_the_survivor(tenant_a, org, book):
         assert BinEntry.objects.get(object_id=duplicate.pk).dependants == 0  # nothing left with the duplicate
 
 
-def test_storage_used_counts_the_bin_and_not_other_tenants(tenant_a, tenant_b, org, book, make_user):
+def test_storage_used_counts_the_bin_and_each_tenant_has_its_own_directory(tenant_a, tenant_b, org, book, make_user):
     with in_tenant(tenant_a):
         assert services.storage_used() == 0
-        services.upload(book.customer, a_file(content=b"x" * 100), by=org.sales1)
+        mine = services.upload(book.customer, a_file(content=b"x" * 100), by=org.sales1)
         binned = services.upload(book.customer, a_file(content=b"x" * 50), by=org.sales1)
         recycle_bin.trash(binned, by=org.boss)
         assert services.storage_used() == 150
+    seller_b = make_user(tenant_b, role="sales")
     with in_tenant(tenant_b):
         assert services.storage_used() == 0
+        theirs = services.upload(make_customer(seller_b, "北京华兴科技有限公司"), a_file(content=b"y" * 7), by=seller_b)
+        assert services.storage_used() == 7
+    assert mine.file.name.split("/")[:2] == ["attachments", tenant_a.schema]
+    assert theirs.file.name.split("/")[:2] == ["attachments", tenant_b.schema]
