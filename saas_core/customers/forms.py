@@ -134,6 +134,11 @@ class HotForm(DictionaryFormMixin, forms.ModelForm):
 
 
 class ContactForm(DictionaryFormMixin, forms.ModelForm):
+    confirm_duplicates = forms.BooleanField(
+        label=_("I have checked: save it anyway"), required=False,
+        help_text=_("Tick this after reading the warning about the customer that already has this number."),
+    )
+
     class Meta:
         model = Contact
         fields = (
@@ -141,6 +146,10 @@ class ContactForm(DictionaryFormMixin, forms.ModelForm):
             "birthday", "is_primary", "remark",
         )
         widgets = {"birthday": DATE, "remark": forms.Textarea(attrs={"rows": 3})}
+
+    def main_fields(self):
+        """The contact's own fields; ``confirm_duplicates`` is shown with the duplicate warning only."""
+        return [field for field in self.visible_fields() if field.name != "confirm_duplicates"]
 
 
 # --- list filters -------------------------------------------------------------------------------

@@ -119,6 +119,22 @@ class DuplicateCustomer(ValidationError):
         )
 
 
+class DuplicateContact(ValidationError):
+    """Raised by save_contact when a new number of the contact belongs to another customer and
+    the user has not confirmed; keyed "confirm_duplicates", the field that confirms it."""
+
+    def __init__(self, duplicates: list[Duplicate]):
+        self.duplicates = duplicates
+        lines = [
+            _("“%(name)s” (owner: %(owner)s)") % {"name": d.name, "owner": d.owner} for d in duplicates
+        ]
+        super().__init__({"confirm_duplicates": [ValidationError(
+            _("This number already belongs to another customer: %(list)s. Check with the owner, or confirm to "
+              "save it anyway.") % {"list": "; ".join(lines)},
+            code="duplicate",
+        )]})
+
+
 # --- customers ----------------------------------------------------------------------------------
 
 
@@ -195,11 +211,29 @@ def update_customer(customer: Customer, *, by, check_permission: bool = True, **
     return customer
 
 
+def _new_numbers(contact: Contact, before: set[str]) -> tuple[str, ...]:
+    """The contact's numbers that it did not have before (as typed)."""
+    return tuple(raw for raw in (contact.mobile, contact.phone) if raw and normalise_phone(raw) not in before)
+
+
 @transaction.atomic
-def save_contact(contact: Contact | None, *, customer: Customer, by, **fields) -> Contact:
+def save_contact(
+    contact: Contact | None, *, customer: Customer, by, confirm_duplicates: bool = True, **fields,
+) -> Contact:
+    """Create or change a contact of ``customer``.
+
+    With ``confirm_duplicates=False`` (the contact form, until the user ticks "save anyway") a
+    mobile or phone number the contact did not have before, which another customer of the
+    company already has, is refused with DuplicateContact naming that customer and its owner (撞单).
+    """
     require(by, "contacts", "create" if contact is None else "edit")
     contact = contact or Contact(customer=customer, created_by=by)
+    before = {normalise_phone(raw) for raw in (contact.mobile, contact.phone)} if contact.pk else set()
     _assign(contact, fields, CONTACT_FIELDS)
+    if not confirm_duplicates and (numbers := _new_numbers(contact, before)):
+        duplicates = find_duplicates(phones=numbers, exclude=customer.pk)
+        if duplicates:
+            raise DuplicateContact(duplicates)
     contact.full_clean(exclude=["customer", "search_tokens"], validate_unique=False)
     apply_search_keys(contact)
     contact.save()

@@ -3,30 +3,28 @@
 ``open_table(path)`` gives the header row and an iterator over the data rows, each a list of
 cell values (str, int, float, bool, date/datetime or None), whatever the format.
 
-xlsx: the workbook is opened with openpyxl in read-only mode (sheet list, shared strings, date
-styles, epoch); the first worksheet's cells are then streamed by ``_fast_xlsx_rows`` with the C
-XML parser, several times faster than openpyxl's per-cell objects, which matters at 100,000 rows.
+xlsx: the workbook is opened with openpyxl in read-only mode (sheet list, date styles, epoch);
+the shared strings and the first worksheet's cells are read by ``sheetxml`` (regular expressions
+over the XML for the usual shapes, ElementTree for the rest), several times faster than
+openpyxl's per-cell objects, which matters at 100,000 rows.
 """
 
 from __future__ import annotations
 
 import codecs
-import contextlib
 import csv
 import io
-import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.etree.ElementTree import iterparse
 
 from django.utils.translation import gettext as _
 
+from saas_core.imports import sheetxml
+
 XLSX, CSV = "xlsx", "csv"
 MAX_HEADER_SCAN = 10  # the header is the first non-empty row among the first ten
-_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_COLUMN = re.compile(r"[A-Z]+")
 
 
 class UnreadableFile(ValueError):
@@ -150,73 +148,6 @@ def _open_csv(path, encoding: str) -> Table:
 # --- xlsx -----------------------------------------------------------------------------------
 
 
-def _column_index(ref: str) -> int:
-    letters = _COLUMN.match(ref)
-    index = 0
-    for ch in letters.group(0) if letters else "":
-        index = index * 26 + (ord(ch) - 64)
-    return index - 1
-
-
-def _fast_xlsx_rows(archive: zipfile.ZipFile, sheet_path: str, shared: list, date_styles: set, epoch) -> Iterator[list]:
-    """Every row of one worksheet as a list of values; missing rows come out as empty lists."""
-    from openpyxl.utils.datetime import from_excel
-
-    row_tag, cell_tag, value_tag = f"{_NS}row", f"{_NS}c", f"{_NS}v"
-    is_tag, t_tag = f"{_NS}is", f"{_NS}t"
-    expected = 1
-    with archive.open(sheet_path) as src:
-        # ElementTree never fetches external entities, and expat >= 2.4 (Python 3.11 ships 2.5)
-        # refuses entity-expansion bombs; openpyxl itself parses the same parts with it.
-        for _event, element in iterparse(src, events=("end",)):  # noqa: S314
-            if element.tag != row_tag:
-                continue
-            number = element.get("r")
-            number = int(number) if number else expected
-            while expected < number:  # rows the file leaves out are empty
-                expected += 1
-                yield []
-            expected = number + 1
-            values: list = []
-            position = 0
-            for cell in element:
-                if cell.tag != cell_tag:
-                    continue
-                ref = cell.get("r")
-                column = _column_index(ref) if ref else position
-                position = column + 1
-                kind = cell.get("t", "n")
-                value = None
-                if kind == "inlineStr":
-                    node = cell.find(is_tag)
-                    if node is not None:
-                        value = "".join(t.text or "" for t in node.iter(t_tag))
-                else:
-                    node = cell.find(value_tag)
-                    text = node.text if node is not None else None
-                    if text is not None:
-                        if kind == "s":
-                            value = shared[int(text)]
-                        elif kind == "n":
-                            value = float(text) if ("." in text or "E" in text or "e" in text) else int(text)
-                            style = cell.get("s")
-                            if style is not None and int(style) in date_styles:
-                                with contextlib.suppress(ValueError, OverflowError):
-                                    value = from_excel(value, epoch)
-                        elif kind == "b":
-                            value = text == "1"
-                        elif kind == "e":
-                            value = None
-                        else:  # str (formula result), d (ISO date)
-                            value = text
-                if value is not None:
-                    if column >= len(values):
-                        values.extend([None] * (column - len(values) + 1))
-                    values[column] = value
-            element.clear()
-            yield values
-
-
 def _count_rows(archive: zipfile.ZipFile, sheet_path: str) -> int | None:
     """The number of rows of a sheet without a <dimension> (a fast pass over the XML)."""
     count, tail = 0, b""
@@ -229,33 +160,16 @@ def _count_rows(archive: zipfile.ZipFile, sheet_path: str) -> int | None:
     return count + tail.count(b"<row ") + tail.count(b"<row>") or None
 
 
-def _fast_shared_strings(src) -> list[str]:
-    """The shared-strings table (what openpyxl's read_string_table returns, without its per-node objects)."""
-    si_tag, t_tag, r_tag = f"{_NS}si", f"{_NS}t", f"{_NS}r"
-    strings = []
-    for _event, node in iterparse(src, events=("end",)):  # noqa: S314 - see _fast_xlsx_rows
-        if node.tag != si_tag:
-            continue
-        plain = node.find(t_tag)
-        if plain is not None:
-            text = plain.text or ""
-        else:  # rich text: the runs' texts (phonetic hints <rPh> are left out, as openpyxl does)
-            text = "".join(t.text or "" for r in node.iter(r_tag) for t in r.iter(t_tag))
-        strings.append(text.replace("x005F_", ""))
-        node.clear()
-    return strings
-
-
 def _load_workbook(path):
-    """openpyxl's read-only workbook, its shared strings read by ``_fast_shared_strings``."""
+    """openpyxl's read-only workbook, its shared strings read by ``sheetxml.shared_strings``."""
     from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
 
     class Reader(ExcelReader):
         def read_strings(self):
             found = self.package.find(SHARED_STRINGS)
             if found is not None:
-                with self.archive.open(found.PartName[1:]) as src:
-                    self.shared_strings = _fast_shared_strings(src)
+                part = found.PartName[1:]
+                self.shared_strings = sheetxml.shared_strings(lambda: self.archive.open(part))
 
     reader = Reader(path, read_only=True, keep_vba=False, data_only=True, keep_links=False)
     reader.read()
@@ -275,7 +189,7 @@ def _open_xlsx(path) -> Table:
             estimate = _count_rows(archive, sheet_path)
         if archive is not None and sheet_path and hasattr(ws, "_shared_strings"):
             date_styles = {int(s) for s in getattr(wb, "_date_formats", ())}
-            rows = _fast_xlsx_rows(archive, sheet_path, ws._shared_strings, date_styles, wb.epoch)
+            rows = sheetxml.sheet_rows(lambda: archive.open(sheet_path), ws._shared_strings, date_styles, wb.epoch)
         else:  # another openpyxl: its own (slower) reader
             rows = (list(r) for r in ws.iter_rows(values_only=True))
         headers, header_row = _header_of(rows)

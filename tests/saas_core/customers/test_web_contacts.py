@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from saas_core.customers import services
+from saas_core.customers.models import Contact
 from tests.conftest import in_tenant
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +82,46 @@ def test_contacts_follow_the_customer_scope_and_page_size(client_for, tenant_a, 
     html = sales.get("/customers/contacts/").content.decode()
     assert 'data-surname="周"' not in html and 'data-surname="张"' in html
     assert len(names(client_for(tenant_a, boss_a).get("/customers/contacts/?page_size=50"))) == 26
+
+
+def contact_form(**fields) -> dict:
+    data = {"name": "", "gender": "", "mobile": "", "phone": ""}
+    data.update(fields)
+    return data
+
+
+def test_a_number_of_another_customer_is_warned_on_contact_edit_and_add(client_for, tenant_a, boss_a, make_user):
+    """Like the quick create's first contact: a number another customer already has is a
+    warning (naming that customer and its owner) before saving, then "save anyway"."""
+    zhou = make_user(tenant_a, username="zhou-dup", name="Sales Zhou", role="sales")
+    customer_with(tenant_a, zhou, "北京华兴科技有限公司", {"name": "张伟", "mobile": "138 1234 5678"})
+    mine = customer_with(tenant_a, boss_a, "杭州云帆", {"name": "李雷", "mobile": "139 0000 0001", "phone": "0571-8888 1234"})
+    with in_tenant(tenant_a):
+        contact = mine.contacts.get()
+    client = client_for(tenant_a, boss_a)
+    url = f"/customers/contacts/{contact.pk}/edit/"
+    assert 'data-testid="duplicate-warning"' not in client.get(url).content.decode()
+
+    unchanged = client.post(url, contact_form(name="李雷 Li", mobile="139 0000 0001", phone="0571-8888 1234"))
+    assert unchanged.status_code == 302  # its own numbers again: nothing to warn about
+
+    warned = client.post(url, contact_form(name="李雷", mobile="+86 138-1234-5678", phone="0571-8888 1234"))
+    html = warned.content.decode()
+    assert warned.status_code == 200 and 'data-testid="duplicate-warning"' in html
+    assert "This number already belongs to another customer: “北京华兴科技有限公司” (owner: Sales Zhou)" in html
+    assert 'name="confirm_duplicates"' in html and "Save anyway" in html
+    with in_tenant(tenant_a):
+        assert Contact.objects.get(pk=contact.pk).mobile == "139 0000 0001"  # nothing saved yet
+    saved = client.post(url, contact_form(name="李雷", mobile="+86 138-1234-5678", phone="0571-8888 1234",
+                                          confirm_duplicates="on"))
+    assert saved.status_code == 302
+    with in_tenant(tenant_a):
+        assert Contact.objects.get(pk=contact.pk).mobile == "+86 138-1234-5678"
+
+    # A number of the same customer is no duplicate; the same on adding a contact.
+    same = client.post(f"/customers/{mine.pk}/contacts/new/", contact_form(name="韩梅梅", phone="0571 88881234"))
+    assert same.status_code == 302
+    other = client.post(f"/customers/{mine.pk}/contacts/new/", contact_form(name="王强", mobile="13812345678"))
+    assert 'data-testid="duplicate-warning"' in other.content.decode()
+    with in_tenant(tenant_a):
+        assert sorted(mine.contacts.values_list("name", flat=True)) == ["李雷", "韩梅梅"]
