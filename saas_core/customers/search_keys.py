@@ -45,16 +45,22 @@ def normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text or "").lower().split())
 
 
+# The suffixes by their last character, in LEGAL_SUFFIXES' order (longest first): only those can end a name.
+_SUFFIXES_BY_LAST: dict[str, tuple[str, ...]] = {}
+for _suffix in LEGAL_SUFFIXES:
+    _SUFFIXES_BY_LAST[_suffix[-1]] = (*_SUFFIXES_BY_LAST.get(_suffix[-1], ()), _suffix)
+
+
 def strip_legal_suffix(name: str) -> str:
+    """The name without its legal-form suffixes (北京华兴科技有限公司 → 北京华兴科技), normalised."""
     name = normalise(name)
-    changed = True
-    while changed:
-        changed = False
-        for suffix in LEGAL_SUFFIXES:
+    while candidates := _SUFFIXES_BY_LAST.get(name[-1:]):
+        for suffix in candidates:
             if name.endswith(suffix) and len(name) > len(suffix):
                 name = name[: -len(suffix)].rstrip(" ,.")
-                changed = True
                 break
+        else:
+            break
     return name
 
 
@@ -65,28 +71,12 @@ def readings(char: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found[0])) if found and found[0] else ()
 
 
-def _units(text: str) -> list[tuple[str, tuple[str, ...]]]:
-    """(unit, readings) for each CJK character, and each ASCII letter/digit (read as itself)."""
-    units = []
-    for char in text:
-        if _CJK.match(char):
-            units.append((char, readings(char) or (char,)))
-        elif char.isascii() and char.isalnum():
-            units.append((char, (char,)))
-    return units
-
-
-def _variants(units) -> list[tuple[str, ...]]:
-    """Reading combinations for the exact check: the main readings, then each other reading of
-    each polyphone substituted alone (重庆 → zhongqing, chongqing), up to MAX_VARIANTS."""
-    main = tuple(r[0] for _u, r in units)
-    out = [main]
-    for i, (_unit, options) in enumerate(units):
-        for other in options[1:]:
-            if len(out) >= MAX_VARIANTS:
-                return out
-            out.append((*main[:i], other, *main[i + 1 :]))
-    return out
+@lru_cache(maxsize=50000)
+def _char_keys(char: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """A CJK character's readings (itself if it has none) and the tokens it gives on its own:
+    the character, every reading and every reading's initial."""
+    options = readings(char) or (char,)
+    return options, frozenset((char, *options, *(r[0] for r in options)))
 
 
 @dataclass(frozen=True)
@@ -97,7 +87,11 @@ class Keys:
 
 
 def keys_for(*texts: str) -> Keys:
-    """The search keys of a record's name (and further texts such as a short name)."""
+    """The search keys of a record's name (and further texts such as a short name).
+
+    Run for every record saved and every row imported, so it works from per-character keys
+    computed once (``_char_keys``); what it returns is defined by the comments below.
+    """
     tokens: set[str] = set()
     initials: list[str] = []
     spelled: list[str] = []
@@ -105,21 +99,40 @@ def keys_for(*texts: str) -> Keys:
         if not text:
             continue
         core = strip_legal_suffix(text)
-        cjk = [c for c in core if _CJK.match(c)]
-        tokens.update(cjk)
-        tokens.update(a + b for a, b in itertools.pairwise(cjk))
-        for word in _WORD.findall(core):
+        cjk = _CJK.findall(core)
+        for word in _WORD.findall(core):  # English words (and digits) and their prefixes
             tokens.update(word[:n] for n in range(2, min(len(word), 12) + 1))
-        units = [u for u in _units(core) if _CJK.match(u[0])]
-        for variant in _variants(units):
-            initials.append("".join(r[0] for r in variant))
-            spelled.append("".join(variant))
-        for (_a, first), (_b, second) in itertools.pairwise(units):
-            tokens.update(x[0] + y[0] for x in first for y in second)  # every reading of each pair
-        for _unit, options in units:
-            tokens.update(options)
-            tokens.update(r[0] for r in options)
-    return Keys(sorted(t for t in tokens if t), " ".join(dict.fromkeys(initials)), " ".join(dict.fromkeys(spelled)))
+        if not cjk:
+            continue
+        # every character, its readings and their initials; every bigram of characters, and the
+        # bigram of initials of every reading of each pair (polyphones: 重庆 gives zq and cq)
+        keys = [_char_keys(c) for c in cjk]
+        for _options, own in keys:
+            tokens |= own
+        previous, previous_options = cjk[0], keys[0][0]
+        for char, (options, _own) in zip(cjk[1:], keys[1:], strict=True):
+            tokens.add(previous + char)
+            if len(previous_options) == 1 and len(options) == 1:
+                tokens.add(previous_options[0][0] + options[0][0])
+            else:
+                tokens.update(x[0] + y[0] for x in previous_options for y in options)
+            previous, previous_options = char, options
+        # the exact checks: the main readings, then each other reading of each polyphone
+        # substituted alone (重庆 → zhongqing, chongqing), up to MAX_VARIANTS combinations
+        main = [options[0] for options, _own in keys]
+        main_initials = "".join(r[0] for r in main)
+        initials.append(main_initials)
+        spelled.append("".join(main))
+        variants = 1
+        for i, (options, _own) in enumerate(keys):
+            for other in options[1:]:
+                if variants >= MAX_VARIANTS:
+                    break
+                variants += 1
+                initials.append(main_initials[:i] + other[0] + main_initials[i + 1:])
+                spelled.append("".join((*main[:i], other, *main[i + 1:])))
+    tokens.discard("")
+    return Keys(sorted(tokens), " ".join(dict.fromkeys(initials)), " ".join(dict.fromkeys(spelled)))
 
 
 # --- queries ----------------------------------------------------------------------------------
