@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _EXTENSION = re.compile(r"(转|ext\.?|x|分机)\s*\d+\s*$", re.IGNORECASE)
+_NOT_DIGIT = re.compile(r"\D")
 
 
+@lru_cache(maxsize=65536)  # an import normalises each number several times (duplicates, index rows)
 def normalise_phone(raw: str) -> str:
     """Digits only: full-width digits folded, spaces/dashes/brackets dropped, +86/0086 removed,
     an extension (转 8001, ext. 12) cut off. ``'+86 138-1234 5678'`` → ``'13812345678'``."""
-    text = unicodedata.normalize("NFKC", raw or "").strip()
-    text = _EXTENSION.sub("", text)
-    digits = re.sub(r"\D", "", text)
+    if raw and raw.isascii() and raw.isdigit():  # digits as typed: nothing to fold, strip or cut
+        text = digits = raw
+    else:
+        text = unicodedata.normalize("NFKC", raw or "").strip()
+        text = _EXTENSION.sub("", text)
+        digits = _NOT_DIGIT.sub("", text)
     international = text.startswith("+86") or digits.startswith("0086")
     if international:
         digits = digits[2:] if text.startswith("+86") else digits[4:]
