@@ -10,10 +10,12 @@ current data-log context (user, import job), as the trigger would have written t
 
 from __future__ import annotations
 
+import datetime as dt
 from operator import attrgetter
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection, models, transaction
+from django.utils import timezone
 
 
 def _history(model):
@@ -38,9 +40,21 @@ def _text_array(values) -> str | None:
     """A text[] literal ({"a","b"}): psycopg's list dumper quotes element by element with regexes."""
     if values is None:
         return None
+    if not values:
+        return "{}"
+    try:
+        joined = '","'.join(values)
+    except TypeError:  # None or not text among them
+        joined = None
+    if joined is not None and joined.count('"') == 2 * (len(values) - 1) and "\\" not in joined:
+        return '{"' + joined + '"}'  # nothing to escape (search keys, nearly always)
     return "{" + ",".join(
         "NULL" if v is None else '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values
     ) + "}"
+
+
+_PLAIN = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.DateField,
+          models.ForeignKey, models.AutoField, models.BigAutoField)
 
 
 def _copy(cursor, model, objs: list, *, with_id: bool) -> None:
@@ -49,23 +63,38 @@ def _copy(cursor, model, objs: list, *, with_id: bool) -> None:
     conn = connections["default"]
     fields = [f for f in model._meta.concrete_fields if with_id or not f.primary_key]
     columns = ", ".join(conn.ops.quote_name(f.column) for f in fields)
-    # Values go to psycopg as they are (it adapts str, int, bool, dates, lists), except where
-    # Django prepares them: auto_now(_add) timestamps, and anything other than plain scalars.
-    plain = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.DateField,
-             models.ForeignKey, models.AutoField, models.BigAutoField, ArrayField)
-    getters = []
-    for f in fields:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            getters.append(lambda obj, f=f: f.pre_save(obj, True))
-        elif isinstance(f, ArrayField) and isinstance(f.base_field, models.CharField | models.TextField):
-            getters.append(lambda obj, name=f.attname: _text_array(getattr(obj, name)))
-        elif isinstance(f, plain) and not isinstance(f, models.DateTimeField):
-            getters.append(attrgetter(f.attname))
-        else:
-            getters.append(lambda obj, f=f: f.get_db_prep_save(f.pre_save(obj, True), conn))
+    # Values go to psycopg as they are (it adapts str, int, bool, dates, aware datetimes, lists),
+    # read from each object in one go; Django prepares the others. auto_now(_add) timestamps
+    # are one "now" for the whole insert, set on the objects as save() would set them.
+    now = timezone.now()
+    stamped = [
+        (f.attname, now if isinstance(f, models.DateTimeField) else dt.date.today()) for f in fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    converters = []
+    for i, f in enumerate(fields):
+        if any(f.attname == name for name, _value in stamped):
+            continue
+        if isinstance(f, ArrayField) and isinstance(f.base_field, models.CharField | models.TextField):
+            converters.append((i, _text_array))
+        elif isinstance(f, models.DateTimeField):
+            converters.append((i, lambda v, f=f: v if v is None or timezone.is_aware(v) else f.get_db_prep_save(v, conn)))
+        elif not isinstance(f, _PLAIN):
+            converters.append((i, lambda v, f=f: f.get_db_prep_save(v, conn)))
+    values_of = attrgetter(*(f.attname for f in fields))
     with cursor.copy(f"COPY {conn.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+        write = copy.write_row
         for obj in objs:
-            copy.write_row([get(obj) for get in getters])
+            for name, value in stamped:
+                setattr(obj, name, value)
+            row = values_of(obj)
+            if converters:
+                row = list(row) if len(fields) > 1 else [row]
+                for i, convert in converters:
+                    row[i] = convert(row[i])
+            elif len(fields) == 1:
+                row = (row,)
+            write(row)
 
 
 def insert(model, objs: list, *, with_id: bool = True) -> None:
