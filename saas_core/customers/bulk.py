@@ -4,8 +4,9 @@
 does for one customer, for a whole batch in a handful of queries:
 
 - the same validation: each Customer and Contact is built with the same fields
-  (``services.CUSTOMER_FIELDS`` / ``CONTACT_FIELDS``) and checked with the model's ``full_clean``
-  (lengths, e-mail, choices, heat, ...). Only the per-row database look-ups of the foreign keys
+  (``services.CUSTOMER_FIELDS`` / ``CONTACT_FIELDS``) and checked as the model's ``full_clean``
+  checks them (each field's own ``clean``: lengths, e-mail, choices, heat, ...; once per
+  distinct value of a field in the batch). Only the per-row database look-ups of the foreign keys
   are replaced: dictionary values are checked against the tenant's cached pick-lists (the right
   list, and enabled, exactly what ``DictionaryForeignKey``'s ``limit_choices_to`` allows), the
   owner and parent must be saved rows;
@@ -23,10 +24,13 @@ Duplicate warnings are the caller's business (imports detect them for a whole ba
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Model
 from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -77,26 +81,72 @@ def _check_relations(record, relations, given, prefix: str, errors: dict, allowe
             errors.setdefault(f"{prefix}{field.name}", []).append(_("This record does not exist."))
 
 
+_CHECKED_FIELDS: dict = {}
+_MEMO_TYPES = frozenset((str, int, bool, dt.date, dt.datetime, Decimal))
+
+
+def _fields_to_check(model, given) -> list:
+    """The fields ``full_clean(exclude=…)`` would check for these given fields, in its order."""
+    key = (model, frozenset(given))
+    found = _CHECKED_FIELDS.get(key)
+    if found is None:
+        relations = {f.name for f in _relations(model)}
+        checked = ({"name"} | set(given)) - _NOT_CHECKED_BY_FULL_CLEAN - relations
+        found = _CHECKED_FIELDS[key] = [f for f in model._meta.fields if f.name in checked and not f.generated]
+    return found
+
+
+def _clean_fields(record, fields: list, memo: dict) -> dict:
+    """What ``record.full_clean`` finds wrong with these fields ({name: error list}), as its
+    ``clean_fields`` does, each field's ``clean`` run once per distinct value (``memo``): for the
+    fields here (no relations) it depends on the value only, and an import repeats values a lot."""
+    errors = {}
+    data = record.__dict__
+    for f in fields:
+        raw = data[f.attname]
+        if f.blank and raw in f.empty_values:
+            continue
+        kind = type(raw)
+        key = (f, kind, raw) if kind in _MEMO_TYPES else None  # immutable values only; True is not 1 here
+        found = memo.get(key) if key is not None else None
+        if found is None:
+            try:
+                found = (True, f.clean(raw, record))
+            except ValidationError as exc:
+                found = (False, exc.error_list)
+            if key is not None:
+                memo[key] = found
+        if found[0]:
+            data[f.attname] = found[1]
+        else:
+            errors[f.name] = found[1]
+    if type(record).clean is not Model.clean:
+        try:
+            record.clean()
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+    return errors
+
+
 def validate(customer: Customer, contact: Contact | None, given: set[str], contact_given: set[str],
-             allowed: dict | None = None) -> dict[str, list[str]]:
+             allowed: dict | None = None, memo: dict | None = None) -> dict[str, list[str]]:
     """The field errors create_customer would raise for this customer and contact ({} when valid).
 
     ``given`` (``contact_given``) are the fields set from the input: the others keep the model's
-    defaults, which are valid, so ``full_clean`` checks only these (and ``name``, required).
+    defaults, which are valid, so only these (and ``name``, required) are checked, as
+    ``full_clean`` checks them (same messages).
     """
     allowed = {} if allowed is None else allowed
+    memo = {} if memo is None else memo
     errors: dict[str, list[str]] = {}
     for record, prefix, relations, fields in (
         (customer, "", CUSTOMER_RELATIONS, given), (contact, "contact_", CONTACT_RELATIONS, contact_given),
     ):
         if record is None:
             continue
-        checked = ({"name"} | set(fields)) - _NOT_CHECKED_BY_FULL_CLEAN - {f.name for f in relations}
-        try:
-            record.full_clean(exclude=_ALL_FIELDS[type(record)] - checked, validate_unique=False,
-                              validate_constraints=False)
-        except ValidationError as exc:
-            for key, messages in exc.message_dict.items():
+        found = _clean_fields(record, _fields_to_check(type(record), fields), memo)
+        if found:
+            for key, messages in ValidationError(found).message_dict.items():
                 errors.setdefault(f"{prefix}{key}", []).extend(messages)
         _check_relations(record, relations, fields, prefix, errors, allowed)
     return errors
@@ -181,6 +231,7 @@ def create_customers(items: list[NewCustomer], *, by) -> list[Customer | Validat
     the saved Customer, or the ValidationError that item would get from create_customer."""
     results: list[Customer | ValidationError | None] = [None] * len(items)
     allowed: dict = {}
+    memo: dict = {}
     pending: list[tuple[int, Customer, Contact | None]] = []
     for i, item in enumerate(items):
         fields = dict(item.fields)
@@ -190,7 +241,7 @@ def create_customers(items: list[NewCustomer], *, by) -> list[Customer | Validat
         contact = None
         if item.contact:
             contact = _new(Contact, by, item.contact, CONTACT_FIELDS, is_primary=True)
-        errors = validate(customer, contact, set(fields) | {"owner"}, set(item.contact or ()), allowed)
+        errors = validate(customer, contact, set(fields) | {"owner"}, set(item.contact or ()), allowed, memo)
         if errors:
             results[i] = ValidationError(errors)
         else:
