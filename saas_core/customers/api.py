@@ -513,7 +513,7 @@ class ContactViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         month = timezone.localdate().month if raw_month == "this" else _int(params, "birthday_month", low=1, high=12)
         default = ["customer_id", "-is_primary", "id"]
         if month is not None:
-            queryset = queryset.filter(birthday__month=month).annotate(birthday_day=ExtractDay("birthday"))
+            queryset = queries.birthdays_in(queryset, month).annotate(birthday_day=ExtractDay("birthday"))
             default = ["birthday_day", "name", "id"]
         for name in ("role", "category"):
             q = _dictionary(params, name)

@@ -8,7 +8,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -18,6 +19,9 @@ from saas_core.records.models import BusinessRecord
 from saas_core.records.registry import business_record
 
 SEARCH_FIELDS = ("search_tokens", "search_initials", "search_spelled")
+# A contact's birthday month: the expression of the contact_birthday_month index, which the
+# "birthdays this month" filters use as it is so that PostgreSQL can match it to the index.
+BIRTHDAY_MONTH = ExtractMonth("birthday")
 
 
 class SearchKeysMixin(models.Model):
@@ -147,7 +151,7 @@ class Contact(SearchKeysMixin, BusinessRecord):
     is_primary = models.BooleanField(_("primary contact"), default=False)
     remark = models.TextField(_("remark"), blank=True)
     surname = models.CharField(_("surname"), max_length=10, blank=True, editable=False)
-    surname_initial = models.CharField(max_length=1, blank=True, editable=False, db_index=True)
+    surname_initial = models.CharField(max_length=1, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("contact")
@@ -156,6 +160,14 @@ class Contact(SearchKeysMixin, BusinessRecord):
         indexes = [
             GinIndex(fields=["search_tokens"], name="contact_search_gin"),
             models.Index(fields=["customer", "-is_primary", "id"], name="contact_by_customer"),
+            # The contact list's 百家姓 index and "birthdays this month", each in the list's default
+            # order, so a page of them is read off the index and stops at the page's end.
+            models.Index(fields=["surname_initial", "customer", "-is_primary", "id"], name="contact_surname_initial",
+                         condition=Q(deleted_at__isnull=True)),
+            models.Index(fields=["surname", "customer", "-is_primary", "id"], name="contact_surname",
+                         condition=Q(deleted_at__isnull=True)),
+            models.Index(BIRTHDAY_MONTH, F("customer"), F("is_primary").desc(), F("id"), name="contact_birthday_month",
+                         condition=Q(deleted_at__isnull=True)),
         ]
 
     def __str__(self) -> str:

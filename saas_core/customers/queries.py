@@ -36,7 +36,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from saas_core.customers.models import Contact, Customer
+from saas_core.customers.models import BIRTHDAY_MONTH, Contact, Customer
 from saas_core.customers.search import search, search_contacts, search_customers
 from saas_core.dictionaries.services import items_for
 from saas_core.org.scope import visible
@@ -210,6 +210,11 @@ def customer_list(user, filters: Mapping | None = None, sort: str | None = None)
 # --- contacts -----------------------------------------------------------------------------------
 
 
+def birthdays_in(queryset: QuerySet[Contact], month: int) -> QuerySet[Contact]:
+    """Contacts born in ``month`` (1–12), filtered on the expression of the contact_birthday_month index."""
+    return queryset.alias(birthday_month=BIRTHDAY_MONTH).filter(birthday_month=month)
+
+
 def filter_contacts(queryset: QuerySet[Contact], filters: Mapping, *, today: date | None = None) -> QuerySet[Contact]:
     """Contact filters: ``q`` (search_contacts), ``surname``, ``initial`` (A–Z of the surname),
     ``birthday_month`` (True: birthdays this month), ``customer`` (id), ``role``/``category`` (ids)."""
@@ -221,7 +226,7 @@ def filter_contacts(queryset: QuerySet[Contact], filters: Mapping, *, today: dat
     if "initial" in f:
         queryset = queryset.filter(surname_initial=str(f["initial"]).strip().upper()[:1])
     if f.get("birthday_month"):
-        queryset = queryset.filter(birthday__month=(today or timezone.localdate()).month)
+        queryset = birthdays_in(queryset, (today or timezone.localdate()).month)
     for key in ("customer", "role", "category"):
         if key in f:
             queryset = queryset.filter(**{f"{key}_id": getattr(f[key], "pk", f[key])})
