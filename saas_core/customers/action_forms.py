@@ -23,6 +23,17 @@ def colleagues(*, exclude=()) -> list[User]:
     return [u for u in users if can(u, "customers", "view")]
 
 
+def shown_until(expires_at: datetime | None) -> str:
+    """A share's end as its page shows it: the last day it counts when it ends at midnight (as the
+    form sets it), else the date and time (set through the API)."""
+    if expires_at is None:
+        return ""
+    local = timezone.localtime(expires_at)
+    if local.time() == time.min:
+        return (local - timedelta(days=1)).strftime("%Y-%m-%d")
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
 class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return f"{obj} ({obj.get_role_display()})"

@@ -156,12 +156,12 @@ def _data_log(request, customer) -> dict | None:
 def _shares(request, customer) -> dict:
     """"Shared with": everyone who sees the customer sees the list; who may change it shares (CUS-05)."""
     from saas_core.customers import access, sharing
-    from saas_core.customers.action_forms import ShareForm
+    from saas_core.customers.action_forms import ShareForm, shown_until
 
     editable = access.can_edit(request.user, customer)
     shares = list(sharing.shares_of(customer))
     for share in shares:
-        share.expired = sharing.is_expired(share)
+        share.expired, share.until = sharing.is_expired(share), shown_until(share.expires_at)
     form = _bound_form(request, "share") or (ShareForm(customer=customer, user=request.user) if editable else None)
     return {"shares": shares, "can_share": editable, "share_form": form}
 
