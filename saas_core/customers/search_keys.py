@@ -72,11 +72,13 @@ def readings(char: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=50000)
-def _char_keys(char: str) -> tuple[tuple[str, ...], frozenset[str]]:
-    """A CJK character's readings (itself if it has none) and the tokens it gives on its own:
-    the character, every reading and every reading's initial."""
+def _char_keys(char: str) -> tuple[tuple[str, ...], frozenset[str], str, str, frozenset[str]]:
+    """A CJK character's readings (itself if it has none); the tokens it gives on its own (the
+    character, every reading, every reading's initial); its main reading and that initial; and
+    the initials of all its readings."""
     options = readings(char) or (char,)
-    return options, frozenset((char, *options, *(r[0] for r in options)))
+    initials = frozenset(r[0] for r in options)
+    return options, frozenset((char, *options, *initials)), options[0], options[0][0], initials
 
 
 @dataclass(frozen=True)
@@ -87,11 +89,15 @@ class Keys:
 
 
 def keys_for(*texts: str) -> Keys:
-    """The search keys of a record's name (and further texts such as a short name).
+    """The search keys of a record's name (and further texts such as a short name)."""
+    tokens, initials, spelled = _keys(texts)
+    return Keys(list(tokens), initials, spelled)
 
-    Run for every record saved and every row imported, so it works from per-character keys
-    computed once (``_char_keys``); what it returns is defined by the comments below.
-    """
+
+@lru_cache(maxsize=8192)  # surnames, and names that repeat (contacts), are asked for again and again
+def _keys(texts: tuple[str, ...]) -> tuple[tuple[str, ...], str, str]:
+    # Run for every record saved and every row imported: the loops over characters are left
+    # to C (map, set.update, str.join) where it can be; what the keys are is said in comments.
     tokens: set[str] = set()
     initials: list[str] = []
     spelled: list[str] = []
@@ -99,40 +105,39 @@ def keys_for(*texts: str) -> Keys:
         if not text:
             continue
         core = strip_legal_suffix(text)
-        cjk = _CJK.findall(core)
         for word in _WORD.findall(core):  # English words (and digits) and their prefixes
             tokens.update(word[:n] for n in range(2, min(len(word), 12) + 1))
+        cjk = _CJK.findall(core)
         if not cjk:
             continue
-        # every character, its readings and their initials; every bigram of characters, and the
-        # bigram of initials of every reading of each pair (polyphones: 重庆 gives zq and cq)
-        keys = [_char_keys(c) for c in cjk]
-        for _options, own in keys:
-            tokens |= own
-        previous, previous_options = cjk[0], keys[0][0]
-        for char, (options, _own) in zip(cjk[1:], keys[1:], strict=True):
-            tokens.add(previous + char)
-            if len(previous_options) == 1 and len(options) == 1:
-                tokens.add(previous_options[0][0] + options[0][0])
-            else:
-                tokens.update(x[0] + y[0] for x in previous_options for y in options)
-            previous, previous_options = char, options
+        keys = list(map(_char_keys, cjk))
+        # every character, every reading of it and their initials; every bigram of characters;
+        # the bigrams of initials of every reading of each pair (polyphones: 重庆 gives zq and cq)
+        tokens.update(*[k[1] for k in keys])
+        tokens.update(map(str.__add__, cjk, cjk[1:]))
+        main = [k[2] for k in keys]
+        main_initials = "".join([k[3] for k in keys])
+        tokens.update(map(str.__add__, main_initials, main_initials[1:]))
+        polyphones = [i for i, k in enumerate(keys) if len(k[0]) > 1]
+        for i in polyphones:
+            if i > 0:
+                tokens.update(x + y for x in keys[i - 1][4] for y in keys[i][4])
+            if i + 1 < len(keys):
+                tokens.update(x + y for x in keys[i][4] for y in keys[i + 1][4])
         # the exact checks: the main readings, then each other reading of each polyphone
         # substituted alone (重庆 → zhongqing, chongqing), up to MAX_VARIANTS combinations
-        main = [options[0] for options, _own in keys]
-        main_initials = "".join(r[0] for r in main)
         initials.append(main_initials)
         spelled.append("".join(main))
         variants = 1
-        for i, (options, _own) in enumerate(keys):
-            for other in options[1:]:
+        for i in polyphones:
+            for other in keys[i][0][1:]:
                 if variants >= MAX_VARIANTS:
                     break
                 variants += 1
                 initials.append(main_initials[:i] + other[0] + main_initials[i + 1:])
                 spelled.append("".join((*main[:i], other, *main[i + 1:])))
     tokens.discard("")
-    return Keys(sorted(tokens), " ".join(dict.fromkeys(initials)), " ".join(dict.fromkeys(spelled)))
+    return tuple(sorted(tokens)), " ".join(dict.fromkeys(initials)), " ".join(dict.fromkeys(spelled))
 
 
 # --- queries ----------------------------------------------------------------------------------
