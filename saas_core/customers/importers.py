@@ -19,7 +19,7 @@ from __future__ import annotations
 from functools import cache
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,6 +29,7 @@ from saas_core.customers.access import can_edit
 from saas_core.customers.models import Contact, Customer, PhoneNumber
 from saas_core.customers.phones import normalise_phone
 from saas_core.dictionaries.services import items_for
+from saas_core.imports.dbcopy import text_array
 from saas_core.imports.registry import (
     Column,
     Existing,
@@ -193,6 +194,9 @@ class CustomerImporter(Importer):
     module = "customers"
     columns = COLUMNS
     template_name = "customers-import-template"
+    # Each batch is a few COPYs and a dozen queries whatever its size; 2,500 rows keep those
+    # fixed costs small at 100,000 rows and still update the progress bar every 2.5 %.
+    batch_size = 2500
 
     # -- a run --
 
@@ -244,21 +248,35 @@ class CustomerImporter(Importer):
         def owner_of(owner_id) -> str:
             return owners.get(owner_id) or _("public pool")
 
-        by_name: dict[str, tuple[int, str, str]] = {}
+        # Two indexed look-ups by value, the customers then by id: plans that stay on an index
+        # whatever the statistics say (a fresh workspace has none), without the ORM's
+        # parameter per value. Customers in the recycle bin do not count.
         names = {(r.values.get("name") or "").strip() for r in rows}
-        for pk, name, owner_id in (
-            Customer.objects.filter(name__in=names).order_by("pk").values_list("pk", "name", "owner_id")
-        ):
-            by_name.setdefault(name, (pk, name, owner_of(owner_id)))
-        by_phone: dict[str, tuple[int, str, str]] = {}
         digits = {d for r in rows for d in self._phones(r)}
-        if digits:
-            hits = (
-                PhoneNumber.objects.filter(digits__in=digits, customer__deleted_at__isnull=True)
-                .order_by("customer_id").values_list("digits", "customer_id", "customer__name", "customer__owner_id")
-            )
-            for number, pk, name, owner_id in hits:
-                by_phone.setdefault(number, (pk, name, owner_of(owner_id)))
+        q = connection.ops.quote_name
+        customers, phones = q(Customer._meta.db_table), q(PhoneNumber._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, name, owner_id, deleted_at FROM {customers} WHERE name = ANY(%s::text[])",
+                           [text_array(sorted(names))])
+            named = cursor.fetchall()
+            numbered: list = []
+            if digits:
+                cursor.execute(f"SELECT digits, customer_id FROM {phones} WHERE digits = ANY(%s::text[])",
+                               [text_array(sorted(digits))])
+                numbered = cursor.fetchall()
+            live = {}
+            if numbered:
+                cursor.execute(f"SELECT id, name, owner_id FROM {customers} WHERE id = ANY(%s::bigint[]) "
+                               "AND deleted_at IS NULL", ["{" + ",".join({str(pk) for _d, pk in numbered}) + "}"])
+                live = {pk: (name, owner_id) for pk, name, owner_id in cursor.fetchall()}
+        by_name: dict[str, tuple[int, str, str]] = {}
+        for pk, name, owner_id, deleted_at in sorted(named):
+            if deleted_at is None:
+                by_name.setdefault(name, (pk, name, owner_of(owner_id)))
+        by_phone: dict[str, tuple[int, str, str]] = {}
+        for number, pk in sorted(numbered, key=lambda hit: hit[1]):
+            if pk in live:
+                by_phone.setdefault(number, (pk, live[pk][0], owner_of(live[pk][1])))
         found: dict[int, Existing] = {}
         for row in rows:
             name = (row.values.get("name") or "").strip()

@@ -36,7 +36,7 @@ def _history(model):
     return event, triggers[0][1].get_pgid(model)
 
 
-def _text_array(values) -> str | None:
+def text_array(values) -> str | None:
     """A text[] literal ({"a","b"}): psycopg's list dumper quotes element by element with regexes."""
     if values is None:
         return None
@@ -76,7 +76,7 @@ def _copy(cursor, model, objs: list, *, with_id: bool) -> None:
         if any(f.attname == name for name, _value in stamped):
             continue
         if isinstance(f, ArrayField) and isinstance(f.base_field, models.CharField | models.TextField):
-            converters.append((i, _text_array))
+            converters.append((i, text_array))
         elif isinstance(f, models.DateTimeField):
             converters.append((i, lambda v, f=f: v if v is None or timezone.is_aware(v) else f.get_db_prep_save(v, conn)))
         elif not isinstance(f, _PLAIN):
