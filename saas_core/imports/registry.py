@@ -27,6 +27,7 @@ the bulk insert itself fails.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import unicodedata
@@ -72,6 +73,9 @@ class Column:
     aliases: tuple[str, ...] = ()
     example: Any = ""
     group: str = ""
+    # Values of this column repeat (a list, a choice, the owner): parsed once per distinct cell
+    # in a run. Only for parsers whose result depends on the cell and the run alone.
+    repeats: bool = False
 
     @property
     def label(self) -> str:
@@ -160,6 +164,7 @@ def parse_email(value, ctx) -> str:
     return text
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日", "%m/%d/%Y", "%d.%m.%Y")
 
 
@@ -169,6 +174,9 @@ def parse_date(value, ctx) -> dt.date:
     if isinstance(value, dt.date):
         return value
     text = unicodedata.normalize("NFKC", as_text(value)).split(" ")[0]
+    if _ISO_DATE.fullmatch(text):  # the usual YYYY-MM-DD: what strptime's first format gives, faster
+        with contextlib.suppress(ValueError):
+            return dt.date.fromisoformat(text)
     for fmt in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()
@@ -227,10 +235,17 @@ def choice_parser(pairs: Iterable[tuple[str, Iterable[str]]]) -> Callable[[Any, 
 # tasks as JSON: records by model and id, dates as ISO text.
 
 
+_PLAIN_VALUES = frozenset((str, int, float, bool, type(None)))
+
+
 def dump_values(values: dict) -> dict:
+    if all(v.__class__ in _PLAIN_VALUES for v in values.values()):
+        return values
     out = {}
     for key, value in values.items():
-        if isinstance(value, models.Model):
+        if value.__class__ in _PLAIN_VALUES:
+            pass
+        elif isinstance(value, models.Model):
             value = {"$m": value._meta.label, "pk": value.pk}
         elif isinstance(value, dt.datetime):
             value = {"$dt": value.isoformat()}
@@ -328,7 +343,7 @@ class Importer:
         plan = plans.get(key)
         if plan is None:
             plan = plans[key] = [
-                (c, mapping.get(c.key), c.parse, c.max_length) for c in self.columns
+                (c, mapping.get(c.key), c.parse, c.max_length, c.repeats) for c in self.columns
                 if c.key in mapping or c.required
             ]
         return plan
@@ -337,7 +352,8 @@ class Importer:
         raw = row.raw
         width = len(raw)
         values = row.values
-        for column, index, parse, max_length in self._plan(mapping):
+        memo = ctx.setdefault("_parsed", {})  # (column, cell) -> (value, None) or (None, problem)
+        for column, index, parse, max_length, repeats in self._plan(mapping):
             value = raw[index] if index is not None and index < width else None
             if value.__class__ is str:
                 value = value.strip()
@@ -345,20 +361,32 @@ class Importer:
                 if column.required:
                     row.reject(_("%(column)s: this column is required.") % {"column": column.label}, column.key)
                 continue
-            try:
-                parsed = parse(value, ctx) if parse is not None else as_text(value)
-            except ValidationError as exc:
-                row.reject(f"{column.label}: {' '.join(exc.messages)}", column.key)
-                continue
-            if max_length and parsed.__class__ is str and len(parsed) > max_length:
-                row.reject(_("%(column)s: at most %(max)d characters (it has %(length)d).") % {
-                    "column": column.label, "max": max_length, "length": len(parsed),
-                }, column.key)
-                continue
-            values[column.key] = parsed
+            if repeats:
+                found = memo.get((column.key, value.__class__, value))
+                if found is None:
+                    found = memo[column.key, value.__class__, value] = self._parse_cell(column, value, parse, max_length, ctx)
+            else:
+                found = self._parse_cell(column, value, parse, max_length, ctx)
+            if found[1] is None:
+                values[column.key] = found[0]
+            else:
+                row.reject(found[1], column.key)
         if row.ok:
             self.clean(row, ctx)
         return row
+
+    @staticmethod
+    def _parse_cell(column: Column, value, parse, max_length, ctx: dict) -> tuple:
+        """(parsed value, None), or (None, the problem for the user)."""
+        try:
+            parsed = parse(value, ctx) if parse is not None else as_text(value)
+        except ValidationError as exc:
+            return None, f"{column.label}: {' '.join(exc.messages)}"
+        if max_length and parsed.__class__ is str and len(parsed) > max_length:
+            return None, _("%(column)s: at most %(max)d characters (it has %(length)d).") % {
+                "column": column.label, "max": max_length, "length": len(parsed),
+            }
+        return parsed, None
 
     def clean(self, row: Row, ctx: dict) -> None:
         """Checks across columns; call ``row.reject(message)``."""

@@ -551,10 +551,16 @@ def process_rows(importer: Importer, ctx: dict, job: ImportJob, lines: list) -> 
     return counts, issues
 
 
+_PLAIN_CELLS = frozenset((str, int, float, bool, type(None)))
+
+
 def _jsonable(raw: list) -> list:
+    """The cells as plain values (dates as text), for the batches and the report."""
     from saas_core.imports.registry import as_text
 
-    return [v if isinstance(v, int | float | str | bool) or v is None else as_text(v) for v in raw]
+    if all(v.__class__ in _PLAIN_CELLS for v in raw):
+        return raw
+    return [v if v.__class__ in _PLAIN_CELLS or isinstance(v, int | float | str) else as_text(v) for v in raw]
 
 
 def _finish(job: ImportJob) -> None:

@@ -388,6 +388,7 @@ def test_an_interrupted_job_resumes_without_importing_twice(tenant_a, boss_a, se
             raise ConnectionError("worker lost")
         return original(self, batch, ctx)
 
+    batch_size = CustomerImporter.batch_size
     with in_tenant(tenant_a):
         job = services.create_job(by=boss_a, kind="customers", upload=xlsx_bytes(rows), filename="c.xlsx")
         services.start(job, by=boss_a, enqueue=False)
@@ -405,7 +406,7 @@ def test_an_interrupted_job_resumes_without_importing_twice(tenant_a, boss_a, se
                 for number in range(3):
                     services.run_batch(job.pk, number)
         finally:
-            CustomerImporter.batch_size = 1000
+            CustomerImporter.batch_size = batch_size
             CustomerImporter.create = original
         job.refresh_from_db()
         assert job.status == "done" and (job.imported, job.rejected, job.processed_rows) == (24, 1, 25)
@@ -421,3 +422,52 @@ def test_blank_rows_are_ignored_and_numbers_keep_their_place(tenant_a, boss_a):
     with in_tenant(tenant_a):
         assert (job.imported, job.rejected, job.total_rows) == (1, 1, 2)
         assert job.issues.get().row_number == 5
+
+
+def test_a_customer_in_the_recycle_bin_is_no_duplicate(tenant_a, boss_a):
+    from saas_core.records.bin import trash
+
+    with in_tenant(tenant_a):
+        binned = customer_services.create_customer(by=boss_a, name="回收站里的有限公司", phone="0755-8888 0001",
+                                                   check_permission=False)
+        trash(binned, by=boss_a)
+        customer_services.create_customer(by=boss_a, name="还在的有限公司", phone="0755-8888 0002", check_permission=False)
+    rows = [
+        ["回收站里的有限公司", "企业", "", "", "", "", "", ""],  # same name as the binned one
+        ["新的一家有限公司", "企业", "", "0755 8888 0001", "", "", "", ""],  # its phone
+        ["另一家新的有限公司", "企业", "", "", "", "丁", "075588880002", ""],  # the live one's phone, as the contact's
+    ]
+    job = import_file(tenant_a, boss_a, xlsx_bytes(rows), "c.xlsx")
+    with in_tenant(tenant_a):
+        assert (job.imported, job.skipped) == (2, 1)
+        assert job.issues.get().reasons == ["Already exists: “还在的有限公司” (owner: Boss alpha) (same phone number)."]
+
+
+def test_repeated_values_are_read_alike_in_every_row(tenant_a, boss_a):
+    """List values, kinds and owners are looked up once per run: every row still gets its own result."""
+    rows = [[f"重复值{i}有限公司", kind, industry, "", "", "", "", ""] for i, (kind, industry) in enumerate([
+        ("企业", "造飞船"), ("个人", "物流/运输"), ("企业", "造飞船"), ("外星", "物流/运输"), ("个人", "Logistics"),
+    ])]
+    job = import_file(tenant_a, boss_a, xlsx_bytes(rows), "c.xlsx")
+    with in_tenant(tenant_a):
+        assert (job.imported, job.rejected) == (2, 3)
+        reasons = dict(job.issues.values_list("row_number", "reasons"))
+        assert reasons[2] == reasons[4] and "“造飞船” is not a value of this list" in reasons[2][0]
+        assert reasons[5] == ["Kind: “外星” is not one of: " + reasons[5][0].split("is not one of: ")[1]]
+        imported = Customer.objects.order_by("name")
+        assert [(c.kind, c.industry.key) for c in imported] == [("individual", "logistics"), ("individual", "logistics")]
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("1990-05-01", "1990-05-01"), ("1990-5-1", "1990-05-01"), ("1990/05/01", "1990-05-01"), ("19900501", "1990-05-01"),
+    ("１９９０－０５－０１", "1990-05-01"), ("1990年5月1日", "1990-05-01"), ("1990-05-01 08:30", "1990-05-01"),
+    ("1990-02-30", None), ("2024-13-01", None), ("soon", None),
+])
+def test_dates_in_the_forms_people_type(cell, expected):
+    from saas_core.imports.registry import parse_date
+
+    if expected is None:
+        with pytest.raises(ValidationError, match="is not a date"):
+            parse_date(cell, {})
+    else:
+        assert parse_date(cell, {}).isoformat() == expected
