@@ -81,6 +81,14 @@ def _char_keys(char: str) -> tuple[tuple[str, ...], frozenset[str], str, str, fr
     return options, frozenset((char, *options, *initials)), options[0], options[0][0], initials
 
 
+@lru_cache(maxsize=100000)
+def _pair_keys(first: str, second: str) -> frozenset[str]:
+    """The tokens of two adjacent CJK characters: the bigram, and the bigram of initials of
+    every reading of each (重庆 gives zq and cq)."""
+    a, b = _char_keys(first)[4], _char_keys(second)[4]
+    return frozenset((first + second, *(x + y for x in a for y in b)))
+
+
 @dataclass(frozen=True)
 class Keys:
     tokens: list[str]
@@ -113,17 +121,10 @@ def _keys(texts: tuple[str, ...]) -> tuple[tuple[str, ...], str, str]:
         keys = list(map(_char_keys, cjk))
         # every character, every reading of it and their initials; every bigram of characters;
         # the bigrams of initials of every reading of each pair (polyphones: 重庆 gives zq and cq)
-        tokens.update(*[k[1] for k in keys])
-        tokens.update(map(str.__add__, cjk, cjk[1:]))
+        tokens.update(*[k[1] for k in keys], *map(_pair_keys, cjk, cjk[1:]))
         main = [k[2] for k in keys]
         main_initials = "".join([k[3] for k in keys])
-        tokens.update(map(str.__add__, main_initials, main_initials[1:]))
         polyphones = [i for i, k in enumerate(keys) if len(k[0]) > 1]
-        for i in polyphones:
-            if i > 0:
-                tokens.update(x + y for x in keys[i - 1][4] for y in keys[i][4])
-            if i + 1 < len(keys):
-                tokens.update(x + y for x in keys[i][4] for y in keys[i + 1][4])
         # the exact checks: the main readings, then each other reading of each polyphone
         # substituted alone (重庆 → zhongqing, chongqing), up to MAX_VARIANTS combinations
         initials.append(main_initials)
