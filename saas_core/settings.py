@@ -83,6 +83,8 @@ INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_
 TENANT_MODEL = "tenants.Tenant"
 TENANT_DOMAIN_MODEL = "tenants.Domain"
 PUBLIC_SCHEMA_NAME = "public"
+# One SET search_path per schema switch, not one before every query (django-tenants' default).
+TENANT_LIMIT_SET_CALLS = True
 TEMPLATE_SCHEMA_NAME = "tenant_template"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +25,12 @@ class MenuEntry:
     visible: Callable | None = None  # visible(request) -> bool
 
     def url(self) -> str:
-        return reverse(self.url_name)
+        # Reversed once per URL configuration: every page renders the whole menu.
+        key = (self.url_name, get_urlconf(), get_script_prefix())
+        url = _urls.get(key)
+        if url is None:
+            url = _urls[key] = reverse(self.url_name)
+        return url
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,7 @@ SECTIONS: dict[str, tuple[str | Promise, int]] = {
 }
 
 _entries: dict[str, MenuEntry] = {}
+_urls: dict[tuple, str] = {}
 
 
 def register(entry: MenuEntry) -> None:

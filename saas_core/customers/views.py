@@ -46,6 +46,13 @@ from web.pagination import PAGE_SIZES, page_size
 COUNT_CAP = 100_000  # beyond this the total reads "more than 100,000"
 BATCH_MAX = 500
 BATCH_FIELDS = {"status": None, "category": "customer_category", "value_class": "value_class"}
+# What the list's columns show: loading only these keeps the search keys (long arrays) and the
+# owner's password hash and preferences out of every list page.
+LIST_COLUMNS = (
+    "id", "number", "name", "kind", "status", "is_hot", "hot_until", "last_contact_at", "created_at",
+    "owner__id", "owner__name", "owner__username", "category__id", "category__label_zh", "category__label_en",
+    "industry__id", "industry__label_zh", "industry__label_en",
+)
 
 
 class ListPage:
@@ -166,14 +173,34 @@ def _list_filters(request: HttpRequest) -> tuple[CustomerFilterForm, dict]:
     return form, filters
 
 
+def _day(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d") if value else ""
+
+
+def _list_rows(page: ListPage) -> list[dict]:
+    """The cells of the list's rows as plain strings: a page of a million-row list renders in a
+    few milliseconds when the template only prints values (no lookups, filters or url tags)."""
+    today = timezone.localdate()
+    statuses = {value: str(label) for value, label in Customer.Status.choices}
+    detail = reverse("customers:detail", args=[0])[:-2]  # ".../customers/" + id + "/"
+    pool = _("Public pool")
+    return [
+        {
+            "id": c.pk, "url": f"{detail}{c.pk}/", "number": c.number, "name": c.name,
+            "individual": c.kind == Customer.Kind.INDIVIDUAL, "hot": queries.is_hot_now(c, today),
+            "status": statuses.get(c.status, c.status), "category": c.category.label if c.category_id else "",
+            "industry": c.industry.label if c.industry_id else "", "owner": str(c.owner) if c.owner_id else pool,
+            "last_contact": _day(c.last_contact_at) or "—", "created": _day(c.created_at),
+        }
+        for c in page
+    ]
+
+
 @permission_required("customers", "view")
 def customer_list(request: HttpRequest) -> HttpResponse:
     form, filters = _list_filters(request)
     sort = queries.sort_key(request.GET.get("sort"), queries.CUSTOMER_SORTS, queries.DEFAULT_CUSTOMER_SORT)
-    page, size = _page(request, queries.customer_list(request.user, filters, sort))
-    today = timezone.localdate()
-    for customer in page:
-        customer.hot_now = queries.is_hot_now(customer, today)
+    page, size = _page(request, queries.customer_list(request.user, filters, sort).only(*LIST_COLUMNS))
     active = filters.get("view") or "all"
     tabs = [
         {"key": c.key, "label": c.label, "group": c.group, "active": c.key == active,
@@ -182,7 +209,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     ]
     user = request.user
     return render(request, "customers/list.html", {
-        "form": form, "page": page, "page_size": size, "page_sizes": PAGE_SIZES, "sort": sort, "tabs": tabs,
+        "form": form, "page": page, "rows": _list_rows(page), "page_size": size, "page_sizes": PAGE_SIZES, "sort": sort, "tabs": tabs,
         "view": active, "days": filters.get("days") or queries.DEFAULT_STALE_DAYS,
         "count_url": reverse("customers:count") + _url_with(request, drop=("page", "page_size", "sort")),
         "can_create": can(user, "customers", "create"), "can_edit": can(user, "customers", "edit"),

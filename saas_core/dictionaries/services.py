@@ -436,17 +436,29 @@ def _item(row: tuple) -> DictionaryItem:
     return item
 
 
+# This process's copy of the rows last read from the shared cache, keyed like it: the version
+# in the key (one cache read) tells whether they are still current, so a list page that shows
+# three pick-lists reads the shared cache three times, not six.
+_local: dict[str, list] = {}
+LOCAL_MAX = 5000
+
+
 def items_for(type_key: str, *, include_inactive: bool = False) -> list[DictionaryItem]:
     """The values of a pick-list in order (enabled ones unless ``include_inactive``).
 
     Raises ``LookupError`` for an unknown type key (a typo in code, not a user error).
     """
     if _cache_allowed():
-        key = f"{_cache_prefix()}:{_version()}:items:{type_key}"
-        rows = cache.get(key)
+        key = f"{_cache_prefix()}:{connection.schema_name}:{_version()}:items:{type_key}"
+        rows = _local.get(key)
         if rows is None:
-            rows = _load(type_key)
-            cache.set(key, rows, timeout=CACHE_TIMEOUT)
+            rows = cache.get(key)
+            if rows is None:
+                rows = _load(type_key)
+                cache.set(key, rows, timeout=CACHE_TIMEOUT)
+            if len(_local) >= LOCAL_MAX:
+                _local.clear()
+            _local[key] = rows
     else:
         rows = _load(type_key)
     if rows == _MISSING:

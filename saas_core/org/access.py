@@ -18,6 +18,7 @@ Boss counts from the next request on. ``forget(user)`` drops what one user objec
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -72,22 +73,37 @@ class Access:
 NO_ACCESS = Access("", "none", frozenset(), {}, {}, ())
 
 
-def role_access(role: str) -> Access:
-    """A fresh snapshot of ``role``'s setting (no cache)."""
+def _role_setting_row(role: str) -> tuple | None:
+    """One role's setting with its chosen departments, in one round trip: every page reads it,
+    so it is plain SQL rather than two ORM queries."""
     from saas_core.org.models import RoleSetting
 
+    table = connection.ops.quote_name(RoleSetting._meta.db_table)
+    chosen = connection.ops.quote_name(RoleSetting.chosen_departments.through._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT r.data_scope, r.permissions, r.rights, r.customer_sections, "
+            f"ARRAY(SELECT c.department_id FROM {chosen} c WHERE c.rolesetting_id = r.id) "
+            f"FROM {table} r WHERE r.role = %s",
+            [role],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return (row[0], *(json.loads(v) if isinstance(v, str) else v for v in row[1:4]), row[4])
+
+
+def role_access(role: str) -> Access:
+    """A fresh snapshot of ``role``'s setting (no cache)."""
     if role == Role.BOSS:
         return Access(role, "all", frozenset(), {}, {}, ())
-    setting = RoleSetting.objects.filter(role=role).first()
-    if setting is None:  # never seeded (should not happen): the registered defaults
+    row = _role_setting_row(role)
+    if row is None:  # never seeded (should not happen): the registered defaults
         values = registry.role_defaults(role)
         chosen: frozenset[int] = frozenset()
     else:
-        values = {
-            "data_scope": setting.data_scope, "permissions": setting.permissions, "rights": setting.rights,
-            "customer_sections": setting.customer_sections,
-        }
-        chosen = frozenset(setting.chosen_departments.values_list("pk", flat=True))
+        values = dict(zip(("data_scope", "permissions", "rights", "customer_sections"), row[:4], strict=True))
+        chosen = frozenset(row[4])
     scope = "none" if role == Role.SYSTEM_MAINTAINER else values["data_scope"]
     return Access(
         role=role,

@@ -148,9 +148,28 @@ def _scope(model, user):
     q = Q(**{f"{rt.owner_field}__in": sorted(ids)})
     shared = rt.shared_q(user)
     if shared is not None:
-        # As a subquery, so a share across a to-many relation cannot repeat records.
-        q |= Q(pk__in=model._base_manager.filter(shared).values("pk"))
+        q |= _shared_pks_q(model, shared)
     return q
+
+
+SHARED_INLINE_MAX = 1000
+
+
+def _shared_pks_q(model, shared: Q) -> Q:
+    """The records shared with the viewer, as ``pk IN (...)``.
+
+    Looked up first and written as a literal list (usually empty or short): an ``OR pk IN
+    (subquery)`` hides the owner condition from the planner, so a salesperson with a few
+    hundred of a million customers would walk the whole "newest first" index for one page,
+    while ``owner_id = …`` alone reads exactly one page from the owner's index. Only a viewer
+    with very many shares keeps the subquery (as a subquery, a share across a to-many relation
+    cannot repeat records).
+    """
+    subquery = model._base_manager.filter(shared).values("pk")
+    pks = list(subquery.order_by().distinct()[: SHARED_INLINE_MAX + 1].values_list("pk", flat=True))
+    if len(pks) > SHARED_INLINE_MAX:
+        return Q(pk__in=subquery)
+    return Q(pk__in=pks)
 
 
 def scope_q(model, user) -> Q | None:

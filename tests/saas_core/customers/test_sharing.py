@@ -122,3 +122,18 @@ def test_transfer_is_all_or_nothing(tenant_a, org):
         with pytest.raises(ValidationError):
             sharing.transfer([], org.sales2, by=org.boss)
         assert Customer.objects.get(pk=east.pk).owner_id == org.sales1.pk
+
+
+def test_a_viewer_with_more_shares_than_fit_inline_still_sees_them_all(tenant_a, org, monkeypatch):
+    from saas_core.org import scope
+
+    monkeypatch.setattr(scope, "SHARED_INLINE_MAX", 2)
+    with in_tenant(tenant_a):
+        shared = [make(org.sales1, name) for name in ("甲", "乙", "丙")]
+        make(org.sales1, "丁")  # not shared
+        for customer in shared[:2]:
+            sharing.share(customer, [org.sales2], "read", by=org.sales1)
+        assert seen_by(org.sales2) == {"甲", "乙"}  # two: written inline
+        sharing.share(shared[2], [org.sales2], "read", by=org.sales1)
+        assert seen_by(org.sales2) == {"甲", "乙", "丙"}  # three: as a subquery
+        assert access.can_view(org.sales2, shared[2])
