@@ -35,7 +35,7 @@ from saas_core.customers.forms import (
 )
 from saas_core.customers.models import Contact, Customer
 from saas_core.customers.panels import panels_for
-from saas_core.dictionaries.models import DictionaryItem
+from saas_core.dictionaries.models import DictionaryItem, in_language
 from saas_core.dictionaries.services import choices as dictionary_choices
 from saas_core.org.access import can, denial_message, has_right, permission_required, require
 from saas_core.org.scope import visible
@@ -46,12 +46,12 @@ from web.pagination import PAGE_SIZES, page_size
 COUNT_CAP = 100_000  # beyond this the total reads "more than 100,000"
 BATCH_MAX = 500
 BATCH_FIELDS = {"status": None, "category": "customer_category", "value_class": "value_class"}
-# What the list's columns show: loading only these keeps the search keys (long arrays) and the
-# owner's password hash and preferences out of every list page.
+# What the list's columns show, read as plain values: no model instances, and the search keys
+# (long arrays) and the owner's password hash stay out of every list page.
 LIST_COLUMNS = (
     "id", "number", "name", "kind", "status", "is_hot", "hot_until", "last_contact_at", "created_at",
-    "owner__id", "owner__name", "owner__username", "category__id", "category__label_zh", "category__label_en",
-    "industry__id", "industry__label_zh", "industry__label_en",
+    "owner_id", "owner__name", "owner__username", "category__label_zh", "category__label_en",
+    "industry__label_zh", "industry__label_en",
 )
 
 
@@ -186,11 +186,14 @@ def _list_rows(page: ListPage) -> list[dict]:
     pool = _("Public pool")
     return [
         {
-            "id": c.pk, "url": f"{detail}{c.pk}/", "number": c.number, "name": c.name,
-            "individual": c.kind == Customer.Kind.INDIVIDUAL, "hot": queries.is_hot_now(c, today),
-            "status": statuses.get(c.status, c.status), "category": c.category.label if c.category_id else "",
-            "industry": c.industry.label if c.industry_id else "", "owner": str(c.owner) if c.owner_id else pool,
-            "last_contact": _day(c.last_contact_at) or "—", "created": _day(c.created_at),
+            "id": c["id"], "url": f"{detail}{c['id']}/", "number": c["number"], "name": c["name"],
+            "individual": c["kind"] == Customer.Kind.INDIVIDUAL,
+            "hot": bool(c["is_hot"] and (c["hot_until"] is None or c["hot_until"] >= today)),
+            "status": statuses.get(c["status"], c["status"]),
+            "category": in_language(c["category__label_zh"] or "", c["category__label_en"] or ""),
+            "industry": in_language(c["industry__label_zh"] or "", c["industry__label_en"] or ""),
+            "owner": (c["owner__name"] or c["owner__username"]) if c["owner_id"] else pool,
+            "last_contact": _day(c["last_contact_at"]) or "—", "created": _day(c["created_at"]),
         }
         for c in page
     ]
@@ -200,7 +203,7 @@ def _list_rows(page: ListPage) -> list[dict]:
 def customer_list(request: HttpRequest) -> HttpResponse:
     form, filters = _list_filters(request)
     sort = queries.sort_key(request.GET.get("sort"), queries.CUSTOMER_SORTS, queries.DEFAULT_CUSTOMER_SORT)
-    page, size = _page(request, queries.customer_list(request.user, filters, sort).only(*LIST_COLUMNS))
+    page, size = _page(request, queries.customer_list(request.user, filters, sort).values(*LIST_COLUMNS))
     active = filters.get("view") or "all"
     tabs = [
         {"key": c.key, "label": c.label, "group": c.group, "active": c.key == active,
