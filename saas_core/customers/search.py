@@ -50,18 +50,49 @@ def keyword_q(keyword: str, *, phone_ids: Callable[[str], QuerySet] | None = Non
         ids = list(phone_ids(digits[::-1])[:MAX_PHONE_MATCHES])
         alternatives |= Q(pk__in=ids)
         matched = True
-    if number_field and len(plain) >= 2:
+    if number_field and _may_be_number(plain):
         alternatives |= Q(**{f"{number_field}__startswith": plain.upper()})
         matched = True
     return alternatives if matched else None
 
 
+def _may_be_number(plain: str) -> bool:
+    # Numbers are codes (KH00000123, A-2024-07); a keyword of Chinese characters alone is a
+    # name fragment, which then has one reading and can share one index lookup with the others.
+    return len(plain) >= 2 and any(c.isascii() and c.isalnum() for c in plain)
+
+
+def _single_term(keyword: str):
+    """The one Term of a keyword that has exactly one reading and no number or phone meaning."""
+    found = terms(keyword)
+    plain = normalise(keyword)
+    if len(found) == 1 and not any(c.isascii() and c.isalnum() for c in plain):
+        return found[0]
+    return None
+
+
 def search(queryset: QuerySet, query: str, **options) -> QuerySet:
-    """``queryset`` narrowed to records matching every keyword of ``query``."""
+    """``queryset`` narrowed to records matching every keyword of ``query``.
+
+    Keywords with a single reading (``北京 科技``) are looked up together, as one
+    ``search_tokens @> ARRAY[北京, 科技]``: the GIN index intersects the two lists itself,
+    reading the short one and skipping through the long one, instead of producing both in full.
+    """
+    single: list[Term] = []
     for keyword in (query or "").split():
+        term = _single_term(keyword)
+        if term is not None:
+            single.append(term)
+            continue
         q = keyword_q(keyword, **options)
         if q is None:
             return queryset.none()
+        queryset = queryset.filter(q)
+    if single:
+        tokens = list(dict.fromkeys(token for term in single for token in term.tokens))
+        q = Q(search_tokens__contains=tokens)
+        for term in single:
+            q &= _check(term)
         queryset = queryset.filter(q)
     return queryset
 

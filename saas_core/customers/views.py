@@ -7,6 +7,8 @@ company's), and 403 with a message when the user sees it but may not do what was
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -63,9 +65,10 @@ class ListPage:
     first page that is not full the total is simply the rows shown.
     """
 
-    def __init__(self, queryset, number: int, size: int):
+    def __init__(self, queryset, number: int, size: int, fetch=None):
         offset = (number - 1) * size
-        rows = list(queryset[offset: offset + size + 1])
+        fetch = fetch or (lambda qs, start, stop: list(qs[start:stop]))
+        rows = fetch(queryset, offset, offset + size + 1)
         self.number, self.size = number, size
         self.has_next = len(rows) > size
         self.object_list = rows[:size]
@@ -91,13 +94,13 @@ class ListPage:
         return self.number - 1
 
 
-def _page(request: HttpRequest, queryset) -> tuple[ListPage, int]:
+def _page(request: HttpRequest, queryset, fetch=None) -> tuple[ListPage, int]:
     size = page_size(request)
     try:
         number = min(max(int(request.GET.get("page", 1)), 1), 100_000)
     except ValueError:
         number = 1
-    return ListPage(queryset, number, size), size
+    return ListPage(queryset, number, size, fetch), size
 
 
 def _count_response(request: HttpRequest, queryset) -> HttpResponse:
@@ -203,7 +206,11 @@ def _list_rows(page: ListPage) -> list[dict]:
 def customer_list(request: HttpRequest) -> HttpResponse:
     form, filters = _list_filters(request)
     sort = queries.sort_key(request.GET.get("sort"), queries.CUSTOMER_SORTS, queries.DEFAULT_CUSTOMER_SORT)
-    page, size = _page(request, queries.customer_list(request.user, filters, sort).values(*LIST_COLUMNS))
+    customers = queries.customer_list(request.user, filters, sort)
+    if sort == queries.DEFAULT_CUSTOMER_SORT and (filters.get("q") or filters.get("name")):
+        page, size = _page(request, customers, fetch=partial(queries.newest_first_slice, values=LIST_COLUMNS))
+    else:
+        page, size = _page(request, customers.values(*LIST_COLUMNS))
     active = filters.get("view") or "all"
     tabs = [
         {"key": c.key, "label": c.label, "group": c.group, "active": c.key == active,

@@ -303,3 +303,49 @@ def test_export_and_import_links_follow_the_rights_and_keep_the_filters(client_f
     assert 'data-testid="export-link"' not in sales  # Sales has no export_excel right
     contacts = client_for(tenant_a, org.boss).get("/customers/contacts/?surname=王").content.decode()
     assert 'href="/imports/export/contacts.xlsx?surname=%E7%8E%8B"' in contacts
+
+
+@pytest.mark.parametrize("matching", [2, 9, 30])  # few matches, some, many
+def test_search_pages_are_newest_first_however_many_match(client_for, tenant_a, boss_a, monkeypatch, matching):
+    """A search is answered from the newest customers first when it matches many (windows of
+    the newest 25 and 32 here, instead of 10,000 and 50,000); every page is exactly the
+    newest-first order, whichever way it was found."""
+    from saas_core.customers import queries
+
+    monkeypatch.setattr(queries, "NEWEST_WINDOWS", (25, 32))
+    monkeypatch.setattr(queries, "FEW_MATCHES", 4)
+    monkeypatch.setattr(queries, "_window_bounds", {})
+    wide_window_consulted = []
+    slice_in = queries.newest_first_slice
+
+    def spy(queryset, start, stop, values=()):
+        rows = slice_in(queryset, start, stop, values)
+        wide_window_consulted.append(any(key[2] == 32 for key in queries._window_bounds))
+        return rows
+
+    monkeypatch.setattr(queries, "newest_first_slice", spy)
+    with in_tenant(tenant_a):
+        now = timezone.now()
+        created = []
+        for i in range(40):
+            name = f"北京星{i:02d}科技有限公司" if i % (40 // matching) == 0 and len(created) < matching else f"上海{i:02d}贸易有限公司"
+            customer = services.create_customer(by=boss_a, name=name, confirm_duplicates=True, check_permission=False)
+            # Creation times out of id order (imports, clocks): the order is by time, then id.
+            Customer.objects.filter(pk=customer.pk).update(created_at=now - timedelta(hours=(i * 7) % 40))
+            if name.startswith("北京"):
+                created.append(customer.pk)
+        expected = list(
+            Customer.objects.filter(pk__in=created).order_by("-created_at", "-id").values_list("name", flat=True)
+        )
+    client = client_for(tenant_a, boss_a)
+    shown = []
+    for page in (1, 2, 3):
+        shown += names(client.get(f"/customers/?q=bjkj&page_size=20&page={page}"))
+    assert shown == expected
+    assert wide_window_consulted[0] == (matching > 4)  # the wider window was consulted once there were many
+    assert names(client.get("/customers/?q=北京 科技&page_size=20")) == expected[:20]
+    if matching > 4:  # a stale window bound (kept for minutes) only widens the window
+        monkeypatch.setattr(queries, "_window_bounds", {
+            key: (value[0], now - timedelta(days=1)) for key, value in queries._window_bounds.items()
+        })
+        assert names(client.get("/customers/?q=bjkj&page_size=20")) == expected[:20]
