@@ -26,6 +26,7 @@ from functools import cache, lru_cache
 from pypinyin import Style, pinyin
 
 MAX_VARIANTS = 8  # reading combinations kept per name (polyphones multiply)
+PAIR_GAP = 6  # bjkj finds 北京…科技 with up to six characters (市, a 字号) between the two words
 LEGAL_SUFFIXES = sorted(
     [
         "股份有限公司", "有限责任公司", "集团有限公司", "集团股份有限公司", "有限公司", "分公司", "总公司",
@@ -137,8 +138,22 @@ def _keys(texts: tuple[str, ...]) -> tuple[tuple[str, ...], str, str]:
                 variants += 1
                 initials.append(main_initials[:i] + other[0] + main_initials[i + 1:])
                 spelled.append("".join((*main[:i], other, *main[i + 1:])))
+    for variant in dict.fromkeys(initials):
+        tokens.update(initial_pairs(variant))
     tokens.discard("")
     return tuple(sorted(tokens)), " ".join(dict.fromkeys(initials)), " ".join(dict.fromkeys(spelled))
+
+
+def initial_pairs(initials: str) -> set[str]:
+    """Ordered pairs of initials bigrams at most PAIR_GAP letters apart: ``bj~kj`` for
+    北京华兴科技 (bjhxkj). ``bjkj`` then finds its customers through one selective token rather
+    than through ``bj`` and ``kj``, which each match a tenth of a table."""
+    n = len(initials)
+    return {
+        initials[i: i + 2] + "~" + initials[j: j + 2]
+        for i in range(n - 1)
+        for j in range(i + 2, min(n - 1, i + 3 + PAIR_GAP))
+    }
 
 
 # --- queries ----------------------------------------------------------------------------------
@@ -201,11 +216,13 @@ def terms(keyword: str) -> list[Term]:
         return []
     out = []
     if letters.isalpha():
-        # Initials of the words typed, pairwise: bjkj → bj…kj (words of two characters are the norm).
+        # Initials of the words typed, pairwise: bjkj → bj…kj (words of two characters are the
+        # norm), the words at most PAIR_GAP letters apart, through their pair tokens (bj~kj).
         pairs = [letters[i : i + 2] for i in range(0, len(letters) - 1, 2)]
         tail = letters[len(pairs) * 2 :]
-        pattern = "[a-z]*".join([*pairs, *([tail] if tail else [])])
-        out.append(Term(tuple(dict.fromkeys(pairs)), "initials", pattern))
+        pattern = f"[a-z]{{0,{PAIR_GAP}}}".join(pairs) + (f"[a-z]*{tail}" if tail else "")
+        tokens = [f"{a}~{b}" for a, b in itertools.pairwise(pairs)] or pairs
+        out.append(Term(tuple(dict.fromkeys(tokens)), "initials", pattern))
         syllables = split_syllables(letters)
         if syllables and len(syllables) > 1:
             out.append(Term(tuple(dict.fromkeys(syllables)), "spelled", letters))

@@ -34,12 +34,23 @@ def test_every_name_of_the_golden_file_keeps_its_keys():
 def test_keys_of_a_polyphonic_company_name():
     keys = keys_for("重庆长江科技有限公司")
     assert keys.tokens == [
-        "c", "chang", "chong", "cj", "cq", "j", "ji", "jiang", "jk", "k", "ke", "kj", "kq", "q", "qc", "qi", "qing",
-        "qz", "t", "tong", "tq", "z", "zhang", "zhong", "zj", "zq", "庆", "庆长", "技", "江", "江科", "科", "科技", "重",
-        "重庆", "长", "长江",
+        "c", "chang", "chong", "cj", "cj~kj", "cq", "cq~jk", "cq~kj", "cq~zj", "j", "ji", "jiang", "jk", "k", "ke",
+        "kj", "kq", "q", "qc", "qc~jk", "qc~kj", "qi", "qing", "qz", "qz~jk", "qz~kj", "qz~kq", "t", "tong", "tq",
+        "tq~jk", "tq~kj", "tq~zj", "z", "zhang", "zhong", "zj", "zj~kj", "zj~kq", "zq", "zq~cj", "zq~jk", "zq~kj",
+        "zq~kq", "zq~zj", "庆", "庆长", "技", "江", "江科", "科", "科技", "重", "重庆", "长", "长江",
     ]
     assert keys.initials == "zqzjkj cqzjkj tqzjkj zqcjkj zqzjkq"
     assert keys.spelled.split()[:2] == ["zhongqingzhangjiangkeji", "chongqingzhangjiangkeji"]
+
+
+def test_initials_pairs_find_city_and_trade_across_the_brand():
+    from saas_core.customers.search_keys import initial_pairs, terms
+
+    assert initial_pairs("bjhxkj") == {"bj~hx", "bj~xk", "bj~kj", "jh~xk", "jh~kj", "hx~kj"}
+    assert "bj~kj" in keys_for("北京市华兴达通科技有限公司").tokens  # 市 and a 字号 of four between them
+    assert "bj~kj" not in keys_for("北京市海淀区中关村华兴科技有限公司").tokens  # too far apart for bjkj
+    [initials, _word] = terms("bjkj")
+    assert initials.tokens == ("bj~kj",) and initials.pattern == "bj[a-z]{0,6}kj"
 
 
 def test_keys_of_english_and_full_width_names():
