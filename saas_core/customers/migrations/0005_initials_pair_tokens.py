@@ -25,5 +25,5 @@ def recompute(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("customers", "0003_customer_customer_hot_until")]
+    dependencies = [("customers", "0004_contact_list_indexes")]
     operations = [migrations.RunPython(recompute, migrations.RunPython.noop, elidable=True)]
