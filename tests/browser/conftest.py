@@ -99,6 +99,24 @@ def browser(_playwright):
     browser.close()
 
 
+def new_tab(browser, server_errors: list[str]):
+    """A fresh browser profile (no cookies) speaking English; its 5xx answers land in ``server_errors``."""
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    context.set_default_navigation_timeout(15_000)
+    tab = context.new_page()
+    tab.on(
+        "response",
+        lambda r: server_errors.append(f"{r.status} {r.request.method} {r.url}") if r.status >= 500 else None,
+    )
+    return tab
+
+
+def _fail_on(server_errors: list[str]) -> None:
+    if server_errors:
+        pytest.fail("the server answered with errors: " + "; ".join(server_errors), pytrace=False)
+
+
 @pytest.fixture
 def page(browser):
     """A fresh browser profile (no cookies) speaking English, as a first-time visitor would.
@@ -106,19 +124,29 @@ def page(browser):
     Server errors (HTTP 5xx) seen by the page fail the test at teardown, naming the URLs, so a
     500 behind a timed-out wait is reported as what it is.
     """
-    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    context.set_default_navigation_timeout(15_000)
-    page = context.new_page()
     server_errors: list[str] = []
-    page.on(
-        "response",
-        lambda r: server_errors.append(f"{r.status} {r.request.method} {r.url}") if r.status >= 500 else None,
-    )
+    page = new_tab(browser, server_errors)
     yield page
-    context.close()
-    if server_errors:
-        pytest.fail("the server answered with errors: " + "; ".join(server_errors), pytrace=False)
+    page.context.close()
+    _fail_on(server_errors)
+
+
+@pytest.fixture
+def desks(browser):
+    """``desks(n)``: n more independent browser profiles (other people at other desks), each like
+    ``page``; their server errors (HTTP 5xx) fail the test too."""
+    server_errors: list[str] = []
+    tabs: list = []
+
+    def make(count: int) -> list:
+        more = [new_tab(browser, server_errors) for _ in range(count)]
+        tabs.extend(more)
+        return more
+
+    yield make
+    for tab in tabs:
+        tab.context.close()
+    _fail_on(server_errors)
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from urllib.parse import urlsplit
 
@@ -34,3 +35,40 @@ def sign_up(page: Page, live_site: str, boss_name: str, company: str = "Test") -
     page.wait_for_url(workspace + "/workbench/", timeout=30_000)  # the schema is cloned meanwhile
     expect(page.locator("[data-testid=current-user]")).to_contain_text(boss_name)
     return workspace
+
+
+def add_sales_user(page: Page, base: str, username: str, name: str, password: str) -> None:
+    """As the Boss: a Sales user speaking English, through the user administration."""
+    open_menu(page, "users")
+    page.locator("[data-testid=new-user]").click()
+    page.locator("#id_username").fill(username)
+    page.locator("#id_name").fill(name)
+    page.locator("#id_role").select_option("sales")
+    page.locator("#id_language").select_option("en")
+    page.locator("#id_password").fill(password)
+    page.locator("main form[method=post] button[type=submit]").first.click()
+    expect(page).to_have_url(base + "/accounts/users/")
+
+
+def sign_in(page: Page, base: str, username: str, name: str, password: str) -> None:
+    """Sign in to the workspace at ``base``; lands on the workbench."""
+    page.goto(base + "/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    page.locator("main form[method=post] button[type=submit]").first.click()
+    expect(page).to_have_url(base + "/workbench/")
+    expect(page.locator("[data-testid=current-user]")).to_contain_text(name)
+
+
+def new_customer(page: Page, base: str, name: str, contact: str = "") -> str:
+    """Create a customer (with a first contact when given, past a duplicate warning); returns its id."""
+    page.goto(base + "/customers/new/")
+    page.locator("#id_name").fill(name)
+    if contact:
+        page.locator("#id_contact_name").fill(contact)
+    page.locator("[data-testid=save]").click()
+    if page.locator("[data-testid=duplicate-warning]").count():  # a twin on purpose
+        page.locator("#id_confirm_duplicates").check()
+        page.locator("[data-testid=save]").click()
+    expect(page).to_have_url(re.compile(re.escape(base + "/customers/") + r"\d+/$"))
+    return page.url.rstrip("/").rsplit("/", 1)[1]

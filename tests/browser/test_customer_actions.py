@@ -19,58 +19,14 @@ from django.utils import timezone
 from tests.browser.conftest import require_browser_stack
 
 require_browser_stack()
-from playwright.sync_api import Browser, Page, expect  # noqa: E402
+from playwright.sync_api import Page, expect  # noqa: E402
 
-from tests.browser.helpers import open_menu, sign_up  # noqa: E402
+from tests.browser.helpers import add_sales_user, new_customer, open_menu, sign_in, sign_up  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 ZHANG = ("zhang.wei", "Zhang Wei", "Amber-Lantern-381")
 LI = ("li.na", "Li Na", "Quiet-River-482")
-
-
-@pytest.fixture
-def colleague(browser: Browser):
-    """A second browser profile (another person at another desk); its 5xx answers fail the test."""
-    errors: list[str] = []
-    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    tab = context.new_page()
-    tab.on("response", lambda r: errors.append(f"{r.status} {r.request.method} {r.url}") if r.status >= 500 else None)
-    yield tab
-    context.close()
-    if errors:
-        pytest.fail("the server answered with errors: " + "; ".join(errors), pytrace=False)
-
-
-def submit(page: Page) -> None:
-    page.locator("main form[method=post] button[type=submit]").first.click()
-
-
-def add_sales_user(page: Page, base: str, user: tuple[str, str, str]) -> None:
-    username, name, password = user
-    open_menu(page, "users")
-    page.locator("[data-testid=new-user]").click()
-    page.locator("#id_username").fill(username)
-    page.locator("#id_name").fill(name)
-    page.locator("#id_role").select_option("sales")
-    page.locator("#id_language").select_option("en")
-    page.locator("#id_password").fill(password)
-    submit(page)
-    expect(page).to_have_url(base + "/accounts/users/")
-
-
-def new_customer(page: Page, base: str, name: str, contact: str = "") -> str:
-    page.goto(base + "/customers/new/")
-    page.locator("#id_name").fill(name)
-    if contact:
-        page.locator("#id_contact_name").fill(contact)
-    page.locator("[data-testid=save]").click()
-    if page.locator("[data-testid=duplicate-warning]").count():  # a twin on purpose
-        page.locator("#id_confirm_duplicates").check()
-        page.locator("[data-testid=save]").click()
-    expect(page).to_have_url(re.compile(re.escape(base + "/customers/") + r"\d+/$"))
-    return page.url.rstrip("/").rsplit("/", 1)[1]
 
 
 def share(page: Page, colleague_name: str, level: str, until: str = "") -> None:
@@ -83,10 +39,11 @@ def share(page: Page, colleague_name: str, level: str, until: str = "") -> None:
     form.locator("[data-testid=share-submit]").click()
 
 
-def test_share_transfer_and_merge(page: Page, colleague: Page, live_site, screenshots):
+def test_share_transfer_and_merge(page: Page, desks, live_site, screenshots):
+    (colleague,) = desks(1)
     base = sign_up(page, live_site, "Wang Lei", company="Actions Test")
-    add_sales_user(page, base, ZHANG)
-    add_sales_user(page, base, LI)
+    add_sales_user(page, base, *ZHANG)
+    add_sales_user(page, base, *LI)
     detail = re.compile(re.escape(base + "/customers/") + r"\d+/(#panel-shares)?$")
 
     # --- share read-only, with an end date ------------------------------------------------------
@@ -101,11 +58,7 @@ def test_share_transfer_and_merge(page: Page, colleague: Page, live_site, screen
     expect(page.locator("[data-testid=shares] [data-testid=share]")).to_have_count(2)
     page.screenshot(path=str(screenshots / "customer_shares.png"), full_page=True)
 
-    colleague.goto(base + "/accounts/login/")
-    colleague.locator("#id_username").fill(LI[0])
-    colleague.locator("#id_password").fill(LI[2])
-    submit(colleague)
-    expect(colleague).to_have_url(base + "/workbench/")
+    sign_in(colleague, base, *LI)
     colleague.goto(base + "/customers/")
     expect(colleague.locator("[data-testid=customer-table] [data-testid=customer-name]")).to_have_text(
         ["杭州云帆网络科技有限公司"])

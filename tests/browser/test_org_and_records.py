@@ -16,7 +16,7 @@ import pytest
 from tests.browser.conftest import require_browser_stack
 
 require_browser_stack()
-from playwright.sync_api import Browser, Page, expect  # noqa: E402
+from playwright.sync_api import Page, expect  # noqa: E402
 
 from tests.browser.helpers import open_menu, sign_up  # noqa: E402
 
@@ -24,28 +24,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 
 
-def new_page(browser: Browser, server_errors: list[str]) -> Page:
-    """A fresh English-speaking browser profile whose server errors (5xx) land in ``server_errors``."""
-    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    context.set_default_navigation_timeout(15_000)
-    tab = context.new_page()
-    tab.on(
-        "response",
-        lambda r: server_errors.append(f"{r.status} {r.request.method} {r.url}") if r.status >= 500 else None,
-    )
-    return tab
-
-
 @pytest.fixture
-def second_page(browser):
+def second_page(desks):
     """A second, independent browser profile (another person at another desk)."""
-    server_errors: list[str] = []
-    tab = new_page(browser, server_errors)
-    yield tab
-    tab.context.close()
-    if server_errors:
-        pytest.fail("the server answered with errors: " + "; ".join(server_errors), pytrace=False)
+    (tab,) = desks(1)
+    return tab
 
 
 def submit(page: Page) -> None:

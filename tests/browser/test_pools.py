@@ -16,9 +16,9 @@ import pytest
 from tests.browser.conftest import require_browser_stack
 
 require_browser_stack()
-from playwright.sync_api import Browser, Page, expect  # noqa: E402
+from playwright.sync_api import Page, expect  # noqa: E402
 
-from tests.browser.helpers import open_menu, sign_up  # noqa: E402
+from tests.browser.helpers import add_sales_user, new_customer, open_menu, sign_in, sign_up  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -27,58 +27,8 @@ SELLER = ("zhang.wei", "Zhang Wei", "Amber-Lantern-381")
 CLAIMER = ("li.na", "Li Na", "Quiet-River-482")
 
 
-@pytest.fixture
-def desks(browser: Browser):
-    """Two more independent browser profiles; their server errors (5xx) fail the test."""
-    errors: list[str] = []
-    tabs = []
-    for _ in range(2):
-        context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(10_000)
-        tab = context.new_page()
-        tab.on("response", lambda r: errors.append(f"{r.status} {r.request.method} {r.url}") if r.status >= 500 else None)
-        tabs.append(tab)
-    yield tabs
-    for tab in tabs:
-        tab.context.close()
-    if errors:
-        pytest.fail("the server answered with errors: " + "; ".join(errors), pytrace=False)
-
-
 def submit(page: Page) -> None:
     page.locator("main form[method=post] button[type=submit]").first.click()
-
-
-def add_sales_user(page: Page, base: str, user: tuple[str, str, str]) -> None:
-    username, name, password = user
-    open_menu(page, "users")
-    page.locator("[data-testid=new-user]").click()
-    page.locator("#id_username").fill(username)
-    page.locator("#id_name").fill(name)
-    page.locator("#id_role").select_option("sales")
-    page.locator("#id_language").select_option("en")
-    page.locator("#id_password").fill(password)
-    submit(page)
-    expect(page).to_have_url(base + "/accounts/users/")
-
-
-def sign_in(page: Page, base: str, user: tuple[str, str, str]) -> None:
-    username, name, password = user
-    page.goto(base + "/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(password)
-    submit(page)
-    expect(page).to_have_url(base + "/workbench/")
-    expect(page.locator("[data-testid=current-user]")).to_contain_text(name)
-
-
-def new_customer(page: Page, base: str, name: str) -> str:
-    """Create a customer; returns its id (from the 360° view's URL)."""
-    page.goto(base + "/customers/new/")
-    page.locator("#id_name").fill(name)
-    page.locator("[data-testid=save]").click()
-    expect(page).to_have_url(re.compile(re.escape(base + "/customers/") + r"\d+/$"))
-    return page.url.rstrip("/").rsplit("/", 1)[1]
 
 
 def alert(page: Page, kind: str):
@@ -86,10 +36,10 @@ def alert(page: Page, kind: str):
 
 
 def test_release_to_a_pool_claim_and_the_daily_limit(page: Page, desks, live_site, screenshots):
-    seller, claimer = desks
+    seller, claimer = desks(2)
     base = sign_up(page, live_site, "Wang Lei", company="Pool Test")
-    add_sales_user(page, base, SELLER)
-    add_sales_user(page, base, CLAIMER)
+    add_sales_user(page, base, *SELLER)
+    add_sales_user(page, base, *CLAIMER)
 
     # --- the Boss sets the pool up: both salespeople, one claim a day ---------------------------
     open_menu(page, "pools")
@@ -105,7 +55,7 @@ def test_release_to_a_pool_claim_and_the_daily_limit(page: Page, desks, live_sit
     pool_url = page.url
 
     # --- the seller releases two of their customers from the 360° view --------------------------
-    sign_in(seller, base, SELLER)
+    sign_in(seller, base, *SELLER)
     released = []
     for name in ("杭州云帆网络科技有限公司", "宁波海港物流有限公司"):
         pk = new_customer(seller, base, name)
@@ -124,7 +74,7 @@ def test_release_to_a_pool_claim_and_the_daily_limit(page: Page, desks, live_sit
     seller.screenshot(path=str(screenshots / "pool_released.png"), full_page=True)
 
     # --- the other member claims the first one -------------------------------------------------
-    sign_in(claimer, base, CLAIMER)
+    sign_in(claimer, base, *CLAIMER)
     open_menu(claimer, "pools")
     claimer.locator(f"[data-testid=pool-table] a:text-is('{POOL}')").click()
     expect(claimer).to_have_url(pool_url)

@@ -8,7 +8,6 @@ import pytest
 from saas_core.customers import services, sharing
 from saas_core.customers.models import Customer, CustomerShare
 from tests.conftest import in_tenant
-from tests.saas_core.org.conftest import _fast_password_hashing  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 

@@ -11,19 +11,9 @@ from saas_core.customers import services, sharing
 from saas_core.customers.models import Contact, Customer
 from saas_core.records.models import BinEntry
 from tests.conftest import in_tenant
-from tests.saas_core.org.conftest import _fast_password_hashing, build_org  # noqa: F401 - fixture
+from tests.saas_core.customers.conftest import add
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def org(tenant_a, boss_a, make_user):
-    return build_org(tenant_a, boss_a, make_user)
-
-
-def add(tenant, owner, name, **fields):
-    with in_tenant(tenant):
-        return services.create_customer(by=owner, name=name, confirm_duplicates=True, check_permission=False, **fields)
 
 
 def candidates(html: str) -> list[int]:

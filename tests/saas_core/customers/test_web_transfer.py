@@ -5,23 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from saas_core.customers import services, sharing
+from saas_core.customers import sharing
 from saas_core.customers.models import Customer
 from saas_core.records.history import history_of
 from tests.conftest import in_tenant
-from tests.saas_core.org.conftest import _fast_password_hashing, build_org  # noqa: F401 - fixture
+from tests.saas_core.customers.conftest import add
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def org(tenant_a, boss_a, make_user):
-    return build_org(tenant_a, boss_a, make_user)
-
-
-def add(tenant, owner, name):
-    with in_tenant(tenant):
-        return services.create_customer(by=owner, name=name, confirm_duplicates=True, check_permission=False)
 
 
 def owners(tenant, *customers) -> list[str]:
@@ -129,3 +119,17 @@ def test_transfer_needs_the_edit_right_a_valid_owner_and_the_customer_in_sight(c
     disabled = boss.post(f"/customers/{customer.pk}/transfer/", {"to_user": org.sales2.pk, "confirm": "1"})
     assert 'data-error-for="to_user"' in disabled.content.decode()
     assert owners(tenant_a, customer) == ["sales1"]
+
+
+def test_the_pages_speak_the_users_language(client_for, tenant_a, org):
+    customer = add(tenant_a, org.sales1, "杭州云帆网络")
+    with in_tenant(tenant_a):
+        org.sales1.language = "zh-hans"
+        org.sales1.save(update_fields=["language"])
+    client = client_for(tenant_a, org.sales1)
+    detail = client.get(f"/customers/{customer.pk}/").content.decode()
+    assert "移交…" in detail and "合并到…" in detail and "共享给" in detail and "尚未共享给任何人。" in detail
+    asked = client.post(f"/customers/{customer.pk}/transfer/", {"to_user": org.sales2.pk}).content.decode()
+    assert "1 个客户将移交给Sales Li。" in asked
+    merge = client.get(f"/customers/{customer.pk}/merge/").content.decode()
+    assert "未发现可能重复的客户" in merge
