@@ -442,7 +442,9 @@ def run_batch(job_id: int, number: int) -> ImportJob | None:
         ctx = importer.context(job)
         finish = False
         with pghistory.context(user=job.created_by_id, import_job=job.pk), transaction.atomic():
-            batch = ImportBatch.objects.select_for_update().filter(job=job, number=number).first()
+            # Only the batch's own row: ordering by the job would join (and lock) the job row too,
+            # which made the split and the other batches wait for this whole transaction.
+            batch = ImportBatch.objects.select_for_update(of=("self",)).filter(job=job, number=number).order_by().first()
             if batch is None or batch.done:
                 return job
             lines = unpack_lines(batch.payload)
