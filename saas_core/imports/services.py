@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pghistory
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -210,7 +210,7 @@ def start(job: ImportJob, *, by, enqueue: bool = True) -> ImportJob:
     if missing:
         raise ValidationError({"mapping": [_("Map a column of the file to: %(columns)s.") % {"columns": ", ".join(missing)}]})
     with transaction.atomic():
-        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        locked = ImportJob.objects.select_for_update(no_key=True).get(pk=job.pk)
         if locked.status != ImportJob.Status.PENDING:
             return locked
         locked.status = ImportJob.Status.QUEUED
@@ -341,7 +341,7 @@ def _sequential(job: ImportJob, importer: Importer, ctx: dict, table, estimate: 
 
 def _run_sequential_batch(job: ImportJob, importer: Importer, ctx: dict, batch: _Batch, estimate: int) -> None:
     with transaction.atomic():
-        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        locked = ImportJob.objects.select_for_update(no_key=True).get(pk=job.pk)
         if locked.processed_rows >= batch.end or locked.is_finished:
             return  # another run committed it
         if locked.processed_rows != batch.start:
@@ -411,7 +411,7 @@ def _split(job: ImportJob, importer: Importer, ctx: dict, table, estimate: int, 
 def _save_batch(job: ImportJob, number: int, start: int, lines: list, estimate: int, enqueue_batch, *, last: bool) -> None:
     finish = False
     with transaction.atomic():
-        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        locked = ImportJob.objects.select_for_update(no_key=True).get(pk=job.pk)
         if locked.split_done or locked.batches > number:
             return  # saved by an earlier run
         if lines:
@@ -454,7 +454,12 @@ def run_batch(job_id: int, number: int) -> ImportJob | None:
             batch.done = True
             batch.payload = b""  # the rows are in the database or in the issues now
             batch.save(update_fields=["done", "payload"])
-            locked = ImportJob.objects.select_for_update().get(pk=job.pk)  # last, and briefly: batches run side by side
+            # The foreign keys of the batch's rows are checked now, not at commit: the job row is
+            # locked last and only briefly (batches run side by side), and without its key
+            # (NO KEY UPDATE), so the other batches' checks of their issues' job never wait for it.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            locked = ImportJob.objects.select_for_update(no_key=True).get(pk=job.pk)
             _count(locked, counts, len(lines), locked.total_rows)
             finish = locked.split_done and not ImportBatch.objects.filter(job=job, done=False).exists()
         if finish:
@@ -568,7 +573,7 @@ def _jsonable(raw: list) -> list:
 def _finish(job: ImportJob) -> None:
     report = build_report(job)
     with transaction.atomic():
-        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        locked = ImportJob.objects.select_for_update(no_key=True).get(pk=job.pk)
         if locked.is_finished:
             return
         locked.status = ImportJob.Status.DONE
