@@ -18,21 +18,10 @@ from saas_core.org.models import RoleSetting
 from saas_core.records.history import history_of
 from saas_core.records.models import BinEntry
 from tests.conftest import in_tenant
-from tests.saas_core.org.conftest import build_org
 
 pytestmark = pytest.mark.django_db
 
 PANEL = re.compile(r'data-panel="([a-z_]+)"')
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def org(tenant_a, boss_a, make_user):
-    return build_org(tenant_a, boss_a, make_user)
 
 
 def add(tenant, by, name, **fields):

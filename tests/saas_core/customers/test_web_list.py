@@ -14,26 +14,11 @@ from saas_core.customers.models import Customer, CustomerShare
 from saas_core.dictionaries.services import get_item
 from saas_core.records.models import BinEntry
 from tests.conftest import in_tenant
-from tests.saas_core.org.conftest import build_org
+from tests.saas_core.customers.conftest import add
 
 pytestmark = pytest.mark.django_db
 
 ROW_NAME = re.compile(r'data-testid="customer-name">([^<]+)<')
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def org(tenant_a, boss_a, make_user):
-    return build_org(tenant_a, boss_a, make_user)
-
-
-def add(tenant, by, name, **fields):
-    with in_tenant(tenant):
-        return services.create_customer(by=by, name=name, confirm_duplicates=True, check_permission=False, **fields)
 
 
 def item(tenant, type_key, key):
