@@ -217,11 +217,15 @@ def terms(keyword: str) -> list[Term]:
     out = []
     if letters.isalpha():
         # Initials of the words typed, pairwise: bjkj → bj…kj (words of two characters are the
-        # norm), the words at most PAIR_GAP letters apart, through their pair tokens (bj~kj).
+        # norm), the words at most PAIR_GAP letters apart, through their pair tokens (bj~kj). An
+        # odd last letter belongs to the last word (lgm: 刘光明; bjhxk: 北京…华兴科), so it and
+        # the letter before it are a bigram the index has.
         pairs = [letters[i : i + 2] for i in range(0, len(letters) - 1, 2)]
         tail = letters[len(pairs) * 2 :]
-        pattern = f"[a-z]{{0,{PAIR_GAP}}}".join(pairs) + (f"[a-z]*{tail}" if tail else "")
+        pattern = f"[a-z]{{0,{PAIR_GAP}}}".join(pairs) + tail
         tokens = [f"{a}~{b}" for a, b in itertools.pairwise(pairs)] or pairs
+        if tail:
+            tokens.append(pairs[-1][1] + tail)
         out.append(Term(tuple(dict.fromkeys(tokens)), "initials", pattern))
         syllables = split_syllables(letters)
         if syllables and len(syllables) > 1:

@@ -51,6 +51,9 @@ def test_initials_pairs_find_city_and_trade_across_the_brand():
     assert "bj~kj" not in keys_for("北京市海淀区中关村华兴科技有限公司").tokens  # too far apart for bjkj
     [initials, _word] = terms("bjkj")
     assert initials.tokens == ("bj~kj",) and initials.pattern == "bj[a-z]{0,6}kj"
+    [initials, _word] = terms("lgm")  # 刘光明: an odd last letter ends the last word
+    assert initials.tokens == ("lg", "gm") and initials.pattern == "lgm"
+    assert {"lg", "gm"} <= set(keys_for("刘光明").tokens)
 
 
 def test_keys_of_english_and_full_width_names():
