@@ -130,30 +130,40 @@ def _keys(texts: tuple[str, ...]) -> tuple[tuple[str, ...], str, str]:
         # substituted alone (重庆 → zhongqing, chongqing), up to MAX_VARIANTS combinations
         initials.append(main_initials)
         spelled.append("".join(main))
+        tokens.update(initial_pairs(main_initials))
         variants = 1
         for i in polyphones:
             for other in keys[i][0][1:]:
                 if variants >= MAX_VARIANTS:
                     break
                 variants += 1
-                initials.append(main_initials[:i] + other[0] + main_initials[i + 1:])
+                variant = main_initials[:i] + other[0] + main_initials[i + 1:]
+                initials.append(variant)
                 spelled.append("".join((*main[:i], other, *main[i + 1:])))
-    for variant in dict.fromkeys(initials):
-        tokens.update(initial_pairs(variant))
+                if variant != main_initials:  # its other pairs are the main initials' own
+                    tokens.update(initial_pairs(variant, around=i))
     tokens.discard("")
     return tuple(sorted(tokens)), " ".join(dict.fromkeys(initials)), " ".join(dict.fromkeys(spelled))
 
 
-def initial_pairs(initials: str) -> set[str]:
+def initial_pairs(initials: str, around: int | None = None) -> set[str]:
     """Ordered pairs of initials bigrams at most PAIR_GAP letters apart: ``bj~kj`` for
     北京华兴科技 (bjhxkj). ``bjkj`` then finds its customers through one selective token rather
-    than through ``bj`` and ``kj``, which each match a tenth of a table."""
+    than through ``bj`` and ``kj``, which each match a tenth of a table.
+
+    ``around``: only the pairs with a bigram that covers that letter (all that a reading variant,
+    which differs from the main initials in that letter alone, adds to theirs)."""
     n = len(initials)
-    return {
-        initials[i: i + 2] + "~" + initials[j: j + 2]
-        for i in range(n - 1)
-        for j in range(i + 2, min(n - 1, i + 3 + PAIR_GAP))
-    }
+    grams = [initials[i: i + 2] for i in range(n - 1)]
+    if around is None:
+        lefts = [gram + "~" for gram in grams]
+        return {lefts[i] + grams[j] for i in range(n - 1) for j in range(i + 2, min(n - 1, i + 3 + PAIR_GAP))}
+    out: set[str] = set()
+    for k in (around - 1, around):
+        if 0 <= k < n - 1:
+            out.update(grams[k] + "~" + grams[j] for j in range(k + 2, min(n - 1, k + 3 + PAIR_GAP)))
+            out.update(grams[i] + "~" + grams[k] for i in range(max(0, k - 2 - PAIR_GAP), k - 1))
+    return out
 
 
 # --- queries ----------------------------------------------------------------------------------
