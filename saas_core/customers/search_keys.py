@@ -151,18 +151,25 @@ def initial_pairs(initials: str, around: int | None = None) -> set[str]:
     北京华兴科技 (bjhxkj). ``bjkj`` then finds its customers through one selective token rather
     than through ``bj`` and ``kj``, which each match a tenth of a table.
 
-    ``around``: only the pairs with a bigram that covers that letter (all that a reading variant,
-    which differs from the main initials in that letter alone, adds to theirs)."""
+    Also every three consecutive initials (``lgm`` for 刘光明): people's names have three
+    characters, and ``lg`` and ``gm`` alone each match thousands.
+
+    ``around``: only the pairs with a bigram that covers that letter, and the triples that
+    cover it (all that a reading variant, which differs from the main initials in that letter
+    alone, adds to theirs)."""
     n = len(initials)
     grams = [initials[i: i + 2] for i in range(n - 1)]
     if around is None:
         lefts = [gram + "~" for gram in grams]
-        return {lefts[i] + grams[j] for i in range(n - 1) for j in range(i + 2, min(n - 1, i + 3 + PAIR_GAP))}
-    out: set[str] = set()
+        out = {lefts[i] + grams[j] for i in range(n - 1) for j in range(i + 2, min(n - 1, i + 3 + PAIR_GAP))}
+        out.update(initials[i: i + 3] for i in range(n - 2))
+        return out
+    out = set()
     for k in (around - 1, around):
         if 0 <= k < n - 1:
             out.update(grams[k] + "~" + grams[j] for j in range(k + 2, min(n - 1, k + 3 + PAIR_GAP)))
             out.update(grams[i] + "~" + grams[k] for i in range(max(0, k - 2 - PAIR_GAP), k - 1))
+    out.update(initials[i: i + 3] for i in range(max(0, around - 2), min(around, n - 3) + 1))
     return out
 
 
@@ -229,13 +236,14 @@ def terms(keyword: str) -> list[Term]:
         # Initials of the words typed, pairwise: bjkj → bj…kj (words of two characters are the
         # norm), the words at most PAIR_GAP letters apart, through their pair tokens (bj~kj). An
         # odd last letter belongs to the last word (lgm: 刘光明; bjhxk: 北京…华兴科), so it and
-        # the letter before it are a bigram the index has.
+        # the two before it are a token the index has (initials triples).
         pairs = [letters[i : i + 2] for i in range(0, len(letters) - 1, 2)]
         tail = letters[len(pairs) * 2 :]
         pattern = f"[a-z]{{0,{PAIR_GAP}}}".join(pairs) + tail
-        tokens = [f"{a}~{b}" for a, b in itertools.pairwise(pairs)] or pairs
-        if tail:
-            tokens.append(pairs[-1][1] + tail)
+        tokens = [f"{a}~{b}" for a, b in itertools.pairwise(pairs)]
+        if tail:  # the last word's three letters are a token of their own
+            tokens.append(pairs[-1] + tail)
+        tokens = tokens or pairs
         out.append(Term(tuple(dict.fromkeys(tokens)), "initials", pattern))
         syllables = split_syllables(letters)
         if syllables and len(syllables) > 1:
