@@ -92,6 +92,7 @@ SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "saas_core.middleware.TenantByHostMiddleware",
+    "saas_core.request_memo.RequestMemoMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "saas_core.middleware.SecureCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -26,6 +26,7 @@ from django.utils.text import get_text_list, slugify
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
+from saas_core import request_memo
 from saas_core.dictionaries.models import DictionaryItem, DictionaryType, in_language
 
 LABEL_MAX = 100
@@ -398,17 +399,25 @@ def _cache_allowed() -> bool:
 
 def _version() -> str:
     key = f"{_cache_prefix()}:version"
+    memo, memo_key = request_memo.current(), (key, connection.schema_name)
+    if memo is not None and memo_key in memo:
+        return memo[memo_key]
     version = cache.get(key)
     if version is None:
         version = uuid.uuid4().hex
         if not cache.add(key, version, timeout=None):
             version = cache.get(key) or version
+    if memo is not None:
+        memo[memo_key] = version
     return version
 
 
 def invalidate_now() -> None:
     """Forget this tenant's cached dictionaries at once."""
-    cache.set(f"{_cache_prefix()}:version", uuid.uuid4().hex, timeout=None)
+    key, version = f"{_cache_prefix()}:version", uuid.uuid4().hex
+    cache.set(key, version, timeout=None)
+    if (memo := request_memo.current()) is not None:
+        memo[(key, connection.schema_name)] = version
 
 
 def invalidate() -> None:
