@@ -161,7 +161,8 @@ def _count_rows(archive: zipfile.ZipFile, sheet_path: str) -> int | None:
 
 
 def _load_workbook(path):
-    """openpyxl's read-only workbook, its shared strings read by ``sheetxml.shared_strings``."""
+    """openpyxl's read-only workbook, its shared strings read by ``sheetxml.SharedStrings``
+    (as far as the rows read need them)."""
     from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
 
     class Reader(ExcelReader):
@@ -169,7 +170,7 @@ def _load_workbook(path):
             found = self.package.find(SHARED_STRINGS)
             if found is not None:
                 part = found.PartName[1:]
-                self.shared_strings = sheetxml.shared_strings(lambda: self.archive.open(part))
+                self.shared_strings = sheetxml.SharedStrings(lambda: self.archive.open(part))
 
     reader = Reader(path, read_only=True, keep_vba=False, data_only=True, keep_links=False)
     reader.read()
@@ -199,7 +200,9 @@ def _open_xlsx(path) -> Table:
     except Exception as exc:
         wb.close()
         raise UnreadableFile(_("The file is not a valid xlsx workbook (%(error)s).") % {"error": exc}) from None
-    return Table(headers, rows, header_row, (estimate - header_row) if estimate else None, "", [wb.close])
+    strings = getattr(ws, "_shared_strings", None)
+    closers = [strings.close] if isinstance(strings, sheetxml.SharedStrings) else []
+    return Table(headers, rows, header_row, (estimate - header_row) if estimate else None, "", [*closers, wb.close])
 
 
 def read_preview(path, fmt: str, encoding: str, limit: int) -> tuple[list[str], list[list], int]:

@@ -93,13 +93,18 @@ def _open(open_part: Callable[[], IO[bytes]], root_tag: str):
 
 def _pieces(chunks: Iterable[str], end_tag: str) -> Iterator[tuple[str, bool]]:
     """(text before each ``end_tag``, True), then (what follows the last one, False)."""
+    for pieces in _piece_lists(chunks, end_tag):
+        yield from pieces
+
+
+def _piece_lists(chunks: Iterable[str], end_tag: str) -> Iterator[list[tuple[str, bool]]]:
+    """``_pieces``, a list per chunk read."""
     carry = ""
     for text in chunks:
         parts = (carry + text).split(end_tag)
         carry = parts.pop()
-        for part in parts:
-            yield part, True
-    yield carry, False
+        yield [(part, True) for part in parts]
+    yield [(carry, False)]
 
 
 # --- shared strings ---------------------------------------------------------------------------
@@ -124,34 +129,76 @@ def _element_strings(src: IO[bytes]) -> list[str]:
     return strings
 
 
-def shared_strings(open_part: Callable[[], IO[bytes]]) -> list[str]:
-    """The shared-strings table, in order (``open_part()`` opens the part's bytes)."""
+def _string_chunks(open_part: Callable[[], IO[bytes]]) -> Iterator[list[str]]:
+    """The shared strings in order, a list per chunk of the part read."""
     src, declarations, chunks = _open(open_part, "sst")
     with src:
         if declarations is None:
             with open_part() as again:
-                return _element_strings(again)
-        strings: list[str] = []
-        append = strings.append
+                yield _element_strings(again)
+            return
         plain_string = _PLAIN_STRING.fullmatch
-        for piece, complete in _pieces(chunks, "</si>"):
-            start = piece.find("<si")
-            if not complete:  # after the last </si>: only self-closed <si/> can be left
-                body = piece.split("</sst>", 1)[0]
-                if start >= 0 and re.search(r"<si\b", body):
-                    element = fromstring(f"<sst{declarations}>{body[body.index('<si'):]}</sst>")  # noqa: S314
+        for piece_list in _piece_lists(chunks, "</si>"):
+            strings: list[str] = []
+            append = strings.append
+            for piece, complete in piece_list:
+                start = piece.find("<si")
+                if not complete:  # after the last </si>: only self-closed <si/> can be left
+                    body = piece.split("</sst>", 1)[0]
+                    if start >= 0 and re.search(r"<si\b", body):
+                        element = fromstring(f"<sst{declarations}>{body[body.index('<si'):]}</sst>")  # noqa: S314
+                        strings.extend(_string_of(si) for si in element if _local(si.tag) == "si")
+                    continue
+                try:
+                    plain = plain_string(piece, start) if start >= 0 else None
+                    if plain is None:
+                        raise _Unusual
+                    text = _text(plain.group(1))
+                    append(text.replace("x005F_", "") if "x005F_" in text else text)
+                except _Unusual:
+                    element = fromstring(f"<sst{declarations}>{piece[max(start, 0):]}</si></sst>")  # noqa: S314
                     strings.extend(_string_of(si) for si in element if _local(si.tag) == "si")
-                continue
-            try:
-                plain = plain_string(piece, start) if start >= 0 else None
-                if plain is None:
-                    raise _Unusual
-                text = _text(plain.group(1))
-                append(text.replace("x005F_", "") if "x005F_" in text else text)
-            except _Unusual:
-                element = fromstring(f"<sst{declarations}>{piece[max(start, 0):]}</si></sst>")  # noqa: S314
-                strings.extend(_string_of(si) for si in element if _local(si.tag) == "si")
-        return strings
+            yield strings
+
+
+class SharedStrings:
+    """The shared-strings table, read only as far as it is asked for: the header of a 100,000-row
+    file needs its first strings only, and the first rows can be read while the rest waits."""
+
+    def __init__(self, open_part: Callable[[], IO[bytes]]):
+        self.items: list[str] = []  # read so far (the rows' fast path indexes it directly)
+        self._more: Iterator[list[str]] | None = _string_chunks(open_part)
+
+    def _read(self, upto: int | None = None) -> None:
+        while self._more is not None and (upto is None or len(self.items) <= upto):
+            chunk = next(self._more, None)
+            if chunk is None:
+                self._more = None
+            else:
+                self.items.extend(chunk)
+
+    def __getitem__(self, index: int) -> str:
+        if index >= len(self.items) or index < 0:
+            self._read(index if index >= 0 else None)
+        return self.items[index]
+
+    def __len__(self) -> int:
+        self._read()
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[str]:
+        self._read()
+        return iter(self.items)
+
+    def close(self) -> None:
+        if self._more is not None:
+            self._more.close()
+            self._more = None
+
+
+def shared_strings(open_part: Callable[[], IO[bytes]]) -> list[str]:
+    """The whole shared-strings table, in order (``open_part()`` opens the part's bytes)."""
+    return list(SharedStrings(open_part))
 
 
 # --- worksheet rows ---------------------------------------------------------------------------
@@ -255,6 +302,7 @@ def sheet_rows(open_part: Callable[[], IO[bytes]], shared: list, date_styles: se
             return
         expected = 1
         layout: dict[str, tuple[int, str, bool]] = {}  # column letters + attributes -> (index, type, date style)
+        strings = shared.items if isinstance(shared, SharedStrings) else shared  # grows as ``shared`` reads on
         cells = _CELL.findall
         for piece, complete in _pieces(chunks, "</row>"):
             start = piece.find("<row")
@@ -285,7 +333,8 @@ def sheet_rows(open_part: Callable[[], IO[bytes]], shared: list, date_styles: se
                         if kind == "s":
                             if not text:
                                 continue  # no <v>, or an empty one: no value
-                            value = shared[int(text)]
+                            index = int(text)
+                            value = strings[index] if 0 <= index < len(strings) else shared[index]
                         elif kind == "inlineStr":
                             if not inline:
                                 continue

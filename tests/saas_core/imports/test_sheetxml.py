@@ -175,3 +175,19 @@ def test_files_written_by_openpyxl_and_by_our_writer_read_as_openpyxl_reads_them
         assert got[0] == [str(v).strip() for v in expected[0]]
     with zipfile.ZipFile(by_openpyxl) as zf:
         assert "<c r=" in zf.read("xl/worksheets/sheet1.xml").decode()  # the shape the fast path reads
+
+
+def test_shared_strings_are_read_as_far_as_the_rows_need_them(monkeypatch):
+    monkeypatch.setattr(sheetxml, "CHUNK", 64)
+    sst = f'<sst xmlns="{MAIN}">' + "".join(f"<si><t>s{i}</t></si>" for i in range(500)) + "</sst>"
+    shared = sheetxml.SharedStrings(lambda: io.BytesIO(sst.encode()))
+    assert shared[0] == "s0" and len(shared.items) < 50  # the header's strings: the first chunks only
+    rows = "".join(f'<row r="{i + 1}"><c r="A{i + 1}" t="s"><v>{i * 2}</v></c></row>' for i in range(250))
+    data = worksheet(rows).encode()
+    read = sheetxml.sheet_rows(lambda: io.BytesIO(data), shared, set(), EPOCH)
+    assert next(read) == ["s0"] and next(read) == ["s2"] and len(shared.items) < 100
+    assert list(read)[-1] == ["s498"]
+    assert shared[-1] == "s499" and len(shared) == 500 and list(shared)[:2] == ["s0", "s1"]
+    with pytest.raises(IndexError):
+        shared[500]
+    shared.close()
