@@ -128,8 +128,9 @@ def insert(model, objs: list, *, with_id: bool = True) -> None:
         q = connection.ops.quote_name
         targets = ", ".join(q(c) for c in copied)
         pk = q(model._meta.pk.column)
+        pk_type = model._meta.pk.rel_db_type(connection)  # bigint for a BigAutoField, as its foreign keys
         raw.execute(
             f"INSERT INTO {q(event._meta.db_table)} (pgh_created_at, pgh_label, pgh_obj_id, pgh_context_id, {targets}) "
-            f"SELECT NOW(), 'insert', {pk}, %s, {targets} FROM {q(model._meta.db_table)} WHERE {pk} = ANY(%s)",
-            [context_id, [o.pk for o in objs]],
+            f"SELECT NOW(), 'insert', {pk}, %s, {targets} FROM {q(model._meta.db_table)} WHERE {pk} = ANY(%s::{pk_type}[])",
+            [context_id, "{" + ",".join([str(o.pk) for o in objs]) + "}"],  # one literal: no dumper per id
         )
