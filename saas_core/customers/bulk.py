@@ -168,17 +168,22 @@ class _KeysCache:
 
     def __init__(self):
         self.done: dict = {}
+        self.fields: dict = {}
 
     def apply(self, record) -> None:
-        key = (type(record), record.name, getattr(record, "short_name", ""))
+        model = type(record)
+        data = record.__dict__
+        key = (model, data["name"], data.get("short_name", ""))
         found = self.done.get(key)
         if found is None:
             apply_search_keys(record)
-            self.done[key] = tuple(getattr(record, f, None) for f in self.FIELDS)
+            names = self.fields.get(model)
+            if names is None:
+                names = self.fields[model] = tuple(f for f in self.FIELDS if f in data)
+            self.done[key] = {name: data[name] for name in names}
             return
-        for name, value in zip(self.FIELDS, found, strict=True):
-            if hasattr(record, name):
-                setattr(record, name, list(value) if isinstance(value, list) else value)
+        data.update(found)
+        data["search_tokens"] = list(found["search_tokens"])  # a list of its own for each record
 
 
 _TEMPLATES: dict = {}

@@ -67,13 +67,13 @@ def _copy(cursor, model, objs: list, *, with_id: bool) -> None:
     # read from each object in one go; Django prepares the others. auto_now(_add) timestamps
     # are one "now" for the whole insert, set on the objects as save() would set them.
     now = timezone.now()
-    stamped = [
-        (f.attname, now if isinstance(f, models.DateTimeField) else dt.date.today()) for f in fields
+    stamped = {
+        f.attname: now if isinstance(f, models.DateTimeField) else dt.date.today() for f in fields
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    ]
+    }
     converters = []
     for i, f in enumerate(fields):
-        if any(f.attname == name for name, _value in stamped):
+        if f.attname in stamped:
             continue
         if isinstance(f, ArrayField) and isinstance(f.base_field, models.CharField | models.TextField):
             converters.append((i, text_array))
@@ -85,8 +85,8 @@ def _copy(cursor, model, objs: list, *, with_id: bool) -> None:
     with cursor.copy(f"COPY {conn.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
         write = copy.write_row
         for obj in objs:
-            for name, value in stamped:
-                setattr(obj, name, value)
+            if stamped:
+                obj.__dict__.update(stamped)
             row = values_of(obj)
             if converters:
                 row = list(row) if len(fields) > 1 else [row]

@@ -447,8 +447,8 @@ def run_batch(job_id: int, number: int) -> ImportJob | None:
             batch = ImportBatch.objects.select_for_update(of=("self",)).filter(job=job, number=number).order_by().first()
             if batch is None or batch.done:
                 return job
-            lines = unpack_lines(batch.payload)
             with gc_paused():
+                lines = unpack_lines(batch.payload)
                 counts, issues = process_rows(importer, ctx, job, lines)
             _save_issues(issues)
             batch.done = True
@@ -526,16 +526,18 @@ def process_rows(importer: Importer, ctx: dict, job: ImportJob, lines: list) -> 
     elif mode == ImportJob.DuplicateMode.SKIP:
         seen: dict[str, int] = {}
         fresh = []
+        split = any(len(line) > 3 for line in lines)  # the split has marked the rows that repeat earlier ones
         for row in valid:
             earlier = same_as.get(row.index)
-            keys = importer.duplicate_keys(row)
-            if earlier is None:
+            if earlier is None and not split:
+                keys = importer.duplicate_keys(row)
                 earlier = next((seen[k] for k in keys if k in seen), None)
+                if earlier is None:
+                    for k in keys:
+                        seen[k] = row.number
             if earlier is not None:
                 skip(row, _("Same as row %(row)d of this file.") % {"row": earlier})
                 continue
-            for k in keys:
-                seen[k] = row.number
             fresh.append(row)
         existing = importer.find_existing(fresh, ctx)
         for row in fresh:
