@@ -15,9 +15,11 @@ does for one customer, for a whole batch in a handful of queries:
   sequence first, so numbers are written in the same INSERT;
 - search keys (``apply_search_keys``) for both, the contact primary, and the phone index
   (``PhoneNumber``) from the customer's and the contact's numbers, as ``sync_phones`` builds it;
-- rows are inserted with ``bulk_create`` inside one savepoint: a batch is all or nothing, and
-  the caller (the import framework) falls back to ``create_customer`` row by row if the insert
-  itself fails. The data log's triggers record every insert as usual.
+- rows are written with COPY (``imports.dbcopy.insert``) inside one savepoint: a batch is all
+  or nothing, and the caller (the import framework) falls back to ``create_customer`` row by
+  row if the insert itself fails. The data log gets one creation event per customer and contact,
+  with the import's context (user, job), written by one statement per table instead of the
+  row trigger.
 
 Duplicate warnings are the caller's business (imports detect them for a whole batch at once).
 """
