@@ -207,13 +207,15 @@ def order_customers(queryset: QuerySet[Customer], sort: str | None) -> QuerySet[
 # A search that matches thousands of a million customers (``bjkj``: every 北京…科技 company)
 # finds its candidates on the GIN index at once, but sorting them newest first would read every
 # one of them from the table. So the page is looked for among the newest 20,000 customers
-# first; a search with few matches (under FEW_MATCHES) then reads them all and sorts them; one
-# in between (at a million customers, at most about a thousand: fewer than 21 in the window)
-# is sorted in full. A window's answer is the true answer as soon as it holds the rows asked
-# for, since everything outside it is older; its lower bound may be a few minutes old, which
-# only makes the window a little wider. (A wider second window, e.g. the newest 100,000, costs
-# more than sorting a thousand matches at this size; it pays off in tenants of many millions.)
-FEW_MATCHES = 200
+# first; when the window holds too few, the search has few matches (at a million customers,
+# fewer than 21 in the window means about a thousand at most): their ids and creation times
+# are read in one go (FEW_MATCHES at most) and sorted here, and the page fetched by id. Only a
+# search with more than that is sorted in full by the database. A window's answer is the true
+# answer as soon as it holds the rows asked for, since everything outside it is older; its
+# lower bound may be a few minutes old, which only makes the window a little wider. (A wider
+# second window, e.g. the newest 100,000, costs more than sorting a thousand matches at this
+# size; it pays off in tenants of many millions.)
+FEW_MATCHES = 1200
 NEWEST_WINDOWS = (20_000,)
 WINDOW_BOUND_SECONDS = 300
 _window_bounds: dict[tuple, tuple[float, datetime | None]] = {}
