@@ -353,7 +353,10 @@ class Importer:
         width = len(raw)
         values = row.values
         memo = ctx.setdefault("_parsed", {})  # (column, cell) -> (value, None) or (None, problem)
-        for column, index, parse, max_length, repeats in self._plan(mapping):
+        planned = ctx.get("_plan")
+        if planned is None or planned[0] is not mapping:  # the run's mapping: planned once
+            planned = ctx["_plan"] = (mapping, self._plan(mapping))
+        for column, index, parse, max_length, repeats in planned[1]:
             value = raw[index] if index is not None and index < width else None
             if value.__class__ is str:
                 value = value.strip()
