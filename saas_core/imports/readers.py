@@ -15,6 +15,7 @@ import codecs
 import csv
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,6 +178,15 @@ def _load_workbook(path):
     return reader.wb
 
 
+def _unreadable_as_such(rows: Iterator[list]) -> Iterator[list]:
+    """The rows; a part found broken further on (the cells and strings are read as the rows are)
+    is reported as an unreadable workbook, as it is when the upload is read."""
+    try:
+        yield from rows
+    except (ValueError, IndexError, KeyError, SyntaxError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise UnreadableFile(_("The file is not a valid xlsx workbook (%(error)s).") % {"error": exc}) from None
+
+
 def _open_xlsx(path) -> Table:
     try:
         wb = _load_workbook(path)
@@ -190,7 +200,9 @@ def _open_xlsx(path) -> Table:
             estimate = _count_rows(archive, sheet_path)
         if archive is not None and sheet_path and hasattr(ws, "_shared_strings"):
             date_styles = {int(s) for s in getattr(wb, "_date_formats", ())}
-            rows = sheetxml.sheet_rows(lambda: archive.open(sheet_path), ws._shared_strings, date_styles, wb.epoch)
+            rows = _unreadable_as_such(
+                sheetxml.sheet_rows(lambda: archive.open(sheet_path), ws._shared_strings, date_styles, wb.epoch)
+            )
         else:  # another openpyxl: its own (slower) reader
             rows = (list(r) for r in ws.iter_rows(values_only=True))
         headers, header_row = _header_of(rows)

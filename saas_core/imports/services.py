@@ -305,13 +305,16 @@ def run_job(job_id: int, *, enqueue_batch=None) -> ImportJob:
         job.refresh_from_db()
         ctx = importer.context(job)
         path = storage.path_of(job.file)
-        with pghistory.context(user=job.created_by_id, import_job=job.pk), gc_paused(), \
-                readers.open_table(path, job.file_format, job.encoding) as table:
-            estimate = table.estimated_rows or job.total_rows
-            if _parallel(job):
-                _split(job, importer, ctx, table, estimate, enqueue_batch)
-            else:
-                _sequential(job, importer, ctx, table, estimate)
+        try:
+            with pghistory.context(user=job.created_by_id, import_job=job.pk), gc_paused(), \
+                    readers.open_table(path, job.file_format, job.encoding) as table:
+                estimate = table.estimated_rows or job.total_rows
+                if _parallel(job):
+                    _split(job, importer, ctx, table, estimate, enqueue_batch)
+                else:
+                    _sequential(job, importer, ctx, table, estimate)
+        except readers.UnreadableFile as exc:  # broken further on than the upload read: what was saved stays
+            return _fail(job, str(exc))
         if not _parallel(job):
             _finish(job)
         elif enqueue_batch is None:

@@ -471,3 +471,27 @@ def test_dates_in_the_forms_people_type(cell, expected):
             parse_date(cell, {})
     else:
         assert parse_date(cell, {}).isoformat() == expected
+
+
+def test_a_workbook_broken_further_on_fails_the_job_with_a_reason(tenant_a, boss_a, monkeypatch):
+    """Strings and cells are read as the rows are: a part broken after the header fails the job, clearly."""
+    import zipfile
+
+    from saas_core.imports import sheetxml
+    from saas_core.imports.xlsx import Sheet, write_xlsx
+
+    rows = [[f"读到一半{i:03d}有限公司", "企业", "", "", "", f"人{i}", "", ""] for i in range(300)]
+    source, broken = io.BytesIO(), io.BytesIO()
+    write_xlsx(source, [Sheet("S", HEADER_ZH, rows)], shared_strings=True)  # as Excel writes them
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(broken, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/sharedStrings.xml":
+                data = data[: len(data) - 200] + b"<si><t>unclosed</si></sst>"
+            zout.writestr(info, data)
+    monkeypatch.setattr(sheetxml, "CHUNK", 1024)  # the header is read from the first strings only
+    with in_tenant(tenant_a):
+        job = services.create_job(by=boss_a, kind="customers", upload=broken.getvalue(), filename="c.xlsx")
+        job = run(job)
+        assert job.status == ImportJob.Status.FAILED
+        assert job.error.startswith("The file is not a valid xlsx workbook (")
