@@ -208,14 +208,15 @@ def order_customers(queryset: QuerySet[Customer], sort: str | None) -> QuerySet[
 # finds its candidates on the GIN index at once, but sorting them newest first would read every
 # one of them from the table. So the page is looked for among the newest 20,000 customers
 # first; when the window holds too few, the search has few matches (at a million customers,
-# fewer than 21 in the window means about a thousand at most): their ids and creation times
-# are read in one go (FEW_MATCHES at most) and sorted here, and the page fetched by id. Only a
+# fewer than 21 in the window means about a thousand, rarely more): their ids and creation
+# times are read in one go (FEW_MATCHES at most) and sorted here, and the page fetched by id,
+# which skips joining every match to its owner and pick-list values before the sort. Only a
 # search with more than that is sorted in full by the database. A window's answer is the true
 # answer as soon as it holds the rows asked for, since everything outside it is older; its
 # lower bound may be a few minutes old, which only makes the window a little wider. (A wider
 # second window, e.g. the newest 100,000, costs more than sorting a thousand matches at this
 # size; it pays off in tenants of many millions.)
-FEW_MATCHES = 1200
+FEW_MATCHES = 3000
 NEWEST_WINDOWS = (20_000,)
 WINDOW_BOUND_SECONDS = 300
 _window_bounds: dict[tuple, tuple[float, datetime | None]] = {}
