@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 
 from saas_core.customers.models import Contact, Customer, PhoneNumber
 from saas_core.customers.phones import normalise_phone
-from saas_core.customers.services import CONTACT_FIELDS, CUSTOMER_FIELDS, apply_search_keys
+from saas_core.customers.services import CONTACT_FIELDS, CUSTOMER_FIELDS, apply_search_keys, reserve_ids
 from saas_core.dictionaries.fields import DictionaryForeignKey
 from saas_core.dictionaries.services import items_for
 from saas_core.imports.dbcopy import insert
@@ -154,15 +154,6 @@ def validate(customer: Customer, contact: Contact | None, given: set[str], conta
     return errors
 
 
-def _next_ids(model, count: int) -> list[int]:
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
 class _KeysCache:
     """apply_search_keys, computed once per distinct name (contact names repeat a lot)."""
 
@@ -273,8 +264,8 @@ def create_customers(items: list[NewCustomer], *, by) -> list[Customer | Validat
     now = timezone.now()
     keys = _KeysCache()
     contacts = [k for _i, _c, k in pending if k is not None]
-    contact_ids = iter(_next_ids(Contact, len(contacts)) if contacts else ())
-    for (i, customer, contact), pk in zip(pending, _next_ids(Customer, len(pending)), strict=True):
+    contact_ids = iter(reserve_ids(Contact, len(contacts)) if contacts else ())
+    for (i, customer, contact), pk in zip(pending, reserve_ids(Customer, len(pending)), strict=True):
         customer.pk = pk
         if not customer.number:
             customer.number = f"KH{now:%Y%m}{pk:06d}"  # as create_customer numbers it

@@ -113,8 +113,13 @@ def hot_now_q(today: date | None = None) -> Q:
 
 
 def is_hot_now(customer: Customer, today: date | None = None) -> bool:
+    return hot_now(customer.is_hot, customer.hot_until, today)
+
+
+def hot_now(is_hot: bool, hot_until: date | None, today: date | None = None) -> bool:
+    """The rule of hot_now_q for one record's values: flagged and not expired."""
     today = today or timezone.localdate()
-    return bool(customer.is_hot and (customer.hot_until is None or customer.hot_until >= today))
+    return bool(is_hot and (hot_until is None or hot_until >= today))
 
 
 def not_followed_q(days: int, now: datetime | None = None) -> Q:

@@ -56,17 +56,21 @@ def keyword_q(keyword: str, *, phone_ids: Callable[[str], QuerySet] | None = Non
     return alternatives if matched else None
 
 
+def _has_code_characters(plain: str) -> bool:
+    # Numbers and phones are codes (KH00000123, A-2024-07, 138…); a keyword of Chinese
+    # characters alone is a name fragment, which has one reading and can share one index
+    # lookup with the other keywords.
+    return any(c.isascii() and c.isalnum() for c in plain)
+
+
 def _may_be_number(plain: str) -> bool:
-    # Numbers are codes (KH00000123, A-2024-07); a keyword of Chinese characters alone is a
-    # name fragment, which then has one reading and can share one index lookup with the others.
-    return len(plain) >= 2 and any(c.isascii() and c.isalnum() for c in plain)
+    return len(plain) >= 2 and _has_code_characters(plain)
 
 
 def _single_term(keyword: str):
     """The one Term of a keyword that has exactly one reading and no number or phone meaning."""
     found = terms(keyword)
-    plain = normalise(keyword)
-    if len(found) == 1 and not any(c.isascii() and c.isalnum() for c in plain):
+    if len(found) == 1 and not _has_code_characters(normalise(keyword)):
         return found[0]
     return None
 

@@ -138,11 +138,14 @@ class DuplicateContact(ValidationError):
 # --- customers ----------------------------------------------------------------------------------
 
 
-def reserve_id(model) -> int:
-    """The next id of ``model``'s table, taken from its sequence before the row is inserted."""
+def reserve_ids(model, count: int = 1) -> list[int]:
+    """The next ``count`` ids of ``model``'s table, taken from its sequence before the rows are
+    inserted (so a number derived from the id is in the INSERT itself)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [model._meta.db_table])
-        return cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [model._meta.db_table, count]
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _assign(record, fields: dict, allowed: tuple[str, ...]) -> None:
@@ -186,7 +189,7 @@ def create_customer(
     if not customer.number:
         # From the id, drawn from the table's sequence first so the number is in the INSERT (one
         # creation event in the data log, no follow-up UPDATE); unique without a counter to lock.
-        customer.pk = reserve_id(Customer)
+        [customer.pk] = reserve_ids(Customer)
         customer.number = f"KH{timezone.now():%Y%m}{customer.pk:06d}"
     customer.save(force_insert=True)
     if contact_obj is not None:

@@ -191,7 +191,7 @@ def _list_rows(page: ListPage) -> list[dict]:
         {
             "id": c["id"], "url": f"{detail}{c['id']}/", "number": c["number"], "name": c["name"],
             "individual": c["kind"] == Customer.Kind.INDIVIDUAL,
-            "hot": bool(c["is_hot"] and (c["hot_until"] is None or c["hot_until"] >= today)),
+            "hot": queries.hot_now(c["is_hot"], c["hot_until"], today),
             "status": statuses.get(c["status"], c["status"]),
             "category": in_language(c["category__label_zh"] or "", c["category__label_en"] or ""),
             "industry": in_language(c["industry__label_zh"] or "", c["industry__label_en"] or ""),
