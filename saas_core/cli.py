@@ -87,6 +87,41 @@ def demo() -> None:
                 ip="198.51.100.23", user_agent="curl/8.0", username="admin", success=False,
                 reason=LoginAttempt.Reason.UNKNOWN_USER,
             )
+    with schema_context(schema):
+        _demo_customers()
+
+
+# name, kind, province, phone, owner (username), first contact: name, title, mobile
+DEMO_CUSTOMERS = (
+    ("北京华兴科技有限公司", "enterprise", "北京", "010-6234 5678", "liuyang", ("欧阳娜娜", "采购经理", "139 0571 0000")),
+    ("北京银行科技支行", "enterprise", "北京", "010-8888 1234", "liuyang", ("王磊", "行长助理", "138 1000 2000")),
+    ("重庆长安汽车配件有限公司", "enterprise", "重庆", "+86 23 6880 9911", "chenjing", ("李强", "总经理", "136 2300 1111")),
+    ("上海恒通国际贸易有限公司", "enterprise", "上海", "021 5888 6666", "chenjing", ("张敏", "采购", "137 1700 3333")),
+    ("厦门海联物流有限公司", "enterprise", "福建", "0592-212 3456", "lina", ("陈静怡", "运营总监", "139 0592 1234")),
+    ("深圳市远航电子有限公司", "enterprise", "广东", "0755-8600 7788", "zhangwei", ("刘洋洋", "技术总监", "135 0755 8899")),
+    ("杭州西湖茶业有限公司", "enterprise", "浙江", "0571-8765 4321", "liuyang", ("周婷", "店长", "158 5717 6543")),
+    ("Pacific Rim Trading Co., Ltd.", "enterprise", "", "+1 415 555 0100", "zhangwei", ("John Smith", "Buyer", "+1 415 555 0101")),
+    ("张三", "individual", "江苏", "", "chenjing", ("张三", "", "139 1234 5678")),
+    ("李四", "individual", "四川", "", "liuyang", ("李四", "", "186 2800 4321")),
+)
+
+
+def _demo_customers() -> None:
+    """A few customers with their first contacts, made the way staff make them (search keys,
+    phones, data log); only in a demo company that has none yet."""
+    from saas_core.accounts.models import User
+    from saas_core.customers import services
+    from saas_core.customers.models import Customer
+
+    if Customer.all_objects.exists():
+        return
+    users = {u.username: u for u in User.objects.all()}
+    boss = User.objects.filter(username=DEMO_BOSS_EMAIL).first() or next(iter(users.values()))
+    for name, kind, province, phone, owner, (contact, title, mobile) in DEMO_CUSTOMERS:
+        services.create_customer(
+            by=boss, owner=users.get(owner, boss), name=name, kind=kind, province=province, phone=phone,
+            contact={"name": contact, "title": title, "mobile": mobile}, confirm_duplicates=True, check_permission=False,
+        )
 
 
 def run(args: argparse.Namespace) -> None:
