@@ -32,14 +32,18 @@ def _looks_like_phone(plain: str, digits: str) -> bool:
     return len(digits) >= MIN_PHONE_DIGITS and len(digits) >= len(plain.replace(" ", "")) - 4
 
 
-def keyword_q(keyword: str, *, phone_ids: Callable[[str], QuerySet] | None = None, number_field: str | None = None) -> Q | None:
+def keyword_q(
+    keyword: str, *, phone_ids: Callable[[str], QuerySet] | None = None, number_field: str | None = None,
+    readings: list[Term] | None = None,
+) -> Q | None:
     """The filter for one keyword, or None when it cannot match anything (e.g. one letter).
 
-    ``phone_ids(reversed_prefix)`` returns a flat values_list() queryset of matching record ids.
+    ``phone_ids(reversed_prefix)`` returns a flat values_list() queryset of matching record ids;
+    ``readings`` are the keyword's ``terms()`` when the caller has them already.
     """
     alternatives = Q()
     matched = False
-    for term in terms(keyword):
+    for term in terms(keyword) if readings is None else readings:
         alternatives |= Q(search_tokens__contains=list(term.tokens)) & _check(term)
         matched = True
     plain = normalise(keyword)
@@ -67,11 +71,10 @@ def _may_be_number(plain: str) -> bool:
     return len(plain) >= 2 and _has_code_characters(plain)
 
 
-def _single_term(keyword: str):
+def _single_term(keyword: str, readings: list[Term]) -> Term | None:
     """The one Term of a keyword that has exactly one reading and no number or phone meaning."""
-    found = terms(keyword)
-    if len(found) == 1 and not _has_code_characters(normalise(keyword)):
-        return found[0]
+    if len(readings) == 1 and not _has_code_characters(normalise(keyword)):
+        return readings[0]
     return None
 
 
@@ -84,11 +87,12 @@ def search(queryset: QuerySet, query: str, **options) -> QuerySet:
     """
     single: list[Term] = []
     for keyword in (query or "").split():
-        term = _single_term(keyword)
+        readings = terms(keyword)
+        term = _single_term(keyword, readings)
         if term is not None:
             single.append(term)
             continue
-        q = keyword_q(keyword, **options)
+        q = keyword_q(keyword, readings=readings, **options)
         if q is None:
             return queryset.none()
         queryset = queryset.filter(q)
