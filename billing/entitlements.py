@@ -1,0 +1,33 @@
+"""Which modules a company may use: its plan's, its add-ons, then the vendor's overrides.
+
+This is the only place that answers the question; the module platform caches the answer per
+tenant (``plugins.enablement``), so whoever changes a subscription or an override calls
+``plugins.enablement.invalidate(tenant_id)`` after the change commits.
+"""
+
+from __future__ import annotations
+
+from .models import ModuleOverride, Subscription
+
+
+def enabled_module_keys(tenant_id: int) -> frozenset[str]:
+    """The keys of the modules switched on for the company ``tenant_id``."""
+    keys = set(subscribed_module_keys(tenant_id))
+    for key, enabled in ModuleOverride.objects.filter(tenant_id=tenant_id).values_list("module_id", "enabled"):
+        if enabled:
+            keys.add(key)
+        else:
+            keys.discard(key)
+    return frozenset(keys)
+
+
+def subscribed_module_keys(tenant_id: int) -> frozenset[str]:
+    """The modules the subscription pays for (plan and add-ons), without overrides."""
+    subscription = Subscription.objects.filter(tenant_id=tenant_id).select_related("plan").first()
+    if subscription is None:
+        return frozenset()
+    return frozenset(subscription.plan.included_modules.values_list("key", flat=True)) | frozenset(
+        subscription.modules.values_list("key", flat=True)
+    )
+
+
