@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("saas_core.pools.api_urls")),
     path("", include("saas_core.imports.api_urls")),
     path("", include("saas_core.attachments.api_urls")),
+    path("", include("saas_core.activities.api_urls")),
 ]

@@ -59,6 +59,7 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "saas_core.accounts",  # in public too: the vendor's own staff accounts
+    "saas_core.wakeups",  # when each tenant next has reminders due (the reminder tick reads it)
     "web",
 ]
 TENANT_APPS = [
@@ -77,6 +78,7 @@ TENANT_APPS = [
     "saas_core.pools",
     "saas_core.imports",
     "saas_core.attachments",
+    "saas_core.activities",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -276,11 +278,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saas_core.records.tasks.purge_expired_bin_all_tenants",
         "schedule": 3600,
     },
+    "reminders-tick": {
+        # timed reminders: fans out only to the tenants whose wake-up mark has come (activities)
+        "task": "saas_core.activities.tasks.reminders_tick",
+        "schedule": float(os.environ.get("REMINDER_TICK_SECONDS", "10")),
+    },
+    "activities-daily": {
+        # hourly: each company's report drafts auto-submitted and care reminders made after its midnight
+        "task": "saas_core.activities.tasks.daily_jobs_all_tenants",
+        "schedule": 3600,
+    },
     "purge-login-log": {
         "task": "saas_core.accounts.tasks.purge_login_log_all_tenants",
         "schedule": 6 * 3600,
     },
 }
+
+# Reminders (activities.delivery): a leased e-mail whose worker died is sent again after this long;
+# a tenant dispatched by the tick but never settled is dispatched again after this long.
+REMINDER_LEASE_SECONDS = int(os.environ.get("REMINDER_LEASE_SECONDS", "120"))
+REMINDER_REDISPATCH_SECONDS = int(os.environ.get("REMINDER_REDISPATCH_SECONDS", "30"))
 
 # --- errors and logs --------------------------------------------------------------------
 SENTRY_DSN = os.environ.get("SENTRY_DSN", "")

@@ -31,5 +31,18 @@ def fan_out(task, *args, **kwargs) -> int:
     return count
 
 
+def fan_out_to(schemas, task, *args, **kwargs) -> int:
+    """Enqueue ``task`` once for each of these schemas that is a live tenant (work known to be due)."""
+    wanted = list(dict.fromkeys(schemas))
+    if not wanted:
+        return 0
+    count = 0
+    for schema_name in live_tenants().filter(schema_name__in=wanted).values_list("schema_name", flat=True):
+        with schema_context(schema_name):
+            task.delay(*args, **kwargs)
+        count += 1
+    return count
+
+
 def iter_tenant_schemas() -> Iterator[str]:
     yield from live_tenants().values_list("schema_name", flat=True)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("pools/", include("saas_core.pools.urls")),
     path("imports/", include("saas_core.imports.urls")),
     path("attachments/", include("saas_core.attachments.urls")),
+    path("activities/", include("saas_core.activities.urls")),
     path("api/v1/", include("saas_core.api_urls")),
     path("i18n/setlang/", web_views.set_language, name="set_language"),
 ]

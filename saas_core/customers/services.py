@@ -253,3 +253,16 @@ def after_restore(model, pks) -> None:
     customer_ids = pks if model is Customer else Contact.all_objects.filter(pk__in=pks).values_list("customer_id", flat=True)
     for customer in Customer.objects.filter(pk__in=list(customer_ids)):
         sync_phones(customer)
+
+
+def record_contact(customer: Customer, *, at, next_at=None) -> None:
+    """A follow-up with this customer happened at ``at`` (ACT-01): its last contact moves forward,
+    never back (an older follow-up entered late changes nothing), and the next planned contact is
+    set when given. The public pools' reclaim rule reads ``last_contact_at`` (saas_core.pools)."""
+    from django.db.models import F, Value
+    from django.db.models.functions import Coalesce, Greatest
+
+    changes = {"last_contact_at": Greatest(Coalesce(F("last_contact_at"), Value(at)), Value(at))}
+    if next_at is not None:
+        changes["next_contact_at"] = next_at
+    Customer.objects.filter(pk=customer.pk).update(**changes)

@@ -1,0 +1,221 @@
+"""Delivering due reminders exactly once: in-app, by e-mail, and by SMS once that module is on.
+
+One run (``run``) for the current tenant, started by the beat tick's fan-out (activities.tasks):
+
+1. in-app: due reminders are claimed with ``SELECT … FOR UPDATE SKIP LOCKED``; in the same
+   transaction each gets its notification (unique per reminder), its e-mail delivery row
+   (unique per reminder and channel) and ``notified_at``. Two runs at once (two beats by
+   mistake) claim disjoint rows; a run that dies before its commit leaves the rows unclaimed.
+2. e-mail: open deliveries are leased (``state=sending, lease_until``) by one UPDATE over a
+   SKIP LOCKED sub-select, sent over one SMTP connection, and marked sent right after the
+   server accepted each message. A worker that dies mid-run leaves its leased rows; once the
+   lease ends a later run takes them again. A message is delivered when the SMTP server
+   answered 250; only a death between that answer and the mark (microseconds) can repeat one.
+   Reminders of one person due in the same run go out as one message.
+3. the tenant's wake-up mark (public ``wakeups``) is set to its next due time, so the tick
+   visits only tenants with work.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import connection, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from saas_core.activities.models import Delivery, Reminder
+from saas_core.wakeups import services as wakeups
+
+log = logging.getLogger(__name__)
+
+CLAIM_BATCH = 1000
+SEND_BATCH = 500
+MAX_ATTEMPTS = 5
+
+
+def lease_seconds() -> int:
+    return int(getattr(settings, "REMINDER_LEASE_SECONDS", 120))
+
+
+def sms_enabled() -> bool:
+    """SMS call point: the module platform (plugins/, its own issue) will say whether this
+    company has the SMS module on; until it exists no SMS deliveries are created."""
+    return False
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def notify_due(now: datetime | None = None) -> int:
+    """Step 1: in-app notifications and e-mail delivery rows of the reminders due; returns how many."""
+    now = now or timezone.now()
+    total = 0
+    reminders, notifications, deliveries = _table(Reminder), "activities_notification", _table(Delivery)
+    users = connection.ops.quote_name("accounts_user")
+    channels = ["email", "sms"] if sms_enabled() else ["email"]
+    while True:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"""SELECT id FROM {reminders} WHERE notified_at IS NULL AND remind_at <= %s
+                    ORDER BY remind_at LIMIT %s FOR UPDATE SKIP LOCKED""",
+                [now, CLAIM_BATCH],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+            if not ids:
+                return total
+            cursor.execute(
+                f"""INSERT INTO {notifications} (user_id, reminder_id, title, body, url, created_at)
+                    SELECT user_id, id, title, body, url, %s FROM {reminders} WHERE id = ANY(%s)
+                    ON CONFLICT (reminder_id) DO NOTHING""",
+                [now, ids],
+            )
+            if "email" in channels:
+                cursor.execute(
+                    f"""INSERT INTO {deliveries} (reminder_id, channel, address, state, attempts, error)
+                        SELECT r.id, 'email', u.email, 'pending', 0, '' FROM {reminders} r JOIN {users} u ON u.id = r.user_id
+                        WHERE r.id = ANY(%s) AND u.email <> '' AND u.is_active
+                        ON CONFLICT (reminder_id, channel) DO NOTHING""",
+                    [ids],
+                )
+            if "sms" in channels:
+                # SMS call point: mobile numbers get an SMS delivery row; the sender is the SMS module's.
+                cursor.execute(
+                    f"""INSERT INTO {deliveries} (reminder_id, channel, address, state, attempts, error)
+                        SELECT r.id, 'sms', u.mobile, 'pending', 0, '' FROM {reminders} r JOIN {users} u ON u.id = r.user_id
+                        WHERE r.id = ANY(%s) AND u.mobile <> '' AND u.is_active
+                        ON CONFLICT (reminder_id, channel) DO NOTHING""",
+                    [ids],
+                )
+            cursor.execute(f"UPDATE {reminders} SET notified_at = %s WHERE id = ANY(%s)", [now, ids])
+            total += len(ids)
+        if len(ids) < CLAIM_BATCH:
+            return total
+
+
+def _lease(channel: str, now: datetime, limit: int) -> list[tuple]:
+    """Lease open deliveries of ``channel`` (pending, or sending whose lease ended) in one statement."""
+    deliveries, reminders = _table(Delivery), _table(Reminder)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE {deliveries} d SET state = 'sending', attempts = d.attempts + 1, lease_until = %s
+                FROM (SELECT id FROM {deliveries}
+                      WHERE channel = %s AND state IN ('pending', 'sending') AND (lease_until IS NULL OR lease_until <= %s)
+                      ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED) claimed, {reminders} r
+                WHERE d.id = claimed.id AND r.id = d.reminder_id
+                RETURNING d.id, d.address, d.attempts, r.title, r.body, r.url, r.remind_at""",
+            [now + timedelta(seconds=lease_seconds()), channel, now, limit],
+        )
+        return cursor.fetchall()
+
+
+def _site() -> str:
+    from tenants.models import Domain
+
+    host = Domain.objects.filter(tenant__schema_name=connection.schema_name, is_primary=True).values_list(
+        "domain", flat=True).first() or settings.BASE_DOMAIN
+    scheme = "https" if getattr(settings, "USE_HTTPS", False) else "http"
+    return f"{scheme}://{host}"
+
+
+def _message(address: str, rows: list[tuple], site: str) -> EmailMessage:
+    if len(rows) == 1:
+        subject = rows[0][3]
+    else:
+        subject = _("%(count)d reminders: %(first)s, …") % {"count": len(rows), "first": rows[0][3]}
+    parts = []
+    for _id, _address, _attempts, title, body, url, remind_at in rows:
+        when = timezone.localtime(remind_at).strftime("%Y-%m-%d %H:%M")
+        parts.append("\n".join(p for p in (f"{when}  {title}", body, f"{site}{url}" if url else "") if p))
+    message = EmailMessage(subject=subject[:200], body="\n\n".join(parts), to=[address])
+    # One Message-ID per delivery set: should a message ever go out twice, mail clients see one.
+    message.extra_headers["Message-ID"] = f"<reminder-{connection.schema_name}-{rows[0][0]}@{settings.BASE_DOMAIN}>"
+    return message
+
+
+def _mark(cursor, ids: list[int], state: str, when: datetime | None, error: str = "", retry_at=None) -> None:
+    cursor.execute(
+        f"UPDATE {_table(Delivery)} SET state = %s, sent_at = %s, error = %s, lease_until = %s WHERE id = ANY(%s)",
+        [state, when, error[:300], retry_at, ids],
+    )
+
+
+def _failed(cursor, group: list[tuple], address: str, exc: Exception) -> None:
+    attempts = max(r[2] for r in group)
+    log.warning("reminder e-mail to %s failed (attempt %s): %s", address, attempts, exc)
+    ids = [r[0] for r in group]
+    if attempts >= MAX_ATTEMPTS:
+        _mark(cursor, ids, "failed", None, str(exc))
+    else:
+        _mark(cursor, ids, "pending", None, str(exc), timezone.now() + timedelta(seconds=30 * attempts))
+
+
+def send_emails(now: datetime | None = None) -> int:
+    """Step 2: send the open e-mail deliveries; returns how many reminders went out."""
+    sent = 0
+    site = _site()
+    while True:
+        now_ = now or timezone.now()
+        rows = _lease("email", now_, SEND_BATCH)
+        if not rows:
+            return sent
+        by_address: dict[str, list[tuple]] = defaultdict(list)
+        for row in rows:
+            by_address[row[1]].append(row)
+        smtp = get_connection(fail_silently=False)
+        with connection.cursor() as cursor:
+            # The "sent" marks need not wait for the disk: what they protect against is this
+            # worker dying, and the server has them as soon as they are written.
+            cursor.execute("SET synchronous_commit TO off")
+            try:
+                groups = list(by_address.items())
+                for n, (address, group) in enumerate(groups):
+                    try:
+                        smtp.open()  # once; again after a failure closed it
+                        smtp.send_messages([_message(address, group, site)])
+                    except Exception as exc:  # refused, or no server: retry later, then give up
+                        unreachable = smtp.connection is None
+                        smtp.close()
+                        for other_address, other in groups[n:] if unreachable else [(address, group)]:
+                            _failed(cursor, other, other_address, exc)
+                        if unreachable:
+                            break
+                        continue
+                    _mark(cursor, [r[0] for r in group], "sent", timezone.now())
+                    sent += len(group)
+            finally:
+                smtp.close()
+                cursor.execute("SET synchronous_commit TO DEFAULT")
+        if len(rows) < SEND_BATCH:
+            return sent
+
+
+def next_due() -> datetime | None:
+    """When this tenant next has delivery work: a reminder, or an open delivery's lease/retry."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT LEAST(
+                    (SELECT min(remind_at) FROM {_table(Reminder)} WHERE notified_at IS NULL),
+                    (SELECT min(COALESCE(lease_until, now())) FROM {_table(Delivery)} WHERE state IN ('pending', 'sending')))"""
+        )
+        return cursor.fetchone()[0]
+
+
+def run(now: datetime | None = None) -> dict:
+    """One delivery run for the current tenant (see the module's docstring)."""
+    schema = connection.schema_name
+    seen = wakeups.version_of(schema)
+    with translation.override(_tenant_language()):
+        notified = notify_due(now)
+        emailed = send_emails(now)
+    wakeups.settle(schema, seen, next_due())
+    return {"notified": notified, "emailed": emailed}
+
+
+def _tenant_language() -> str:
+    return settings.LANGUAGE_CODE

@@ -1,0 +1,171 @@
+"""Forms of the activities pages; the business rules stay in the services modules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from saas_core.accounts.models import User
+from saas_core.activities.models import CareRecord, DailyReport, FollowUp, Task
+from saas_core.activities.services import WINDOWS
+from saas_core.customers.models import Customer
+from saas_core.dictionaries.fields import DictionaryFormMixin
+from saas_core.org.scope import visible
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class CustomerRefMixin:
+    """A customer chosen by number or exact name among those the user sees (a select of a
+    million customers would not render); fixed when the form is opened from the customer."""
+
+    def _setup_customer(self, user: User, customer: Customer | None) -> None:
+        self.user, self.customer = user, customer
+        if customer is not None:
+            del self.fields["customer_ref"]
+            if "contact" in self.fields:
+                self.fields["contact"].queryset = customer.contacts.all()
+        else:
+            instance_customer = self.instance.customer if getattr(self.instance, "customer_id", None) else None
+            if instance_customer is not None and not self.is_bound:
+                self.initial["customer_ref"] = instance_customer.number
+            if "contact" in self.fields:
+                if instance_customer is not None:
+                    self.fields["contact"].queryset = instance_customer.contacts.all()
+                else:
+                    del self.fields["contact"]
+
+    def clean_customer_ref(self):
+        ref = (self.cleaned_data.get("customer_ref") or "").strip()
+        found = visible(Customer.objects.filter(number__in={ref, ref.upper()}), self.user).first() or \
+            visible(Customer.objects.filter(name=ref), self.user).first()
+        if found is None:
+            raise forms.ValidationError(_("No customer you can see has the number or name “%(ref)s”.") % {"ref": ref})
+        self.customer = found
+        return ref
+
+
+class FollowUpForm(CustomerRefMixin, DictionaryFormMixin, forms.ModelForm):
+    customer_ref = forms.CharField(label=_("Customer"), max_length=200,
+                                   help_text=_("The customer's number or full name."))
+
+    class Meta:
+        model = FollowUp
+        fields = ("kind", "contact", "subject", "content", "happened_at", "result", "next_on")
+        widgets = {"content": forms.Textarea(attrs={"rows": 3}), "happened_at": DATETIME, "next_on": DATE}
+
+    def __init__(self, *args, user: User, customer: Customer | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_customer(user, customer)
+        self.order_fields(["customer_ref"])
+        if not self.instance.pk and not self.is_bound:
+            self.initial["happened_at"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("customer_ref", None)
+        data["customer"] = self.customer
+        return data
+
+
+class UserChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj} ({obj.get_role_display()})"
+
+
+class TaskForm(CustomerRefMixin, DictionaryFormMixin, forms.ModelForm):
+    customer_ref = forms.CharField(label=_("Customer"), max_length=200, required=False,
+                                   help_text=_("Optional: the customer's number or full name."))
+    assignees = UserChoices(label=_("Assignees"), queryset=User.objects.none(), required=False,
+                            help_text=_("Leave empty to do it yourself."))
+
+    class Meta:
+        model = Task
+        fields = ("kind", "title", "schedule_type", "priority", "starts_at", "ends_at", "all_day", "remind_at",
+                  "description")
+        widgets = {"starts_at": DATETIME, "ends_at": DATETIME, "remind_at": DATETIME,
+                   "description": forms.Textarea(attrs={"rows": 3}), "kind": forms.RadioSelect}
+
+    def __init__(self, *args, user: User, customer: Customer | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_customer(user, customer)
+        self.fields["assignees"].queryset = User.objects.filter(is_active=True).order_by("name", "username")
+        if self.instance.pk and not self.is_bound:
+            self.initial["assignees"] = [a.user_id for a in self.instance.assignments.filter(active=True)]
+
+    def clean_customer_ref(self):
+        if not (self.cleaned_data.get("customer_ref") or "").strip():
+            self.customer = None
+            return ""
+        return super().clean_customer_ref()
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("customer_ref", None)
+        data.pop("assignees", None)
+        data["customer"] = self.customer
+        return data
+
+
+class HandOverForm(forms.Form):
+    to = forms.ModelChoiceField(label=_("Hand over to"), queryset=User.objects.none())
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].queryset = User.objects.filter(is_active=True).exclude(pk=user.pk).order_by("name", "username")
+        self.fields["to"].label_from_instance = lambda u: f"{u} ({u.get_role_display()})"
+
+
+class FollowUpFilterForm(forms.Form):
+    VIEWS = [("", _("All")), ("followed_today", _("Followed today")), ("followed_week", _("Followed this week")),
+             ("followed_month", _("Followed this month")), ("due_today", _("Due today")),
+             ("due_week", _("Due this week")), ("overdue", _("Overdue"))]
+    view = forms.ChoiceField(label=_("Show"), choices=VIEWS, required=False)
+    start = forms.DateField(label=_("From"), required=False, widget=DATE)
+    end = forms.DateField(label=_("To"), required=False, widget=DATE)
+    field = forms.ChoiceField(label=_("Dates of"), required=False,
+                              choices=[("happened", _("the follow-up")), ("next", _("the next follow-up"))])
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    mine = forms.BooleanField(label=_("Only mine"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", _("The end of the window must not be before its start."))
+        return data
+
+
+assert {v for v, _label in FollowUpFilterForm.VIEWS if v} == set(WINDOWS)
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = DailyReport
+        fields = ("summary", "plan")
+        widgets = {"summary": forms.Textarea(attrs={"rows": 5}), "plan": forms.Textarea(attrs={"rows": 4})}
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class CareRecordForm(CustomerRefMixin, DictionaryFormMixin, forms.ModelForm):
+    customer_ref = forms.CharField(label=_("Customer"), max_length=200,
+                                   help_text=_("The customer's number or full name."))
+
+    class Meta:
+        model = CareRecord
+        fields = ("kind", "contact", "subject", "content", "day")
+        widgets = {"content": forms.Textarea(attrs={"rows": 3}), "day": DATE}
+
+    def __init__(self, *args, user: User, customer: Customer | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_customer(user, customer)
+        self.order_fields(["customer_ref"])
+        if not self.instance.pk and not self.is_bound:
+            self.initial["day"] = timezone.localdate().isoformat()
+
+    service_fields = FollowUpForm.service_fields

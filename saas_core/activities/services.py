@@ -1,0 +1,427 @@
+"""Follow-ups, schedules and tasks, calendar, notifications and customer care: the operations that
+web pages, the API and tasks all call (daily reports: activities.reports; delivery: activities.delivery)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from saas_core.accounts.models import User
+from saas_core.activities.models import FollowUp, Notification, Reminder, Task, TaskAssignment
+from saas_core.customers import access as customer_access
+from saas_core.customers import services as customer_services
+from saas_core.customers.models import Contact, Customer
+from saas_core.org.access import require
+from saas_core.org.scope import can_see, visible, visible_user_ids
+from saas_core.wakeups import services as wakeups
+
+MODULE = "activities"
+FOLLOWUP_FIELDS = ("customer", "contact", "kind", "result", "subject", "content", "happened_at", "next_on")
+TASK_FIELDS = (
+    "kind", "title", "description", "schedule_type", "priority", "customer", "starts_at", "ends_at", "all_day",
+    "remind_at",
+)
+
+
+def _assign(record, fields: dict, allowed: tuple[str, ...]) -> None:
+    for key, value in fields.items():
+        if key in allowed:
+            setattr(record, key, value)
+
+
+def day_start(day: date) -> datetime:
+    """Midnight of ``day`` in the current time zone (the user's, else the company's)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def week_of(day: date) -> tuple[date, date]:
+    """Monday and Sunday of ``day``'s week."""
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def month_of(day: date) -> tuple[date, date]:
+    first = day.replace(day=1)
+    nxt = (first + timedelta(days=32)).replace(day=1)
+    return first, nxt - timedelta(days=1)
+
+
+def _check_customer(by: User, customer: Customer | None, contact: Contact | None = None) -> None:
+    errors = {}
+    if customer is not None and not customer_access.can_view(by, customer):
+        errors["customer"] = [_("You may not see this customer.")]
+    if contact is not None and customer is not None and contact.customer_id != customer.pk:
+        errors["contact"] = [_("This contact belongs to another customer.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- follow-ups (ACT-01) ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_followup(followup: FollowUp | None, *, by: User, **fields) -> FollowUp:
+    """Record or change a follow-up; the customer's last contact (public-pool rule) follows it."""
+    require(by, MODULE, "create" if followup is None else "edit")
+    if followup is not None and not can_see(by, followup):
+        raise PermissionDenied(_("This follow-up is not in your data scope."))
+    followup = followup or FollowUp(owner=by, created_by=by)
+    _assign(followup, fields, FOLLOWUP_FIELDS)
+    if followup.happened_at is None:
+        followup.happened_at = timezone.now()
+    customer = followup.customer if followup.customer_id else None
+    if customer is None:
+        raise ValidationError({"customer": [_("Choose the customer this follow-up was with.")]})
+    _check_customer(by, customer, followup.contact if followup.contact_id else None)
+    if followup.happened_at > timezone.now() + timedelta(minutes=5):
+        raise ValidationError({"happened_at": [_("A follow-up cannot lie in the future; plan it as a schedule.")]})
+    if followup.next_on and followup.next_on < timezone.localtime(followup.happened_at).date():
+        raise ValidationError({"next_on": [_("The next follow-up cannot be before this one.")]})
+    followup.full_clean(exclude=["owner", "customer", "contact"])
+    followup.save()
+    next_at = day_start(followup.next_on) if followup.next_on else None
+    customer_services.record_contact(customer, at=followup.happened_at, next_at=next_at)
+    return followup
+
+
+WINDOWS = ("followed_today", "followed_week", "followed_month", "due_today", "due_week", "overdue")
+
+
+def followup_window(queryset: QuerySet, view: str = "", *, today: date | None = None,
+                    start: date | None = None, end: date | None = None, field: str = "happened") -> QuerySet:
+    """Follow-ups followed today / this week / this month, due today / this week, or a custom
+    window (``start``..``end`` inclusive, on the follow-up time or on the next follow-up date)."""
+    today = today or timezone.localdate()
+    if view == "followed_today":
+        start = end = today
+    elif view == "followed_week":
+        start, end = week_of(today)
+    elif view == "followed_month":
+        start, end = month_of(today)
+    elif view == "due_today":
+        return queryset.filter(next_on=today)
+    elif view == "due_week":
+        return queryset.filter(next_on__range=week_of(today))
+    elif view == "overdue":
+        return queryset.filter(next_on__lt=today)
+    elif field == "next":
+        if start:
+            queryset = queryset.filter(next_on__gte=start)
+        if end:
+            queryset = queryset.filter(next_on__lte=end)
+        return queryset
+    if start:
+        queryset = queryset.filter(happened_at__gte=day_start(start))
+    if end:
+        queryset = queryset.filter(happened_at__lt=day_start(end + timedelta(days=1)))
+    return queryset
+
+
+def followups_for(user: User) -> QuerySet[FollowUp]:
+    return visible(FollowUp.objects.select_related("customer", "contact", "kind", "result", "owner"), user)
+
+
+# --- schedules and tasks (ACT-02) -------------------------------------------------------------
+
+
+def _active_users(users: Iterable[User]) -> list[User]:
+    users = list(dict.fromkeys(users))
+    inactive = [u for u in users if not u.is_active]
+    if inactive:
+        raise ValidationError({"assignees": [_("%(user)s is no longer active.") % {"user": inactive[0]}]})
+    return users
+
+
+def _schedule_reminders(task: Task) -> None:
+    """The task's reminders not yet sent are replaced by one per active assignee at ``remind_at``."""
+    Reminder.objects.filter(task=task, notified_at__isnull=True).delete()
+    if task.remind_at is None or task.deleted_at is not None or task.status in (Task.Status.CONFIRMED, Task.Status.CANCELLED):
+        return
+    when = timezone.localtime(task.starts_at)
+    title = _("Reminder: %(title)s at %(time)s") % {"title": task.title, "time": f"{when:%Y-%m-%d %H:%M}"}
+    body = task.description
+    if task.customer_id:
+        body = _("Customer: %(customer)s") % {"customer": task.customer} + ("\n" + body if body else "")
+    rows = [
+        Reminder(user_id=a.user_id, remind_at=task.remind_at, source=Reminder.Source.TASK, task=task,
+                 key=f"task:{task.pk}:{task.remind_at.isoformat()}", title=title[:300], body=body,
+                 url=f"/activities/tasks/{task.pk}/")
+        for a in task.assignments.filter(active=True)
+    ]
+    add_reminders(rows)
+
+
+def add_reminders(rows: list[Reminder]) -> int:
+    """Store reminders (a key already stored for a user adds nothing) and wake the delivery tick
+    for the earliest; returns how many rows were offered."""
+    if not rows:
+        return 0
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    wakeups.wake_at(connection.schema_name, min(r.remind_at for r in rows))
+    return len(rows)
+
+
+def reminders_after_restore(model, pks) -> None:
+    """Tasks back from the recycle bin get their pending reminders again."""
+    for task in Task.objects.filter(pk__in=list(pks)):
+        _schedule_reminders(task)
+
+
+def _validate_task(task: Task) -> None:
+    errors = {}
+    if task.starts_at and task.ends_at and task.ends_at < task.starts_at:
+        errors["ends_at"] = [_("The end must not be before the start.")]
+    if errors:
+        raise ValidationError(errors)
+    task.full_clean(exclude=["owner", "customer"])
+
+
+@transaction.atomic
+def create_task(*, by: User, assignees: Iterable[User] = (), **fields) -> Task:
+    """A schedule or task; the assignees (default: the creator) do it, the creator confirms it."""
+    require(by, MODULE, "create")
+    task = Task(owner=by, created_by=by)
+    _assign(task, fields, TASK_FIELDS)
+    if task.starts_at and not task.ends_at:
+        task.ends_at = task.starts_at + timedelta(hours=1)
+    if task.ends_at and not task.starts_at:
+        task.starts_at = task.ends_at
+    _check_customer(by, task.customer if task.customer_id else None)
+    people = _active_users(assignees) or [by]
+    _validate_task(task)
+    task.save()
+    TaskAssignment.objects.bulk_create([TaskAssignment(task=task, user=u) for u in people])
+    _schedule_reminders(task)
+    for user in people:
+        if user.pk != by.pk:
+            notify(user, _("%(by)s assigned you: %(title)s") % {"by": by, "title": task.title}, url=task_url(task))
+    return task
+
+
+def task_url(task: Task) -> str:
+    return f"/activities/tasks/{task.pk}/"
+
+
+def _locked(task: Task) -> Task:
+    return Task.objects.select_for_update().get(pk=task.pk)
+
+
+def may_change_task(user: User, task: Task) -> bool:
+    """The creator, or whoever's data scope covers the creator, changes a task's details."""
+    ids = visible_user_ids(user)
+    return ids is None or task.owner_id in ids
+
+
+@transaction.atomic
+def update_task(task: Task, *, by: User, assignees: Iterable[User] | None = None, **fields) -> Task:
+    require(by, MODULE, "edit")
+    task = _locked(task)
+    if not may_change_task(by, task):
+        raise PermissionDenied(_("Only the creator of “%(title)s” (or their superiors) may change it.") % {"title": task})
+    _assign(task, fields, TASK_FIELDS)
+    _check_customer(by, task.customer if task.customer_id else None)
+    _validate_task(task)
+    task.save()
+    if assignees is not None:
+        wanted = {u.pk: u for u in _active_users(assignees)}
+        if not wanted:
+            raise ValidationError({"assignees": [_("Choose at least one assignee.")]})
+        current = {a.user_id: a for a in task.assignments.filter(active=True)}
+        task.assignments.filter(active=True).exclude(user_id__in=list(wanted)).update(active=False)
+        TaskAssignment.objects.bulk_create([TaskAssignment(task=task, user=u) for pk, u in wanted.items() if pk not in current])
+    _schedule_reminders(task)
+    return task
+
+
+def _my_assignment(task: Task, user: User) -> TaskAssignment:
+    assignment = task.assignments.select_for_update().filter(user=user, active=True).first()
+    if assignment is None:
+        raise PermissionDenied(_("You are not an assignee of “%(title)s”.") % {"title": task})
+    return assignment
+
+
+@transaction.atomic
+def hand_over(task: Task, *, by: User, to: User, note: str = "") -> TaskAssignment:
+    """An assignee passes the task on (任务传递): their part ends, ``to`` takes it over."""
+    task = _locked(task)
+    if task.status != Task.Status.OPEN:
+        raise ValidationError({"to": [_("Only open tasks can be handed over.")]})
+    mine = _my_assignment(task, by)
+    if not to.is_active:
+        raise ValidationError({"to": [_("%(user)s is no longer active.") % {"user": to}]})
+    if to.pk == by.pk or task.assignments.filter(user=to, active=True).exists():
+        raise ValidationError({"to": [_("%(user)s already works on this task.") % {"user": to}]})
+    now = timezone.now()
+    mine.active, mine.handed_over_to, mine.handed_over_at, mine.note = False, to, now, note[:300]
+    mine.save(update_fields=["active", "handed_over_to", "handed_over_at", "note"])
+    new = TaskAssignment.objects.create(task=task, user=to, note=note[:300])
+    task.save(update_fields=["updated_at"])
+    _schedule_reminders(task)
+    notify(to, _("%(by)s handed “%(title)s” over to you") % {"by": by, "title": task.title},
+           body=note, url=task_url(task))
+    if task.owner_id not in (by.pk, to.pk):
+        notify(task.owner, _("%(by)s handed “%(title)s” over to %(to)s") % {"by": by, "title": task.title, "to": to},
+               body=note, url=task_url(task))
+    return new
+
+
+@transaction.atomic
+def mark_done(task: Task, *, by: User) -> Task:
+    """An assignee finished their part; when every assignee has, the creator is asked to confirm."""
+    task = _locked(task)
+    if task.status != Task.Status.OPEN:
+        raise ValidationError(_("“%(title)s” is not open.") % {"title": task})
+    mine = _my_assignment(task, by)
+    mine.done_at = timezone.now()
+    mine.save(update_fields=["done_at"])
+    if not task.assignments.filter(active=True, done_at__isnull=True).exists():
+        task.status = Task.Status.DONE
+        task.save(update_fields=["status", "updated_at"])
+        Reminder.objects.filter(task=task, notified_at__isnull=True).delete()
+        if task.owner_id != by.pk:
+            notify(task.owner, _("“%(title)s” is done: please confirm") % {"title": task.title}, url=task_url(task))
+    return task
+
+
+@transaction.atomic
+def confirm(task: Task, *, by: User) -> Task:
+    """The creator confirms a done task, which closes it."""
+    task = _locked(task)
+    if task.owner_id != by.pk:
+        raise PermissionDenied(_("Only the creator of “%(title)s” confirms it.") % {"title": task})
+    if task.status != Task.Status.DONE:
+        raise ValidationError(_("“%(title)s” is not done yet.") % {"title": task})
+    task.status, task.confirmed_at = Task.Status.CONFIRMED, timezone.now()
+    task.save(update_fields=["status", "confirmed_at", "updated_at"])
+    return task
+
+
+@transaction.atomic
+def send_back(task: Task, *, by: User, note: str = "") -> Task:
+    """The creator does not accept the result: the task is open again for its assignees."""
+    task = _locked(task)
+    if task.owner_id != by.pk:
+        raise PermissionDenied(_("Only the creator of “%(title)s” confirms it.") % {"title": task})
+    if task.status != Task.Status.DONE:
+        raise ValidationError(_("“%(title)s” is not done yet.") % {"title": task})
+    task.status = Task.Status.OPEN
+    task.save(update_fields=["status", "updated_at"])
+    for assignment in task.assignments.filter(active=True):
+        assignment.done_at = None
+        assignment.save(update_fields=["done_at"])
+        notify(assignment.user, _("“%(title)s” was sent back to you") % {"title": task.title}, body=note, url=task_url(task))
+    return task
+
+
+def tasks_for(user: User) -> QuerySet[Task]:
+    return visible(Task.objects.select_related("customer", "owner", "priority", "schedule_type"), user)
+
+
+def my_tasks(user: User, queryset: QuerySet[Task] | None = None) -> QuerySet[Task]:
+    """Created by ``user`` or assigned to them."""
+    queryset = queryset if queryset is not None else tasks_for(user)
+    assigned = TaskAssignment.objects.filter(user=user, active=True).values("task_id")
+    return queryset.filter(Q(owner=user) | Q(pk__in=assigned))
+
+
+def assignees_of(tasks: Iterable[Task]) -> dict[int, list[TaskAssignment]]:
+    ids = [t.pk for t in tasks]
+    out: dict[int, list[TaskAssignment]] = {pk: [] for pk in ids}
+    for a in TaskAssignment.objects.filter(task_id__in=ids, active=True).select_related("user"):
+        out[a.task_id].append(a)
+    return out
+
+
+# --- calendar (ACT-02) ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarItem:
+    kind: str  # "schedule", "task" or "followup"
+    title: str
+    start: datetime
+    end: datetime
+    all_day: bool
+    url: str
+    people: str
+    status: str
+    pk: int
+
+
+def calendar_items(user: User, start: date, end: date, who: str = "me") -> list[CalendarItem]:
+    """Schedules, tasks and planned follow-ups between ``start`` and ``end`` (inclusive).
+
+    ``who``: "me" (created by or assigned to me), "team" (everyone in my data scope, to avoid
+    clashes) or a user id within the scope.
+    """
+    lo, hi = day_start(start), day_start(end + timedelta(days=1))
+    tasks = tasks_for(user).filter(starts_at__lt=hi, ends_at__gte=lo).exclude(status=Task.Status.CANCELLED)
+    followups = followups_for(user).filter(next_on__range=(start, end))
+    if who == "me":
+        tasks = my_tasks(user, tasks)
+        followups = followups.filter(owner=user)
+    elif who != "team":
+        try:
+            person = int(who)
+        except ValueError:
+            person = user.pk
+        ids = visible_user_ids(user)
+        if ids is not None and person not in ids:
+            person = user.pk
+        assigned = TaskAssignment.objects.filter(user_id=person, active=True).values("task_id")
+        tasks = tasks.filter(Q(owner_id=person) | Q(pk__in=assigned))
+        followups = followups.filter(owner_id=person)
+    tasks = list(tasks.order_by("starts_at", "id")[:1000])
+    people = assignees_of(tasks)
+    items = [
+        CalendarItem(t.kind, t.title, t.starts_at, t.ends_at, t.all_day, task_url(t),
+                     ", ".join(str(a.user) for a in people[t.pk]), t.status, t.pk)
+        for t in tasks
+    ]
+    for f in followups.order_by("next_on", "id")[:500]:
+        at = day_start(f.next_on)
+        items.append(CalendarItem("followup", _("Follow up: %(customer)s") % {"customer": f.customer}, at, at, True,
+                                  f"/customers/{f.customer_id}/", str(f.owner), "", f.pk))
+    return sorted(items, key=lambda i: (i.start, i.kind, i.pk))
+
+
+def today_progress(user: User, today: date | None = None) -> dict:
+    """今日推进: schedules, tasks and follow-ups created or updated today, within the data scope."""
+    today = today or timezone.localdate()
+    since = day_start(today)
+    return {
+        "tasks": list(tasks_for(user).filter(Q(created_at__gte=since) | Q(updated_at__gte=since)).order_by("-updated_at")[:100]),
+        "followups": list(followups_for(user).filter(Q(created_at__gte=since) | Q(updated_at__gte=since))
+                          .order_by("-updated_at")[:100]),
+    }
+
+
+# --- in-app notifications --------------------------------------------------------------------
+
+
+def notify(user: User, title: str, *, body: str = "", url: str = "") -> Notification:
+    """An immediate in-app message (hand-overs, replies); timed ones come through reminders."""
+    return Notification.objects.create(user=user, title=title[:300], body=body, url=url, created_at=timezone.now())
+
+
+def inbox(user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user)
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def mark_read(user: User, ids: Iterable[int] | None = None) -> int:
+    """Mark the user's notifications read (all when ``ids`` is None); others' ids are ignored."""
+    rows = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    return rows.update(read_at=timezone.now())
