@@ -1,14 +1,118 @@
-"""Hook specifications every module implements (project name ``crm``)."""
+"""Hook specifications every module implements (pluggy project name ``crm``).
+
+A module is a pluggy plugin (any object or Python module with ``@hookimpl`` functions) that
+implements ``crm_module_info``; it is registered once at start-up from the entry-point group
+``crm.modules`` (``plugins.manager``). Hooks are called *per tenant* through
+``plugins.hooks_for(tenant)``, which reaches only the modules enabled for that tenant, except
+the start-up hooks marked "global" below (they build the process: apps, URLs, tasks).
+
+Every hook returns plain data (dicts, lists, URL patterns), so a module needs nothing from the
+core but this file; README "Writing a module" documents each one.
+"""
 
 from __future__ import annotations
 
 import pluggy
 
-hookspec = pluggy.HookspecMarker("crm")
-hookimpl = pluggy.HookimplMarker("crm")
+PROJECT = "crm"
+ENTRY_POINT_GROUP = "crm.modules"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
 
 
 class ModuleSpec:
-    @hookspec
+    # --- start-up (global: called once for every installed module) ----------------------------
+
+    @hookspec(firstresult=True)
     def crm_module_info(self) -> dict:
-        """Return the module's key, name and description."""
+        """The module's identity: ``{"key", "name", "description", "order"}``.
+
+        ``key`` is a slug, the same as ``billing.Module.key``; name and description may be lazy
+        translations. Global; read at start-up and by the catalogue sync.
+        """
+
+    @hookspec
+    def crm_django_apps(self) -> list[str]:
+        """Django apps (dotted paths) the module needs in every tenant schema.
+
+        Global; read while the settings are loaded, so the implementation must not import
+        Django models. The apps' migrations run in every tenant (enabling is data, not schema).
+        """
+
+    @hookspec
+    def crm_urlpatterns(self) -> list:
+        """Web URL patterns, mounted at ``/<key>/`` on tenant hosts under the namespace ``<key>``.
+
+        Global (the URL configuration is built once); requests for a module that is off get 404.
+        """
+
+    @hookspec
+    def crm_api_urlpatterns(self) -> list:
+        """REST API URL patterns (e.g. a DRF router's ``urls``), mounted at ``/api/v1/<key>/``.
+
+        Namespace ``<key>-api``. Global; requests for a module that is off get a JSON 404.
+        """
+
+    @hookspec
+    def crm_permission_modules(self) -> list[dict]:
+        """Role-permission modules: ``[{"key", "label", "defaults": {role: [actions]}, "noun"}]``.
+
+        Global; registered into ``saas_core.org.permissions`` at start-up; the role matrix shows
+        them only in companies where the module is on.
+        """
+
+    @hookspec
+    def crm_celery_task_modules(self) -> list[str]:
+        """Python packages whose ``tasks.py`` Celery should import (autodiscovery). Global."""
+
+    @hookspec
+    def crm_beat_schedule(self) -> dict:
+        """Celery beat entries ``{name: {"task": ..., "schedule": seconds}}``. Global.
+
+        A periodic task should fan out over tenants and guard itself with
+        ``plugins.tasks.module_task`` so a tenant where the module is off is skipped.
+        """
+
+    # --- per tenant (only modules enabled for the tenant) -------------------------------------
+
+    @hookspec
+    def crm_menu_entries(self) -> list[dict]:
+        """Menu entries: ``[{"key", "label", "url_name", "section", "order", "permission": (module, action)}]``.
+
+        Called per request for the tenant; ``section`` is one of ``web.menu.SECTIONS``.
+        ``permission`` (optional) hides the entry from roles without that permission.
+        """
+
+    @hookspec
+    def crm_customer_panels(self) -> list[dict]:
+        """Customer 360° panels: ``[{"key", "label", "template", "context", "order", "section", "column"}]``.
+
+        ``context(request, customer)`` returns a dict or None (hidden). Called per request.
+        """
+
+    @hookspec
+    def crm_dictionary_types(self) -> list[dict]:
+        """Dictionary types the module owns, with their default values.
+
+        ``[{"key", "name_zh", "name_en", "group", "items": [{"key", "label_zh", "label_en"}]}]``.
+        Seeded into every tenant schema after migrations (existing values are left as they are);
+        hidden in the dictionary pages and API where the module is off.
+        """
+
+    @hookspec
+    def crm_phone_actions(self, request, number: str, contact) -> list[dict]:
+        """Links shown beside a phone number: ``[{"label", "url", "icon"}]`` (click-to-SMS, dial).
+
+        ``contact`` is the contact the number belongs to (or None). Called per request.
+        """
+
+    # --- domain events (per tenant, after the change is committed) -----------------------------
+
+    @hookspec
+    def crm_customer_created(self, customer, user) -> None:
+        """A customer was created (by ``user``, None for imports and tasks); after commit."""
+
+    @hookspec
+    def crm_contact_created(self, contact, user) -> None:
+        """A contact was created; after commit."""

@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from plugins import urls as plugin_urls
 from saas_core.accounts import api as accounts_api
 
 router = DefaultRouter()
@@ -23,4 +24,7 @@ urlpatterns = [
     path("", include("saas_core.imports.api_urls")),
     path("", include("saas_core.attachments.api_urls")),
     path("", include("saas_core.activities.api_urls")),
+    path("", include("plugins.api_urls")),
+    # The installed modules' API at /api/v1/<key>/ (JSON 404 where the module is off).
+    *plugin_urls.api_urlpatterns(),
 ]

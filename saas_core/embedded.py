@@ -32,9 +32,27 @@ def ensure_database_url() -> str:
     # cleanup_mode=None: the server outlives this process, so the web server, the worker and
     # the test workers share one cluster instead of racing to start their own.
     server = pgserver.get_server(pgdata, cleanup_mode=None)
+    _ensure_lock_table(server)
     url = server.get_uri("postgres")
     os.environ["DATABASE_URL"] = url
     return url
+
+
+# Creating a workspace clones every table of the template in one transaction, each holding a
+# lock until it commits; 20 signups at once need more than PostgreSQL's default lock table
+# (64 per connection). Servers you run yourself need the same setting (README, Configuration).
+MIN_LOCKS_PER_TRANSACTION = 256
+
+
+def _ensure_lock_table(server) -> None:
+    shown = server.psql("SHOW max_locks_per_transaction;")
+    values = [line.strip() for line in shown.splitlines() if line.strip().isdigit()]
+    if values and int(values[0]) >= MIN_LOCKS_PER_TRANSACTION:
+        return
+    server.psql(f"ALTER SYSTEM SET max_locks_per_transaction = {MIN_LOCKS_PER_TRANSACTION};")
+    from pgserver._commands import pg_ctl
+
+    pg_ctl(["-w", "restart"], pgdata=server.pgdata, user=server.system_user, timeout=30)
 
 
 def ensure_redis_url() -> str:

@@ -60,6 +60,7 @@ SHARED_APPS = [
     "drf_spectacular_sidecar",
     "saas_core.accounts",  # in public too: the vendor's own staff accounts
     "saas_core.wakeups",  # when each tenant next has reminders due (the reminder tick reads it)
+    "plugins",  # the module platform (no tables); the modules' own apps are tenant apps below
     "web",
 ]
 TENANT_APPS = [
@@ -80,6 +81,11 @@ TENANT_APPS = [
     "saas_core.attachments",
     "saas_core.activities",
 ]
+# Every installed module's apps (plugins.manager, entry-point group ``crm.modules``): their
+# tables exist in every tenant schema; whether a tenant may use them is data (plugins.enablement).
+from plugins import manager as _plugin_manager  # noqa: E402
+
+TENANT_APPS += [app for app in _plugin_manager.django_apps() if app not in TENANT_APPS]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
 TENANT_MODEL = "tenants.Tenant"
@@ -107,6 +113,8 @@ MIDDLEWARE = [
     # Records who changed what (user, URL) for the data log's database triggers.
     "pghistory.middleware.HistoryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A module's pages and API answer 404 in a tenant where the module is off.
+    "plugins.gate.ModuleGateMiddleware",
 ]
 
 ROOT_URLCONF = "saas_core.urls"
@@ -298,6 +306,7 @@ CELERY_BEAT_SCHEDULE = {
 # a tenant dispatched by the tick but never settled is dispatched again after this long.
 REMINDER_LEASE_SECONDS = int(os.environ.get("REMINDER_LEASE_SECONDS", "120"))
 REMINDER_REDISPATCH_SECONDS = int(os.environ.get("REMINDER_REDISPATCH_SECONDS", "30"))
+CELERY_BEAT_SCHEDULE.update(_plugin_manager.beat_schedule())
 
 # --- errors and logs --------------------------------------------------------------------
 SENTRY_DSN = os.environ.get("SENTRY_DSN", "")

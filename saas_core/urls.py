@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from plugins import urls as plugin_urls
 from web import views as web_views
 
 urlpatterns = [
@@ -18,7 +19,10 @@ urlpatterns = [
     path("imports/", include("saas_core.imports.urls")),
     path("attachments/", include("saas_core.attachments.urls")),
     path("activities/", include("saas_core.activities.urls")),
+    path("modules/", include("plugins.web_urls")),
     path("api/v1/", include("saas_core.api_urls")),
+    # The installed modules' pages at /<key>/ (404 where the module is off: plugins.gate).
+    *plugin_urls.web_urlpatterns(),
     path("i18n/setlang/", web_views.set_language, name="set_language"),
 ]
 

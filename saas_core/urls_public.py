@@ -1,6 +1,6 @@
-"""URLs of the public site (``<BASE_DOMAIN>``): signup, vendor sign-in."""
+"""URLs of the public site (``<BASE_DOMAIN>``): signup, the vendor console."""
 
-from django.urls import path
+from django.urls import include, path
 
 from web import public_views
 from web import views as web_views
@@ -9,6 +9,7 @@ urlpatterns = [
     path("", public_views.home, name="public-home"),
     path("signup/", public_views.signup, name="signup"),
     path("signup/check/", public_views.check_subdomain, name="signup-check"),
+    path("console/", include("tenants.console.urls")),
     path("i18n/setlang/", web_views.set_language, name="set_language"),
 ]
 

@@ -68,9 +68,14 @@ def register(entry: MenuEntry) -> None:
 
 
 def build_menu(request, mode: str) -> list[MenuSection]:
-    """The sections with at least one entry this user may open, each with those entries."""
+    """The sections with at least one entry this user may open, each with those entries.
+
+    The enabled modules' entries (``crm_menu_entries``) join the registered ones per request.
+    """
+    from plugins.gate import menu_entries
+
     sections: dict[str, MenuSection] = {}
-    for entry in sorted(_entries.values(), key=lambda e: e.order):
+    for entry in sorted([*_entries.values(), *menu_entries(request)], key=lambda e: e.order):
         if mode not in entry.menus or (entry.visible and not entry.visible(request)):
             continue
         label, order = SECTIONS[entry.section]
@@ -88,4 +93,5 @@ register(MenuEntry("password", _("Change password"), "accounts:password_change",
 register(MenuEntry("users", _("Users"), "accounts:user_list", "account", order=30, visible=is_boss))
 register(MenuEntry("login_log", _("Login log"), "accounts:login_log", "account", order=40, visible=is_boss))
 register(MenuEntry("company", _("Company settings"), "tenants:company_settings", "account", order=50, visible=is_boss))
+register(MenuEntry("modules", _("Modules"), "modules:list", "account", order=55, visible=is_boss))
 register(MenuEntry("api_docs", _("API documentation"), "api-docs", "tools", order=10))

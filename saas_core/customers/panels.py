@@ -70,10 +70,16 @@ def registered_panels() -> list[CustomerPanel]:
 
 
 def panels_for(request, customer) -> list[tuple[CustomerPanel, dict]]:
-    """The panels this user may see of this customer, with their contexts, in order."""
+    """The panels this user may see of this customer, with their contexts, in order.
+
+    The enabled modules' panels (``crm_customer_panels``) join the registered ones per request.
+    """
+    from plugins.gate import customer_panels
+
     allowed = customer_sections(request.user)
     shown = []
-    for panel in registered_panels():
+    panels = sorted([*registered_panels(), *customer_panels(request)], key=lambda p: (p.order, p.key))
+    for panel in panels:
         if allowed is not None and panel.section not in allowed:
             continue
         data = panel.context(request, customer)

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from plugins import events
 from saas_core.customers.models import Contact, Customer, PhoneNumber
 from saas_core.customers.phones import normalise_phone
 from saas_core.customers.search_keys import keys_for, normalise
@@ -197,6 +198,9 @@ def create_customer(
         apply_search_keys(contact_obj)
         contact_obj.save()
     sync_phones(customer)
+    events.emit("crm_customer_created", customer=customer, user=by)
+    if contact_obj is not None:
+        events.emit("crm_contact_created", contact=contact_obj, user=by)
     return customer
 
 
@@ -230,6 +234,7 @@ def save_contact(
     company already has, is refused with DuplicateContact naming that customer and its owner (撞单).
     """
     require(by, "contacts", "create" if contact is None else "edit")
+    created = contact is None
     contact = contact or Contact(customer=customer, created_by=by)
     before = {normalise_phone(raw) for raw in (contact.mobile, contact.phone)} if contact.pk else set()
     _assign(contact, fields, CONTACT_FIELDS)
@@ -243,6 +248,8 @@ def save_contact(
     if contact.is_primary:
         customer.contacts.exclude(pk=contact.pk).filter(is_primary=True).update(is_primary=False)
     sync_phones(customer)
+    if created:
+        events.emit("crm_contact_created", contact=contact, user=by)
     return contact
 
 

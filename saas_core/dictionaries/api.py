@@ -69,7 +69,7 @@ class DictionaryItemViewSet(viewsets.ModelViewSet):
 
     @cached_property
     def dictionary_type(self) -> DictionaryType:
-        return get_object_or_404(DictionaryType, key=self.kwargs["type_key"])
+        return get_object_or_404(queries.visible_types(), key=self.kwargs["type_key"])
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -9,10 +9,18 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from saas_core.dictionaries.models import DictionaryItem, DictionaryType
 
 
+def visible_types() -> QuerySet[DictionaryType]:
+    """The dictionary types of this company, without those of modules that are off."""
+    from plugins.gate import hidden_dictionary_types
+
+    hidden = hidden_dictionary_types()
+    return DictionaryType.objects.exclude(key__in=hidden) if hidden else DictionaryType.objects.all()
+
+
 def types(*, q: str = "", group: str = "") -> QuerySet[DictionaryType]:
     """Dictionary types with their value counts; ``q`` matches names and codes in both languages,
     and the labels of their values (searching “VIP” finds the customer category)."""
-    qs = DictionaryType.objects.annotate(
+    qs = visible_types().annotate(
         item_count=Count("items"),
         active_count=Count("items", filter=Q(items__is_active=True)),
         disabled_count=Count("items", filter=Q(items__is_active=False)),

@@ -20,7 +20,8 @@ def _rights(user) -> dict:
 
 
 def _item(key: str, pk: int) -> DictionaryItem:
-    return get_object_or_404(DictionaryItem.objects.select_related("type"), pk=pk, type__key=key)
+    return get_object_or_404(DictionaryItem.objects.select_related("type"), pk=pk, type__key=key,
+                             type__in=queries.visible_types())
 
 
 def _back(item_or_type) -> HttpResponse:
@@ -64,12 +65,12 @@ def _detail(request: HttpRequest, dtype: DictionaryType, form: ItemForm | None =
 
 @dictionaries_permission(VIEW)
 def type_detail(request: HttpRequest, key: str) -> HttpResponse:
-    return _detail(request, get_object_or_404(DictionaryType, key=key))
+    return _detail(request, get_object_or_404(queries.visible_types(), key=key))
 
 
 @dictionaries_permission(CREATE)
 def item_add(request: HttpRequest, key: str) -> HttpResponse:
-    dtype = get_object_or_404(DictionaryType, key=key)
+    dtype = get_object_or_404(queries.visible_types(), key=key)
     if request.method != "POST":
         return _back(dtype)
     form = ItemForm(dtype, request.POST)
@@ -131,7 +132,7 @@ def item_move(request: HttpRequest, key: str, pk: int) -> HttpResponse:
 @require_POST
 def reorder(request: HttpRequest, key: str) -> HttpResponse:
     """The drag-and-drop order of the list page (``ids`` in their new order); answers JSON."""
-    dtype = get_object_or_404(DictionaryType, key=key)
+    dtype = get_object_or_404(queries.visible_types(), key=key)
     try:
         services.reorder_items(dtype, request.POST.getlist("ids"))
     except ValidationError as exc:

@@ -51,6 +51,8 @@ class Module:
     defaults: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # Said in a 403 message: "may not delete <noun>"; the label when not given.
     noun: str | Promise | None = None
+    # The optional module (``plugins``) this belongs to: listed only where that module is on.
+    plugin: str | None = None
 
     @property
     def sentence_noun(self) -> str:
@@ -68,19 +70,23 @@ def register_module(
     order: int = 100,
     defaults: Mapping[str, Iterable[str]] | None = None,
     noun: str | Promise | None = None,
+    plugin: str | None = None,
 ) -> Module:
     """Register (or replace) a permission module; returns it."""
     grants = {role: tuple(a for a in ACTIONS if a in set(actions)) for role, actions in (defaults or {}).items()}
     unknown = {a for actions in (defaults or {}).values() for a in actions} - set(ACTIONS)
     if unknown:
         raise ValueError(f"unknown actions {sorted(unknown)} for module {key!r}")
-    module = Module(key, label, business=business, order=order, defaults=grants, noun=noun)
+    module = Module(key, label, business=business, order=order, defaults=grants, noun=noun, plugin=plugin)
     _modules[key] = module
     return module
 
 
 def modules() -> list[Module]:
-    return sorted(_modules.values(), key=lambda m: (m.order, m.key))
+    """The permission modules of the current tenant (an optional module's only where it is on)."""
+    from plugins.gate import permission_module_visible
+
+    return sorted((m for m in _modules.values() if permission_module_visible(m.plugin)), key=lambda m: (m.order, m.key))
 
 
 def get_module(key: str) -> Module:

@@ -36,3 +36,23 @@ def page_url(context, page_number: int) -> str:
     params = context["request"].GET.copy()
     params["page"] = page_number
     return "?" + params.urlencode()
+
+
+@register.filter
+def minor_units(amount) -> str:
+    """Integer minor units (fen, cents) as a decimal amount: 1990 -> "19.90"."""
+    from decimal import Decimal
+
+    try:
+        return f"{(Decimal(int(amount)) / 100):.2f}"
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.simple_tag(takes_context=True)
+def phone_actions(context, number: str, contact=None) -> list[dict]:
+    """Links the enabled modules offer beside a phone number (click-to-SMS, click-to-dial)."""
+    from plugins.gate import phone_actions as actions
+
+    request = context.get("request")
+    return actions(request, number, contact) if request is not None else []

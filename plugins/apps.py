@@ -1,0 +1,19 @@
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
+
+
+class PluginsConfig(AppConfig):
+    name = "plugins"
+    verbose_name = "Modules"
+
+    def ready(self) -> None:
+        from plugins import catalogue, manager
+        from saas_core.org.permissions import register_module
+
+        for key, specs in manager.per_module("crm_permission_modules").items():
+            for spec in specs or ():
+                register_module(spec["key"], spec["label"], defaults=spec.get("defaults"), noun=spec.get("noun"),
+                                order=spec.get("order", 300), plugin=key)
+        # Sent once per app with models and migrate run (per schema); this app has no models.
+        post_migrate.connect(catalogue.after_migrate, sender=apps.get_app_config("billing"),
+                             dispatch_uid="plugins_after_migrate")

@@ -1,0 +1,116 @@
+"""What a tenant sees of its modules: the request gate and the per-tenant views of the registries.
+
+- ``ModuleGateMiddleware``: a module's pages and API answer 404 where it is off.
+- ``menu_entries``, ``customer_panels``, ``phone_actions``: the hook results of the enabled
+  modules only, shaped for ``web.menu`` and ``saas_core.customers.panels``.
+- ``hidden_dictionary_types``: dictionary types of modules that are off (the dictionary pages
+  and API leave them out; their values stay).
+- ``permission_module_visible``: the role matrix shows a module's permissions only where it is on.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+
+from plugins import enablement, manager
+from plugins.enablement import flatten, hooks_for
+
+
+@cache
+def _namespaces() -> dict[str, str]:
+    from plugins.urls import namespaces
+
+    return namespaces()
+
+
+class ModuleGateMiddleware:
+    """404 for the URLs and API of a module that is off in this request's tenant."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = getattr(request, "resolver_match", None)
+        if match is None:
+            return None
+        names = _namespaces()
+        for namespace in match.namespaces:
+            key = names.get(namespace)
+            if key is not None and not enablement.is_enabled(key, getattr(request, "tenant", None)):
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": _("Not found.")}, status=404)
+                raise Http404(_("This page does not exist."))
+        return None
+
+
+def _tenant(request):
+    return getattr(request, "tenant", None)
+
+
+def menu_entries(request) -> list:
+    """``web.menu.MenuEntry`` objects for the enabled modules' ``crm_menu_entries``."""
+    from web.menu import MenuEntry
+
+    entries = []
+    for raw in flatten(hooks_for(_tenant(request)).crm_menu_entries()):
+        entries.append(_menu_entry(MenuEntry, raw))
+    return entries
+
+
+_entries: dict[tuple, object] = {}
+
+
+def _menu_entry(cls, raw: dict):
+    permission = tuple(raw.get("permission") or ())
+    key = (raw["key"], raw["url_name"], raw["section"], raw.get("order", 100), permission)
+    entry = _entries.get(key)
+    if entry is None:
+        visible = None
+        if permission:
+            def visible(request, _perm=permission):
+                from saas_core.org.access import can
+
+                return can(request.user, *_perm)
+        entry = _entries[key] = cls(raw["key"], raw["label"], raw["url_name"], raw["section"],
+                                    order=raw.get("order", 100), visible=visible)
+    return entry
+
+
+def customer_panels(request) -> list:
+    """``CustomerPanel`` objects for the enabled modules' ``crm_customer_panels``."""
+    from saas_core.customers.panels import CustomerPanel
+
+    return [
+        CustomerPanel(raw["key"], raw["label"], raw["template"], raw["context"], raw.get("order", 100),
+                      raw.get("section", "basic"), raw.get("column", "main"))
+        for raw in flatten(hooks_for(_tenant(request)).crm_customer_panels())
+    ]
+
+
+def phone_actions(request, number: str, contact=None) -> list[dict]:
+    if not number:
+        return []
+    return flatten(hooks_for(_tenant(request)).crm_phone_actions(request=request, number=number, contact=contact))
+
+
+def module_dictionary_types() -> dict[str, list[dict]]:
+    """Module key -> its dictionary type definitions (every installed module)."""
+    return {key: list(types or ()) for key, types in manager.per_module("crm_dictionary_types").items()}
+
+
+def hidden_dictionary_types(tenant=None) -> frozenset[str]:
+    """Keys of the dictionary types whose module is off in ``tenant`` (default: the current one)."""
+    enabled = enablement.enabled_modules(tenant)
+    return frozenset(
+        t["key"] for key, types in module_dictionary_types().items() if key not in enabled for t in types
+    )
+
+
+def permission_module_visible(plugin_key: str | None) -> bool:
+    return plugin_key is None or enablement.is_enabled(plugin_key)
