@@ -1,0 +1,255 @@
+"""Reminders are delivered exactly once through the real path: Celery beat's tick (from public)
+fans out to the tenants with work due, real Celery workers run ``deliver_reminders`` on the test
+database, e-mail goes over SMTP to a real (aiosmtpd) server on loopback.
+
+Two failure cases the delivery must survive (ACT-02 "must hold"):
+
+* two beats by mistake: two ``celery beat`` processes tick every second, two workers take the
+  tasks; every reminder gets one notification and its e-mail arrives once;
+* a worker dies mid-run: the SMTP server holds the first message until the worker is killed
+  (SIGKILL, so nothing is cleaned up), then refuses it as a dead connection's; a second worker
+  takes the leased deliveries again once their lease ends, and each e-mail arrives once.
+
+Each test works in a workspace of its own (cloned from the template, dropped afterwards), so the
+committed rows never meet the other tests' tenants.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from saas_core.activities import services
+from saas_core.activities.models import Delivery, Notification, Reminder
+from tests.conftest import PASSWORD, child_env, free_port
+
+pytestmark = pytest.mark.live
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+class GatedSmtp:
+    """aiosmtpd on loopback that records each accepted message; ``hold()`` makes the next DATA
+    wait until ``release()``, then refuse it (its client is gone by then)."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+
+        self.accepted: list = []
+        self.lock = threading.Lock()
+        self.holding = False
+        self.held = threading.Event()
+        self.released = threading.Event()
+        self.controller = Controller(self, hostname="127.0.0.1", port=free_port())
+        self.controller.start()
+        self.port = self.controller.port
+
+    def hold(self) -> None:
+        self.holding, self.held, self.released = True, threading.Event(), threading.Event()
+
+    def release(self) -> None:
+        self.holding = False
+        self.released.set()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        from email import message_from_bytes, policy
+
+        if self.holding:
+            self.held.set()
+            while not self.released.is_set():
+                await asyncio.sleep(0.05)
+            return "451 4.3.0 not accepted"
+        with self.lock:
+            self.accepted.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def texts(self) -> list[str]:
+        with self.lock:
+            return [m.get_content() for m in self.accepted]
+
+    def stop(self) -> None:
+        self.release()
+        self.controller.stop()
+
+
+@dataclass
+class Cluster:
+    """Celery workers and beats on a private queue and key prefix of the shared Redis."""
+
+    tmp: Path
+    smtp_port: int
+    queue: str = field(default_factory=lambda: f"crm-test-rem-{uuid.uuid4().hex[:10]}")
+    procs: list = field(default_factory=list)
+
+    @property
+    def keyprefix(self) -> str:
+        return self.queue + ":"
+
+    def env(self) -> dict:
+        return child_env(
+            DJANGO_SETTINGS_MODULE="tests.saas_core.worker_settings", CRM_TEST_CELERY_QUEUE=self.queue,
+            CRM_TEST_CELERY_KEYPREFIX=self.keyprefix, SENTRY_DSN="", PYTHONUNBUFFERED="1",
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=str(self.smtp_port), REMINDER_TICK_SECONDS="1", REMINDER_LEASE_SECONDS="3",
+            REMINDER_REDISPATCH_SECONDS="2",
+        )
+
+    def _start(self, name: str, args: list[str], ready: str) -> subprocess.Popen:
+        log_path = self.tmp / f"{name}.log"
+        with log_path.open("wb") as log:
+            proc = subprocess.Popen([sys.executable, "-m", "celery", "-A", "saas_core", *args], env=self.env(),
+                                    cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
+        proc.log_path = log_path
+        self.procs.append(proc)
+        deadline = time.monotonic() + 60
+        while ready not in log_path.read_text(errors="replace"):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"{name} did not start:\n{log_path.read_text(errors='replace')}")
+            time.sleep(0.1)
+        return proc
+
+    def worker(self, name: str) -> subprocess.Popen:
+        return self._start(name, ["worker", "--pool", "solo", "-Q", self.queue, "-n", f"{name}.{self.queue}@%h",
+                                  "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "INFO"],
+                           " ready.")
+
+    def beat(self, name: str) -> subprocess.Popen:
+        return self._start(name, ["beat", "--schedule", str(self.tmp / f"{name}.schedule"), "--loglevel", "INFO",
+                                  "--max-interval", "1"], "beat: Starting")
+
+    def logs(self) -> str:
+        return "\n".join(f"--- {p.args[4]}\n{Path(p.log_path).read_text(errors='replace')[-3000:]}" for p in self.procs)
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        stale = list(client.scan_iter(match=f"{self.keyprefix}*"))
+        if stale:
+            client.delete(*stale)
+
+
+@pytest.fixture
+def smtp():
+    server = GatedSmtp()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def cluster(live_db, smtp, tmp_path):
+    assert settings.DATABASES["default"]["NAME"].startswith("test_")
+    c = Cluster(tmp_path, smtp.port)
+    yield c
+    c.stop()
+
+
+@pytest.fixture
+def workspace(live_db):
+    """A company of its own with four salespeople; dropped by ``live_db`` afterwards."""
+    from saas_core.accounts.models import User
+    from tenants import provisioning
+
+    sub = "rem" + uuid.uuid4().hex[:10]
+    ws = provisioning.create_workspace(company_name=f"Reminder {sub}", subdomain=sub, admin_name="Boss",
+                                       email=f"boss@{sub}.example.com", password=PASSWORD, language="en")
+    schema = ws.tenant.schema_name
+    with schema_context(schema):
+        users = [User.objects.create(username=f"s{i}", name=f"Seller {i}", email=f"s{i}@{sub}.example.com", role="sales")
+                 for i in range(4)]
+    yield schema, users
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM public.wakeups_wakeup WHERE schema_name = %s", [schema])
+
+
+def _add_due(schema: str, users, count: int, prefix: str) -> None:
+    with schema_context(schema):
+        due = timezone.now() - timedelta(seconds=1)
+        services.add_reminders([
+            Reminder(user=users[i % len(users)], remind_at=due, source="task", key=f"{prefix}:{i}",
+                     title=f"{prefix} reminder #{i:04d}", url="/activities/tasks/") for i in range(count)
+        ])
+
+
+def _wait_all_sent(schema: str, count: int, cluster: Cluster, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        with schema_context(schema):
+            sent = Delivery.objects.filter(state="sent").count()
+            notified = Reminder.objects.filter(notified_at__isnull=False).count()
+        if sent == count and notified == count:
+            return
+        if time.monotonic() > deadline:
+            pytest.fail(f"{notified}/{count} notified, {sent}/{count} e-mailed after {timeout}s\n{cluster.logs()}")
+        time.sleep(0.3)
+
+
+def _assert_exactly_once(schema: str, smtp: GatedSmtp, prefix: str, count: int) -> None:
+    texts = "\n".join(smtp.texts())
+    for i in range(count):
+        title = f"{prefix} reminder #{i:04d}"
+        assert texts.count(title) == 1, f"{title} arrived {texts.count(title)} times"
+    with schema_context(schema):
+        assert Notification.objects.filter(reminder__isnull=False).count() == count
+        assert Delivery.objects.count() == count  # one e-mail delivery per reminder
+
+
+def test_two_beats_and_two_workers_deliver_each_reminder_once(workspace, cluster, smtp):
+    schema, users = workspace
+    count = 2500  # several claim and send batches, so the two workers' runs interleave
+    cluster.worker("w1")
+    cluster.worker("w2")
+    _add_due(schema, users, count, "twobeats")
+    cluster.beat("beat1")
+    cluster.beat("beat2")
+    _wait_all_sent(schema, count, cluster)
+    time.sleep(3)  # further ticks of both beats find nothing more to send
+    _assert_exactly_once(schema, smtp, "twobeats", count)
+    ticks = sum(Path(p.log_path).read_text(errors="replace").count("reminders_tick") for p in cluster.procs[2:])
+    assert ticks >= 4, cluster.logs()  # both beats really ticked, more than once each
+
+
+def test_a_worker_killed_mid_run_leaves_nothing_lost_or_doubled(workspace, cluster, smtp):
+    schema, users = workspace
+    count = 40
+    doomed = cluster.worker("doomed")
+    smtp.hold()
+    _add_due(schema, users, count, "killed")
+    cluster.beat("beat")
+    assert smtp.held.wait(60), cluster.logs()  # the worker is inside its SMTP conversation now
+    os.kill(doomed.pid, signal.SIGKILL)
+    doomed.wait(timeout=10)
+    with schema_context(schema):
+        assert Reminder.objects.filter(notified_at__isnull=False).count() == count  # in-app was committed
+        assert Delivery.objects.filter(state="sending").count() == count  # leased by the dead worker
+        assert Delivery.objects.filter(state="sent").count() == 0
+    smtp.release()
+    cluster.worker("rescuer")
+    _wait_all_sent(schema, count, cluster)
+    _assert_exactly_once(schema, smtp, "killed", count)
+    with schema_context(schema):
+        assert set(Delivery.objects.values_list("attempts", flat=True)) == {2}  # leased again after the lease ended
