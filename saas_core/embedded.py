@@ -40,8 +40,8 @@ def ensure_database_url() -> str:
 
 # Creating a workspace clones every table of the template in one transaction, each holding a
 # lock until it commits; 20 signups at once need more than PostgreSQL's default lock table
-# (64 per connection). Servers you run yourself need the same setting (README, Configuration).
-MIN_LOCKS_PER_TRANSACTION = 256
+# (64 per connection); a clone takes about 1,400 locks today. Servers you run yourself need the same setting (README, Configuration).
+MIN_LOCKS_PER_TRANSACTION = 512
 
 
 def _ensure_lock_table(server) -> None:

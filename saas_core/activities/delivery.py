@@ -43,8 +43,10 @@ def lease_seconds() -> int:
 
 
 def sms_enabled() -> bool:
-    """SMS call point: the module platform (plugins/, its own issue) will say whether this
-    company has the SMS module on; until it exists no SMS deliveries are created."""
+    """SMS call point. When the SMS module (plugins/sms) offers a sender, this returns
+    ``plugins.enablement.is_enabled("sms")`` and the "sms" deliveries created in ``notify_due``
+    are sent like ``send_emails`` sends e-mail; until then none are created (a row nobody
+    sends would keep the tenant's wake-up mark due for ever)."""
     return False
 
 
