@@ -45,7 +45,7 @@ def main() -> None:
         ensure_venv("test")
         workers = os.environ.get("TEST_WORKERS", "auto")
         os.execv(PY, [str(PY), "-m", "pytest", "-n", workers, "--dist", "loadfile", *rest])
-    ensure_venv("")
+    ensure_venv("local")
     os.execv(BIN / "crm", [str(BIN / "crm"), command, *rest])
 
 

@@ -60,6 +60,9 @@ class Plan(models.Model):
     interval = models.CharField(_("billing interval"), max_length=5, choices=Interval.choices, default=Interval.MONTH)
     included_modules = models.ManyToManyField(Module, blank=True, related_name="plans", verbose_name=_("included modules"))
     min_seats = models.PositiveSmallIntegerField(_("minimum seats"), default=1, validators=[MinValueValidator(1)])
+    storage_quota_mb = models.PositiveIntegerField(
+        _("file storage (MB)"), default=1024, help_text=_("Attachment storage included for the whole company."),
+    )
     active = models.BooleanField(_("on sale"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     stripe_product_id = models.CharField(max_length=64, blank=True)
@@ -87,6 +90,13 @@ class Subscription(models.Model):
     modules = models.ManyToManyField(Module, blank=True, related_name="subscriptions", verbose_name=_("add-on modules"))
     stripe_customer_id = models.CharField(max_length=64, blank=True)
     stripe_subscription_id = models.CharField(max_length=64, blank=True)
+    # Add-on modules are one Stripe subscription each ({module key: subscription id}):
+    # localstripe allows one item per subscription (billing.stripe_api).
+    stripe_module_subscriptions = models.JSONField(default=dict, blank=True)
+    card_brand = models.CharField(_("card"), max_length=20, blank=True)
+    card_last4 = models.CharField(_("card ending"), max_length=4, blank=True)
+    paid_since = models.DateTimeField(_("paying since"), null=True, blank=True)
+    current_period_start = models.DateTimeField(_("period start"), null=True, blank=True)
     current_period_end = models.DateTimeField(_("paid until"), null=True, blank=True)
     cancel_at_period_end = models.BooleanField(_("cancels at period end"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -116,3 +126,18 @@ class ModuleOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tenant_id} · {self.module_id} · {'on' if self.enabled else 'off'}"
+
+
+class StripeEvent(models.Model):
+    """A webhook event we have handled: the unique id makes a redelivery a no-op."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=255, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.type}"

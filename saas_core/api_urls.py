@@ -27,4 +27,5 @@ urlpatterns = [
     path("", include("plugins.api_urls")),
     # The installed modules' API at /api/v1/<key>/ (JSON 404 where the module is off).
     *plugin_urls.api_urlpatterns(),
+    path("billing/", include("billing.api_urls")),
 ]

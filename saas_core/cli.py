@@ -63,6 +63,7 @@ def demo() -> None:
     from tenants import provisioning
     from tenants.models import Tenant
 
+    _demo_catalogue()
     schema = provisioning.schema_name_for(DEMO_SUBDOMAIN)
     if not Tenant.objects.filter(schema_name=schema).exists():
         provisioning.create_workspace(
@@ -89,6 +90,20 @@ def demo() -> None:
             )
     with schema_context(schema):
         _demo_customers()
+
+
+def _demo_catalogue() -> None:
+    """Two plans and the built-in modules, when the vendor has not set up a catalogue yet."""
+    from billing.models import Module, Plan
+
+    if Plan.objects.exists():
+        return
+    modules = {key: Module.objects.get_or_create(key=key, defaults={"name": name, "price_minor": price})[0]
+               for key, name, price in (("inventory", "进销存 Inventory & purchasing", 30000),
+                                        ("call_center", "呼叫中心 Call center", 20000), ("sfa", "SFA 销售流程", 15000))}
+    Plan.objects.create(code="basic", name="基础版 Basic", price_per_seat_minor=5900, sort_order=1)
+    standard = Plan.objects.create(code="standard", name="标准版 Standard", price_per_seat_minor=9900, sort_order=2)
+    standard.included_modules.add(modules["sfa"])
 
 
 # name, kind, province, phone, owner (username), first contact: name, title, mobile
@@ -124,6 +139,33 @@ def _demo_customers() -> None:
         )
 
 
+def _start_localstripe(env: dict, web_port: str) -> list:
+    """Without STRIPE_API_BASE, a localstripe server on loopback stands in for Stripe; it posts
+    its webhooks to this server's /stripe/webhook/."""
+    import importlib.util
+    import socket
+    import urllib.parse
+    import urllib.request
+
+    if env.get("STRIPE_API_BASE") or importlib.util.find_spec("localstripe") is None:
+        return []
+    port = int(env.get("LOCALSTRIPE_PORT", "8420"))
+    proc = subprocess.Popen([sys.executable, "-m", "localstripe", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _attempt in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    base, secret = f"http://127.0.0.1:{port}", env.get("STRIPE_WEBHOOK_SECRET") or "whsec_local_dev"
+    env.update(STRIPE_API_BASE=base, STRIPE_WEBHOOK_SECRET=secret)
+    form = urllib.parse.urlencode({"url": f"http://127.0.0.1:{web_port}/stripe/webhook/", "secret": secret})
+    urllib.request.urlopen(urllib.request.Request(f"{base}/_config/webhooks/crm", data=form.encode()), timeout=5)  # noqa: S310
+    print(f"  localstripe (Stripe stand-in): {base}", flush=True)
+    return [proc]
+
+
 def run(args: argparse.Namespace) -> None:
     """Start everything: services, migrations, demo data, web server, worker and beat."""
     _setup_django()
@@ -135,7 +177,8 @@ def run(args: argparse.Namespace) -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
     env = dict(os.environ)  # carries DATABASE_URL / REDIS_URL of the embedded servers
     port = str(args.port)
-    procs = [
+    procs = _start_localstripe(env, port)
+    procs += [
         subprocess.Popen([sys.executable, "-m", "uvicorn", "saas_core.asgi:application", "--host", args.host,
                           "--port", port, "--no-access-log"], env=env),
         subprocess.Popen([sys.executable, "-m", "celery", "-A", "saas_core", "worker", "-l", "warning",

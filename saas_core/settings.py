@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "saas_core.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A read-only workspace (payment overdue, cancelled, suspended) refuses writes (PLT-05).
+    "billing.middleware.ReadOnlyWorkspaceMiddleware",
     # Records who changed what (user, URL) for the data log's database triggers.
     "pghistory.middleware.HistoryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -134,6 +136,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "web.context_processors.shell",
+                "billing.context_processors.billing_banner",
             ],
         },
     },
@@ -199,6 +202,20 @@ LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES"
 LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
 LOGIN_LOG_RETENTION_DAYS = int(os.environ.get("LOGIN_LOG_RETENTION_DAYS", "90"))
 TRIAL_DAYS = int(os.environ.get("TRIAL_DAYS", "14"))
+TRIAL_SEATS = int(os.environ.get("TRIAL_SEATS", "5"))
+
+# --- billing (Stripe; locally and in tests localstripe on loopback) -----------------------
+STRIPE_API_KEY = os.environ.get("STRIPE_API_KEY", "sk_test_localstripe")
+# Empty: Stripe itself. ``crm run`` and the test suite point it at a localstripe server.
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_WEBHOOK_TOLERANCE = 300  # seconds; older signatures are refused as replays
+# Days a company may stay past due before it turns read-only, read-only before it is
+# cancelled, and cancelled (data kept, exportable) before its data is deleted.
+BILLING_GRACE_DAYS = int(os.environ.get("BILLING_GRACE_DAYS", "7"))
+BILLING_READ_ONLY_DAYS = int(os.environ.get("BILLING_READ_ONLY_DAYS", "30"))
+BILLING_RETENTION_DAYS = int(os.environ.get("BILLING_RETENTION_DAYS", "90"))
+EXPORT_LINK_HOURS = int(os.environ.get("EXPORT_LINK_HOURS", "48"))
 
 # --- i18n -------------------------------------------------------------------------------
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "zh-hans")
@@ -296,6 +313,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saas_core.activities.tasks.daily_jobs_all_tenants",
         "schedule": 3600,
     },
+    "billing-lifecycle": {"task": "billing.tasks.advance_lifecycles", "schedule": 3600},
     "purge-login-log": {
         "task": "saas_core.accounts.tasks.purge_login_log_all_tenants",
         "schedule": 6 * 3600,
@@ -317,7 +335,7 @@ LOGGING = {
     "formatters": {"tenant": {"format": "%(asctime)s %(levelname)s [%(schema_name)s] %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["tenant"], "formatter": "tenant"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "stripe": {"level": "WARNING"}},
 }
 
 from saas_core.sentry import init_sentry  # noqa: E402

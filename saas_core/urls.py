@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("web.urls")),
     path("accounts/", include("saas_core.accounts.urls")),
     path("company/", include("tenants.urls")),
+    path("billing/", include("billing.urls")),
     path("org/", include("saas_core.org.urls")),
     path("dictionaries/", include("saas_core.dictionaries.urls")),
     path("records/", include("saas_core.records.urls")),

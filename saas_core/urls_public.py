@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from billing.webhooks import stripe_webhook
 from web import public_views
 from web import views as web_views
 
@@ -10,6 +11,7 @@ urlpatterns = [
     path("signup/", public_views.signup, name="signup"),
     path("signup/check/", public_views.check_subdomain, name="signup-check"),
     path("console/", include("tenants.console.urls")),
+    path("stripe/webhook/", stripe_webhook, name="stripe-webhook"),
     path("i18n/setlang/", web_views.set_language, name="set_language"),
 ]
 

@@ -28,6 +28,11 @@ class Tenant(TenantMixin):
     name = models.CharField(_("company name"), max_length=100)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.TRIALING)
     trial_ends_at = models.DateTimeField(_("trial ends"), null=True, blank=True)
+    # When ``status`` last changed (tenants.lifecycle): the grace, read-only and retention
+    # periods count from here.
+    status_changed_at = models.DateTimeField(_("status since"), null=True, blank=True)
+    suspended_at = models.DateTimeField(_("suspended by the vendor"), null=True, blank=True)
+    logo = models.FileField(_("logo"), upload_to="logos/", blank=True, max_length=200)
     time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Asia/Shanghai")
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="CNY")
     recycle_bin_days = models.PositiveSmallIntegerField(

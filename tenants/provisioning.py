@@ -83,6 +83,7 @@ def create_workspace(
     email: str,
     password: str,
     language: str = "",
+    plan=None,
 ) -> Workspace:
     """Create a company: tenant row, domain, schema cloned from the template, Boss user.
 
@@ -134,6 +135,9 @@ def create_workspace(
         if schema_exists(schema_name):
             raise subdomain_taken_error(subdomain)
         clone_schema(settings.TEMPLATE_SCHEMA_NAME, schema_name)
+        from billing import services as billing
+
+        billing.start_trial(tenant, plan)  # the plan picked at signup (or the first on sale)
         with schema_context(schema_name):
             boss = User(username=email, email=email, name=admin_name.strip(), role=Role.BOSS, language=language)
             boss.set_password(password)

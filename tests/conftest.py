@@ -210,8 +210,51 @@ def child_env(**extra) -> dict:
     return env
 
 
+STRIPE_WEBHOOK_SECRET = "whsec_test_crm"
+
+
 @pytest.fixture(scope="session")
-def live_server_url(django_db_setup):
+def localstripe_server(tmp_path_factory) -> str:
+    """A real localstripe server (the Stripe API, stateful) on a free loopback port.
+
+    Its URL and the webhook secret go into the environment, so the live server and the Celery
+    worker started later in the session talk to it too.
+    """
+    port = free_port()
+    log = (tmp_path_factory.mktemp("localstripe") / "localstripe.log").open("wb")
+    proc = subprocess.Popen([sys.executable, "-m", "localstripe", "--port", str(port)], stdout=log,
+                            stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("localstripe did not start") from None
+            time.sleep(0.1)
+    url = f"http://127.0.0.1:{port}"
+    os.environ.update(STRIPE_API_BASE=url, STRIPE_WEBHOOK_SECRET=STRIPE_WEBHOOK_SECRET)
+    settings.STRIPE_API_BASE, settings.STRIPE_WEBHOOK_SECRET = url, STRIPE_WEBHOOK_SECRET
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture
+def stripe_server(localstripe_server, settings) -> str:
+    """localstripe, its objects emptied for this test (registered webhooks stay)."""
+    import urllib.request
+
+    settings.STRIPE_API_BASE, settings.STRIPE_WEBHOOK_SECRET = localstripe_server, STRIPE_WEBHOOK_SECRET
+    request = urllib.request.Request(localstripe_server + "/_config/data", method="DELETE")  # noqa: S310 - loopback
+    urllib.request.urlopen(request, timeout=5)  # noqa: S310
+    return localstripe_server
+
+
+@pytest.fixture(scope="session")
+def live_server_url(django_db_setup, localstripe_server):
     """The product's ASGI app under uvicorn, on the test database, at http://localhost:PORT."""
     port = free_port()
     proc = subprocess.Popen(

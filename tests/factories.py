@@ -23,3 +23,26 @@ class UserFactory(factory.django.DjangoModelFactory):
         self.set_password(extracted or PASSWORD)
         if create:
             self.save(update_fields=["password"])
+
+
+class ModuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "billing.Module"
+        django_get_or_create = ("key",)
+
+    key = factory.Sequence(lambda n: f"mod{n}")
+    name = factory.LazyAttribute(lambda m: f"Module {m.key}")
+    price_minor = 5000
+    currency = "CNY"
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "billing.Plan"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"plan{n}")
+    name = factory.LazyAttribute(lambda p: f"Plan {p.code}")
+    price_per_seat_minor = 9900
+    currency = "CNY"
+    min_seats = 1

@@ -27,6 +27,18 @@ class SignupForm(forms.Form):
     admin_name = forms.CharField(label=_("Your name"), max_length=100)
     email = forms.CharField(label=_("E-mail"), max_length=254, widget=forms.EmailInput)
     password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
+    plan = forms.ModelChoiceField(
+        label=_("Plan"), queryset=None, required=False, empty_label=None,
+        help_text=_("Your free trial starts on this plan; you choose again when you pay."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from billing.models import Plan
+
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = Plan.objects.filter(active=True)
+        if not self.fields["plan"].queryset.exists():
+            del self.fields["plan"]
 
 
 def home(request: HttpRequest) -> HttpResponse:

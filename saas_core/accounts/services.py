@@ -161,10 +161,19 @@ def create_user(*, username: str, password: str, **fields) -> User:
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        if user.is_active:
+            _check_seat_available()
         _check_org_fields(user)
         user.set_password(password)
         user.save()
     return user
+
+
+def _check_seat_available() -> None:
+    """The subscription's paid seats cap the active users (billing, PLT-05)."""
+    from billing.services import check_seat_available
+
+    check_seat_available()
 
 
 def update_user(user: User, **fields) -> User:
@@ -177,6 +186,8 @@ def update_user(user: User, **fields) -> User:
     _check_keeps_a_boss(user)
     user.full_clean(exclude=["password"])
     with transaction.atomic():
+        if user.is_active and not User.all_objects.filter(pk=user.pk, is_active=True).exists():
+            _check_seat_available()
         _check_org_fields(user)
         user.save()
     return user
@@ -192,9 +203,13 @@ def _check_keeps_a_boss(user: User) -> None:
 
 
 def set_active(user: User, active: bool) -> User:
+    was_active = User.all_objects.filter(pk=user.pk, is_active=True).exists()
     user.is_active = active
     _check_keeps_a_boss(user)
-    user.save(update_fields=["is_active"])
+    with transaction.atomic():
+        if active and not was_active:
+            _check_seat_available()
+        user.save(update_fields=["is_active"])
     return user
 
 

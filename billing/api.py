@@ -1,0 +1,156 @@
+"""REST API of the Subscription and account pages (Boss only): /api/v1/billing/…"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from billing import account as account_info
+from billing import services
+from billing.models import Module, Plan, Subscription
+from saas_core.accounts.permissions import IsBoss
+from tenants.models import Tenant
+
+
+class ChoiceSerializer(serializers.Serializer):
+    plan = serializers.SlugRelatedField(slug_field="code", queryset=Plan.objects.all())
+    seats = serializers.IntegerField(min_value=1, max_value=100000)
+    modules = serializers.SlugRelatedField(slug_field="key", queryset=Module.objects.filter(active=True), many=True,
+                                           required=False)
+
+    def validate_plan(self, plan: Plan) -> Plan:
+        subscription = Subscription.objects.filter(tenant_id=self.context["tenant"].pk).first()
+        if not plan.active and (subscription is None or subscription.plan_id != plan.pk):
+            raise serializers.ValidationError(_("This plan is no longer on sale."))
+        return plan
+
+
+class CardSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=23)
+    exp_month = serializers.IntegerField(min_value=1, max_value=12)
+    exp_year = serializers.IntegerField(min_value=2000, max_value=2100)
+    cvc = serializers.CharField(max_length=4)
+
+
+def _tenant(request: Request) -> Tenant:
+    return Tenant.objects.get(pk=request.tenant.pk)
+
+
+def _state(tenant: Tenant) -> dict:
+    subscription = Subscription.objects.select_related("plan").filter(tenant=tenant).first()
+    data = {"status": tenant.status, "trial_ends_at": tenant.trial_ends_at, "subscription": None}
+    if subscription is not None:
+        data["subscription"] = {
+            "plan": subscription.plan.code, "currency": subscription.plan.currency,
+            "price_per_seat_minor": subscription.plan.price_per_seat_minor, "seats": subscription.seats,
+            "seats_used": services.seats_used(),
+            "modules": sorted(subscription.modules.values_list("key", flat=True)),
+            "card": {"brand": subscription.card_brand, "last4": subscription.card_last4} if subscription.card_last4 else None,
+            "current_period_end": subscription.current_period_end,
+            "cancel_at_period_end": subscription.cancel_at_period_end,
+        }
+    return data
+
+
+def _choice(request: Request) -> dict:
+    serializer = ChoiceSerializer(data=request.data, context={"tenant": request.tenant})
+    serializer.is_valid(raise_exception=True)
+    data = dict(serializer.validated_data)
+    data.setdefault("modules", [])
+    return data
+
+
+def _quote_data(quote) -> dict:
+    return {"currency": quote.currency, "plan_total_minor": quote.plan_total, "modules_total_minor": quote.modules_total,
+            "proration_minor": quote.proration, "module_credit_minor": quote.module_credit,
+            "charged_now_minor": quote.charged_now, "period_end": quote.period_end,
+            "added": [m.key for m in quote.added], "removed": [m.key for m in quote.removed]}
+
+
+@api_view(["GET"])
+@permission_classes([IsBoss])
+def subscription(request: Request) -> Response:
+    """The company's status, plan, seats, modules, card and period."""
+    return Response(_state(_tenant(request)))
+
+
+@api_view(["POST"])
+@permission_classes([IsBoss])
+def quote(request: Request) -> Response:
+    """What a change would cost (minor units), before confirming it."""
+    return Response(_quote_data(services.quote_change(_tenant(request), **_choice(request))))
+
+
+@api_view(["POST"])
+@permission_classes([IsBoss])
+def card(request: Request) -> Response:
+    serializer = CardSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    services.save_card(_tenant(request), email=request.user.email, **serializer.validated_data)
+    return Response(_state(_tenant(request)))
+
+
+@api_view(["POST"])
+@permission_classes([IsBoss])
+def subscribe(request: Request) -> Response:
+    services.subscribe(_tenant(request), **_choice(request))
+    return Response(_state(_tenant(request)))
+
+
+@api_view(["POST"])
+@permission_classes([IsBoss])
+def change(request: Request) -> Response:
+    figures = services.change(_tenant(request), **_choice(request))
+    return Response({**_state(_tenant(request)), "quote": _quote_data(figures)})
+
+
+@api_view(["POST"])
+@permission_classes([IsBoss])
+def cancel(request: Request) -> Response:
+    """``{"cancel": true}`` ends at period end; ``false`` keeps the subscription."""
+    value = request.data.get("cancel", True)
+    if not isinstance(value, bool):
+        raise serializers.ValidationError({"cancel": [_("Must be true or false.")]})
+    services.set_cancel_at_period_end(_tenant(request), value)
+    return Response(_state(_tenant(request)))
+
+
+@api_view(["POST"])
+@permission_classes([IsBoss])
+def pay(request: Request) -> Response:
+    services.pay_overdue(_tenant(request))
+    return Response(_state(_tenant(request)))
+
+
+@api_view(["GET"])
+@permission_classes([IsBoss])
+def invoices(request: Request) -> Response:
+    rows = [{"id": i.id, "created": i.created, "currency": i.currency, "total_minor": i.total,
+             "amount_paid_minor": i.amount_paid, "status": i.status}
+            for i in services.invoices(_tenant(request))]
+    return Response({"count": len(rows), "results": rows})
+
+
+@api_view(["GET"])
+@permission_classes([IsBoss])
+def invoice(request: Request, invoice_id: str) -> Response:
+    found = services.invoice(_tenant(request), invoice_id)
+    if found is None:
+        raise Http404
+    return Response({"id": found.id, "created": found.created, "currency": found.currency, "total_minor": found.total,
+                     "status": found.status,
+                     "lines": [{"description": line.description, "amount_minor": line.amount,
+                                "quantity": line.quantity} for line in found.lines.data]})
+
+
+@api_view(["GET"])
+@permission_classes([IsBoss])
+def account(request: Request) -> Response:
+    info = account_info.summary(_tenant(request))
+    info["plan"] = info["plan"].code if info["plan"] else None
+    info["modules"] = [m.key for m in info["modules"]]
+    return Response(info)

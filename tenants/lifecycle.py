@@ -1,0 +1,136 @@
+"""A company's lifecycle state: the one field (``Tenant.status``) and its allowed transitions.
+
+trialing → active → past_due → read_only → cancelled → deleted. Paying (a subscription Stripe
+reports paid) brings back ``active`` from any state before ``deleted``. The periodic step
+(``advance``) moves companies along when their time is up; every other move comes from billing
+(``billing.services.reconcile``). The vendor's suspension is separate (``suspended_at``): it is
+a hold the vendor places and lifts, which paying must not lift.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tenants.models import Tenant
+
+log = logging.getLogger(__name__)
+S = Tenant.Status
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.TRIALING: frozenset({S.ACTIVE, S.PAST_DUE, S.CANCELLED}),
+    S.ACTIVE: frozenset({S.PAST_DUE, S.CANCELLED}),
+    S.PAST_DUE: frozenset({S.ACTIVE, S.READ_ONLY, S.CANCELLED}),
+    S.READ_ONLY: frozenset({S.ACTIVE, S.CANCELLED}),
+    S.CANCELLED: frozenset({S.ACTIVE, S.DELETED}),
+    S.DELETED: frozenset(),
+}
+WRITABLE = frozenset({S.TRIALING, S.ACTIVE, S.PAST_DUE})
+
+
+class TransitionNotAllowed(Exception):
+    pass
+
+
+def transition(tenant: Tenant, to: str, *, reason: str = "") -> bool:
+    """Move ``tenant`` to ``to`` if allowed; False when it is already there.
+
+    The row is locked, so a webhook and the periodic step cannot both act on a stale state.
+    """
+    with transaction.atomic():
+        locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        if locked.status == to:
+            return False
+        if to not in TRANSITIONS[locked.status]:
+            raise TransitionNotAllowed(f"{locked.status} → {to}")
+        locked.status = to
+        locked.status_changed_at = timezone.now()
+        locked.save(update_fields=["status", "status_changed_at"])
+    tenant.status, tenant.status_changed_at = locked.status, locked.status_changed_at
+    log.info("tenant %s: %s (%s)", tenant.schema_name, to, reason)
+    if to == S.DELETED:
+        _drop_data(tenant)
+    return True
+
+
+def may_write(tenant: Tenant) -> bool:
+    return tenant.status in WRITABLE and tenant.suspended_at is None
+
+
+def due_step(tenant: Tenant, now: datetime | None = None) -> str | None:
+    """The state the company's time has run out into, if any."""
+    now = now or timezone.now()
+    since = tenant.status_changed_at or tenant.created_at
+    if tenant.status == S.TRIALING and tenant.trial_ends_at and tenant.trial_ends_at <= now:
+        return S.PAST_DUE
+    if tenant.status == S.PAST_DUE and since + timedelta(days=settings.BILLING_GRACE_DAYS) <= now:
+        return S.READ_ONLY
+    if tenant.status == S.READ_ONLY and since + timedelta(days=settings.BILLING_READ_ONLY_DAYS) <= now:
+        return S.CANCELLED
+    if tenant.status == S.CANCELLED and since + timedelta(days=settings.BILLING_RETENTION_DAYS) <= now:
+        return S.DELETED
+    return None
+
+
+def advance(tenant: Tenant, now: datetime | None = None) -> str | None:
+    """One periodic step for one company (idempotent: a second run finds nothing due)."""
+    tenant = Tenant.objects.get(pk=tenant.pk)
+    step = due_step(tenant, now)
+    if step is None:
+        return None
+    transition(tenant, step, reason="time is up")
+    return step
+
+
+def deadline(tenant: Tenant) -> datetime | None:
+    """When the next automatic step happens (shown on the banner)."""
+    since = tenant.status_changed_at or tenant.created_at
+    days = {S.PAST_DUE: settings.BILLING_GRACE_DAYS, S.READ_ONLY: settings.BILLING_READ_ONLY_DAYS,
+            S.CANCELLED: settings.BILLING_RETENTION_DAYS}.get(tenant.status)
+    if tenant.status == S.TRIALING:
+        return tenant.trial_ends_at
+    return since + timedelta(days=days) if days is not None else None
+
+
+def refusal_message(tenant: Tenant) -> str:
+    """Why writes are refused and how to get them back."""
+    if tenant.suspended_at is not None:
+        return _("The service provider has suspended this workspace. Your data can be read and exported; "
+                 "please contact the service provider to resume it.")
+    if tenant.status == S.CANCELLED:
+        return _("The subscription of this workspace is cancelled, so it is read-only. The Boss can export "
+                 "the data or subscribe again on the Subscription page to restore full access.")
+    return _("This workspace is read-only because a payment is overdue. Reading and exporting still work; "
+             "the Boss can pay on the Subscription page to restore full access at once.")
+
+
+def _drop_data(tenant: Tenant) -> None:
+    """Deletion at the end of retention: the schema and the host go; the row stays as a record."""
+    from tenants.models import Domain
+
+    schema = tenant.schema_name
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    Domain.objects.filter(tenant=tenant).delete()
+    from django.core.files.storage import default_storage
+
+    _remove_tree(default_storage, f"attachments/{schema}")
+    if tenant.logo:
+        tenant.logo.delete(save=False)
+        Tenant.objects.filter(pk=tenant.pk).update(logo="")
+
+
+def _remove_tree(storage, path: str) -> None:
+    try:
+        folders, files = storage.listdir(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for name in files:
+        storage.delete(f"{path}/{name}")
+    for name in folders:
+        _remove_tree(storage, f"{path}/{name}")
