@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from time import monotonic
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -213,9 +213,10 @@ def order_customers(queryset: QuerySet[Customer], sort: str | None) -> QuerySet[
 # finds its candidates on the GIN index at once, but sorting them newest first would read every
 # one of them from the table. So the page is looked for among the newest 20,000 customers
 # first; when the window holds too few, the search has few matches (at a million customers,
-# fewer than 21 in the window means about a thousand, rarely more): their ids and creation
-# times are read in one go (FEW_MATCHES at most) and sorted here, and the page fetched by id,
-# which skips joining every match to its owner and pick-list values before the sort. Only a
+# fewer than 21 in the window means about a thousand, rarely more): they are counted and
+# sorted in one query (FEW_MATCHES at most) that returns the page's ids, and the page is
+# fetched by id, which skips joining every match to its owner and pick-list values before the
+# sort. Only a
 # search with more than that is sorted in full by the database. A window's answer is the true
 # answer as soon as it holds the rows asked for, since everything outside it is older; its
 # lower bound may be a few minutes old, which only makes the window a little wider. (A wider
@@ -242,6 +243,21 @@ def _window_bound(size: int) -> datetime | None:
     return bound
 
 
+def _few_matches_page(queryset: QuerySet, start: int, stop: int) -> tuple[int, list[int]]:
+    """How many rows match (FEW_MATCHES at most) and the ids of rows ``start:stop`` of them,
+    newest first, in one row: a thousand creation times are compared in the database rather
+    than turned into Python datetimes."""
+    matches = queryset.order_by().values_list("id", "created_at")[:FEW_MATCHES]
+    sql, params = matches.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*), (array_agg(id ORDER BY created_at DESC, id DESC))[%s:%s] FROM ({sql}) AS matches",
+            (start + 1, stop, *params),
+        )
+        total, ids = cursor.fetchone()
+    return total, ids or []
+
+
 def newest_first_slice(queryset: QuerySet, start: int, stop: int, values: tuple[str, ...] = ()) -> list:
     """``list(queryset.values(*values)[start:stop])`` of customers in the default order (newest first)."""
     rows = queryset.values(*values) if values else queryset
@@ -254,10 +270,9 @@ def newest_first_slice(queryset: QuerySet, start: int, stop: int, values: tuple[
     # Many matches: the newest 20,000 customers hold the page.
     if (found := in_window(NEWEST_WINDOWS[0])) is not None:
         return found
-    # Few matches: all of them, sorted here.
-    few = list(queryset.order_by().values_list("created_at", "pk")[:FEW_MATCHES])
-    if len(few) < FEW_MATCHES:
-        wanted = [pk for _, pk in sorted(few, reverse=True)[start:stop]]
+    # Few matches: all of them, sorted by the database, which returns only the page's ids.
+    total, wanted = _few_matches_page(queryset, start, stop)
+    if total < FEW_MATCHES:
         # By id alone: these rows are known to match, and the search's conditions would only
         # send the planner back to the GIN index.
         by_id = queryset.model.objects.filter(pk__in=wanted)
