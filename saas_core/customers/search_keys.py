@@ -4,7 +4,8 @@ Typing ``bjkj``, ``beijing``, ``北京 科技`` or ``Pacific`` must find 北京�
 Pacific Rim Trading) among a million customers in milliseconds. Each record stores:
 
 - ``tokens``: a ``text[]`` with a GIN index: every CJK character and CJK bigram; every pinyin
-  syllable of every reading; the bigrams of the initials across all readings (polyphones:
+  syllable of every reading, and every pair of readings of adjacent characters (``fu'an``);
+  the bigrams of the initials across all readings (polyphones:
   重 gives both ``zq`` and ``cq`` for 重庆); English words and their prefixes. Legal-form
   suffixes (有限公司, 股份有限公司, …) are left out: they are in nearly every name, so they
   would only make the index match everything.
@@ -84,10 +85,13 @@ def _char_keys(char: str) -> tuple[tuple[str, ...], frozenset[str], str, str, fr
 
 @lru_cache(maxsize=100000)
 def _pair_keys(first: str, second: str) -> frozenset[str]:
-    """The tokens of two adjacent CJK characters: the bigram, and the bigram of initials of
-    every reading of each (重庆 gives zq and cq)."""
+    """The tokens of two adjacent CJK characters: the bigram; the bigram of initials of every
+    reading of each (重庆 gives zq and cq); and every pair of their readings (fu'an for 福安),
+    so that ``fuan`` or ``nanjing`` is one selective token rather than two syllables that each
+    match a tenth of a table."""
     a, b = _char_keys(first)[4], _char_keys(second)[4]
-    return frozenset((first + second, *(x + y for x in a for y in b)))
+    spelled = [x + "'" + y for x in readings(first) for y in readings(second)]
+    return frozenset((first + second, *(x + y for x in a for y in b), *spelled))
 
 
 @dataclass(frozen=True)
@@ -247,7 +251,8 @@ def terms(keyword: str) -> list[Term]:
         out.append(Term(tuple(dict.fromkeys(tokens)), "initials", pattern))
         syllables = split_syllables(letters)
         if syllables and len(syllables) > 1:
-            out.append(Term(tuple(dict.fromkeys(syllables)), "spelled", letters))
+            pairs_spelled = [f"{a}'{b}" for a, b in itertools.pairwise(syllables)]
+            out.append(Term(tuple(dict.fromkeys(pairs_spelled)), "spelled", letters))
         elif syllables:
             out.append(Term((letters,), "spelled", letters))
     out.append(Term((letters[:12],), "word", letters))

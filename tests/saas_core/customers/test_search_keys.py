@@ -34,14 +34,23 @@ def test_every_name_of_the_golden_file_keeps_its_keys():
 def test_keys_of_a_polyphonic_company_name():
     keys = keys_for("重庆长江科技有限公司")
     assert keys.tokens == [
-        "c", "chang", "chong", "cj", "cjk", "cj~kj", "cq", "cqz", "cq~jk", "cq~kj", "cq~zj", "j", "ji", "jiang",
-        "jk", "jkj", "jkq", "k", "ke", "kj", "kq", "q", "qc", "qcj", "qc~jk", "qc~kj", "qi", "qing", "qz", "qzj",
-        "qz~jk", "qz~kj", "qz~kq", "t", "tong", "tq", "tqz", "tq~jk", "tq~kj", "tq~zj", "z", "zhang", "zhong", "zj",
+        "c", "chang", "chang'jiang", "chong", "chong'qing", "cj", "cjk", "cj~kj", "cq", "cqz", "cq~jk", "cq~kj", "cq~zj", "j", "ji", "jiang",
+        "jiang'ke", "jk", "jkj", "jkq", "k", "ke", "ke'ji", "ke'qi", "kj", "kq", "q", "qc", "qcj", "qc~jk", "qc~kj", "qi", "qing", "qing'chang", "qing'zhang", "qz", "qzj",
+        "qz~jk", "qz~kj", "qz~kq", "t", "tong", "tong'qing", "tq", "tqz", "tq~jk", "tq~kj", "tq~zj", "z", "zhang", "zhang'jiang", "zhong", "zhong'qing", "zj",
         "zjk", "zj~kj", "zj~kq", "zq", "zqc", "zqz", "zq~cj", "zq~jk", "zq~kj", "zq~kq", "zq~zj", "庆", "庆长", "技",
         "江", "江科", "科", "科技", "重", "重庆", "长", "长江",
     ]
     assert keys.initials == "zqzjkj cqzjkj tqzjkj zqcjkj zqzjkq"
     assert keys.spelled.split()[:2] == ["zhongqingzhangjiangkeji", "chongqingzhangjiangkeji"]
+
+
+def test_full_pinyin_is_looked_up_by_reading_pairs():
+    """``fuan`` is one token (fu'an), not the syllables fu and an that each match a tenth of a table."""
+    from saas_core.customers.search_keys import terms
+
+    assert "fu'an" in keys_for("福安贸易有限公司").tokens
+    spelled = next(t for t in terms("beijingkeji") if t.field == "spelled")
+    assert spelled.tokens == ("bei'jing", "jing'ke", "ke'ji") and spelled.pattern == "beijingkeji"
 
 
 def test_initials_pairs_find_city_and_trade_across_the_brand():
