@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from saas_core.customers.access import can_edit, owns_in_scope
 from saas_core.customers.models import Customer, CustomerShare
@@ -102,6 +103,20 @@ def is_expired(share_obj: CustomerShare) -> bool:
 # --- transfer --------------------------------------------------------------------------------
 
 
+def pooled_refusal(customers) -> str | None:
+    """Why customers in a public pool cannot be transferred, or None: a pool customer has no
+    owner while it waits there, and leaves the pool by being claimed or assigned (pools app),
+    which keeps the pool's log and rules."""
+    pooled = [c for c in customers if c.owner_id is None]
+    if not pooled:
+        return None
+    names = ", ".join(f"“{c}”" for c in pooled[:5]) + ("…" if len(pooled) > 5 else "")
+    return ngettext(
+        "%(names)s is in a public pool: assign it from the pool instead.",
+        "%(names)s are in a public pool: assign them from the pool instead.", len(pooled),
+    ) % {"names": names}
+
+
 @transaction.atomic
 def transfer(customers, to_user, *, by) -> int:
     """Give ``customers`` (one, or an iterable / queryset of them or of their ids) to ``to_user``.
@@ -119,6 +134,8 @@ def transfer(customers, to_user, *, by) -> int:
     locked = list(Customer.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     if len(locked) != len(ids):
         raise ValidationError({"ids": [_("Some of these customers no longer exist.")]})
+    if message := pooled_refusal(locked):
+        raise ValidationError({"ids": [message]})
     refused = [c for c in locked if not owns_in_scope(by, c)]
     if refused:
         names = ", ".join(f"“{c}”" for c in refused[:5]) + ("…" if len(refused) > 5 else "")

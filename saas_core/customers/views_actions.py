@@ -92,6 +92,8 @@ def customer_unshare(request: HttpRequest, pk: int, user_id: int) -> HttpRespons
 
 def _transfer_refusal(user, customers: list[Customer]) -> str | None:
     """Why ``user`` may not give these customers away, or None (the service checks again)."""
+    if message := sharing.pooled_refusal(customers):
+        return message
     refused = [c for c in customers if not access.owns_in_scope(user, c)]
     if not refused:
         return None

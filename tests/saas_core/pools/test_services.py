@@ -155,6 +155,25 @@ def test_holding_cap(tenant_a, org, east_pool, in_pool):
             services.assign(in_pool[1], to=org.sales2, by=org.manager)  # an admin cannot exceed it either
 
 
+def test_a_pool_customer_is_assigned_from_the_pool_not_transferred(client_for, tenant_a, org, in_pool):
+    """Transferring would give it an owner while its pool entry stays: the pool's rules and log
+    would be skipped. Even the Boss is sent to the pool's "assign" instead, in the service and on
+    the page."""
+    from saas_core.customers import sharing
+
+    with in_tenant(tenant_a):
+        with pytest.raises(ValidationError, match="public pool"):
+            sharing.transfer([in_pool[0]], org.sales2, by=org.boss)
+        assert Customer.objects.get(pk=in_pool[0].pk).owner_id is None
+        assert PoolEntry.objects.filter(customer=in_pool[0]).exists()
+    page = client_for(tenant_a, org.boss).post(
+        f"/customers/{in_pool[0].pk}/transfer/", {"to_user": org.sales2.pk, "confirm": "1"}
+    ).content.decode()
+    assert "in a public pool: assign it from the pool instead" in page
+    with in_tenant(tenant_a):
+        assert Customer.objects.get(pk=in_pool[0].pk).owner_id is None
+
+
 def test_non_member_cannot_claim(tenant_a, org, in_pool):
     with in_tenant(tenant_a):
         with pytest.raises(PermissionDenied, match="You are not a member of the public pool “East pool”"):
