@@ -19,7 +19,9 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -180,26 +182,42 @@ def _day(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d") if value else ""
 
 
-def _list_rows(page: ListPage) -> list[dict]:
-    """The cells of the list's rows as plain strings: a page of a million-row list renders in a
-    few milliseconds when the template only prints values (no lookups, filters or url tags)."""
+# The list's rows, written here rather than by the template engine: a page of a million-row
+# list is the product's busiest page, and the engine's per-variable work was a third of its
+# rendering. Every value goes through format_html, which escapes it.
+_ROW = (
+    '<tr data-testid="customer-row" data-id="{id}">{tick}<td class="text-nowrap">{number}</td>'
+    '<td><a href="{url}" data-testid="customer-name">{name}</a>{badges}</td>'
+    '<td>{status}</td><td>{category}</td><td>{industry}</td><td>{owner}</td>'
+    '<td class="text-nowrap">{last_contact}</td><td class="text-nowrap">{created}</td></tr>\n'
+)
+_TICK = '<td><input class="form-check-input row-check" type="checkbox" name="ids" value="{}" form="batch" aria-label="{}"></td>'
+_INDIVIDUAL = ' <span class="badge bg-light text-dark border">{}</span>'
+_HOT = ' <span class="badge bg-danger" data-testid="hot-badge">{}</span>'
+
+
+def _list_rows(page: ListPage, *, tickable: bool) -> SafeString:
+    """The table rows of a page of the customer list (``tickable``: with the batch checkboxes)."""
     today = timezone.localdate()
     statuses = {value: str(label) for value, label in Customer.Status.choices}
     detail = reverse("customers:detail", args=[0])[:-2]  # ".../customers/" + id + "/"
-    pool = _("Public pool")
-    return [
-        {
-            "id": c["id"], "url": f"{detail}{c['id']}/", "number": c["number"], "name": c["name"],
-            "individual": c["kind"] == Customer.Kind.INDIVIDUAL,
-            "hot": queries.hot_now(c["is_hot"], c["hot_until"], today),
-            "status": statuses.get(c["status"], c["status"]),
-            "category": in_language(c["category__label_zh"] or "", c["category__label_en"] or ""),
-            "industry": in_language(c["industry__label_zh"] or "", c["industry__label_en"] or ""),
-            "owner": (c["owner__name"] or c["owner__username"]) if c["owner_id"] else pool,
-            "last_contact": _day(c["last_contact_at"]) or "—", "created": _day(c["created_at"]),
-        }
-        for c in page
-    ]
+    pool, individual, hot = _("Public pool"), format_html(_INDIVIDUAL, _("Individual")), format_html(_HOT, _("Hot"))
+    rows = []
+    for c in page:
+        badges = format_html(
+            "{}{}", individual if c["kind"] == Customer.Kind.INDIVIDUAL else "",
+            hot if queries.hot_now(c["is_hot"], c["hot_until"], today) else "",
+        )
+        rows.append(format_html(
+            _ROW, id=c["id"], url=f"{detail}{c['id']}/", number=c["number"], name=c["name"],
+            tick=format_html(_TICK, c["id"], c["name"]) if tickable else "", badges=badges,
+            status=statuses.get(c["status"], c["status"]),
+            category=in_language(c["category__label_zh"] or "", c["category__label_en"] or ""),
+            industry=in_language(c["industry__label_zh"] or "", c["industry__label_en"] or ""),
+            owner=(c["owner__name"] or c["owner__username"]) if c["owner_id"] else pool,
+            last_contact=_day(c["last_contact_at"]) or "—", created=_day(c["created_at"]),
+        ))
+    return mark_safe("".join(rows))  # noqa: S308 - each row is format_html's
 
 
 @permission_required("customers", "view")
@@ -218,12 +236,12 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         for c in queries.categories()
     ]
     user = request.user
+    can_edit, can_delete = can(user, "customers", "edit"), can(user, "customers", "delete")
     return render(request, "customers/list.html", {
-        "form": form, "page": page, "rows": _list_rows(page), "page_size": size, "page_sizes": PAGE_SIZES, "sort": sort, "tabs": tabs,
+        "form": form, "page": page, "rows": _list_rows(page, tickable=can_edit or can_delete), "page_size": size, "page_sizes": PAGE_SIZES, "sort": sort, "tabs": tabs,
         "view": active, "days": filters.get("days") or queries.DEFAULT_STALE_DAYS,
         "count_url": reverse("customers:count") + _url_with(request, drop=("page", "page_size", "sort")),
-        "can_create": can(user, "customers", "create"), "can_edit": can(user, "customers", "edit"),
-        "can_delete": can(user, "customers", "delete"),
+        "can_create": can(user, "customers", "create"), "can_edit": can_edit, "can_delete": can_delete,
         "status_choices": Customer.Status.choices,
         "category_choices": dictionary_choices("customer_category"),
         "value_class_choices": dictionary_choices("value_class"),
