@@ -216,6 +216,9 @@ BILLING_GRACE_DAYS = int(os.environ.get("BILLING_GRACE_DAYS", "7"))
 BILLING_READ_ONLY_DAYS = int(os.environ.get("BILLING_READ_ONLY_DAYS", "30"))
 BILLING_RETENTION_DAYS = int(os.environ.get("BILLING_RETENTION_DAYS", "90"))
 EXPORT_LINK_HOURS = int(os.environ.get("EXPORT_LINK_HOURS", "48"))
+# SMS module: how long a provider may take to answer, and the first retry's delay (doubling).
+SMS_PROVIDER_TIMEOUT = float(os.environ.get("SMS_PROVIDER_TIMEOUT", "10"))
+SMS_RETRY_BASE_SECONDS = int(os.environ.get("SMS_RETRY_BASE_SECONDS", "30"))
 
 # --- i18n -------------------------------------------------------------------------------
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "zh-hans")

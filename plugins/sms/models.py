@@ -7,6 +7,10 @@
 - ``SmsMessage``: the send log, one row per recipient. Nobody deletes it: a database trigger
   refuses DELETE, so not even a bug or a raw query can remove a row.
 - ``OptOut``: numbers that asked for no more messages; sends skip and count them.
+- ``SmsUsage``: parts reserved per calendar month, against the quota (one row a month, raised
+  with a conditional ``F()`` update so two sends cannot both take the last parts).
+- ``SmsAudience``: a saved filter (customers or contacts, a ``customers.queries`` filter dict)
+  that group sends go to.
 """
 
 from __future__ import annotations
@@ -63,6 +67,13 @@ class SmsSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.get_provider_display())
+
+
+def money(minor: int, currency: str = "") -> str:
+    """Minor units as money text: 1234 → "12.34" (integer arithmetic, no floats)."""
+    sign = "-" if minor < 0 else ""
+    whole, cents = divmod(abs(int(minor)), 100)
+    return f"{sign}{whole}.{cents:02d}" + (f" {currency}" if currency else "")
 
 
 class SmsTemplate(models.Model):
@@ -144,6 +155,8 @@ class SmsMessage(models.Model):
     encoding = models.CharField(_("encoding"), max_length=5, default="gsm7")
     cost_minor = models.PositiveIntegerField(_("cost (minor units)"), default=0)
     is_test = models.BooleanField(_("test send"), default=False)
+    draft_key = models.CharField(max_length=32, blank=True, editable=False,
+                                 help_text="Hash of the text before variables: a group send needs a test of it.")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
     provider = models.CharField(_("provider"), max_length=20, choices=Provider.choices, blank=True)
     provider_message_id = models.CharField(_("provider's message ID"), max_length=100, blank=True)
@@ -164,6 +177,10 @@ class SmsMessage(models.Model):
     def __str__(self) -> str:
         return f"{self.number}: {self.body[:30]}"
 
+    @property
+    def cost_display(self) -> str:
+        return money(self.cost_minor)
+
 
 class OptOut(models.Model):
     number = models.CharField(_("mobile number"), max_length=30, unique=True)
@@ -180,3 +197,41 @@ class OptOut(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class SmsUsage(models.Model):
+    """Parts used (reserved when a message is queued, given back when it fails) in one month."""
+
+    month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month."))
+    parts = models.IntegerField(_("parts used"), default=0)
+
+    class Meta:
+        verbose_name = _("SMS usage")
+        verbose_name_plural = _("SMS usage")
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}: {self.parts}"
+
+
+class SmsAudience(models.Model):
+    """A saved filter for group sends: customers (their primary contact's mobile) or contacts."""
+
+    class Kind(models.TextChoices):
+        CUSTOMERS = "customers", _("Customers (their primary contact)")
+        CONTACTS = "contacts", _("Contacts")
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("recipients"), max_length=10, choices=Kind.choices, default=Kind.CUSTOMERS)
+    filters = models.JSONField(_("filter"), default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved filter")
+        verbose_name_plural = _("saved filters")
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["created_by", "name"], name="sms_audience_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -2,25 +2,34 @@
 
 Idempotency: a message is claimed by one conditional UPDATE (queued/retrying -> sending) that
 commits before the provider is called, so two runs of the task (a redelivery after a timeout,
-a retry racing the first attempt) cannot both send it. A run that finds the message already
-"sending" knows an earlier attempt was interrupted after the claim (worker crash, timeout with
-the request possibly at the provider): it marks it "interrupted (not resent)" instead of risking
-a second SMS. Only errors that prove the provider did not take the message (it said so, or the
-connection was refused) are retried, with back-off.
+a retry racing the first attempt, the same task sent twice) cannot both send it. A run that
+finds the message already "sending" knows an earlier attempt was interrupted after the claim
+(worker crash, the request possibly at the provider): it marks it "interrupted (not resent)"
+instead of risking a second SMS. Only errors that prove the provider did not take the message
+(it said so, or the connection was refused) are retried, with back-off; a request that got no
+answer (read timeout, connection cut) is never retried, for the same reason. None of the three
+providers de-duplicates on its side; the out-id (Aliyun ``OutId``, Tencent ``SessionContext``)
+lets their records be matched with the log.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from plugins.sms.models import SmsMessage
+from plugins.sms.models import OptOut, SmsMessage
 
 logger = logging.getLogger(__name__)
+
+# A message queued for "now" whose task never reached the broker (the process died between the
+# commit and the enqueue) is picked up by the beat tick after this long.
+STRANDED_AFTER = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,8 @@ class Outcome:
 
 def enqueue(message_ids: list[int]) -> None:
     """Send these messages once the current transaction commits."""
+    if not message_ids:
+        return
     from plugins.sms.tasks import send_message
 
     def send() -> None:
@@ -42,12 +53,14 @@ def enqueue(message_ids: list[int]) -> None:
 
 
 def dispatch_due(now=None) -> int:
-    """Queue scheduled messages whose time has come (each once: ``enqueued_at`` is set atomically)."""
+    """Queue scheduled messages whose time has come, and "now" messages whose enqueue was lost;
+    each once (``enqueued_at`` is set under a row lock)."""
     now = now or timezone.now()
+    due_q = Q(scheduled_at__lte=now) | Q(scheduled_at__isnull=True, created_at__lte=now - STRANDED_AFTER)
     with transaction.atomic():
         due = list(
             SmsMessage.objects.select_for_update(skip_locked=True)
-            .filter(status=SmsMessage.Status.QUEUED, enqueued_at__isnull=True, scheduled_at__lte=now)
+            .filter(due_q, status=SmsMessage.Status.QUEUED, enqueued_at__isnull=True)
             .values_list("pk", flat=True)[:1000]
         )
         if due:
@@ -65,9 +78,15 @@ def _claim(message_id: int) -> bool:
     ))
 
 
+def _finish(message: SmsMessage, status: str, **fields) -> bool:
+    """Record the attempt's end; only the run that holds the claim can."""
+    return bool(SmsMessage.objects.filter(pk=message.pk, status=SmsMessage.Status.SENDING).update(status=status,
+                                                                                                  **fields))
+
+
 def deliver(message_id: int) -> Outcome:
     from plugins.sms import providers
-    from plugins.sms.services import gateway_settings
+    from plugins.sms.services import gateway_settings, refund
 
     if not _claim(message_id):
         message = SmsMessage.objects.filter(pk=message_id).first()
@@ -76,35 +95,37 @@ def deliver(message_id: int) -> Outcome:
         if message.status == SmsMessage.Status.SENDING:
             SmsMessage.objects.filter(pk=message_id, status=SmsMessage.Status.SENDING).update(
                 status=SmsMessage.Status.UNKNOWN,
+                error_code="INTERRUPTED",
                 error_message="An earlier attempt was interrupted after it started; not resent so the "
                               "recipient cannot get the message twice.",
             )
             return Outcome(SmsMessage.Status.UNKNOWN)
-        return Outcome(message.status)  # sent, failed, skipped: nothing to do
+        return Outcome(message.status)  # sent, failed, skipped, unknown: nothing to do
     message = SmsMessage.objects.select_related("template").get(pk=message_id)
+    if OptOut.objects.filter(number=message.number).exists():  # opted out after it was queued
+        if _finish(message, SmsMessage.Status.SKIPPED, cost_minor=0, error_message="Opted out before it was sent."):
+            refund(message)
+        return Outcome(SmsMessage.Status.SKIPPED)
     config = gateway_settings()
     result = providers.for_settings(config).send(message, config)
     if result.ok:
-        SmsMessage.objects.filter(pk=message_id).update(
-            status=SmsMessage.Status.SENT, provider=config.provider, provider_message_id=result.message_id[:100],
-            sent_at=timezone.now(), error_code="", error_message="",
-        )
+        _finish(message, SmsMessage.Status.SENT, provider=config.provider, provider_message_id=result.message_id[:100],
+                sent_at=timezone.now(), error_code="", error_message="")
         return Outcome(SmsMessage.Status.SENT)
-    retry = result.retryable and message.attempts <= _max_retries()
-    SmsMessage.objects.filter(pk=message_id).update(
-        status=SmsMessage.Status.RETRYING if retry else SmsMessage.Status.FAILED,
-        provider=config.provider, error_code=result.error_code[:100], error_message=result.error_message,
-    )
     logger.warning("SMS %s: provider %s answered %s %s", message_id, config.provider, result.error_code,
                    result.error_message)
-    if retry:
-        from plugins.sms.tasks import RETRY_BASE_SECONDS
-
-        return Outcome(SmsMessage.Status.RETRYING, retry_in=RETRY_BASE_SECONDS * 2 ** (message.attempts - 1))
-    return Outcome(SmsMessage.Status.FAILED)
-
-
-def _max_retries() -> int:
+    error = {"provider": config.provider, "error_code": result.error_code[:100],
+             "error_message": result.error_message[:2000]}
+    if result.ambiguous:
+        _finish(message, SmsMessage.Status.UNKNOWN, **error)
+        return Outcome(SmsMessage.Status.UNKNOWN)
     from plugins.sms.tasks import MAX_RETRIES
 
-    return MAX_RETRIES
+    if result.retryable and message.attempts <= MAX_RETRIES:
+        _finish(message, SmsMessage.Status.RETRYING, **error)
+        base = int(getattr(settings, "SMS_RETRY_BASE_SECONDS", 30))
+        return Outcome(SmsMessage.Status.RETRYING, retry_in=base * 2 ** (message.attempts - 1))
+    with transaction.atomic():
+        if _finish(message, SmsMessage.Status.FAILED, cost_minor=0, **error):
+            refund(message)
+    return Outcome(SmsMessage.Status.FAILED)

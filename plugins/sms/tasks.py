@@ -7,8 +7,8 @@ from celery import shared_task
 from plugins.tasks import module_task
 from saas_core.tenancy import fan_out
 
-# Provider errors that say "try later" are retried with back-off: 30 s, 60 s, 120 s, ...
-RETRY_BASE_SECONDS = 30
+# Provider errors that say "try later" are retried with back-off: SMS_RETRY_BASE_SECONDS (30 s),
+# then twice as long each time, at most MAX_RETRIES times.
 MAX_RETRIES = 5
 
 
