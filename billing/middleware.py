@@ -1,10 +1,14 @@
-"""Read-only workspaces: reads and exports work, writes are refused with the reason and the fix."""
+"""Read-only workspaces: reads and exports work, writes are refused with the reason and the fix.
+
+A workspace the vendor has suspended refuses everything (sign-in included) with the reason.
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from tenants import lifecycle
 
@@ -14,6 +18,8 @@ ALLOWED_PREFIXES = (
     "/accounts/login", "/accounts/logout", "/accounts/welcome", "/billing/", "/api/v1/billing/",
     "/api/v1/auth/token/", "/i18n/", "/company/export", "/api/v1/company/export",
 )
+# What a suspended workspace still answers: the language switch and signing out.
+SUSPENDED_PREFIXES = ("/i18n/", "/accounts/logout")
 
 
 class ReadOnlyWorkspaceMiddleware:
@@ -22,15 +28,20 @@ class ReadOnlyWorkspaceMiddleware:
 
     def __call__(self, request):
         tenant = getattr(request, "tenant", None)
+        if tenant is None or tenant.schema_name == settings.PUBLIC_SCHEMA_NAME:
+            return self.get_response(request)
+        if tenant.suspended_at is not None and not request.path.startswith(SUSPENDED_PREFIXES):
+            return _refuse(request, lifecycle.suspended_message(), "suspended", _("This workspace is suspended"))
         if (
-            tenant is not None
-            and tenant.schema_name != settings.PUBLIC_SCHEMA_NAME
-            and request.method not in SAFE_METHODS
+            request.method not in SAFE_METHODS
             and not lifecycle.may_write(tenant)
             and not request.path.startswith(ALLOWED_PREFIXES)
         ):
-            message = lifecycle.refusal_message(tenant)
-            if request.path.startswith("/api/"):
-                return JsonResponse({"detail": message, "errors": {}, "code": "read_only"}, status=403)
-            return render(request, "web/403.html", {"message": message, "read_only": True}, status=403)
+            return _refuse(request, lifecycle.refusal_message(tenant), "read_only")
         return self.get_response(request)
+
+
+def _refuse(request, message: str, code: str, heading: str = ""):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message, "errors": {}, "code": code}, status=403)
+    return render(request, "web/403.html", {"message": message, "read_only": True, "heading": heading}, status=403)

@@ -80,6 +80,7 @@ TENANT_APPS = [
     "saas_core.imports",
     "saas_core.attachments",
     "saas_core.activities",
+    "saas_core.exports",
 ]
 # Every installed module's apps (plugins.manager, entry-point group ``crm.modules``): their
 # tables exist in every tenant schema; whether a tenant may use them is data (plugins.enablement).
@@ -109,6 +110,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "saas_core.middleware.UserPreferencesMiddleware",
+    # When each company was last used (the vendor console's list), at most once per 5 minutes.
+    "tenants.activity.TenantActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A read-only workspace (payment overdue, cancelled, suspended) refuses writes (PLT-05).
     "billing.middleware.ReadOnlyWorkspaceMiddleware",
@@ -215,7 +218,7 @@ STRIPE_WEBHOOK_TOLERANCE = 300  # seconds; older signatures are refused as repla
 BILLING_GRACE_DAYS = int(os.environ.get("BILLING_GRACE_DAYS", "7"))
 BILLING_READ_ONLY_DAYS = int(os.environ.get("BILLING_READ_ONLY_DAYS", "30"))
 BILLING_RETENTION_DAYS = int(os.environ.get("BILLING_RETENTION_DAYS", "90"))
-EXPORT_LINK_HOURS = int(os.environ.get("EXPORT_LINK_HOURS", "48"))
+EXPORT_LINK_HOURS = int(os.environ.get("EXPORT_LINK_HOURS", "24"))
 # SMS module: how long a provider may take to answer, and the first retry's delay (doubling).
 SMS_PROVIDER_TIMEOUT = float(os.environ.get("SMS_PROVIDER_TIMEOUT", "10"))
 SMS_RETRY_BASE_SECONDS = int(os.environ.get("SMS_RETRY_BASE_SECONDS", "30"))
@@ -317,6 +320,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600,
     },
     "billing-lifecycle": {"task": "billing.tasks.advance_lifecycles", "schedule": 3600},
+    "company-exports-expire": {"task": "saas_core.exports.tasks.delete_expired_exports_all_tenants", "schedule": 3600},
     "purge-login-log": {
         "task": "saas_core.accounts.tasks.purge_login_log_all_tenants",
         "schedule": 6 * 3600,

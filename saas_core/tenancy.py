@@ -21,6 +21,14 @@ def live_tenants():
     )
 
 
+def workspace_tenants():
+    """Tenants whose workspace still exists: the live ones and the cancelled ones within retention
+    (read-only; their Boss may still sign in and export)."""
+    return Tenant.objects.exclude(schema_name__in=[settings.PUBLIC_SCHEMA_NAME, settings.TEMPLATE_SCHEMA_NAME]).filter(
+        status__in=[*LIVE_STATUSES, Tenant.Status.CANCELLED]
+    )
+
+
 def fan_out(task, *args, **kwargs) -> int:
     """Enqueue ``task`` once per live tenant, each message tagged with that tenant's schema."""
     count = 0

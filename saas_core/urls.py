@@ -9,6 +9,7 @@ urlpatterns = [
     path("", web_views.workbench, name="home"),
     path("", include("web.urls")),
     path("accounts/", include("saas_core.accounts.urls")),
+    path("company/export/", include("saas_core.exports.urls")),
     path("company/", include("tenants.urls")),
     path("billing/", include("billing.urls")),
     path("org/", include("saas_core.org.urls")),

@@ -3,8 +3,11 @@
 trialing → active → past_due → read_only → cancelled → deleted. Paying (a subscription Stripe
 reports paid) brings back ``active`` from any state before ``deleted``. The periodic step
 (``advance``) moves companies along when their time is up; every other move comes from billing
-(``billing.services.reconcile``). The vendor's suspension is separate (``suspended_at``): it is
-a hold the vendor places and lifts, which paying must not lift.
+(``billing.services.reconcile``). The periods come from the vendor's settings
+(tenants.vendor_settings). The vendor's suspension is separate (``suspended_at``): a hold the
+vendor places and lifts (``suspend`` / ``resume``, each with an audit entry) that paying must not
+lift; while it holds, the workspace refuses sign-in and use (billing.middleware), and lifting it
+gives back exactly the state the company was in, because ``status`` never changed.
 """
 
 from __future__ import annotations
@@ -12,12 +15,13 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tenants.models import Tenant
+from tenants import vendor_settings
+from tenants.models import Tenant, TenantAuditEntry
 
 log = logging.getLogger(__name__)
 S = Tenant.Status
@@ -65,16 +69,12 @@ def may_write(tenant: Tenant) -> bool:
 def due_step(tenant: Tenant, now: datetime | None = None) -> str | None:
     """The state the company's time has run out into, if any."""
     now = now or timezone.now()
-    since = tenant.status_changed_at or tenant.created_at
-    if tenant.status == S.TRIALING and tenant.trial_ends_at and tenant.trial_ends_at <= now:
-        return S.PAST_DUE
-    if tenant.status == S.PAST_DUE and since + timedelta(days=settings.BILLING_GRACE_DAYS) <= now:
-        return S.READ_ONLY
-    if tenant.status == S.READ_ONLY and since + timedelta(days=settings.BILLING_READ_ONLY_DAYS) <= now:
-        return S.CANCELLED
-    if tenant.status == S.CANCELLED and since + timedelta(days=settings.BILLING_RETENTION_DAYS) <= now:
-        return S.DELETED
-    return None
+    if tenant.status == S.TRIALING:
+        return S.PAST_DUE if tenant.trial_ends_at and tenant.trial_ends_at <= now else None
+    until = deadline(tenant)
+    if until is None or until > now:
+        return None
+    return {S.PAST_DUE: S.READ_ONLY, S.READ_ONLY: S.CANCELLED, S.CANCELLED: S.DELETED}[tenant.status]
 
 
 def advance(tenant: Tenant, now: datetime | None = None) -> str | None:
@@ -89,24 +89,61 @@ def advance(tenant: Tenant, now: datetime | None = None) -> str | None:
 
 def deadline(tenant: Tenant) -> datetime | None:
     """When the next automatic step happens (shown on the banner)."""
-    since = tenant.status_changed_at or tenant.created_at
-    days = {S.PAST_DUE: settings.BILLING_GRACE_DAYS, S.READ_ONLY: settings.BILLING_READ_ONLY_DAYS,
-            S.CANCELLED: settings.BILLING_RETENTION_DAYS}.get(tenant.status)
     if tenant.status == S.TRIALING:
         return tenant.trial_ends_at
+    periods = vendor_settings.current()
+    days = {S.PAST_DUE: periods.grace_days, S.READ_ONLY: periods.read_only_days,
+            S.CANCELLED: periods.retention_days}.get(tenant.status)
+    since = tenant.status_changed_at or tenant.created_at
     return since + timedelta(days=days) if days is not None else None
+
+
+def suspend(tenant: Tenant, *, reason: str, by: str) -> bool:
+    """The vendor's hold: sign-in and use are refused until ``resume``; False if already held."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the workspace is suspended (it is kept in the audit log).")]})
+    return _hold(tenant, on=True, reason=reason, by=by)
+
+
+def resume(tenant: Tenant, *, reason: str = "", by: str) -> bool:
+    """Lift the vendor's hold; the company is back in the state it was in. False if not held."""
+    return _hold(tenant, on=False, reason=(reason or "").strip(), by=by)
+
+
+def _hold(tenant: Tenant, *, on: bool, reason: str, by: str) -> bool:
+    with transaction.atomic():
+        locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        if (locked.suspended_at is not None) == on:
+            return False
+        if locked.status == S.DELETED:
+            raise ValidationError(_("This company's data has been deleted; there is nothing to suspend or resume."))
+        locked.suspended_at = timezone.now() if on else None
+        locked.suspended_reason = reason[:300] if on else ""
+        locked.save(update_fields=["suspended_at", "suspended_reason"])
+        TenantAuditEntry.objects.create(
+            tenant=locked, action=TenantAuditEntry.Action.SUSPENDED if on else TenantAuditEntry.Action.RESUMED,
+            reason=reason[:300], by=by[:254],
+        )
+    tenant.suspended_at, tenant.suspended_reason = locked.suspended_at, locked.suspended_reason
+    log.info("tenant %s: %s by %s (%s)", tenant.schema_name, "suspended" if on else "resumed", by, reason)
+    return True
 
 
 def refusal_message(tenant: Tenant) -> str:
     """Why writes are refused and how to get them back."""
     if tenant.suspended_at is not None:
-        return _("The service provider has suspended this workspace. Your data can be read and exported; "
-                 "please contact the service provider to resume it.")
+        return suspended_message()
     if tenant.status == S.CANCELLED:
         return _("The subscription of this workspace is cancelled, so it is read-only. The Boss can export "
                  "the data or subscribe again on the Subscription page to restore full access.")
     return _("This workspace is read-only because a payment is overdue. Reading and exporting still work; "
              "the Boss can pay on the Subscription page to restore full access at once.")
+
+
+def suspended_message() -> str:
+    return _("The service provider has suspended this workspace, so it cannot be signed in to or used for now. "
+             "Your data is kept; please contact the service provider to resume it.")
 
 
 def _drop_data(tenant: Tenant) -> None:
@@ -120,6 +157,7 @@ def _drop_data(tenant: Tenant) -> None:
     from django.core.files.storage import default_storage
 
     _remove_tree(default_storage, f"attachments/{schema}")
+    _remove_tree(default_storage, f"exports/{schema}")
     if tenant.logo:
         tenant.logo.delete(save=False)
         Tenant.objects.filter(pk=tenant.pk).update(logo="")

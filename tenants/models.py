@@ -32,6 +32,9 @@ class Tenant(TenantMixin):
     # periods count from here.
     status_changed_at = models.DateTimeField(_("status since"), null=True, blank=True)
     suspended_at = models.DateTimeField(_("suspended by the vendor"), null=True, blank=True)
+    suspended_reason = models.CharField(_("reason for the suspension"), max_length=300, blank=True)
+    # The latest signed-in request, written at most once per few minutes (tenants.activity).
+    last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
     logo = models.FileField(_("logo"), upload_to="logos/", blank=True, max_length=200)
     time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Asia/Shanghai")
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="CNY")
@@ -59,3 +62,56 @@ class Domain(DomainMixin):
     class Meta:
         verbose_name = _("domain")
         verbose_name_plural = _("domains")
+
+
+class TenantAuditEntry(models.Model):
+    """What the vendor did to one company (suspend, resume, ...), by whom and why."""
+
+    class Action(models.TextChoices):
+        SUSPENDED = "suspended", _("Suspended")
+        RESUMED = "resumed", _("Resumed")
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="audit_entries")
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    by = models.CharField(_("by"), max_length=254, blank=True)  # the vendor staff member's e-mail
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class VendorSettings(models.Model):
+    """The vendor's service settings: one row (pk 1) in ``public``; the environment gives the
+    values the row starts with (tenants.vendor_settings)."""
+
+    trial_days = models.PositiveSmallIntegerField(
+        _("trial length (days)"), validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("How long a new company may try the service before it has to pay."),
+    )
+    grace_days = models.PositiveSmallIntegerField(
+        _("grace period (days)"), validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("Days a company may stay past due (or after an unpaid trial) before it turns read-only."),
+    )
+    read_only_days = models.PositiveSmallIntegerField(
+        _("read-only period (days)"), validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("Days a company stays read-only before its subscription is cancelled."),
+    )
+    retention_days = models.PositiveSmallIntegerField(
+        _("retention period (days)"), validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text=_("Days a cancelled company's data is kept (read-only, exportable) before it is deleted."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.CharField(_("updated by"), max_length=254, blank=True)
+
+    class Meta:
+        verbose_name = _("vendor settings")
+        verbose_name_plural = _("vendor settings")
+
+    def __str__(self) -> str:
+        return "vendor settings"

@@ -16,6 +16,7 @@ from django_tenants.utils import schema_context, schema_exists
 
 from saas_core.accounts import services as accounts
 from saas_core.accounts.models import Role, User
+from tenants import vendor_settings
 from tenants.models import Domain, Tenant
 from tenants.schema_clone import clone_schema
 
@@ -122,7 +123,7 @@ def create_workspace(
         tenant = Tenant(
             schema_name=schema_name,
             name=company_name,
-            trial_ends_at=timezone.now() + timedelta(days=settings.TRIAL_DAYS),
+            trial_ends_at=timezone.now() + timedelta(days=vendor_settings.current().trial_days),
         )
         try:
             with transaction.atomic():

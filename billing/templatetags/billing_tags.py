@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from django import template
 
@@ -14,7 +15,8 @@ def money(amount_minor, currency: str) -> str:
     """``{{ plan.price_per_seat_minor|money:plan.currency }}`` → ``¥99.00``."""
     if amount_minor in (None, ""):
         return ""
-    return format_money(int(amount_minor), currency or "CNY")
+    amount = amount_minor if isinstance(amount_minor, Decimal) else int(amount_minor)  # MRR is a Decimal
+    return format_money(amount, currency or "CNY")
 
 
 @register.filter

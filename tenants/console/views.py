@@ -1,4 +1,9 @@
-"""Vendor console pages: sign-in, companies, one company's modules."""
+"""Vendor console pages (PLT-04): sign-in, companies (figures, suspend/resume, modules, schema
+migrations), plans and modules synced to Stripe, the vendor's settings, the upgrade rollout.
+
+Views stay thin: catalogue saves go through ``billing.catalogue``, holds through
+``tenants.lifecycle.suspend``/``resume``, module switches through ``billing.overrides``.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +12,33 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from billing import catalogue
+from billing.models import Module, Plan
 from billing.overrides import set_override
 from plugins import services as module_services
-from saas_core.tenancy import live_tenants
-from tenants.console.forms import ModuleSwitchForm, VendorLoginForm
+from saas_core.tenancy import workspace_tenants
+from tenants import lifecycle, vendor_settings
+from tenants.console import queries, rollout
+from tenants.console.forms import (
+    ModuleForm,
+    ModuleSwitchForm,
+    PlanForm,
+    ResumeForm,
+    SuspendForm,
+    TenantFilterForm,
+    VendorLoginForm,
+    VendorSettingsForm,
+)
 from tenants.models import Tenant
-from web.pagination import paginate
+from web.forms import add_service_errors
+from web.pagination import PAGE_SIZES, page_size, paginate
 
 
 def vendor_staff_required(view):
@@ -49,28 +68,80 @@ class LogoutView(auth_views.LogoutView):
 
 
 def companies():
-    return Tenant.objects.filter(pk__in=live_tenants().values("pk")) | Tenant.objects.filter(
-        status__in=[Tenant.Status.CANCELLED]
-    )
+    """Every company whose workspace still exists (live, or cancelled within retention)."""
+    return workspace_tenants()
+
+
+def _list_context(request: HttpRequest, page, size: int, **extra) -> dict:
+    return {"page": page, "page_size": size, "page_sizes": PAGE_SIZES, **extra}
+
+
+# --- companies ---------------------------------------------------------------------------------
 
 
 @vendor_staff_required
 def tenant_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
-    qs = companies().select_related("subscription__plan").order_by("-created_at", "pk")
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(schema_name__icontains=q) | Q(domains__domain__icontains=q)).distinct()
-    page, size = paginate(request, qs)
-    return render(request, "console/tenant_list.html", {"page": page, "q": q, "page_size": size})
+    form = TenantFilterForm(request.GET or None)
+    form.is_valid()
+    filters = getattr(form, "cleaned_data", {})
+    sort = filters.get("sort") or "-created"
+    matching = queries.filtered(companies(), q=(filters.get("q") or "").strip(), status=filters.get("status") or "",
+                                plan=filters.get("plan"))
+    rows = queries.sorted_by(queries.with_figures(matching), sort)
+    page, size = paginate(request, rows)
+    return render(request, "console/tenant_list.html", _list_context(
+        request, page, size, form=form, sort=sort, totals=queries.mrr_totals(matching),
+        q=filters.get("q") or ""))
+
+
+def _tenant_detail_context(tenant: Tenant) -> dict:
+    status = rollout.statuses([tenant.schema_name]).get(tenant.schema_name)
+    return {
+        "company": tenant, "modules": module_services.modules_overview(tenant), "form": ModuleSwitchForm(),
+        "domain": tenant.domains.filter(is_primary=True).first(),
+        "figures": queries.with_figures(Tenant.objects.filter(pk=tenant.pk)).first(),
+        "audit": tenant.audit_entries.all()[:20],
+        "migrations": status, "missing": rollout.missing_in(tenant.schema_name) if status and status.behind else [],
+    }
 
 
 @vendor_staff_required
 def tenant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     tenant = get_object_or_404(companies(), pk=pk)
-    return render(request, "console/tenant_detail.html", {
-        "company": tenant, "modules": module_services.modules_overview(tenant), "form": ModuleSwitchForm(),
-        "domain": tenant.domains.filter(is_primary=True).first(),
-    })
+    return render(request, "console/tenant_detail.html", _tenant_detail_context(tenant))
+
+
+@vendor_staff_required
+def tenant_suspend(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirmation page with the reason; the POST places the hold."""
+    tenant = get_object_or_404(companies(), pk=pk)
+    form = SuspendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lifecycle.suspend(tenant, reason=form.cleaned_data["reason"], by=request.user.email)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(company)s is suspended: its users cannot sign in or use it until you "
+                                        "resume it.") % {"company": tenant.name})
+            return redirect("console:tenant_detail", pk=tenant.pk)
+    return render(request, "console/tenant_hold.html", {"company": tenant, "form": form, "suspend": True})
+
+
+@vendor_staff_required
+def tenant_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    tenant = get_object_or_404(companies(), pk=pk)
+    form = ResumeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lifecycle.resume(tenant, reason=form.cleaned_data["reason"], by=request.user.email)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(company)s is resumed and back to “%(state)s”.")
+                             % {"company": tenant.name, "state": tenant.get_status_display()})
+            return redirect("console:tenant_detail", pk=tenant.pk)
+    return render(request, "console/tenant_hold.html", {"company": tenant, "form": form, "suspend": False})
 
 
 @vendor_staff_required
@@ -89,3 +160,113 @@ def tenant_module(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         messages.success(request, _("The modules of %(company)s have been changed; they take effect at once.")
                          % {"company": tenant.name})
     return redirect("console:tenant_detail", pk=tenant.pk)
+
+
+# --- upgrade rollout ---------------------------------------------------------------------------
+
+
+@vendor_staff_required
+def rollout_status(request: HttpRequest) -> HttpResponse:
+    behind_only = request.GET.get("behind") == "1"
+    tenants = companies().order_by("name", "pk")
+    if behind_only:
+        names = list(tenants.values_list("schema_name", flat=True))
+        lagging = {s for s, st in rollout.statuses(names).items() if st.behind}
+        tenants = tenants.filter(schema_name__in=lagging)
+    size = page_size(request)
+    page = Paginator(tenants, size).get_page(request.GET.get("page"))
+    found = rollout.statuses([t.schema_name for t in page])
+    rows = [(t, found.get(t.schema_name)) for t in page]
+    return render(request, "console/rollout.html", _list_context(
+        request, page, size, rows=rows, behind_only=behind_only, template=rollout.template_migrations()))
+
+
+# --- catalogue ---------------------------------------------------------------------------------
+
+
+@vendor_staff_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = Plan.objects.prefetch_related("included_modules").order_by("-active", "sort_order", "code")
+    return render(request, "console/catalogue_list.html", {"plans": plans, "kind": "plans"})
+
+
+@vendor_staff_required
+def module_list(request: HttpRequest) -> HttpResponse:
+    modules = Module.objects.order_by("-active", "sort_order", "key")
+    return render(request, "console/catalogue_list.html", {"modules": modules, "kind": "modules"})
+
+
+def _edit(request: HttpRequest, form_class, instance, save, done: str) -> HttpResponse:
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("“%(name)s” is saved and synced to Stripe.") % {"name": form.instance.name})
+            return redirect(done)
+    return render(request, "console/catalogue_form.html", {"form": form, "item": instance, "done": done})
+
+
+def _save_plan(form: PlanForm) -> None:
+    plan = form.save(commit=False)
+    catalogue.save_plan(plan, form.cleaned_data["included_modules"])
+
+
+def _save_module(form: ModuleForm) -> None:
+    catalogue.save_module(form.save(commit=False))
+
+
+@vendor_staff_required
+def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    plan = get_object_or_404(Plan, pk=pk) if pk else Plan()
+    return _edit(request, PlanForm, plan, _save_plan, "console:plan_list")
+
+
+@vendor_staff_required
+def module_edit(request: HttpRequest, key: str | None = None) -> HttpResponse:
+    module = get_object_or_404(Module, key=key) if key else Module()
+    return _edit(request, ModuleForm, module, _save_module, "console:module_list")
+
+
+def _on_sale(request: HttpRequest, item, done: str) -> HttpResponse:
+    on_sale = request.POST.get("on_sale") == "1"
+    try:
+        catalogue.set_on_sale(item, on_sale)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, (_("“%(name)s” is on sale again.") if on_sale else
+                                   _("“%(name)s” is archived: no longer on sale; subscribers keep it."))
+                         % {"name": item.name})
+    return redirect(done)
+
+
+@vendor_staff_required
+@require_POST
+def plan_on_sale(request: HttpRequest, pk: int) -> HttpResponse:
+    return _on_sale(request, get_object_or_404(Plan, pk=pk), "console:plan_list")
+
+
+@vendor_staff_required
+@require_POST
+def module_on_sale(request: HttpRequest, key: str) -> HttpResponse:
+    return _on_sale(request, get_object_or_404(Module, key=key), "console:module_list")
+
+
+# --- the vendor's settings ---------------------------------------------------------------------
+
+
+@vendor_staff_required
+def settings_page(request: HttpRequest) -> HttpResponse:
+    form = VendorSettingsForm(request.POST or None, instance=vendor_settings.current())
+    if request.method == "POST" and form.is_valid():
+        try:
+            vendor_settings.update(by=request.user.email, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The settings have been saved; they apply from now on."))
+            return redirect("console:settings")
+    return render(request, "console/settings.html", {"form": form, "defaults": vendor_settings.defaults()})

@@ -11,21 +11,6 @@ from tests.conftest import PASSWORD, in_tenant
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff(db):
-    from tenants.console.staff import create_vendor_staff
-
-    user, created = create_vendor_staff(email="ops@vendor.example.com", password=PASSWORD, name="Ops")
-    assert created
-    return user
-
-
-@pytest.fixture
-def console(public_client, staff):
-    public_client.force_login(staff)
-    return public_client
-
-
 def test_the_console_asks_for_a_vendor_sign_in(public_client, staff):
     response = public_client.get("/console/")
     assert response.status_code == 302 and response["Location"].startswith("/console/login/")

@@ -1,0 +1,105 @@
+"""The vendor manages plans and modules in the console; each save is synced to Stripe (localstripe)."""
+
+from __future__ import annotations
+
+import pytest
+import stripe
+
+from billing import stripe_api
+from billing.models import Module, Plan
+from tests.conftest import free_port
+
+pytestmark = pytest.mark.django_db
+
+
+def plan_form(**overrides) -> dict:
+    data = {"code": "growth", "name": "Growth", "description": "", "price": "129.50", "currency": "CNY",
+            "interval": "month", "min_seats": 1, "storage_quota_mb": 2048, "sort_order": 5}
+    data.update(overrides)
+    return data
+
+
+def test_a_new_plan_is_saved_in_minor_units_and_exists_at_stripe(console, stripe_server):
+    from tests.factories import ModuleFactory
+
+    sms = ModuleFactory(key="sms", name="SMS")
+    response = console.post("/console/plans/new/", {**plan_form(), "included_modules": ["sms"]})
+    assert response.status_code == 302 and response["Location"] == "/console/plans/"
+    plan = Plan.objects.get(code="growth")
+    assert plan.price_per_seat_minor == 12950 and list(plan.included_modules.all()) == [sms]
+    assert plan.stripe_plan_id == "crm_plan_growth_12950_cny_month"
+    stripe_api.configure()
+    remote = stripe.Plan.retrieve(plan.stripe_plan_id)
+    assert (remote.amount, remote.currency, remote.interval) == (12950, "cny", "month")
+    page = console.get("/console/plans/").content.decode()
+    assert "¥129.50" in page and "crm_plan_growth_12950_cny_month" in page
+
+    # a price change is a new Stripe plan; the code cannot change (it names the product)
+    console.post(f"/console/plans/{plan.pk}/", {**plan_form(code="renamed", price="139", interval="year")})
+    plan.refresh_from_db()
+    assert plan.code == "growth" and plan.price_per_seat_minor == 13900
+    assert stripe.Plan.retrieve("crm_plan_growth_13900_cny_year").interval == "year"
+
+
+def test_bad_prices_are_named(console, stripe_server):
+    page = console.post("/console/plans/new/", plan_form(price="12.345")).content.decode()
+    assert "Ensure that there are no more than 2 decimal places" in page
+    page = console.post("/console/plans/new/", plan_form(price="1.50", currency="JPY")).content.decode()
+    assert "JPY has 0 decimal places" in page
+    page = console.post("/console/plans/new/", plan_form(price="-1")).content.decode()
+    assert "greater than or equal to 0" in page
+    assert not Plan.objects.filter(code="growth").exists()
+
+
+def test_nothing_is_saved_when_stripe_is_unreachable(console, settings, stripe_server):
+    from tests.factories import PlanFactory
+
+    plan = PlanFactory(code="steady", name="Steady", price_per_seat_minor=5000)
+    settings.STRIPE_API_BASE = f"http://127.0.0.1:{free_port()}"  # nobody listens there
+    page = console.post("/console/plans/new/", plan_form()).content.decode()
+    assert "Stripe could not be reached, so nothing was saved" in page
+    assert not Plan.objects.filter(code="growth").exists()
+    page = console.post(f"/console/plans/{plan.pk}/", plan_form(code="steady", name="Changed", price="60")).content.decode()
+    assert "Stripe could not be reached" in page
+    plan.refresh_from_db()
+    assert (plan.name, plan.price_per_seat_minor, plan.stripe_plan_id) == ("Steady", 5000, "")
+    page = console.post(f"/console/plans/{plan.pk}/on-sale/", {"on_sale": "0"}, follow=True).content.decode()
+    assert "Stripe could not be reached" in page
+    plan.refresh_from_db()
+    assert plan.active
+
+
+def test_archiving_a_plan_takes_it_off_sale_but_keeps_subscribers(console, stripe_server, tenant_a):
+    from billing import services
+    from tenants.models import Tenant
+    from tests.factories import PlanFactory
+
+    plan = PlanFactory(code="old", name="Old")
+    services.start_trial(Tenant.objects.get(schema_name=tenant_a.schema), plan)
+    console.post(f"/console/plans/{plan.pk}/on-sale/", {"on_sale": "0"})
+    plan.refresh_from_db()
+    assert not plan.active and plan.subscriptions.count() == 1
+    assert 'data-action="unarchive"' in console.get("/console/plans/").content.decode()
+    console.post(f"/console/plans/{plan.pk}/on-sale/", {"on_sale": "1"})
+    plan.refresh_from_db()
+    assert plan.active
+
+
+def test_modules_are_created_edited_and_archived(console, stripe_server):
+    response = console.post("/console/modules/new/", {"key": "inventory", "name": "Inventory", "description": "",
+                                                      "price": "300", "currency": "CNY", "sort_order": 3})
+    assert response.status_code == 302
+    module = Module.objects.get(key="inventory")
+    assert module.price_minor == 30000 and module.stripe_plan_id == "crm_module_inventory_30000_cny_month"
+    duplicate = console.post("/console/modules/new/", {"key": "inventory", "name": "Again", "price": "1",
+                                                       "currency": "CNY", "sort_order": 1}).content.decode()
+    assert "already exists" in duplicate and Module.objects.get(key="inventory").name == "Inventory"
+    console.post("/console/modules/inventory/", {"key": "other", "name": "Stock", "price": "350.00",
+                                                 "currency": "CNY", "sort_order": 3})
+    module.refresh_from_db()
+    assert (module.key, module.name, module.price_minor) == ("inventory", "Stock", 35000)
+    stripe_api.configure()
+    assert stripe.Plan.retrieve("crm_module_inventory_35000_cny_month").amount == 35000
+    console.post("/console/modules/inventory/on-sale/", {"on_sale": "0"})
+    module.refresh_from_db()
+    assert not module.active
