@@ -50,7 +50,11 @@ def test_trial_pay_module_overdue_read_only_and_back(page: Page, live_site, stri
     from tests.conftest import STRIPE_WEBHOOK_SECRET
 
     plan = Plan.objects.create(code="pw-team", name="Team", price_per_seat_minor=9900)
-    module = Module.objects.create(key="pw-inventory", name="Inventory", price_minor=30000)
+    # The real SMS module (plugins.sms, registered through the crm.modules entry point), on sale
+    # for this test at 300.00 a month; its catalogue row is put back afterwards.
+    module = Module.objects.get(key="sms")
+    saved = Module.objects.filter(pk="sms").values().get()
+    Module.objects.filter(pk="sms").update(name="SMS module", price_minor=30000, currency="CNY", active=True)
     form = urllib.parse.urlencode({"url": live_site + "/stripe/webhook/", "secret": STRIPE_WEBHOOK_SECRET}).encode()
     urllib.request.urlopen(urllib.request.Request(stripe_server + "/_config/webhooks/crm", data=form), timeout=5)  # noqa: S310
     try:
@@ -71,14 +75,19 @@ def test_trial_pay_module_overdue_read_only_and_back(page: Page, live_site, stri
         expect(page.locator("[data-testid=billing-banner]")).to_have_count(0)
         expect(page.locator("[data-testid=invoices] tbody tr")).to_have_count(1)
 
-        # --- add a module: charged now, listed on the subscription ------------------------------
-        page.get_by_label("Inventory").check()
+        # --- add a module: charged now, listed on the subscription, its menu appears --------------
+        expect(page.locator("[data-menu=sms_send]")).to_have_count(0)
+        assert page.goto(base + "/sms/").status == 404
+        page.goto(base + "/billing/")
+        page.get_by_label("SMS module").check()
         page.locator("[data-testid=review]").click()
         expect(page.locator("[data-testid=quote-now]")).to_have_text("¥300.00")
         expect(page.locator("[data-testid=quote-proration]")).to_have_text("¥0.00")
         page.locator("[data-testid=confirm]").click()
-        expect(page.locator("[data-testid=subscription-modules]")).to_have_text("Inventory")
-        # (Its menu entry comes with the module platform, built in its own issue.)
+        expect(page.locator("[data-testid=subscription-modules]")).to_have_text("SMS module")
+        open_menu(page, "sms_send")
+        expect(page).to_have_url(base + "/sms/")
+        page.goto(base + "/billing/")
 
         # --- the renewal fails: the webhook makes it past due, a banner on every page -----------
         fill_card(page, "4000000000000341")
@@ -117,7 +126,7 @@ def test_trial_pay_module_overdue_read_only_and_back(page: Page, live_site, stri
     finally:
         StripeEvent.objects.all().delete()
         Subscription.objects.filter(plan=plan).delete()
-        module.delete()
+        Module.objects.filter(pk=module.pk).update(**{k: v for k, v in saved.items() if k != "key"})
         plan.delete()
 
 
