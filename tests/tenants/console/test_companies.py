@@ -162,7 +162,7 @@ def test_rollout_shows_which_companies_lag_behind(console, tenant_a, tenant_b):
         _id, app, name = cursor.fetchone()
         cursor.execute(f'DELETE FROM "{tenant_a.schema}".django_migrations WHERE id = %s', [_id])
     page = console.get("/console/rollout/")
-    rows = dict((t.schema_name, st) for t, st in page.context["rows"])
+    rows = {t.schema_name: st for t, st in page.context["rows"]}
     assert rows[tenant_a.schema].missing == 1 and rows[tenant_b.schema].missing == 0
     behind = console.get("/console/rollout/?behind=1")
     assert [t.schema_name for t, _st in behind.context["rows"]] == [tenant_a.schema]
