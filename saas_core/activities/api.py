@@ -159,19 +159,9 @@ class TaskViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         qs = super().get_queryset()
-        params, user = self.request.query_params, self.request.user
-        show = params.get("show", "team")
-        if show == "mine":
-            qs = services.my_tasks(user, qs)
-        elif show == "created":
-            qs = qs.filter(owner=user)
-        elif show == "confirm":
-            qs = qs.filter(owner=user, status=Task.Status.DONE)
-        if (value := params.get("status")) in Task.Status.values:
-            qs = qs.filter(status=value)
-        if (value := params.get("kind")) in Task.Kind.values:
-            qs = qs.filter(kind=value)
-        return qs
+        params = self.request.query_params
+        return services.filter_tasks(qs, self.request.user, params.get("show", "team"), params.get("status", ""),
+                                     params.get("kind", ""))
 
     def perform_destroy(self, instance):
         if not services.may_change_task(self.request.user, instance):

@@ -60,7 +60,7 @@ def notify_due(now: datetime | None = None) -> int:
     total = 0
     reminders, notifications, deliveries = _table(Reminder), "activities_notification", _table(Delivery)
     users = connection.ops.quote_name("accounts_user")
-    channels = ["email", "sms"] if sms_enabled() else ["email"]
+    channels = [("email", "email"), ("sms", "mobile")] if sms_enabled() else [("email", "email")]
     while True:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
@@ -77,22 +77,13 @@ def notify_due(now: datetime | None = None) -> int:
                     ON CONFLICT (reminder_id) DO NOTHING""",
                 [now, ids],
             )
-            if "email" in channels:
+            for channel, column in channels:  # the user's address for each external channel
                 cursor.execute(
                     f"""INSERT INTO {deliveries} (reminder_id, channel, address, state, attempts, error)
-                        SELECT r.id, 'email', u.email, 'pending', 0, '' FROM {reminders} r JOIN {users} u ON u.id = r.user_id
-                        WHERE r.id = ANY(%s) AND u.email <> '' AND u.is_active
+                        SELECT r.id, %s, u.{column}, 'pending', 0, '' FROM {reminders} r JOIN {users} u ON u.id = r.user_id
+                        WHERE r.id = ANY(%s) AND u.{column} <> '' AND u.is_active
                         ON CONFLICT (reminder_id, channel) DO NOTHING""",
-                    [ids],
-                )
-            if "sms" in channels:
-                # SMS call point: mobile numbers get an SMS delivery row; the sender is the SMS module's.
-                cursor.execute(
-                    f"""INSERT INTO {deliveries} (reminder_id, channel, address, state, attempts, error)
-                        SELECT r.id, 'sms', u.mobile, 'pending', 0, '' FROM {reminders} r JOIN {users} u ON u.id = r.user_id
-                        WHERE r.id = ANY(%s) AND u.mobile <> '' AND u.is_active
-                        ON CONFLICT (reminder_id, channel) DO NOTHING""",
-                    [ids],
+                    [channel, ids],
                 )
             cursor.execute(f"UPDATE {reminders} SET notified_at = %s WHERE id = ANY(%s)", [now, ids])
             total += len(ids)

@@ -55,8 +55,13 @@ class FollowUp(BusinessRecord):
 
 
 def assigned_to(user) -> Q:
-    """Tasks a user works on are theirs to see, whoever created them (ACT-02)."""
-    return Q(assignments__user=user, assignments__active=True)
+    """Tasks a user works on are theirs to see, whoever created them, and so their superiors'
+    (a manager sees what their team is assigned, to avoid clashes, ACT-02)."""
+    from saas_core.org.scope import visible_user_ids
+
+    ids = visible_user_ids(user)
+    people = sorted(ids) if ids is not None else [user.pk]  # None: the scope shows every task anyway
+    return Q(assignments__user_id__in=people, assignments__active=True)
 
 
 def _task_after_restore(model, pks) -> None:

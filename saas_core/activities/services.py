@@ -331,6 +331,21 @@ def my_tasks(user: User, queryset: QuerySet[Task] | None = None) -> QuerySet[Tas
     return queryset.filter(Q(owner=user) | Q(pk__in=assigned))
 
 
+def filter_tasks(queryset: QuerySet[Task], user: User, show: str = "team", status: str = "", kind: str = "") -> QuerySet[Task]:
+    """The task list's tabs (mine, created by me, to confirm, team) and filters, for pages and API."""
+    if show == "mine":
+        queryset = my_tasks(user, queryset)
+    elif show == "created":
+        queryset = queryset.filter(owner=user)
+    elif show == "confirm":
+        queryset = queryset.filter(owner=user, status=Task.Status.DONE)
+    if status in Task.Status.values:
+        queryset = queryset.filter(status=status)
+    if kind in Task.Kind.values:
+        queryset = queryset.filter(kind=kind)
+    return queryset
+
+
 def assignees_of(tasks: Iterable[Task]) -> dict[int, list[TaskAssignment]]:
     ids = [t.pk for t in tasks]
     out: dict[int, list[TaskAssignment]] = {pk: [] for pk in ids}

@@ -5,13 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.saas_core.customers.conftest import add  # noqa: F401 - a customer of an owner
+from tests.saas_core.customers.conftest import _fast_password_hashing, add  # noqa: F401 - fixture; a customer
 from tests.saas_core.org.conftest import api, build_org  # noqa: F401
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

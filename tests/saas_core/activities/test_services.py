@@ -251,3 +251,36 @@ def test_care_record_scope(org, tenant_a):
         assert care.care_records_for(org.manager).filter(pk=record.pk).exists()
         assert not care.care_records_for(org.sales_w).filter(pk=record.pk).exists()
         assert Customer.objects.get(pk=customer.pk).care_records.count() == 1
+
+
+def test_a_manager_sees_what_their_team_is_assigned_by_others(org, tenant_a):
+    with in_tenant(tenant_a):
+        task = _task(org.sales_w, title="跨部门协助", assignees=[org.sales1])  # West assigns East's sales1
+        assert services.tasks_for(org.manager).filter(pk=task.pk).exists()  # sales1's manager sees it
+        assert not services.tasks_for(org.sales2).filter(pk=task.pk).exists()
+        week = services.week_of(timezone.localtime(task.starts_at).date())
+        assert "跨部门协助" in {i.title for i in services.calendar_items(org.manager, *week, who="team")}
+
+
+def test_daily_jobs_act_on_the_company_date(org, tenant_a, settings):
+    """The hourly per-tenant task submits drafts of days before the company's today, not the server's."""
+    from zoneinfo import ZoneInfo
+
+    from saas_core.activities.tasks import daily_jobs
+    from tenants.models import Tenant
+
+    Tenant.objects.filter(schema_name=tenant_a.schema).update(time_zone="Pacific/Kiritimati")  # UTC+14
+    try:
+        with in_tenant(tenant_a):
+            company_today = timezone.localdate(timezone=ZoneInfo("Pacific/Kiritimati"))
+            with timezone.override(ZoneInfo("Pacific/Kiritimati")):
+                earlier = reports.save_report(by=org.sales1, day=company_today - timedelta(days=1), summary="草稿")
+                current = reports.save_report(by=org.sales2, day=company_today, summary="今天")
+            result = daily_jobs()
+            earlier.refresh_from_db()
+            current.refresh_from_db()
+        assert result["auto_submitted"] == 1
+        assert earlier.status == "submitted" and earlier.auto_submitted
+        assert current.status == "draft"
+    finally:
+        Tenant.objects.filter(schema_name=tenant_a.schema).update(time_zone="Asia/Shanghai")
