@@ -28,7 +28,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from saas_core.activities.models import Delivery, Reminder
+from saas_core.activities.models import Delivery, Reminder, Task
 from saas_core.wakeups import services as wakeups
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,13 @@ def notify_due(now: datetime | None = None) -> int:
     reminders, notifications, deliveries = _table(Reminder), "activities_notification", _table(Delivery)
     users = connection.ops.quote_name("accounts_user")
     channels = [("email", "email"), ("sms", "mobile")] if sms_enabled() else [("email", "email")]
+    with connection.cursor() as cursor:
+        # Reminders of tasks in the recycle bin fall due unsent (a restore schedules the future ones again).
+        cursor.execute(
+            f"""UPDATE {reminders} SET notified_at = %s WHERE notified_at IS NULL AND remind_at <= %s
+                AND task_id IN (SELECT id FROM {_table(Task)} WHERE deleted_at IS NOT NULL)""",
+            [now, now],
+        )
     while True:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(

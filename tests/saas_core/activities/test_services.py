@@ -284,3 +284,16 @@ def test_daily_jobs_act_on_the_company_date(org, tenant_a, settings):
         assert current.status == "draft"
     finally:
         Tenant.objects.filter(schema_name=tenant_a.schema).update(time_zone="Asia/Shanghai")
+
+
+def test_a_task_in_the_recycle_bin_sends_no_reminder(org, tenant_a, mailbox):
+    from saas_core.records import bin as recycle_bin
+
+    with in_tenant(tenant_a):
+        task = _task(org.manager, assignees=[org.sales1], remind_at=timezone.now() + timedelta(hours=1))
+        Reminder.objects.filter(task=task).update(remind_at=timezone.now() - timedelta(seconds=1))
+        recycle_bin.trash(task, by=org.manager)
+        assert delivery.run() == {"notified": 0, "emailed": 0}
+        assert not Notification.objects.filter(reminder__task=task).exists()
+        assert delivery.next_due() is None  # nothing left to wake the tenant for
+    assert mailbox == []
