@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from saas_core.accounts.models import User
 from saas_core.activities.models import CareRecord, CareRun, Reminder
-from saas_core.activities.services import _check_customer, add_reminders
+from saas_core.activities.services import _check_customer, add_reminders, speaking
 from saas_core.customers.models import Contact, Customer
 from saas_core.dictionaries.models import DictionaryItem
 from saas_core.org.access import require
@@ -104,24 +104,25 @@ def ensure_care_reminders(today: date) -> int:
         return 0
     zone = company_zone()
     rows = []
-    for contact in birthdays_on(today):
+    for contact in birthdays_on(today).select_related("customer__owner"):
+        with speaking(contact.customer.owner):
+            title = _("Birthday today: %(contact)s (%(customer)s)") % {"contact": contact.name, "customer": contact.customer.name}
         rows.append(Reminder(
             user_id=contact.customer.owner_id, remind_at=_remind_time(today, zone), source=Reminder.Source.BIRTHDAY,
-            key=f"birthday:{contact.pk}:{today.isoformat()}",
-            title=_("Birthday today: %(contact)s (%(customer)s)") % {"contact": contact.name, "customer": contact.customer.name},
-            url=f"/customers/{contact.customer_id}/",
+            key=f"birthday:{contact.pk}:{today.isoformat()}", title=title, url=f"/customers/{contact.customer_id}/",
         ))
     tomorrow = today + timedelta(days=1)
     holidays = holidays_between(tomorrow, tomorrow)
     if holidays:
-        owners = Customer.objects.filter(owner__isnull=False, owner__is_active=True).values("owner_id").annotate(n=Count("id"))
+        counts = dict(Customer.objects.filter(owner__isnull=False, owner__is_active=True).values_list("owner_id")
+                      .annotate(n=Count("id")))
         for day, item in holidays:
-            for row in owners:
+            for owner in User.objects.filter(pk__in=list(counts)):
+                with speaking(owner):
+                    title = _("Tomorrow is %(holiday)s: send greetings to your %(count)d customers") % {
+                        "holiday": item.label, "count": counts[owner.pk]}
                 rows.append(Reminder(
-                    user_id=row["owner_id"], remind_at=_remind_time(today, zone), source=Reminder.Source.HOLIDAY,
-                    key=f"holiday:{item.key}:{day.isoformat()}",
-                    title=_("Tomorrow is %(holiday)s: send greetings to your %(count)d customers") % {
-                        "holiday": item.label, "count": row["n"]},
-                    url="/activities/care/",
+                    user_id=owner.pk, remind_at=_remind_time(today, zone), source=Reminder.Source.HOLIDAY,
+                    key=f"holiday:{item.key}:{day.isoformat()}", title=title, url="/activities/care/",
                 ))
     return add_reminders(rows)

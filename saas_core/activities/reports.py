@@ -12,6 +12,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from saas_core.accounts.models import User
 from saas_core.activities.models import DailyReport, FollowUp, ReportReply, ReportSeen, TaskAssignment
@@ -127,7 +128,7 @@ def reply(report: DailyReport, *, by: User, body: str) -> ReportReply:
     DailyReport.objects.filter(pk=report.pk).update(last_reply_at=answer.created_at)
     mark_seen(report, by)
     if report.author_id != by.pk:
-        notify(report.author, _("%(by)s replied to your daily report of %(day)s") % {"by": by, "day": report.day},
+        notify(report.author, gettext_noop("%(by)s replied to your daily report of %(day)s"), {"by": by, "day": report.day},
                body=body[:300], url=f"/activities/reports/{report.pk}/")
     return answer
 

@@ -4,13 +4,16 @@ web pages, the API and tasks all call (daily reports: activities.reports; delive
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 
 from saas_core.accounts.models import User
@@ -144,17 +147,17 @@ def _schedule_reminders(task: Task) -> None:
     Reminder.objects.filter(task=task, notified_at__isnull=True).delete()
     if task.remind_at is None or task.deleted_at is not None or task.status in (Task.Status.CONFIRMED, Task.Status.CANCELLED):
         return
-    when = timezone.localtime(task.starts_at)
-    title = _("Reminder: %(title)s at %(time)s") % {"title": task.title, "time": f"{when:%Y-%m-%d %H:%M}"}
-    body = task.description
-    if task.customer_id:
-        body = _("Customer: %(customer)s") % {"customer": task.customer} + ("\n" + body if body else "")
-    rows = [
-        Reminder(user_id=a.user_id, remind_at=task.remind_at, source=Reminder.Source.TASK, task=task,
-                 key=f"task:{task.pk}:{task.remind_at.isoformat()}", title=title[:300], body=body,
-                 url=f"/activities/tasks/{task.pk}/")
-        for a in task.assignments.filter(active=True)
-    ]
+    when = f"{timezone.localtime(task.starts_at):%Y-%m-%d %H:%M}"
+    rows = []
+    for assignment in task.assignments.filter(active=True).select_related("user"):
+        with speaking(assignment.user):
+            title = _("Reminder: %(title)s at %(time)s") % {"title": task.title, "time": when}
+            body = task.description
+            if task.customer_id:
+                body = _("Customer: %(customer)s") % {"customer": task.customer} + ("\n" + body if body else "")
+        rows.append(Reminder(user_id=assignment.user_id, remind_at=task.remind_at, source=Reminder.Source.TASK, task=task,
+                             key=f"task:{task.pk}:{task.remind_at.isoformat()}", title=title[:300], body=body,
+                             url=task_url(task)))
     add_reminders(rows)
 
 
@@ -201,7 +204,7 @@ def create_task(*, by: User, assignees: Iterable[User] = (), **fields) -> Task:
     _schedule_reminders(task)
     for user in people:
         if user.pk != by.pk:
-            notify(user, _("%(by)s assigned you: %(title)s") % {"by": by, "title": task.title}, url=task_url(task))
+            notify(user, gettext_noop("%(by)s assigned you: %(title)s"), {"by": by, "title": task.title}, url=task_url(task))
     return task
 
 
@@ -264,10 +267,10 @@ def hand_over(task: Task, *, by: User, to: User, note: str = "") -> TaskAssignme
     new = TaskAssignment.objects.create(task=task, user=to, note=note[:300])
     task.save(update_fields=["updated_at"])
     _schedule_reminders(task)
-    notify(to, _("%(by)s handed “%(title)s” over to you") % {"by": by, "title": task.title},
+    notify(to, gettext_noop("%(by)s handed “%(title)s” over to you"), {"by": by, "title": task.title},
            body=note, url=task_url(task))
     if task.owner_id not in (by.pk, to.pk):
-        notify(task.owner, _("%(by)s handed “%(title)s” over to %(to)s") % {"by": by, "title": task.title, "to": to},
+        notify(task.owner, gettext_noop("%(by)s handed “%(title)s” over to %(to)s"), {"by": by, "title": task.title, "to": to},
                body=note, url=task_url(task))
     return new
 
@@ -286,7 +289,7 @@ def mark_done(task: Task, *, by: User) -> Task:
         task.save(update_fields=["status", "updated_at"])
         Reminder.objects.filter(task=task, notified_at__isnull=True).delete()
         if task.owner_id != by.pk:
-            notify(task.owner, _("“%(title)s” is done: please confirm") % {"title": task.title}, url=task_url(task))
+            notify(task.owner, gettext_noop("“%(title)s” is done: please confirm"), {"title": task.title}, url=task_url(task))
     return task
 
 
@@ -316,7 +319,8 @@ def send_back(task: Task, *, by: User, note: str = "") -> Task:
     for assignment in task.assignments.filter(active=True):
         assignment.done_at = None
         assignment.save(update_fields=["done_at"])
-        notify(assignment.user, _("“%(title)s” was sent back to you") % {"title": task.title}, body=note, url=task_url(task))
+        notify(assignment.user, gettext_noop("“%(title)s” was sent back to you"), {"title": task.title}, body=note,
+               url=task_url(task))
     return task
 
 
@@ -421,8 +425,18 @@ def today_progress(user: User, today: date | None = None) -> dict:
 # --- in-app notifications --------------------------------------------------------------------
 
 
-def notify(user: User, title: str, *, body: str = "", url: str = "") -> Notification:
-    """An immediate in-app message (hand-overs, replies); timed ones come through reminders."""
+@contextmanager
+def speaking(user: User):
+    """Text made for ``user`` (notifications, reminders) in their language, not the sender's."""
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        yield
+
+
+def notify(user: User, message: str, params: dict | None = None, *, body: str = "", url: str = "") -> Notification:
+    """An immediate in-app message (hand-overs, replies); timed ones come through reminders.
+    ``message`` is a msgid (``gettext_noop``), translated into the recipient's language."""
+    with speaking(user):
+        title = gettext(message) % {k: str(v) for k, v in (params or {}).items()}
     return Notification.objects.create(user=user, title=title[:300], body=body, url=url, created_at=timezone.now())
 
 

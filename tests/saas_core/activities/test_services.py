@@ -297,3 +297,16 @@ def test_a_task_in_the_recycle_bin_sends_no_reminder(org, tenant_a, mailbox):
         assert not Notification.objects.filter(reminder__task=task).exists()
         assert delivery.next_due() is None  # nothing left to wake the tenant for
     assert mailbox == []
+
+
+def test_notifications_and_reminders_speak_the_recipients_language(org, tenant_a):
+    from saas_core.accounts.models import User
+
+    with in_tenant(tenant_a):
+        User.objects.filter(pk=org.sales1.pk).update(language="zh-hans")
+        org.sales1.refresh_from_db()
+        task = _task(org.manager, title="投标", assignees=[org.sales1], remind_at=timezone.now() + timedelta(hours=1))
+        assert Notification.objects.get(user=org.sales1).title == f"{org.manager} 给您安排了：投标"
+        assert Reminder.objects.get(task=task).title.startswith("提醒：投标")
+        services.mark_done(task, by=org.sales1)
+        assert Notification.objects.get(user=org.manager).title == "“投标” is done: please confirm"
