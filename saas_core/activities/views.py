@@ -80,6 +80,7 @@ def followup_list(request: HttpRequest) -> HttpResponse:
     page, size = paginate(request, rows.order_by(sort, "-id"))
     return render(request, "activities/followup_list.html", {
         "form": form, "page": page, "page_size": size, "page_sizes": PAGE_SIZES, "sort": sort, "can_add": can(request.user, MODULE, "create"),
+        "can_edit": can(request.user, MODULE, "edit"), "can_delete": can(request.user, MODULE, "delete"),
     })
 
 
@@ -367,6 +368,7 @@ def care_list(request: HttpRequest) -> HttpResponse:
     birthdays = visible(Contact.objects.filter(birthday__month=today.month).select_related("customer"), user)
     return render(request, "activities/care.html", {
         "page": page, "page_size": size, "page_sizes": PAGE_SIZES, "today": today,
+        "can_delete": can(user, MODULE, "delete"),
         "birthdays": sorted(birthdays[:200], key=lambda c: (c.birthday.day, c.name)),
         "holidays": care.holidays_between(today, today + timedelta(days=60)),
         "can_add": can(user, MODULE, "create"),
