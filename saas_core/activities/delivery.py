@@ -61,40 +61,38 @@ def notify_due(now: datetime | None = None) -> int:
     reminders, notifications, deliveries = _table(Reminder), "activities_notification", _table(Delivery)
     users = connection.ops.quote_name("accounts_user")
     channels = [("email", "email"), ("sms", "mobile")] if sms_enabled() else [("email", "email")]
-    with connection.cursor() as cursor:
-        # Reminders of tasks in the recycle bin fall due unsent (a restore schedules the future ones again).
-        cursor.execute(
-            f"""UPDATE {reminders} SET notified_at = %s WHERE notified_at IS NULL AND remind_at <= %s
-                AND task_id IN (SELECT id FROM {_table(Task)} WHERE deleted_at IS NOT NULL)""",
-            [now, now],
-        )
+    # One statement per batch: claim (SKIP LOCKED), write the notifications and the delivery rows,
+    # mark the reminders. Reminders of tasks in the recycle bin are marked but get nothing (a
+    # restore schedules the future ones again).
+    deliveries_sql = "".join(
+        f""", {channel}_rows AS (
+            INSERT INTO {deliveries} (reminder_id, channel, address, state, attempts, error)
+            SELECT m.id, '{channel}', u.{column}, 'pending', 0, '' FROM live m JOIN {users} u ON u.id = m.user_id
+            WHERE u.{column} <> '' AND u.is_active
+            ON CONFLICT (reminder_id, channel) DO NOTHING)"""
+        for channel, column in channels
+    )
+    sql = f"""WITH claimed AS (
+            SELECT id FROM {reminders} WHERE notified_at IS NULL AND remind_at <= %(now)s
+            ORDER BY remind_at LIMIT %(limit)s FOR UPDATE SKIP LOCKED),
+        marked AS (
+            UPDATE {reminders} r SET notified_at = %(now)s FROM claimed WHERE r.id = claimed.id
+            RETURNING r.id, r.user_id, r.task_id, r.title, r.body, r.url),
+        live AS (
+            SELECT m.* FROM marked m
+            WHERE m.task_id IS NULL OR NOT EXISTS (
+                SELECT 1 FROM {_table(Task)} t WHERE t.id = m.task_id AND t.deleted_at IS NOT NULL)),
+        notes AS (
+            INSERT INTO {notifications} (user_id, reminder_id, title, body, url, created_at)
+            SELECT user_id, id, title, body, url, %(now)s FROM live
+            ON CONFLICT (reminder_id) DO NOTHING){deliveries_sql}
+        SELECT (SELECT count(*) FROM marked), (SELECT count(*) FROM live)"""
     while True:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                f"""SELECT id FROM {reminders} WHERE notified_at IS NULL AND remind_at <= %s
-                    ORDER BY remind_at LIMIT %s FOR UPDATE SKIP LOCKED""",
-                [now, CLAIM_BATCH],
-            )
-            ids = [row[0] for row in cursor.fetchall()]
-            if not ids:
-                return total
-            cursor.execute(
-                f"""INSERT INTO {notifications} (user_id, reminder_id, title, body, url, created_at)
-                    SELECT user_id, id, title, body, url, %s FROM {reminders} WHERE id = ANY(%s)
-                    ON CONFLICT (reminder_id) DO NOTHING""",
-                [now, ids],
-            )
-            for channel, column in channels:  # the user's address for each external channel
-                cursor.execute(
-                    f"""INSERT INTO {deliveries} (reminder_id, channel, address, state, attempts, error)
-                        SELECT r.id, %s, u.{column}, 'pending', 0, '' FROM {reminders} r JOIN {users} u ON u.id = r.user_id
-                        WHERE r.id = ANY(%s) AND u.{column} <> '' AND u.is_active
-                        ON CONFLICT (reminder_id, channel) DO NOTHING""",
-                    [channel, ids],
-                )
-            cursor.execute(f"UPDATE {reminders} SET notified_at = %s WHERE id = ANY(%s)", [now, ids])
-            total += len(ids)
-        if len(ids) < CLAIM_BATCH:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, {"now": now, "limit": CLAIM_BATCH})
+            claimed, delivered = cursor.fetchone()
+        total += delivered
+        if claimed < CLAIM_BATCH:
             return total
 
 
@@ -114,13 +112,25 @@ def _lease(channel: str, now: datetime, limit: int) -> list[tuple]:
         return cursor.fetchall()
 
 
+_sites: dict[str, tuple[float, str]] = {}
+SITE_TTL = 300.0  # a changed primary domain shows in links within five minutes
+
+
 def _site() -> str:
+    """The company's address for links in e-mails (remembered per process for a few minutes)."""
+    import time
+
     from tenants.models import Domain
 
-    host = Domain.objects.filter(tenant__schema_name=connection.schema_name, is_primary=True).values_list(
+    schema = connection.schema_name
+    cached = _sites.get(schema)
+    if cached and cached[0] > time.monotonic():
+        return cached[1]
+    host = Domain.objects.filter(tenant__schema_name=schema, is_primary=True).values_list(
         "domain", flat=True).first() or settings.BASE_DOMAIN
     scheme = "https" if getattr(settings, "USE_HTTPS", False) else "http"
-    return f"{scheme}://{host}"
+    _sites[schema] = (time.monotonic() + SITE_TTL, f"{scheme}://{host}")
+    return _sites[schema][1]
 
 
 def _message(address: str, rows: list[tuple], site: str) -> EmailMessage:
@@ -195,14 +205,16 @@ def send_emails(now: datetime | None = None) -> int:
             return sent
 
 
+def _next_due_sql() -> str:
+    return f"""SELECT LEAST(
+        (SELECT min(remind_at) FROM {_table(Reminder)} WHERE notified_at IS NULL),
+        (SELECT min(COALESCE(lease_until, now())) FROM {_table(Delivery)} WHERE state IN ('pending', 'sending')))"""
+
+
 def next_due() -> datetime | None:
     """When this tenant next has delivery work: a reminder, or an open delivery's lease/retry."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""SELECT LEAST(
-                    (SELECT min(remind_at) FROM {_table(Reminder)} WHERE notified_at IS NULL),
-                    (SELECT min(COALESCE(lease_until, now())) FROM {_table(Delivery)} WHERE state IN ('pending', 'sending')))"""
-        )
+        cursor.execute(_next_due_sql())
         return cursor.fetchone()[0]
 
 
@@ -213,7 +225,7 @@ def run(now: datetime | None = None) -> dict:
     with translation.override(_tenant_language()):
         notified = notify_due(now)
         emailed = send_emails(now)
-    wakeups.settle(schema, seen, next_due())
+    wakeups.settle(schema, seen, next_due_sql=_next_due_sql())
     return {"notified": notified, "emailed": emailed}
 
 

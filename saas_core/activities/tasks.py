@@ -31,13 +31,13 @@ def claim_due_tenants(now=None) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, ignore_result=True)
 def deliver_reminders() -> dict:
     """This tenant's due reminders (in-app, e-mail): exactly once, safe to run twice at once."""
     return delivery.run()
 
 
-@shared_task
+@shared_task(ignore_result=True)
 def reminders_tick() -> int:
     """Every few seconds (Celery beat, from public): one ``deliver_reminders`` per tenant with work due."""
     from saas_core.tenancy import fan_out_to

@@ -28,14 +28,14 @@ def version_of(schema_name: str) -> int:
     return row[0] if row else 0
 
 
-def settle(schema_name: str, seen_version: int, next_due: datetime | None) -> bool:
-    """After a run that started at ``seen_version``: set the next due time, unless a wake-up was
-    written meanwhile (then the mark stays as early as that write made it). Returns whether set."""
+def settle(schema_name: str, seen_version: int, next_due: datetime | None = None, *, next_due_sql: str = "") -> bool:
+    """After a run that started at ``seen_version``: set the next due time (a value, or an SQL
+    expression computed in the same statement), unless a wake-up was written meanwhile (then the
+    mark stays as early as that write made it). Returns whether it was set."""
+    value = f"({next_due_sql})" if next_due_sql else "%s"
+    params = [schema_name, seen_version] if next_due_sql else [next_due, schema_name, seen_version]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {TABLE} SET due_at = %s WHERE schema_name = %s AND version = %s",
-            [next_due, schema_name, seen_version],
-        )
+        cursor.execute(f"UPDATE {TABLE} SET due_at = {value} WHERE schema_name = %s AND version = %s", params)
         return cursor.rowcount == 1
 
 
