@@ -11,6 +11,7 @@ urlpatterns = [
     path("signup/", public_views.signup, name="signup"),
     path("signup/check/", public_views.check_subdomain, name="signup-check"),
     path("console/", include("tenants.console.urls")),
+    path("api/v1/console/", include("tenants.console.api_urls")),
     path("stripe/webhook/", stripe_webhook, name="stripe-webhook"),
     path("i18n/setlang/", web_views.set_language, name="set_language"),
 ]

@@ -86,26 +86,22 @@ class TenantAuditEntry(models.Model):
         return f"{self.tenant_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
 
 
+def _days(label, help_text, most: int = 365) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(label, help_text=help_text,
+                                            validators=[MinValueValidator(1), MaxValueValidator(most)])
+
+
 class VendorSettings(models.Model):
     """The vendor's service settings: one row (pk 1) in ``public``; the environment gives the
     values the row starts with (tenants.vendor_settings)."""
 
-    trial_days = models.PositiveSmallIntegerField(
-        _("trial length (days)"), validators=[MinValueValidator(1), MaxValueValidator(365)],
-        help_text=_("How long a new company may try the service before it has to pay."),
-    )
-    grace_days = models.PositiveSmallIntegerField(
-        _("grace period (days)"), validators=[MinValueValidator(1), MaxValueValidator(365)],
-        help_text=_("Days a company may stay past due (or after an unpaid trial) before it turns read-only."),
-    )
-    read_only_days = models.PositiveSmallIntegerField(
-        _("read-only period (days)"), validators=[MinValueValidator(1), MaxValueValidator(365)],
-        help_text=_("Days a company stays read-only before its subscription is cancelled."),
-    )
-    retention_days = models.PositiveSmallIntegerField(
-        _("retention period (days)"), validators=[MinValueValidator(1), MaxValueValidator(3650)],
-        help_text=_("Days a cancelled company's data is kept (read-only, exportable) before it is deleted."),
-    )
+    trial_days = _days(_("trial length (days)"), _("How long a new company may try the service before it has to pay."))
+    grace_days = _days(_("grace period (days)"), _(
+        "Days a company may stay past due (or after an unpaid trial) before it turns read-only."))
+    read_only_days = _days(_("read-only period (days)"), _(
+        "Days a company stays read-only before its subscription is cancelled."))
+    retention_days = _days(_("retention period (days)"), _(
+        "Days a cancelled company's data is kept (read-only, exportable) before it is deleted."), most=3650)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     updated_by = models.CharField(_("updated by"), max_length=254, blank=True)
 

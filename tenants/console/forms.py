@@ -32,30 +32,33 @@ class ModuleSwitchForm(forms.Form):
         return {"on": True, "off": False, "subscription": None}[self.cleaned_data["state"]]
 
 
-class _PriceMixin:
-    """A price typed in major units (198.00) and stored in the currency's minor units."""
+class _CatalogueForm(forms.ModelForm):
+    """A plan's or module's form: the price typed in major units (198.00) and stored in the
+    currency's minor units; the identifying field (it names the Stripe product) fixed once saved."""
 
-    price_field = ""
-    minor_field = ""
+    price_field, minor_field, locked_field = "price", "", ""
 
-    def _init_price(self) -> None:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         instance = self.instance
         if not instance._state.adding:
             self.initial.setdefault(self.price_field, to_decimal(getattr(instance, self.minor_field), instance.currency))
+            self.fields[self.locked_field].disabled = True
 
-    def _clean_price(self, cleaned: dict) -> None:
+    def clean(self):
+        cleaned = super().clean()
         amount, currency = cleaned.get(self.price_field), cleaned.get("currency")
-        if amount is None or not currency:
-            return
-        try:
-            setattr(self.instance, self.minor_field, to_minor(amount, currency))
-        except ValueError:
-            self.add_error(self.price_field, _("%(currency)s has %(n)d decimal places.")
-                           % {"currency": currency, "n": decimals(currency)})
+        if amount is not None and currency:
+            try:
+                setattr(self.instance, self.minor_field, to_minor(amount, currency))
+            except ValueError:
+                self.add_error(self.price_field, _("%(currency)s has %(n)d decimal places.")
+                               % {"currency": currency, "n": decimals(currency)})
+        return cleaned
 
 
-class PlanForm(_PriceMixin, forms.ModelForm):
-    price_field, minor_field = "price", "price_per_seat_minor"
+class PlanForm(_CatalogueForm):
+    minor_field, locked_field = "price_per_seat_minor", "code"
     price = forms.DecimalField(label=_("Price per seat"), min_value=Decimal(0), max_digits=12, decimal_places=2,
                                help_text=_("Per user and billing interval, e.g. 99.00."))
 
@@ -65,20 +68,9 @@ class PlanForm(_PriceMixin, forms.ModelForm):
                   "storage_quota_mb", "sort_order"]
         widgets = {"included_modules": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._init_price()
-        if not self.instance._state.adding:  # the code names the Stripe product
-            self.fields["code"].disabled = True
 
-    def clean(self):
-        cleaned = super().clean()
-        self._clean_price(cleaned)
-        return cleaned
-
-
-class ModuleForm(_PriceMixin, forms.ModelForm):
-    price_field, minor_field = "price", "price_minor"
+class ModuleForm(_CatalogueForm):
+    minor_field, locked_field = "price_minor", "key"
     price = forms.DecimalField(label=_("Monthly price"), min_value=Decimal(0), max_digits=12, decimal_places=2,
                                help_text=_("Per company and month, e.g. 300.00."))
 
@@ -87,17 +79,6 @@ class ModuleForm(_PriceMixin, forms.ModelForm):
         fields = ["key", "name", "description", "price", "currency", "sort_order"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
         help_texts = {"key": _("The installed module's key (e.g. sms); a module without one has no effect.")}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._init_price()
-        if not self.instance._state.adding:  # the key names the installed module and the Stripe product
-            self.fields["key"].disabled = True
-
-    def clean(self):
-        cleaned = super().clean()
-        self._clean_price(cleaned)
-        return cleaned
 
 
 class VendorSettingsForm(forms.ModelForm):

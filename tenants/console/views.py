@@ -111,37 +111,32 @@ def tenant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "console/tenant_detail.html", _tenant_detail_context(tenant))
 
 
-@vendor_staff_required
-def tenant_suspend(request: HttpRequest, pk: int) -> HttpResponse:
-    """Confirmation page with the reason; the POST places the hold."""
+def _hold_page(request: HttpRequest, pk: int, *, suspend: bool) -> HttpResponse:
+    """The confirmation page (with the reason) of a suspension or a resumption; the POST does it."""
     tenant = get_object_or_404(companies(), pk=pk)
-    form = SuspendForm(request.POST or None)
+    form = (SuspendForm if suspend else ResumeForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        act = lifecycle.suspend if suspend else lifecycle.resume
         try:
-            lifecycle.suspend(tenant, reason=form.cleaned_data["reason"], by=request.user.email)
+            act(tenant, reason=form.cleaned_data["reason"], by=request.user.email)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("%(company)s is suspended: its users cannot sign in or use it until you "
-                                        "resume it.") % {"company": tenant.name})
+            done = (_("%(company)s is suspended: its users cannot sign in or use it until you resume it.") if suspend
+                    else _("%(company)s is resumed and back to “%(state)s”."))
+            messages.success(request, done % {"company": tenant.name, "state": tenant.get_status_display()})
             return redirect("console:tenant_detail", pk=tenant.pk)
-    return render(request, "console/tenant_hold.html", {"company": tenant, "form": form, "suspend": True})
+    return render(request, "console/tenant_hold.html", {"company": tenant, "form": form, "suspend": suspend})
+
+
+@vendor_staff_required
+def tenant_suspend(request: HttpRequest, pk: int) -> HttpResponse:
+    return _hold_page(request, pk, suspend=True)
 
 
 @vendor_staff_required
 def tenant_resume(request: HttpRequest, pk: int) -> HttpResponse:
-    tenant = get_object_or_404(companies(), pk=pk)
-    form = ResumeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            lifecycle.resume(tenant, reason=form.cleaned_data["reason"], by=request.user.email)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("%(company)s is resumed and back to “%(state)s”.")
-                             % {"company": tenant.name, "state": tenant.get_status_display()})
-            return redirect("console:tenant_detail", pk=tenant.pk)
-    return render(request, "console/tenant_hold.html", {"company": tenant, "form": form, "suspend": False})
+    return _hold_page(request, pk, suspend=False)
 
 
 @vendor_staff_required

@@ -1,0 +1,225 @@
+"""REST API of the vendor console (PLT-04), on the public host: /api/v1/console/…
+
+Vendor staff only (session, or a token from ``auth/token/``). The pages' forms validate the
+input here too, and the same services act: ``billing.catalogue``, ``tenants.lifecycle``,
+``tenants.vendor_settings``; bad input is a 400 with the field map.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy
+from rest_framework import status
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from billing import catalogue
+from billing.models import Module, Plan
+from billing.money import to_decimal
+from saas_core.accounts import services as accounts
+from saas_core.api import PageNumberPagination
+from tenants import lifecycle, vendor_settings
+from tenants.console import queries, rollout
+from tenants.console.forms import ModuleForm, PlanForm, TenantFilterForm, VendorSettingsForm
+from tenants.models import Tenant
+
+
+class IsVendorStaff(BasePermission):
+    message = gettext_lazy("Only the vendor's staff may use the console.")
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_staff and user.is_active)
+
+
+def _companies():
+    from tenants.console.views import companies
+
+    return companies()
+
+
+def _money(amount, currency: str | None) -> str | None:
+    return str(to_decimal(amount, currency)) if currency else None
+
+
+def _invalid(form) -> ValidationError:
+    return ValidationError({k: [e["message"] for e in v] for k, v in form.errors.get_json_data().items()})
+
+
+def _company(t: Tenant) -> dict:
+    return {
+        "id": t.pk, "name": t.name, "workspace": t.schema_name, "status": t.status,
+        "suspended": t.suspended_at is not None, "suspended_reason": t.suspended_reason,
+        "plan": t.plan_name, "seats": t.seats, "currency": t.currency_code,
+        "mrr": _money(t.mrr_minor, t.currency_code), "mrr_minor": str(t.mrr_minor),
+        "last_activity_at": t.last_activity_at, "created_at": t.created_at,
+    }
+
+
+@api_view(["POST"])
+@permission_classes([AllowAny])
+def obtain_token(request: Request) -> Response:
+    """A vendor staff member's user name and password → an API token (logged like any sign-in)."""
+    result = accounts.attempt_login(request._request, str(request.data.get("username", "")),
+                                    str(request.data.get("password", "")))
+    if not result.success or not result.user.is_staff:
+        message = accounts.login_failure_message(result) if not result.success else str(IsVendorStaff.message)
+        return Response({"detail": message, "errors": {}}, status=status.HTTP_400_BAD_REQUEST)
+    token, _created = Token.objects.get_or_create(user=result.user)
+    return Response({"token": token.key})
+
+
+@api_view(["GET"])
+@permission_classes([IsVendorStaff])
+def tenants(request: Request) -> Response:
+    """Companies with plan, seats, MRR and last activity: ``?q=&status=&plan=&sort=-mrr&page=``."""
+    form = TenantFilterForm(request.query_params or None)
+    if request.query_params and not form.is_valid():
+        raise _invalid(form)
+    filters = getattr(form, "cleaned_data", {})
+    matching = queries.filtered(_companies(), q=(filters.get("q") or "").strip(), status=filters.get("status") or "",
+                                plan=filters.get("plan"))
+    rows = queries.sorted_by(queries.with_figures(matching), filters.get("sort") or "-created")
+    paginator = PageNumberPagination()
+    page = paginator.paginate_queryset(rows, request)
+    response = paginator.get_paginated_response([_company(t) for t in page])
+    response.data["mrr_totals"] = {cur: _money(total, cur) for cur, total in queries.mrr_totals(matching)}
+    return response
+
+
+@api_view(["GET"])
+@permission_classes([IsVendorStaff])
+def tenant(request: Request, pk: int) -> Response:
+    return Response(_company_detail(pk))
+
+
+def _company_detail(pk: int) -> dict:
+    company = get_object_or_404(queries.with_figures(_companies()), pk=pk)
+    st = rollout.statuses([company.schema_name]).get(company.schema_name)
+    data = _company(company)
+    data["migrations"] = None if st is None else {
+        "applied": st.applied, "missing": st.missing, "extra": st.extra, "latest": st.latest,
+        "missing_names": [f"{a}.{n}" for a, n in rollout.missing_in(company.schema_name)] if st.behind else []}
+    data["audit"] = [{"action": e.action, "reason": e.reason, "by": e.by, "at": e.at}
+                     for e in company.audit_entries.all()[:50]]
+    return data
+
+
+@api_view(["POST"])
+@permission_classes([IsVendorStaff])
+def tenant_hold(request: Request, pk: int, action: str) -> Response:
+    """``suspend`` (``{"reason": …}`` required) or ``resume``."""
+    act = {"suspend": lifecycle.suspend, "resume": lifecycle.resume}.get(action)
+    if act is None:
+        raise Http404
+    company = get_object_or_404(_companies(), pk=pk)
+    act(company, reason=str(request.data.get("reason", "") or ""), by=request.user.email)
+    return Response(_company_detail(pk))
+
+
+@api_view(["GET"])
+@permission_classes([IsVendorStaff])
+def rollout_status(request: Request) -> Response:
+    companies = _companies().order_by("name", "pk")
+    found = rollout.statuses(list(companies.values_list("schema_name", flat=True)))
+    rows = [{"id": t.pk, "workspace": t.schema_name, "applied": st.applied, "missing": st.missing, "extra": st.extra}
+            for t in companies for st in [found.get(t.schema_name)] if st is not None
+            and (request.query_params.get("behind") != "1" or st.behind)]
+    paginator = PageNumberPagination()
+    page = paginator.paginate_queryset(rows, request)
+    response = paginator.get_paginated_response(page)
+    response.data["template_migrations"] = len(rollout.template_migrations())
+    return response
+
+
+# --- catalogue ---------------------------------------------------------------------------------
+
+
+def _plan(p: Plan) -> dict:
+    return {"id": p.pk, "code": p.code, "name": p.name, "description": p.description,
+            "price_per_seat_minor": p.price_per_seat_minor, "price": _money(p.price_per_seat_minor, p.currency),
+            "currency": p.currency, "interval": p.interval, "min_seats": p.min_seats,
+            "storage_quota_mb": p.storage_quota_mb, "active": p.active, "sort_order": p.sort_order,
+            "included_modules": list(p.included_modules.values_list("key", flat=True)),
+            "stripe_plan_id": p.stripe_plan_id}
+
+
+def _module(m: Module) -> dict:
+    return {"key": m.key, "name": m.name, "description": m.description, "price_minor": m.price_minor,
+            "price": _money(m.price_minor, m.currency), "currency": m.currency, "active": m.active,
+            "sort_order": m.sort_order, "stripe_plan_id": m.stripe_plan_id}
+
+
+def _form_data(form_class, instance, data) -> dict:
+    """The instance's current values overlaid with the request's (PATCH changes only what it names)."""
+    fields = [f for f in form_class._meta.fields if f != "price"]
+    current = model_to_dict(instance, fields=fields) if not instance._state.adding else {}
+    if "included_modules" in current:
+        current["included_modules"] = [m.pk if hasattr(m, "pk") else m for m in current["included_modules"]]
+    if not instance._state.adding:
+        current["price"] = to_decimal(getattr(instance, form_class.minor_field), instance.currency)
+    return {**current, **dict(data.items())}
+
+
+def _save(form_class, instance, request: Request, save, render) -> Response:
+    form = form_class(_form_data(form_class, instance, request.data), instance=instance)
+    if not form.is_valid():
+        raise _invalid(form)
+    created = instance._state.adding
+    item = save(form)
+    if "active" in request.data:
+        item = catalogue.set_on_sale(item, bool(request.data["active"]) and request.data["active"] not in ("0", "false"))
+    return Response(render(item), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+def _save_plan(form: PlanForm) -> Plan:
+    return catalogue.save_plan(form.save(commit=False), form.cleaned_data["included_modules"])
+
+
+def _save_module(form: ModuleForm) -> Module:
+    return catalogue.save_module(form.save(commit=False))
+
+
+# kind -> (model, form, save, render, the items' order)
+CATALOGUE = {
+    "plans": (Plan, PlanForm, _save_plan, _plan, ("sort_order", "code")),
+    "modules": (Module, ModuleForm, _save_module, _module, ("sort_order", "key")),
+}
+
+
+@api_view(["GET", "POST"])
+@permission_classes([IsVendorStaff])
+def catalogue_items(request: Request, kind: str) -> Response:
+    model, form_class, save, render, order = CATALOGUE[kind]
+    if request.method == "POST":
+        return _save(form_class, model(), request, save, render)
+    return Response([render(item) for item in model.objects.order_by(*order)])
+
+
+@api_view(["GET", "PATCH"])
+@permission_classes([IsVendorStaff])
+def catalogue_item(request: Request, kind: str, pk: str) -> Response:
+    model, form_class, save, render, _order = CATALOGUE[kind]
+    item = get_object_or_404(model, pk=pk)
+    if request.method == "PATCH":
+        return _save(form_class, item, request, save, render)
+    return Response(render(item))
+
+
+@api_view(["GET", "PUT", "PATCH"])
+@permission_classes([IsVendorStaff])
+def settings_(request: Request) -> Response:
+    current = vendor_settings.current()
+    if request.method != "GET":
+        form = VendorSettingsForm({**{f: getattr(current, f) for f in vendor_settings.FIELDS}, **request.data},
+                                  instance=current)
+        if not form.is_valid():
+            raise _invalid(form)
+        current = vendor_settings.update(by=request.user.email, **form.cleaned_data)
+    return Response({f: getattr(current, f) for f in vendor_settings.FIELDS})
