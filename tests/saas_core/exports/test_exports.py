@@ -220,3 +220,9 @@ def test_a_finished_export_is_not_built_again(eager, company_a, tenant_a, boss_a
         export = services.build(services.start(boss_a).pk)
         again = services.build(export.pk)
     assert again.file == export.file and again.finished_at == export.finished_at
+
+
+def test_the_menu_offers_the_export_to_the_boss_only(client_for, tenant_a, boss_a, make_user):
+    assert 'data-menu="company_export"' in client_for(tenant_a, boss_a).get("/workbench/").content.decode()
+    sales = client_for(tenant_a, make_user(tenant_a, role=Role.SALES))
+    assert 'data-menu="company_export"' not in sales.get("/workbench/").content.decode()
