@@ -48,6 +48,9 @@ SETUP_MODELS = (
     "activities.reportreply", "pools.pool", "pools.reclaimrule", "pools.poolentry",
 )
 SECRET_FIELDS = frozenset({"password"})
+# Small tables whose names the spreadsheets show next to the id of a row pointing at them
+# (the owner's name, the industry's label); data.json keeps the ids only.
+LABELLED = ("accounts.user", "dictionaries.dictionaryitem", "org.department")
 S = CompanyExport.Status
 
 
@@ -153,10 +156,13 @@ def _fields(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if f.name not in SECRET_FIELDS]
 
 
-def _header(field: models.Field) -> str:
+def _title(field: models.Field) -> str:
     label = str(field.verbose_name)
-    label = label[:1].upper() + label[1:]
-    return f"{label} (ID)" if field.is_relation else label
+    return label[:1].upper() + label[1:]
+
+
+def _header(field: models.Field) -> str:
+    return f"{_title(field)} (ID)" if field.is_relation else _title(field)
 
 
 def _cell(value):
@@ -176,6 +182,7 @@ def _write_archive(export: CompanyExport) -> tuple[str, int, dict[str, int]]:
     total = len(models_) + 2
     counts: dict[str, int] = {}
     tenant = Tenant.objects.get(schema_name=connection.schema_name)
+    labels = _labels()
     with tempfile.TemporaryDirectory(prefix="crm-export-") as tmp:
         work = Path(tmp)
         archive_path = work / "export.zip"
@@ -184,7 +191,7 @@ def _write_archive(export: CompanyExport) -> tuple[str, int, dict[str, int]]:
             for number, model in enumerate(models_):
                 key = model._meta.label_lower
                 _progress(export, number, total, str(model._meta.verbose_name_plural))
-                counts[key] = _write_entity(model, work / f"{key}.xlsx", work / f"{key}.json")
+                counts[key] = _write_entity(model, work / f"{key}.xlsx", work / f"{key}.json", labels)
                 zf.write(work / f"{key}.xlsx", f"{key}.xlsx")
                 (work / f"{key}.xlsx").unlink()
                 json_parts.append(work / f"{key}.json")
@@ -209,9 +216,24 @@ def _write_archive(export: CompanyExport) -> tuple[str, int, dict[str, int]]:
         return stored, default_storage.size(stored), counts
 
 
-def _write_entity(model: type[models.Model], xlsx_path: Path, json_path: Path) -> int:
+def _labels() -> dict[type[models.Model], dict]:
+    """{model: {pk: label}} of the ``LABELLED`` tables, read once per export."""
+    found = {}
+    for label in LABELLED:
+        model = apps.get_model(label)
+        found[model] = {obj.pk: str(obj) for obj in model._base_manager.all()}
+    return found
+
+
+def _write_entity(model: type[models.Model], xlsx_path: Path, json_path: Path,
+                  labels: dict[type[models.Model], dict] | None = None) -> int:
+    labels = labels or {}
     fields = _fields(model)
     names = [f.attname for f in fields]
+    # (column index, its labels) for the foreign keys to a labelled table
+    named = [(i, labels[f.related_model]) for i, f in enumerate(fields)
+             if f.is_relation and f.related_model in labels]
+    header = [_header(f) for f in fields] + [_title(fields[i]) for i, _names in named]
     rows = model._base_manager.order_by("pk").values_list(*names).iterator(chunk_size=2000)
     with json_path.open("w", encoding="utf-8") as out:
         first = [True]
@@ -221,10 +243,9 @@ def _write_entity(model: type[models.Model], xlsx_path: Path, json_path: Path) -
                 out.write(("" if first[0] else ",") + json.dumps(dict(zip(names, row, strict=True)),
                                                                   ensure_ascii=False, cls=DjangoJSONEncoder))
                 first[0] = False
-                yield [_cell(v) for v in row]
+                yield [_cell(v) for v in row] + [table.get(row[i], "") for i, table in named]
 
-        return write_xlsx(xlsx_path, [Sheet(str(model._meta.verbose_name_plural), [_header(f) for f in fields],
-                                            sheet_rows())])
+        return write_xlsx(xlsx_path, [Sheet(str(model._meta.verbose_name_plural), header, sheet_rows())])
 
 
 def _write_files(zf: zipfile.ZipFile) -> int:

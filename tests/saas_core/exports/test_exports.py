@@ -88,6 +88,8 @@ def test_the_boss_exports_everything_as_xlsx_json_and_files(
     book = load_workbook(io.BytesIO(zf.read("customers.customer.xlsx")), read_only=True)
     rows = list(book.active.iter_rows(values_only=True))
     assert "北京华兴科技有限公司" in rows[1] and len(rows) == 2
+    owner = rows[0].index("Owner")  # the owner's name next to the "Owner (ID)" column
+    assert rows[1][owner] == str(boss_a) and rows[1][rows[0].index("Owner (ID)")] == boss_a.pk
     assert export.counts["customers.customer"] == 1 and export.counts["files"] == 1
 
 
