@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -44,10 +45,20 @@ def ensure_database_url() -> str:
 MIN_LOCKS_PER_TRANSACTION = 512
 
 
+def _configured_locks(pgdata: Path) -> int:
+    """The lock table size ALTER SYSTEM wrote (0: never set), read from postgresql.auto.conf:
+    every process (web, worker, each test worker) starts through here, and reading a small file
+    costs less than a psql subprocess."""
+    try:
+        text = (pgdata / "postgresql.auto.conf").read_text()
+    except OSError:
+        return 0
+    found = re.findall(r"^\s*max_locks_per_transaction\s*=\s*'?(\d+)'?", text, re.MULTILINE)
+    return int(found[-1]) if found else 0
+
+
 def _ensure_lock_table(server) -> None:
-    shown = server.psql("SHOW max_locks_per_transaction;")
-    values = [line.strip() for line in shown.splitlines() if line.strip().isdigit()]
-    if values and int(values[0]) >= MIN_LOCKS_PER_TRANSACTION:
+    if _configured_locks(Path(server.pgdata)) >= MIN_LOCKS_PER_TRANSACTION:
         return
     server.psql(f"ALTER SYSTEM SET max_locks_per_transaction = {MIN_LOCKS_PER_TRANSACTION};")
     from pgserver._commands import pg_ctl
