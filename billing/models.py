@@ -17,16 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from tenants.models import CURRENCIES
 
 
-class Module(models.Model):
-    """A sellable optional module; ``key`` is the plugin's key (``crm_module_info()["key"]``)."""
+class CatalogueItem(models.Model):
+    """What a module and a plan share: a name, a price's currency, being on sale, a place in the
+    list, and the Stripe product and plan it is synced to."""
 
-    key = models.SlugField(_("key"), max_length=50, primary_key=True)
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True)
-    price_minor = models.PositiveIntegerField(
-        _("monthly price (minor units)"), default=0,
-        help_text=_("Per company and month, in the smallest unit of the currency (fen, cents)."),
-    )
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="CNY")
     active = models.BooleanField(_("on sale"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -34,15 +30,28 @@ class Module(models.Model):
     stripe_plan_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
-        ordering = ["sort_order", "key"]
-        verbose_name = _("module")
-        verbose_name_plural = _("modules")
+        abstract = True
 
     def __str__(self) -> str:
         return self.name
 
 
-class Plan(models.Model):
+class Module(CatalogueItem):
+    """A sellable optional module; ``key`` is the plugin's key (``crm_module_info()["key"]``)."""
+
+    key = models.SlugField(_("key"), max_length=50, primary_key=True)
+    price_minor = models.PositiveIntegerField(
+        _("monthly price (minor units)"), default=0,
+        help_text=_("Per company and month, in the smallest unit of the currency (fen, cents)."),
+    )
+
+    class Meta:
+        ordering = ["sort_order", "key"]
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+
+
+class Plan(CatalogueItem):
     """A subscription plan: a price per seat and the modules it includes."""
 
     class Interval(models.TextChoices):
@@ -50,31 +59,21 @@ class Plan(models.Model):
         YEAR = "year", _("Yearly")
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
-    name = models.CharField(_("name"), max_length=100)
-    description = models.TextField(_("description"), blank=True)
     price_per_seat_minor = models.PositiveIntegerField(
         _("price per seat (minor units)"), default=0,
         help_text=_("Per user and billing interval, in the smallest unit of the currency (fen, cents)."),
     )
-    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="CNY")
     interval = models.CharField(_("billing interval"), max_length=5, choices=Interval.choices, default=Interval.MONTH)
     included_modules = models.ManyToManyField(Module, blank=True, related_name="plans", verbose_name=_("included modules"))
     min_seats = models.PositiveSmallIntegerField(_("minimum seats"), default=1, validators=[MinValueValidator(1)])
     storage_quota_mb = models.PositiveIntegerField(
         _("file storage (MB)"), default=1024, help_text=_("Attachment storage included for the whole company."),
     )
-    active = models.BooleanField(_("on sale"), default=True)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
-    stripe_product_id = models.CharField(max_length=64, blank=True)
-    stripe_plan_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["sort_order", "code"]
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Subscription(models.Model):
