@@ -107,6 +107,22 @@ class ModuleSpec:
         ``contact`` is the contact the number belongs to (or None). Called per request.
         """
 
+    # --- services a module offers the core (per tenant; the first module that answers) -------
+
+    @hookspec(firstresult=True)
+    def crm_reminder_sms_on(self) -> bool | None:
+        """Whether this company's reminders also go out by SMS (the SMS module's setting)."""
+
+    @hookspec(firstresult=True)
+    def crm_send_reminder_sms(self, user_id: int, number: str, title: str, remind_at) -> bool | None:
+        """Text user ``user_id`` a reminder (``title``, due ``remind_at``) at ``number``; True when queued.
+
+        Called inside the transaction that marks the reminder's SMS delivery sent, so whatever
+        the module writes commits with that mark (texted once). Raise ``ValidationError`` when
+        it cannot be sent (quota used up, number opted out): the delivery then fails with that
+        message and is not tried again.
+        """
+
     # --- domain events (per tenant, after the change is committed) -----------------------------
 
     @hookspec

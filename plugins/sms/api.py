@@ -48,12 +48,15 @@ class SettingsSerializer(serializers.ModelSerializer):
     has_secret = serializers.SerializerMethodField()
     provider = serializers.ChoiceField(choices=Provider.choices, required=False)
     used_this_month = serializers.SerializerMethodField()
+    reminder_template = serializers.PrimaryKeyRelatedField(
+        queryset=SmsTemplate.objects.filter(is_active=True), allow_null=True, required=False,
+        help_text="The template reminders are texted with (id of an active template); null for the default text.")
 
     class Meta:
         model = SmsSettings
         fields = ["provider", "access_key_id", "access_key_secret", "has_secret", "app_id", "region", "sender_number",
-                  "endpoint", "signature", "price_per_part_minor", "currency", "monthly_quota", "used_this_month",
-                  "updated_at"]
+                  "endpoint", "signature", "price_per_part_minor", "currency", "monthly_quota", "remind_by_sms",
+                  "reminder_template", "used_this_month", "updated_at"]
         read_only_fields = ["updated_at"]
 
     def get_has_secret(self, obj) -> bool:

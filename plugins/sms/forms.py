@@ -105,14 +105,17 @@ class SettingsForm(forms.ModelForm):
     class Meta:
         model = SmsSettings
         fields = ["provider", "access_key_id", "access_key_secret", "app_id", "region", "sender_number", "endpoint",
-                  "signature", "currency", "monthly_quota"]
+                  "signature", "currency", "monthly_quota", "remind_by_sms", "reminder_template"]
+        field_classes = {"reminder_template": TemplateChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider"].choices = Provider.choices
         self.fields["price"].initial = self.instance.price_per_part_minor / 100
+        self.fields["reminder_template"].queryset = services.active_templates()
+        self.fields["reminder_template"].empty_label = _("— the default text —")
         order = ["provider", "access_key_id", "access_key_secret", "app_id", "region", "sender_number", "endpoint",
-                 "signature", "price", "currency", "monthly_quota"]
+                 "signature", "price", "currency", "monthly_quota", "remind_by_sms", "reminder_template"]
         self.order_fields(order)
 
     def service_fields(self) -> dict:

@@ -59,6 +59,17 @@ class SmsSettings(models.Model):
     monthly_quota = models.PositiveIntegerField(
         _("monthly quota (parts)"), default=1000, help_text=_("SMS parts the company may send per calendar month."),
     )
+    remind_by_sms = models.BooleanField(
+        _("send reminders by SMS"), default=False,
+        help_text=_("Task and care reminders also go to the mobile number of the person reminded; each text counts "
+                    "against the monthly quota."),
+    )
+    reminder_template = models.ForeignKey(
+        "SmsTemplate", verbose_name=_("reminder template"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The text of reminders, with {title}, {time} and {company}. Aliyun and Tencent Cloud need an "
+                    "approved template; other providers send “Reminder {time}: {title}” when none is chosen."),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -81,7 +92,8 @@ class SmsTemplate(models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     body = models.TextField(_("text"), max_length=1000,
-                            help_text=_("Variables: {customer}, {contact}, {owner}, {sender}, {company}."))
+                            help_text=_("Variables: {customer}, {contact}, {owner}, {sender}, {company}; in the "
+                                        "reminder template: {title}, {time}, {company}."))
     provider_code = models.CharField(
         _("provider template code"), max_length=50, blank=True,
         help_text=_("Aliyun and Tencent Cloud send only approved templates: the code they gave this text."),

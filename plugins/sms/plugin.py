@@ -113,3 +113,18 @@ def crm_celery_task_modules() -> list[str]:
 def crm_beat_schedule() -> dict:
     # Every minute: scheduled messages that are due, in every tenant where the module is on.
     return {"sms-dispatch-due": {"task": "plugins.sms.tasks.dispatch_due_all_tenants", "schedule": 60}}
+
+
+@hookimpl
+def crm_reminder_sms_on() -> bool:
+    from plugins.sms.services import reminders_by_sms
+
+    return reminders_by_sms()
+
+
+@hookimpl
+def crm_send_reminder_sms(user_id: int, number: str, title: str, remind_at) -> bool:
+    from plugins.sms.services import send_reminder
+
+    send_reminder(user_id=user_id, number=number, title=title, remind_at=remind_at)
+    return True

@@ -32,8 +32,10 @@ MAX_RECIPIENTS = 10_000
 MAX_SCHEDULE_DAYS = 90
 TEST_SEND_VALID_HOURS = 24
 SETTINGS_FIELDS = ("provider", "access_key_id", "access_key_secret", "app_id", "region", "sender_number", "endpoint",
-                   "signature", "price_per_part_minor", "currency", "monthly_quota")
+                   "signature", "price_per_part_minor", "currency", "monthly_quota", "remind_by_sms",
+                   "reminder_template")
 SECRET_FIELDS = ("access_key_secret",)
+NULLABLE_FIELDS = ("reminder_template",)
 TEMPLATE_ONLY = (Provider.ALIYUN, Provider.TENCENT)
 
 
@@ -54,7 +56,7 @@ def save_settings(*, by, **fields) -> SmsSettings:
     require_boss(by, _("Only the Boss may change the SMS settings."))
     config = gateway_settings(lock=True)
     for key in SETTINGS_FIELDS:
-        if key not in fields or fields[key] is None:
+        if key not in fields or (fields[key] is None and key not in NULLABLE_FIELDS):
             continue
         value = fields[key].strip() if isinstance(fields[key], str) else fields[key]
         if key in SECRET_FIELDS and value == "":
@@ -76,12 +78,29 @@ def save_settings(*, by, **fields) -> SmsSettings:
             if not getattr(config, key):
                 errors[key] = [_("%(provider)s needs %(what)s.") % {"provider": config.get_provider_display(),
                                                                     "what": label}]
+    errors.update(_reminder_errors(config))
     if config.endpoint and not config.endpoint.startswith(("http://", "https://")) and "/" in config.endpoint:
         errors["endpoint"] = [_("Give the endpoint as https://host[:port] or host[:port].")]
     if errors:
         raise ValidationError(errors)
     config.save()
     return config
+
+
+def _reminder_errors(config: SmsSettings) -> dict[str, list[str]]:
+    template = config.reminder_template
+    if template is not None:
+        if not template.is_active:
+            return {"reminder_template": [_("This template is archived; choose another.")]}
+        try:
+            text.check_variables(template.body, "reminder_template", allowed=text.REMINDER_VARIABLES)
+        except ValidationError as exc:
+            return exc.message_dict
+    if config.remind_by_sms and config.provider in TEMPLATE_ONLY and (template is None or not template.provider_code):
+        return {"reminder_template": [
+            _("%(provider)s sends approved templates only: choose a reminder template that has the provider's "
+              "template code.") % {"provider": config.get_provider_display()}]}
+    return {}
 
 
 def has_secret(config: SmsSettings) -> bool:
@@ -217,7 +236,7 @@ def body_of(body: str | None, template: SmsTemplate | None) -> str:
         raise ValidationError({"body": [_("Write the text or choose a template.")]})
     if len(value) > 1000:
         raise ValidationError({"body": [_("The text is longer than 1000 characters.")]})
-    text.check_variables(value)
+    text.check_variables(value, allowed=text.VARIABLES if template is None else text.TEMPLATE_VARIABLES)
     return value
 
 
@@ -371,6 +390,37 @@ def send_test(*, by, body: str | None = None, template: SmsTemplate | None = Non
     values = sample.values if sample is not None else values_for(by, None, None)
     recipient = Recipient(clean_number(by.mobile), str(by), values=values)
     return _write(by, config, [recipient], body, template, is_test=True)[0]
+
+
+# --- reminders (ACT-02) --------------------------------------------------------------------------
+
+def reminders_by_sms() -> bool:
+    return gateway_settings().remind_by_sms
+
+
+def send_reminder(*, user_id: int, number: str, title: str, remind_at: datetime) -> SmsMessage:
+    """Text a reminder to the person reminded (the activities' reminder delivery calls this inside
+    the transaction that marks the reminder texted, so it is texted once). The company pays from
+    its quota as for any text; the person needs no SMS permission to be reminded. A refusal (the
+    setting is off, the quota is used up, the number opted out) raises ``ValidationError``."""
+    config = gateway_settings()
+    if not config.remind_by_sms:
+        raise ValidationError(_("Reminders by SMS are off in the SMS settings."))
+    template = config.reminder_template
+    if template is not None and not template.is_active:
+        template = None
+    _check_provider(config, template)
+    # Without a template (free-text providers only) the company's language's default text.
+    body = template.body if template is not None else _("Reminder {time}: {title}")
+    key = clean_number(number)
+    if key in opted_out([key]):
+        raise ValidationError(_("%(number)s has opted out of text messages; nothing was sent.") % {"number": number})
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(pk=user_id)
+    when = timezone.localtime(remind_at).strftime("%m-%d %H:%M")
+    values = {"title": title[:200], "time": when, "company": _company_name()}
+    return _write(user, config, [Recipient(key, str(user), values=values)], body, template)[0]
 
 
 def tested_recently(by, body: str) -> bool:

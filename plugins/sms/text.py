@@ -25,6 +25,9 @@ GSM_EXTENDED = "^{}\\[~]|€\f"
 _GSM_BASIC, _GSM_EXTENDED = frozenset(GSM_BASIC), frozenset(GSM_EXTENDED)
 
 VARIABLES = ("customer", "contact", "owner", "sender", "company")
+# A reminder texted to the person reminded (ACT-02) knows only these.
+REMINDER_VARIABLES = ("title", "time", "company")
+TEMPLATE_VARIABLES = (*VARIABLES, *(v for v in REMINDER_VARIABLES if v not in VARIABLES))
 _VARIABLE = re.compile(r"\{([a-z_]+)\}")
 
 
@@ -79,19 +82,19 @@ def variables_in(body: str) -> list[str]:
     return list(dict.fromkeys(_VARIABLE.findall(body)))
 
 
-def check_variables(body: str, field: str = "body") -> None:
-    unknown = [name for name in variables_in(body) if name not in VARIABLES]
+def check_variables(body: str, field: str = "body", allowed: tuple[str, ...] = TEMPLATE_VARIABLES) -> None:
+    unknown = [name for name in variables_in(body) if name not in allowed]
     if unknown:
         raise ValidationError({field: [
             _("Unknown variable %(names)s; use %(known)s.") % {
-                "names": ", ".join(f"{{{n}}}" for n in unknown), "known": ", ".join(f"{{{v}}}" for v in VARIABLES),
+                "names": ", ".join(f"{{{n}}}" for n in unknown), "known": ", ".join(f"{{{v}}}" for v in allowed),
             }
         ]})
 
 
 def render(body: str, values: dict[str, str]) -> str:
     """The body with its variables filled in (a missing value becomes empty)."""
-    return _VARIABLE.sub(lambda m: str(values.get(m.group(1), "")) if m.group(1) in VARIABLES else m.group(0), body)
+    return _VARIABLE.sub(lambda m: str(values.get(m.group(1), "")) if m.group(1) in TEMPLATE_VARIABLES else m.group(0), body)
 
 
 def with_signature(body: str, signature: str) -> str:

@@ -1,4 +1,4 @@
-"""Delivering due reminders exactly once: in-app, by e-mail, and by SMS once that module is on.
+"""Delivering due reminders exactly once: in-app, by e-mail, and by SMS where that module is on.
 
 One run (``run``) for the current tenant, started by the beat tick's fan-out (activities.tasks):
 
@@ -12,6 +12,8 @@ One run (``run``) for the current tenant, started by the beat tick's fan-out (ac
    lease ends a later run takes them again. A message is delivered when the SMTP server
    answered 250; only a death between that answer and the mark (microseconds) can repeat one.
    Reminders of one person due in the same run go out as one message.
+   SMS (where the SMS module is on and set to text reminders) goes the same way (``send_sms``),
+   through the module's hook ``crm_send_reminder_sms``.
 3. the tenant's wake-up mark (public ``wakeups``) is set to its next due time, so the tick
    visits only tenants with work.
 """
@@ -28,6 +30,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from saas_core.activities.care import company_zone
 from saas_core.activities.models import Delivery, Reminder, Task
 from saas_core.wakeups import services as wakeups
 
@@ -43,24 +46,26 @@ def lease_seconds() -> int:
 
 
 def sms_enabled() -> bool:
-    """SMS call point. When the SMS module (plugins/sms) offers a sender, this returns
-    ``plugins.enablement.is_enabled("sms")`` and the "sms" deliveries created in ``notify_due``
-    are sent like ``send_emails`` sends e-mail; until then none are created (a row nobody
-    sends would keep the tenant's wake-up mark due for ever)."""
-    return False
+    """Whether this company's reminders also go out by SMS: the SMS module (``plugins/sms``) is
+    on and its "send reminders by SMS" setting too (hook ``crm_reminder_sms_on``)."""
+    from plugins.enablement import hooks_for
+
+    return bool(hooks_for().crm_reminder_sms_on())
 
 
 def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def notify_due(now: datetime | None = None) -> int:
-    """Step 1: in-app notifications and e-mail delivery rows of the reminders due; returns how many."""
+def notify_due(now: datetime | None = None, *, sms: bool | None = None) -> int:
+    """Step 1: in-app notifications and the e-mail (and SMS) delivery rows of the reminders due;
+    returns how many."""
     now = now or timezone.now()
     total = 0
     reminders, notifications, deliveries = _table(Reminder), "activities_notification", _table(Delivery)
     users = connection.ops.quote_name("accounts_user")
-    channels = [("email", "email"), ("sms", "mobile")] if sms_enabled() else [("email", "email")]
+    sms = sms_enabled() if sms is None else sms
+    channels = [("email", "email"), ("sms", "mobile")] if sms else [("email", "email")]
     # One statement per batch: claim (SKIP LOCKED), write the notifications and the delivery rows,
     # mark the reminders. Reminders of tasks in the recycle bin are marked but get nothing (a
     # restore schedules the future ones again).
@@ -106,7 +111,7 @@ def _lease(channel: str, now: datetime, limit: int) -> list[tuple]:
                       WHERE channel = %s AND state IN ('pending', 'sending') AND (lease_until IS NULL OR lease_until <= %s)
                       ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED) claimed, {reminders} r
                 WHERE d.id = claimed.id AND r.id = d.reminder_id
-                RETURNING d.id, d.address, d.attempts, r.title, r.body, r.url, r.remind_at""",
+                RETURNING d.id, d.address, d.attempts, r.title, r.body, r.url, r.remind_at, r.user_id""",
             [now + timedelta(seconds=lease_seconds()), channel, now, limit],
         )
         return cursor.fetchall()
@@ -139,7 +144,7 @@ def _message(address: str, rows: list[tuple], site: str) -> EmailMessage:
     else:
         subject = _("%(count)d reminders: %(first)s, …") % {"count": len(rows), "first": rows[0][3]}
     parts = []
-    for _id, _address, _attempts, title, body, url, remind_at in rows:
+    for _id, _address, _attempts, title, body, url, remind_at, _user in rows:
         when = timezone.localtime(remind_at).strftime("%Y-%m-%d %H:%M")
         parts.append("\n".join(p for p in (f"{when}  {title}", body, f"{site}{url}" if url else "") if p))
     message = EmailMessage(subject=subject[:200], body="\n\n".join(parts), to=[address])
@@ -157,7 +162,7 @@ def _mark(cursor, ids: list[int], state: str, when: datetime | None, error: str 
 
 def _failed(cursor, group: list[tuple], address: str, exc: Exception) -> None:
     attempts = max(r[2] for r in group)
-    log.warning("reminder e-mail to %s failed (attempt %s): %s", address, attempts, exc)
+    log.warning("reminder to %s failed (attempt %s): %s", address, attempts, exc)
     ids = [r[0] for r in group]
     if attempts >= MAX_ATTEMPTS:
         _mark(cursor, ids, "failed", None, str(exc))
@@ -205,6 +210,55 @@ def send_emails(now: datetime | None = None) -> int:
             return sent
 
 
+def _sms_title(group: list[tuple]) -> str:
+    if len(group) == 1:
+        return group[0][3]
+    return _("%(count)d reminders: %(first)s, …") % {"count": len(group), "first": group[0][3]}
+
+
+def send_sms(now: datetime | None = None) -> int:
+    """Step 2b: text the open SMS deliveries through the SMS module; returns how many reminders.
+
+    Each text is written (by the module, into its send log and quota) in the same transaction
+    that marks its deliveries sent: a worker that dies before the commit leaves both undone, and
+    the module's own delivery sends a logged message once. Reminders of one person in the same
+    run share one text. A refusal (quota used up, number opted out, SMS off) fails the delivery
+    with the module's message and is not tried again; any other error is retried with back-off.
+    """
+    from django.core.exceptions import ValidationError
+
+    from plugins.enablement import hooks_for
+
+    hooks, sent = hooks_for(), 0
+    while True:
+        rows = _lease("sms", now or timezone.now(), SEND_BATCH)
+        if not rows:
+            return sent
+        groups: dict[tuple[int, str], list[tuple]] = defaultdict(list)
+        for row in rows:
+            groups[(row[7], row[1])].append(row)
+        for (user_id, address), group in groups.items():
+            ids = [r[0] for r in group]
+            with transaction.atomic(), connection.cursor() as cursor:
+                try:
+                    with transaction.atomic():
+                        queued = hooks.crm_send_reminder_sms(user_id=user_id, number=address,
+                                                             title=_sms_title(group), remind_at=group[0][6])
+                except ValidationError as exc:
+                    _mark(cursor, ids, "failed", None, "; ".join(exc.messages))
+                    continue
+                except Exception as exc:
+                    _failed(cursor, group, address, exc)
+                    continue
+                if not queued:  # the module was switched off since these rows were written
+                    _mark(cursor, ids, "failed", None, _("The SMS module is off."))
+                    continue
+                _mark(cursor, ids, "sent", timezone.now())
+                sent += len(group)
+        if len(rows) < SEND_BATCH:
+            return sent
+
+
 def _next_due_sql() -> str:
     return f"""SELECT LEAST(
         (SELECT min(remind_at) FROM {_table(Reminder)} WHERE notified_at IS NULL),
@@ -222,12 +276,15 @@ def run(now: datetime | None = None) -> dict:
     """One delivery run for the current tenant (see the module's docstring)."""
     schema = connection.schema_name
     seen = wakeups.version_of(schema)
-    with translation.override(_tenant_language()):
-        notified = notify_due(now)
+    # Times in the texts and e-mails read in the company's time zone.
+    with translation.override(_tenant_language()), timezone.override(company_zone()):
+        notified = notify_due(now, sms=sms_enabled())
         emailed = send_emails(now)
+        texted = send_sms(now)
     wakeups.settle(schema, seen, next_due_sql=_next_due_sql())
-    return {"notified": notified, "emailed": emailed}
+    return {"notified": notified, "emailed": emailed, "texted": texted}
 
 
 def _tenant_language() -> str:
     return settings.LANGUAGE_CODE
+

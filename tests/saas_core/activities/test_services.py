@@ -152,8 +152,8 @@ def test_delivery_is_exactly_once_and_emails_are_sent(org, tenant_a, mailbox):
         ] + [Reminder(user=org.sales2, remind_at=due + timedelta(days=1), source="task", key="later", title="Later")])
         first = delivery.run()
         second = delivery.run()
-        assert first == {"notified": 3, "emailed": 3}
-        assert second == {"notified": 0, "emailed": 0}
+        assert first == {"notified": 3, "emailed": 3, "texted": 0}
+        assert second == {"notified": 0, "emailed": 0, "texted": 0}
         assert Notification.objects.filter(user=org.sales1, reminder__isnull=False).count() == 3
         assert not Notification.objects.filter(user=org.sales2).exists()
     assert len(mailbox) == 1  # one person's reminders of one run arrive as one message
@@ -168,7 +168,7 @@ def test_a_refused_email_is_retried_later_and_in_app_still_arrives(org, tenant_a
         services.add_reminders([Reminder(user=org.sales1, remind_at=timezone.now(), source="task", key="r",
                                          title="Visit")])
         result = delivery.run()
-        assert result == {"notified": 1, "emailed": 0}
+        assert result == {"notified": 1, "emailed": 0, "texted": 0}
         row = Reminder.objects.get(key="r").deliveries.get()
         assert row.state == "pending" and row.attempts == 1 and row.error and row.lease_until > timezone.now()
 
@@ -293,7 +293,7 @@ def test_a_task_in_the_recycle_bin_sends_no_reminder(org, tenant_a, mailbox):
         task = _task(org.manager, assignees=[org.sales1], remind_at=timezone.now() + timedelta(hours=1))
         Reminder.objects.filter(task=task).update(remind_at=timezone.now() - timedelta(seconds=1))
         recycle_bin.trash(task, by=org.manager)
-        assert delivery.run() == {"notified": 0, "emailed": 0}
+        assert delivery.run() == {"notified": 0, "emailed": 0, "texted": 0}
         assert not Notification.objects.filter(reminder__task=task).exists()
         assert delivery.next_due() is None  # nothing left to wake the tenant for
     assert mailbox == []
