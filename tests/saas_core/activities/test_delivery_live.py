@@ -253,3 +253,46 @@ def test_a_worker_killed_mid_run_leaves_nothing_lost_or_doubled(workspace, clust
     _assert_exactly_once(schema, smtp, "killed", count)
     with schema_context(schema):
         assert set(Delivery.objects.values_list("attempts", flat=True)) == {2}  # leased again after the lease ended
+
+
+def test_two_beats_text_each_reminder_once_through_the_sms_module(workspace, cluster, smtp):
+    """SMS on (development provider): the reminder runs write each text once and the workers'
+    ``send_message`` sends it once, with two beats ticking."""
+    from billing.overrides import set_override
+    from plugins.sms.models import SmsMessage, SmsSettings
+    from saas_core.accounts.models import User
+    from tenants.models import Tenant
+
+    schema, _users = workspace
+    count = 60  # one reminder per person, so each text names one reminder
+    set_override(Tenant.objects.get(schema_name=schema), "sms", True)
+    with schema_context(schema):
+        SmsSettings.objects.update_or_create(pk=1, defaults={"remind_by_sms": True, "monthly_quota": 1000})
+        people = [User.objects.create(username=f"m{i}", name=f"Mobile {i}", email=f"m{i}@{schema}.example.com",
+                                      mobile=f"139{i:08d}", role="sales") for i in range(count)]
+    cluster.worker("w1")
+    cluster.worker("w2")
+    _add_due(schema, people, count, "texted")
+    cluster.beat("beat1")
+    cluster.beat("beat2")
+    deadline = time.monotonic() + 90
+    while True:
+        with schema_context(schema):
+            texted = SmsMessage.objects.filter(status=SmsMessage.Status.SENT).count()
+            marked = Delivery.objects.filter(channel="sms", state="sent").count()
+        if texted == count and marked == count:
+            break
+        if time.monotonic() > deadline:
+            pytest.fail(f"{marked}/{count} SMS deliveries marked, {texted}/{count} texts sent\n{cluster.logs()}")
+        time.sleep(0.3)
+    time.sleep(3)  # further ticks of both beats text nothing more
+    with schema_context(schema):
+        bodies = list(SmsMessage.objects.values_list("body", flat=True))
+        assert len(bodies) == count
+        for i in range(count):
+            title = f"texted reminder #{i:04d}"
+            assert sum(title in body for body in bodies) == 1, title
+        assert set(SmsMessage.objects.values_list("attempts", flat=True)) == {1}
+        from plugins.sms.services import quota_used
+
+        assert quota_used() == count
