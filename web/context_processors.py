@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from saas_core.activities.services import unread_count
 from web.menu import build_menu
 
 
@@ -13,5 +14,6 @@ def shell(request) -> dict:
     user = getattr(request, "user", None)
     if not is_public and user is not None and user.is_authenticated:
         mode = user.menu_mode or "quick"
-        context.update(menu_mode=mode, menu_sections=build_menu(request, mode))
+        context.update(menu_mode=mode, menu_sections=build_menu(request, mode),
+                       unread_notifications=lambda: unread_count(user))  # counted only where a page shows it
     return context

@@ -28,7 +28,10 @@ REMIND_HOUR = 9  # care reminders arrive at 09:00 company time (or at once when 
 def company_zone():
     from tenants.models import Tenant
 
-    name = Tenant.objects.filter(schema_name=connection.schema_name).values_list("time_zone", flat=True).first()
+    tenant = getattr(connection, "tenant", None)
+    name = getattr(tenant, "time_zone", None)  # a task or request has the company loaded already
+    if name is None or getattr(tenant, "schema_name", None) != connection.schema_name:
+        name = Tenant.objects.filter(schema_name=connection.schema_name).values_list("time_zone", flat=True).first()
     try:
         return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
     except (KeyError, ValueError):

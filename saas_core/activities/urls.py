@@ -1,10 +1,12 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from saas_core.activities import views, views_reports
 
 app_name = "activities"
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="activities:tasks"), name="home"),
     path("followups/", views.followup_list, name="followups"),
     path("followups/new/", views.followup_create, name="followup_create"),
     path("followups/<int:pk>/edit/", views.followup_edit, name="followup_edit"),

@@ -139,3 +139,23 @@ def test_menu_and_workbench(org, tenant_a, client_for):
         assert f'data-menu="{entry}"' in page, entry
     assert 'data-testid="activities-panel"' in page
     assert 'data-menu="followups"' not in client_for(tenant_a, org.maintainer).get("/workbench/").content.decode()
+
+
+def test_the_bell_in_the_top_bar_counts_unread_notifications(org, tenant_a, client_for):
+    from saas_core.activities.models import Notification
+
+    client = client_for(tenant_a, org.sales1)
+    assert 'data-testid="bell-count"' not in client.get("/customers/").content.decode()
+    with in_tenant(tenant_a):
+        for i in range(2):
+            Notification.objects.create(user=org.sales1, title=f"Note {i}", created_at=timezone.now())
+        Notification.objects.create(user=org.sales2, title="Not mine", created_at=timezone.now())
+    page = client.get("/customers/").content.decode()
+    assert 'data-testid="bell-count">2<' in page and "2 unread notifications" in page
+    client.post("/activities/notifications/read/")
+    assert 'data-testid="bell-count"' not in client.get("/customers/").content.decode()
+
+
+def test_the_activities_address_opens_the_tasks(org, tenant_a, client_for):
+    response = client_for(tenant_a, org.sales1).get("/activities/")
+    assert response.status_code == 302 and response["Location"] == "/activities/tasks/"
