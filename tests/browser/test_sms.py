@@ -16,14 +16,13 @@ import uuid
 from urllib.parse import urlsplit
 
 import pytest
-import redis
-from django.conf import settings
 from playwright.sync_api import expect
 
 from tests.browser.conftest import require_browser_stack
 from tests.browser.helpers import open_menu, sign_up
-from tests.conftest import PASSWORD, child_env, free_port
-from tests.plugins.sms.test_worker import start_worker, stop
+from tests.conftest import PASSWORD, free_port
+from tests.plugins.sms.test_worker import start_sms_worker
+from tests.workers import forget_keys, routing, stop_process, wait_for_port, worker_env
 
 require_browser_stack()
 pytestmark = pytest.mark.live
@@ -32,37 +31,21 @@ pytestmark = pytest.mark.live
 @pytest.fixture(scope="module")
 def sms_site(django_db_setup, tmp_path_factory):
     """uvicorn and a Celery worker sharing one private queue; yields the public site's URL."""
-    run_id = uuid.uuid4().hex[:12]
-    queue, keyprefix = f"crm-test-smsweb-{run_id}", f"crm-test-smsweb-{run_id}:"
+    queue, keyprefix = routing("smsweb")
     port = free_port()
     web = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "saas_core.asgi:application", "--host", "127.0.0.1", "--port", str(port),
          "--no-access-log", "--log-level", "warning"],
-        env=child_env(DJANGO_SETTINGS_MODULE="tests.saas_core.worker_settings", CRM_TEST_CELERY_QUEUE=queue,
-                      CRM_TEST_CELERY_KEYPREFIX=keyprefix, SENTRY_DSN=""),
+        env=worker_env(queue, keyprefix),
     )
-    worker = start_worker(tmp_path_factory, queue, keyprefix)
+    worker = start_sms_worker(tmp_path_factory.mktemp("sms-site"), queue, keyprefix)
     try:
-        import socket
-
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("the web server did not start") from None
-                time.sleep(0.1)
+        wait_for_port(port, web, "the web server")
         yield f"http://localhost:{port}"
     finally:
-        web.terminate()
-        web.wait(timeout=10)
-        stop(worker)
-        client = redis.Redis.from_url(settings.REDIS_URL)
-        stale = list(client.scan_iter(match=f"{keyprefix}*"))
-        if stale:
-            client.delete(*stale)
+        stop_process(web)
+        worker.stop()
+        forget_keys(keyprefix)
 
 
 @pytest.fixture

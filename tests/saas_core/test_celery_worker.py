@@ -16,16 +16,10 @@ deleted afterwards.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
 import uuid
-from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-import redis
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -33,60 +27,11 @@ from django_tenants.utils import schema_context
 
 from saas_core.accounts.models import LoginAttempt
 from saas_core.accounts.tasks import purge_login_log, purge_login_log_all_tenants
-from saas_core.celery import app as celery_app
-from tests.conftest import child_env, in_tenant
+from tests.conftest import in_tenant
+from tests.workers import forget_keys, routing, start_worker
 
 # Committed data through ``live_db``: the worker is another process and must see it.
 pytestmark = pytest.mark.live
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-STARTUP_TIMEOUT = 60  # importing Django and connecting to Redis takes a few seconds on a busy machine
-TASK_TIMEOUT = 90
-
-
-@dataclass
-class Worker:
-    """A running ``celery worker`` subprocess and how to talk to it."""
-
-    proc: subprocess.Popen
-    log_path: Path
-    queue: str
-    keyprefix: str
-    results: list = field(default_factory=list)
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def assert_alive(self) -> None:
-        if self.proc.poll() is not None:
-            pytest.fail(f"the Celery worker died (exit code {self.proc.returncode}); its output:\n{self.log()}")
-
-    def send(self, task, *args, **kwargs):
-        """Enqueue ``task`` exactly as ``task.delay()`` does, on this worker's queue and key prefix.
-
-        It goes through the product app's ``send_task`` (which adds the ``_schema_name`` header
-        from the current connection), so call it inside ``schema_context`` to act for a tenant.
-        """
-        with celery_app.connection_for_write(transport_options={"global_keyprefix": self.keyprefix}) as conn:
-            return task.apply_async(args, kwargs, queue=self.queue, connection=conn)
-
-    def result(self, async_result, timeout: float = TASK_TIMEOUT):
-        """The task's return value; fails with the worker's output if it dies or does not answer."""
-        deadline = time.monotonic() + timeout
-        while not async_result.ready():
-            self.assert_alive()
-            if time.monotonic() > deadline:
-                pytest.fail(f"task {async_result.id} got no result within {timeout}s; worker output:\n{self.log()}")
-            time.sleep(0.1)
-        self.results.append(async_result)
-        return async_result.get(timeout=5)
-
-    def forget_results(self) -> None:
-        """Drop the result keys this run left in the (shared) result backend."""
-        for async_result in self.results:
-            for child in async_result.children or ():
-                child.forget()
-            async_result.forget()
 
 
 @pytest.fixture(scope="module")
@@ -96,49 +41,15 @@ def celery_worker(django_db_setup, tmp_path_factory):
     Module-scoped: startup costs seconds, and it must stop before pytest-django drops the test
     database (which fails while the worker still holds connections to it).
     """
-    test_db = settings.DATABASES["default"]["NAME"]
-    assert test_db.startswith("test_"), f"refusing to start a worker on the non-test database {test_db!r}"
-    run_id = uuid.uuid4().hex[:12]
-    queue = f"crm-test-{run_id}"
-    keyprefix = f"crm-test-{run_id}:"
-    log_path = tmp_path_factory.mktemp("celery-worker") / "worker.log"
-    env = child_env(
-        DJANGO_SETTINGS_MODULE="tests.saas_core.worker_settings",
-        CRM_TEST_CELERY_QUEUE=queue,
-        CRM_TEST_CELERY_KEYPREFIX=keyprefix,
-        # The worker must purge with the retention this process computes "old" with.
-        LOGIN_LOG_RETENTION_DAYS=str(settings.LOGIN_LOG_RETENTION_DAYS),
-        SENTRY_DSN="",  # a test worker never reports to a real Sentry
-        PYTHONUNBUFFERED="1",
-    )
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "saas_core", "worker", "--pool", "solo",
-             "-Q", queue, "-n", f"{queue}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat",
-             "--loglevel", "INFO"],
-            env=env, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT,
-        )
-    worker = Worker(proc, log_path, queue, keyprefix)
+    queue, keyprefix = routing("worker")
+    # The worker must purge with the retention this process computes "old" with.
+    worker = start_worker(tmp_path_factory.mktemp("celery-worker"), queue, keyprefix,
+                          LOGIN_LOG_RETENTION_DAYS=str(settings.LOGIN_LOG_RETENTION_DAYS))
     try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while " ready." not in worker.log():
-            worker.assert_alive()
-            if time.monotonic() > deadline:
-                pytest.fail(f"the Celery worker was not ready within {STARTUP_TIMEOUT}s; its output:\n{worker.log()}")
-            time.sleep(0.1)
         yield worker
     finally:
-        worker.forget_results()
-        proc.terminate()  # SIGTERM: warm shutdown
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        client = redis.Redis.from_url(settings.REDIS_URL)
-        stale = list(client.scan_iter(match=f"{keyprefix}*"))
-        if stale:
-            client.delete(*stale)
+        worker.stop()
+        forget_keys(keyprefix)
 
 
 @pytest.fixture

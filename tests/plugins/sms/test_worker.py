@@ -11,16 +11,12 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 import uuid
 from datetime import timedelta
 
 import pytest
-import redis
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -28,63 +24,33 @@ from django_tenants.utils import schema_context
 from plugins.sms import services
 from plugins.sms.models import SmsMessage
 from plugins.sms.tasks import send_message
-from tests.conftest import child_env
 from tests.plugins.sms.conftest import gateway
-from tests.saas_core.test_celery_worker import REPO_ROOT, STARTUP_TIMEOUT, Worker
+from tests.workers import Worker, forget_keys, start_worker
+from tests.workers import routing as private_routing
 
 pytestmark = pytest.mark.live
 
 
-def start_worker(tmp_path_factory, queue: str, keyprefix: str) -> Worker:
-    log_path = tmp_path_factory.mktemp("sms-worker") / "worker.log"
-    env = child_env(DJANGO_SETTINGS_MODULE="tests.saas_core.worker_settings", CRM_TEST_CELERY_QUEUE=queue,
-                    CRM_TEST_CELERY_KEYPREFIX=keyprefix, SENTRY_DSN="", PYTHONUNBUFFERED="1",
-                    SMS_PROVIDER_TIMEOUT="1", SMS_RETRY_BASE_SECONDS="1")
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "saas_core", "worker", "--pool", "solo", "-Q", queue,
-             "-n", f"{queue}-{uuid.uuid4().hex[:4]}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat",
-             "--loglevel", "INFO"],
-            env=env, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT,
-        )
-    worker = Worker(proc, log_path, queue, keyprefix)
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while " ready." not in worker.log():
-        worker.assert_alive()
-        if time.monotonic() > deadline:
-            pytest.fail(f"the SMS worker was not ready; its output:\n{worker.log()}")
-        time.sleep(0.1)
-    return worker
+SMS_ENV = {"SMS_PROVIDER_TIMEOUT": "1", "SMS_RETRY_BASE_SECONDS": "1"}
 
 
-def stop(worker: Worker) -> None:
-    worker.forget_results()
-    if worker.proc.poll() is None:
-        worker.proc.terminate()
-        try:
-            worker.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.proc.kill()
-            worker.proc.wait(timeout=10)
+def start_sms_worker(log_dir, queue: str, keyprefix: str) -> Worker:
+    return start_worker(log_dir, queue, keyprefix, **SMS_ENV)
 
 
 @pytest.fixture(scope="module")
 def routing():
-    run_id = uuid.uuid4().hex[:12]
-    queue, keyprefix = f"crm-test-sms-{run_id}", f"crm-test-sms-{run_id}:"
+    queue, keyprefix = private_routing("sms")
     yield queue, keyprefix
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    stale = list(client.scan_iter(match=f"{keyprefix}*"))
-    if stale:
-        client.delete(*stale)
+    forget_keys(keyprefix)
 
 
 @pytest.fixture(scope="module")
 def sms_worker(django_db_setup, tmp_path_factory, routing):
-    worker = start_worker(tmp_path_factory, *routing)
-    worker.tmp = tmp_path_factory
+    worker = start_sms_worker(tmp_path_factory.mktemp("sms-worker"), *routing)
+    worker.tmp = tmp_path_factory.mktemp("sms-victims")
     yield worker
-    stop(worker)
+    worker.stop()
 
 
 @pytest.fixture
@@ -184,7 +150,7 @@ def test_a_worker_killed_during_the_provider_call_does_not_send_again(sms_worker
     it); the broker hands the task to another worker, which must not send a second SMS."""
     message = queue_message(workspace, "aliyun", "13812345678", fake_server)
     fake_server.script("13812345678", "hold")
-    victim = start_worker(sms_worker.tmp, routing[0] + "-victim", routing[1])
+    victim = start_sms_worker(sms_worker.tmp, routing[0] + "-victim", routing[1])
     try:
         with schema_context(workspace.tenant.schema_name):
             victim.send(send_message, message.pk)
@@ -192,7 +158,7 @@ def test_a_worker_killed_during_the_provider_call_does_not_send_again(sms_worker
         os.kill(victim.proc.pid, signal.SIGKILL)
         victim.proc.wait(timeout=10)
     finally:
-        stop(victim)
+        victim.stop()
     fake_server.release()
     assert message_in(workspace, message.pk).status == "sending"
     with schema_context(workspace.tenant.schema_name):  # the redelivery

@@ -20,7 +20,6 @@ import asyncio
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -29,7 +28,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import redis
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -37,11 +35,10 @@ from django_tenants.utils import schema_context
 
 from saas_core.activities import services
 from saas_core.activities.models import Delivery, Notification, Reminder
-from tests.conftest import PASSWORD, child_env, free_port
+from tests.conftest import PASSWORD, free_port
+from tests.workers import forget_keys, routing, start_celery, stop_process, worker_args, worker_env
 
 pytestmark = pytest.mark.live
-
-REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 class GatedSmtp:
@@ -94,7 +91,7 @@ class Cluster:
 
     tmp: Path
     smtp_port: int
-    queue: str = field(default_factory=lambda: f"crm-test-rem-{uuid.uuid4().hex[:10]}")
+    queue: str = field(default_factory=lambda: routing("rem")[0])
     procs: list = field(default_factory=list)
 
     @property
@@ -102,54 +99,36 @@ class Cluster:
         return self.queue + ":"
 
     def env(self) -> dict:
-        return child_env(
-            DJANGO_SETTINGS_MODULE="tests.saas_core.worker_settings", CRM_TEST_CELERY_QUEUE=self.queue,
-            CRM_TEST_CELERY_KEYPREFIX=self.keyprefix, SENTRY_DSN="", PYTHONUNBUFFERED="1",
-            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=str(self.smtp_port), REMINDER_TICK_SECONDS="1", REMINDER_LEASE_SECONDS="3",
-            REMINDER_REDISPATCH_SECONDS="2",
+        return worker_env(
+            self.queue, self.keyprefix, EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+            EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(self.smtp_port), REMINDER_TICK_SECONDS="1",
+            REMINDER_LEASE_SECONDS="3", REMINDER_REDISPATCH_SECONDS="2",
         )
 
     def _start(self, name: str, args: list[str], ready: str) -> subprocess.Popen:
         log_path = self.tmp / f"{name}.log"
-        with log_path.open("wb") as log:
-            proc = subprocess.Popen([sys.executable, "-m", "celery", "-A", "saas_core", *args], env=self.env(),
-                                    cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
+        proc = start_celery(args, log_path, self.env(), ready, name)
         proc.log_path = log_path
         self.procs.append(proc)
-        deadline = time.monotonic() + 60
-        while ready not in log_path.read_text(errors="replace"):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"{name} did not start:\n{log_path.read_text(errors='replace')}")
-            time.sleep(0.1)
         return proc
 
     def worker(self, name: str) -> subprocess.Popen:
-        return self._start(name, ["worker", "--pool", "solo", "-Q", self.queue, "-n", f"{name}.{self.queue}@%h",
-                                  "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "INFO"],
-                           " ready.")
+        return self._start(name, worker_args(self.queue, f"{name}.{self.queue}"), " ready.")
 
     def beat(self, name: str) -> subprocess.Popen:
         return self._start(name, ["beat", "--schedule", str(self.tmp / f"{name}.schedule"), "--loglevel", "INFO",
                                   "--max-interval", "1"], "beat: Starting")
 
     def logs(self) -> str:
-        return "\n".join(f"--- {p.args[4]}\n{Path(p.log_path).read_text(errors='replace')[-3000:]}" for p in self.procs)
+        return "\n".join(f"--- {p.log_path.stem}\n{Path(p.log_path).read_text(errors='replace')[-3000:]}" for p in self.procs)
 
     def stop(self) -> None:
         for proc in self.procs:
             if proc.poll() is None:
                 proc.terminate()
         for proc in self.procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
-        client = redis.Redis.from_url(settings.REDIS_URL)
-        stale = list(client.scan_iter(match=f"{self.keyprefix}*"))
-        if stale:
-            client.delete(*stale)
+            stop_process(proc)
+        forget_keys(self.keyprefix)
 
 
 @pytest.fixture

@@ -8,20 +8,16 @@ this test (committed data) and dropped afterwards by ``live_db``.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 import uuid
 
 import pytest
-import redis
-from django.conf import settings
 from django_tenants.utils import schema_context
 
 from saas_core.imports.tasks import run_import
-from tests.conftest import PASSWORD, child_env
+from tests.conftest import PASSWORD
 from tests.saas_core.imports.conftest import BAD, GOOD, xlsx_bytes
-from tests.saas_core.test_celery_worker import REPO_ROOT, STARTUP_TIMEOUT, Worker
+from tests.workers import forget_keys, routing, start_worker
 
 pytestmark = pytest.mark.live
 
@@ -29,44 +25,15 @@ pytestmark = pytest.mark.live
 @pytest.fixture(scope="module")
 def import_worker(django_db_setup, tmp_path_factory):
     """``celery worker --pool solo`` on the test database, a private queue and a private media folder."""
-    test_db = settings.DATABASES["default"]["NAME"]
-    assert test_db.startswith("test_"), test_db
-    run_id = uuid.uuid4().hex[:12]
-    queue, keyprefix = f"crm-test-import-{run_id}", f"crm-test-import-{run_id}:"
+    queue, keyprefix = routing("import")
     media = tmp_path_factory.mktemp("import-media")
-    log_path = tmp_path_factory.mktemp("import-worker") / "worker.log"
-    env = child_env(
-        DJANGO_SETTINGS_MODULE="tests.saas_core.worker_settings", CRM_TEST_CELERY_QUEUE=queue,
-        CRM_TEST_CELERY_KEYPREFIX=keyprefix, MEDIA_ROOT=str(media), SENTRY_DSN="", PYTHONUNBUFFERED="1",
-    )
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "saas_core", "worker", "--pool", "solo", "-Q", queue,
-             "-n", f"{queue}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "INFO"],
-            env=env, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT,
-        )
-    worker = Worker(proc, log_path, queue, keyprefix)
+    worker = start_worker(tmp_path_factory.mktemp("import-worker"), queue, keyprefix, MEDIA_ROOT=str(media))
     worker.media = media
     try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while " ready." not in worker.log():
-            worker.assert_alive()
-            if time.monotonic() > deadline:
-                pytest.fail(f"the Celery worker was not ready; its output:\n{worker.log()}")
-            time.sleep(0.1)
         yield worker
     finally:
-        worker.forget_results()
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        client = redis.Redis.from_url(settings.REDIS_URL)
-        stale = list(client.scan_iter(match=f"{keyprefix}*"))
-        if stale:
-            client.delete(*stale)
+        worker.stop()
+        forget_keys(keyprefix)
 
 
 def test_a_real_worker_imports_in_batches_in_the_tenants_schema(import_worker, live_db, settings):
