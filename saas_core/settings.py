@@ -36,6 +36,9 @@ def _secret_key() -> str:
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = _secret_key()
+# Fernet keys (comma-separated, the first encrypts) for secrets stored in the database
+# (saas_core.encryption); empty: one key derived from SECRET_KEY.
+SECRETS_ENCRYPTION_KEYS = os.environ.get("SECRETS_ENCRYPTION_KEYS", "")
 BASE_DOMAIN = os.environ.get("BASE_DOMAIN", "localhost")
 ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}", *env_list("ALLOWED_HOSTS")]
 USE_HTTPS = env_bool("USE_HTTPS", False)

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import pgtrigger
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from saas_core.dictionaries.fields import DictionaryForeignKey
+from saas_core.encryption import EncryptedTextField
 
 
 class Provider(models.TextChoices):
@@ -38,8 +40,8 @@ class SmsSettings(models.Model):
         _("access key ID / account SID"), max_length=100, blank=True,
         help_text=_("Aliyun AccessKey ID, Tencent Cloud SecretId or Twilio Account SID."),
     )
-    access_key_secret = models.CharField(
-        _("access key secret / auth token"), max_length=200, blank=True,
+    access_key_secret = EncryptedTextField(  # encrypted at rest; never shown back
+        _("access key secret / auth token"), blank=True, validators=[MaxLengthValidator(200)],
         help_text=_("Aliyun AccessKey secret, Tencent Cloud SecretKey or Twilio Auth Token."),
     )
     app_id = models.CharField(_("SMS app ID"), max_length=50, blank=True, help_text=_("Tencent Cloud SmsSdkAppId."))

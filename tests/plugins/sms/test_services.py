@@ -236,3 +236,18 @@ def test_templates_are_archived_not_deleted(tenant_a, boss):
         assert SmsTemplate.objects.filter(pk=template.pk, is_active=False).exists()
         assert not services.active_templates().exists()
         assert SmsBatch.objects.count() == 0 and SmsUsage.objects.count() == 0
+
+
+def test_the_secret_is_stored_encrypted(tenant_a, boss):
+    from django.db import connection
+
+    with in_tenant(tenant_a):
+        services.save_settings(by=boss, provider="twilio", access_key_id="AC123", access_key_secret="tok-very-secret",
+                               sender_number="+15005550006")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT access_key_secret FROM sms_smssettings WHERE id = 1")
+            stored = cursor.fetchone()[0]
+        assert stored.startswith("fernet:") and "tok-very-secret" not in stored
+        assert services.gateway_settings().access_key_secret == "tok-very-secret"
+        services.save_settings(by=boss, access_key_secret="")  # empty keeps the stored one
+        assert services.gateway_settings().access_key_secret == "tok-very-secret"
