@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Iterator
+from datetime import date
 
 from django.conf import settings
+from django.db import connection
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from tenants.models import Tenant
@@ -54,3 +58,21 @@ def fan_out_to(schemas, task, *args, **kwargs) -> int:
 
 def iter_tenant_schemas() -> Iterator[str]:
     yield from live_tenants().values_list("schema_name", flat=True)
+
+
+def company_zone() -> zoneinfo.ZoneInfo:
+    """The current company's time zone (its day, its "9:00"), for work outside a request: tasks,
+    exports, reminders. A task or request has the company loaded already; else it is read."""
+    tenant = getattr(connection, "tenant", None)
+    name = getattr(tenant, "time_zone", None)
+    if name is None or getattr(tenant, "schema_name", None) != connection.schema_name:
+        name = Tenant.objects.filter(schema_name=connection.schema_name).values_list("time_zone", flat=True).first()
+    try:
+        return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def company_today() -> date:
+    """Today in the current company's time zone."""
+    return timezone.localdate(timezone=company_zone())

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,23 +17,11 @@ from saas_core.customers.models import Contact, Customer
 from saas_core.dictionaries.models import DictionaryItem
 from saas_core.org.access import require
 from saas_core.org.scope import can_see, visible
+from saas_core.tenancy import company_zone
 
 MODULE = "activities"
 CARE_FIELDS = ("customer", "contact", "kind", "subject", "content", "day")
 REMIND_HOUR = 9  # care reminders arrive at 09:00 company time (or at once when generated later)
-
-
-def company_zone():
-    from tenants.models import Tenant
-
-    tenant = getattr(connection, "tenant", None)
-    name = getattr(tenant, "time_zone", None)  # a task or request has the company loaded already
-    if name is None or getattr(tenant, "schema_name", None) != connection.schema_name:
-        name = Tenant.objects.filter(schema_name=connection.schema_name).values_list("time_zone", flat=True).first()
-    try:
-        return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
-    except (KeyError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 @transaction.atomic

@@ -30,8 +30,8 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from saas_core.activities.care import company_zone
 from saas_core.activities.models import Delivery, Reminder, Task
+from saas_core.tenancy import company_zone
 from saas_core.wakeups import services as wakeups
 
 log = logging.getLogger(__name__)

@@ -50,10 +50,10 @@ def daily_jobs() -> dict:
     """This company's daily work, by its own calendar day: auto-submit earlier days' report
     drafts (before the next working day starts) and generate today's care reminders."""
     from saas_core.activities import care, reports
-    from saas_core.customers.tasks import company_today
+    from saas_core.tenancy import company_today, company_zone
 
     today = company_today()
-    with timezone.override(care.company_zone()):
+    with timezone.override(company_zone()):
         return {"auto_submitted": reports.auto_submit_before(today), "care_reminders": care.ensure_care_reminders(today)}
 
 

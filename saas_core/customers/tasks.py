@@ -7,21 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from saas_core.customers.models import Customer
-
-
-def company_today():
-    """Today in the current tenant's time zone (tasks run outside any request)."""
-    from zoneinfo import ZoneInfo
-
-    from django.db import connection
-
-    from tenants.models import Tenant
-
-    name = Tenant.objects.filter(schema_name=connection.schema_name).values_list("time_zone", flat=True).first()
-    try:
-        return timezone.localdate(timezone=ZoneInfo(name)) if name else timezone.localdate()
-    except (KeyError, ValueError):
-        return timezone.localdate()
+from saas_core.tenancy import company_today
 
 
 def clear_expired_hot_flags(today=None) -> int:

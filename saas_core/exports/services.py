@@ -20,7 +20,6 @@ import re
 import shutil
 import tempfile
 import zipfile
-import zoneinfo
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,6 +36,7 @@ from django.utils.translation import gettext as _
 from saas_core.exports.models import CompanyExport
 from saas_core.imports.xlsx import Sheet, write_xlsx
 from saas_core.records.registry import record_types
+from saas_core.tenancy import company_zone
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +123,7 @@ def build(export_id: int) -> CompanyExport | None:
         export.status, export.progress, export.step = S.RUNNING, 0, ""
         export.save(update_fields=["status", "progress", "step"])
     try:
-        with translation.override(export.language or settings.LANGUAGE_CODE), timezone.override(_company_zone()):
+        with translation.override(export.language or settings.LANGUAGE_CODE), timezone.override(company_zone()):
             name, size, counts = _write_archive(export)
     except Exception as exc:
         log.exception("company export %s failed", export.pk)
@@ -136,16 +136,6 @@ def build(export_id: int) -> CompanyExport | None:
         finished_at=now, expires_at=now + timedelta(hours=settings.EXPORT_LINK_HOURS))
     export.refresh_from_db()
     return export
-
-
-def _company_zone() -> zoneinfo.ZoneInfo:
-    from tenants.models import Tenant
-
-    name = Tenant.objects.filter(schema_name=connection.schema_name).values_list("time_zone", flat=True).first()
-    try:
-        return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 def _progress(export: CompanyExport, done: int, total: int, step: str) -> None:

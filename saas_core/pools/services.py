@@ -31,14 +31,12 @@ days later, unless it is followed up (or otherwise starts a new clock) in betwee
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import pghistory
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -54,6 +52,7 @@ from saas_core.dictionaries import services as dictionaries
 from saas_core.dictionaries.models import DictionaryItem
 from saas_core.org.access import can, is_boss, require, require_boss
 from saas_core.pools.models import LEVEL_TYPES, ClaimLog, Pool, PoolEntry, ReclaimRule, ReclaimWarning
+from saas_core.tenancy import company_zone
 
 CHUNK = 2000  # ids per statement in bulk moves (well under PostgreSQL's parameter limit)
 RECLAIM_BATCH = 500  # customers per reclaim transaction: row locks are held for about a second at most
@@ -395,19 +394,9 @@ def release_all_of(user: User, pool: Pool, *, by, reason=None, disable: bool = F
 # --- claim and assign ----------------------------------------------------------------------------
 
 
-def _company_zone():
-    from tenants.models import Tenant
-
-    name = Tenant.objects.filter(schema_name=connection.schema_name).values_list("time_zone", flat=True).first()
-    try:
-        return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
-
-
 def start_of_day(now: datetime) -> datetime:
     """Midnight of ``now``'s day in the company's time zone (the daily limit's day)."""
-    local = now.astimezone(_company_zone())
+    local = now.astimezone(company_zone())
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
+from saas_core import tenancy
 from saas_core.customers import services, tasks
 from saas_core.customers.models import Customer
 from saas_core.dictionaries.models import DictionaryItem
@@ -24,7 +24,7 @@ def hot(boss, name, until):
 
 def test_expired_hot_flags_clear_once(tenant_a, boss_a):
     with in_tenant(tenant_a):
-        today = tasks.company_today()
+        today = tenancy.company_today()
         # Created with a future expiry (the form refuses a past one), then the days went by.
         expired = hot(boss_a, "甲", today + timedelta(days=1))
         Customer.objects.filter(pk=expired.pk).update(hot_until=today - timedelta(days=1))
@@ -38,18 +38,6 @@ def test_expired_hot_flags_clear_once(tenant_a, boss_a):
         assert tasks.clear_expired_hot_flags(today + timedelta(days=1)) == 1  # tomorrow 乙 has expired
         changes = {c.field for c in history_of(expired)[0].changes}
         assert changes == {"hot", "heat", "hot reason", "hot until"}
-
-
-def test_the_company_date_is_in_its_time_zone(tenant_a):
-    from zoneinfo import ZoneInfo
-
-    from tenants.models import Tenant
-
-    with in_tenant(tenant_a):
-        Tenant.objects.filter(schema_name=tenant_a.schema).update(time_zone="America/Los_Angeles")
-        assert tasks.company_today() == timezone.localdate(timezone=ZoneInfo("America/Los_Angeles"))
-        Tenant.objects.filter(schema_name=tenant_a.schema).update(time_zone="Asia/Shanghai")
-        assert tasks.company_today() == timezone.localdate(timezone=ZoneInfo("Asia/Shanghai"))
 
 
 def test_the_fan_out_enqueues_once_per_live_tenant_in_its_schema(tenant_a, tenant_b, monkeypatch):
