@@ -4,17 +4,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from saas_core.accounts.models import LoginAttempt, User
-from tests.conftest import PASSWORD, in_tenant
+from tests.conftest import PASSWORD, api, in_tenant
 
 pytestmark = pytest.mark.django_db
 
-
-def api(info, user=None) -> APIClient:
-    client = APIClient(HTTP_ACCEPT_LANGUAGE="en", HTTP_HOST=info.host)
-    if user is not None:
-        with in_tenant(info):
-            client.force_login(user)
-    return client
 
 
 def token_client(info, username, password=PASSWORD) -> APIClient:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.saas_core.customers.conftest import _fast_password_hashing, add  # noqa: F401 - fixture; a customer
-from tests.saas_core.org.conftest import api, build_org  # noqa: F401
+from tests.saas_core.org.conftest import build_org  # noqa: F401
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.saas_core.activities.conftest import add, api
+from tests.conftest import api
+from tests.saas_core.activities.conftest import add
 
 pytestmark = pytest.mark.django_db
 

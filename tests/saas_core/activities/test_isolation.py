@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from saas_core.activities import care, reports, services
 from saas_core.activities.models import CareRecord, DailyReport, FollowUp, Notification, Task
-from tests.conftest import in_tenant
-from tests.saas_core.activities.conftest import add, api
+from tests.conftest import api, in_tenant
+from tests.saas_core.activities.conftest import add
 
 pytestmark = pytest.mark.django_db
 

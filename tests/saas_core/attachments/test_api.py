@@ -11,9 +11,8 @@ from saas_core.attachments import services
 from saas_core.attachments.models import Attachment
 from saas_core.customers import sharing
 from saas_core.records.models import BinEntry
-from tests.conftest import in_tenant
+from tests.conftest import api, in_tenant
 from tests.saas_core.attachments.conftest import a_file, file_bytes
-from tests.saas_core.org.conftest import api
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from saas_core.customers import services, sharing
 from saas_core.customers.models import Contact, Customer, CustomerShare
 from saas_core.dictionaries.models import DictionaryItem
 from saas_core.records.models import BinEntry
-from tests.conftest import in_tenant
-from tests.saas_core.org.conftest import _fast_password_hashing, api, build_org  # noqa: F401 - fixtures
+from tests.conftest import api, in_tenant
+from tests.saas_core.org.conftest import _fast_password_hashing, build_org  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,10 @@ from io import BytesIO
 
 import openpyxl
 import pytest
-from rest_framework.test import APIClient
 
 from saas_core.customers import services
 from saas_core.customers.models import Customer
-from tests.conftest import in_tenant
+from tests.conftest import api, in_tenant
 from tests.saas_core.org.conftest import build_org
 
 pytestmark = pytest.mark.django_db
@@ -59,12 +58,6 @@ def world(tenant_a, boss_a, make_user, settings):
 def web(tenant, user, client_for):
     return client_for(tenant, user)
 
-
-def api(tenant, user) -> APIClient:
-    client = APIClient(HTTP_HOST=tenant.host, HTTP_ACCEPT_LANGUAGE="en")
-    with in_tenant(tenant):
-        client.force_login(user)
-    return client
 
 
 def names_in(html: str) -> set[str]:

@@ -5,17 +5,10 @@ from rest_framework.test import APIClient
 
 from saas_core.dictionaries import services
 from saas_core.dictionaries.models import DictionaryItem
-from tests.conftest import in_tenant
+from tests.conftest import api, in_tenant
 
 pytestmark = pytest.mark.django_db
 
-
-def api(info, user=None) -> APIClient:
-    client = APIClient(HTTP_ACCEPT_LANGUAGE="en", HTTP_HOST=info.host)
-    if user is not None:
-        with in_tenant(info):
-            client.force_login(user)
-    return client
 
 
 @pytest.fixture

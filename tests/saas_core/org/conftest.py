@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from rest_framework.test import APIClient
 
 from tests.conftest import in_tenant
 
@@ -25,13 +24,6 @@ def _fast_password_hashing(settings):
     Argon2 would only cost time."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-
-def api(info, user=None) -> APIClient:
-    client = APIClient(HTTP_ACCEPT_LANGUAGE="en", HTTP_HOST=info.host)
-    if user is not None:
-        with in_tenant(info):
-            client.force_login(user)
-    return client
 
 
 @dataclass

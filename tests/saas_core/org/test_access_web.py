@@ -4,8 +4,7 @@ import pytest
 
 from saas_core.org import services
 from saas_core.org.models import Department, RoleSetting
-from tests.conftest import in_tenant
-from tests.saas_core.org.conftest import api
+from tests.conftest import api, in_tenant
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ from django.core.exceptions import ValidationError
 from saas_core.accounts.models import User
 from saas_core.org import services
 from saas_core.org.models import Department
-from tests.conftest import in_tenant
-from tests.saas_core.org.conftest import api
+from tests.conftest import api, in_tenant
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,7 @@ import pytest
 from saas_core.accounts.models import Role
 from saas_core.org import access, services
 from saas_core.org.models import RoleSetting
-from tests.conftest import in_tenant
-from tests.saas_core.org.conftest import api
+from tests.conftest import api, in_tenant
 
 pytestmark = pytest.mark.django_db
 

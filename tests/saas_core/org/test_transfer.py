@@ -6,9 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from saas_core.accounts.models import User
 from saas_core.org import services
 from saas_core.records import bin as recycle_bin
-from tests.conftest import in_tenant
+from tests.conftest import api, in_tenant
 from tests.recordsapp.models import Project, Task
-from tests.saas_core.org.conftest import api
 
 pytestmark = pytest.mark.django_db
 

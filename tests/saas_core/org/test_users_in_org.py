@@ -5,8 +5,7 @@ import re
 import pytest
 
 from saas_core.accounts.models import User
-from tests.conftest import in_tenant
-from tests.saas_core.org.conftest import api
+from tests.conftest import api, in_tenant
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,7 @@ import pytest
 
 from saas_core.customers.models import Customer
 from saas_core.pools.models import Pool, PoolEntry, ReclaimRule
-from tests.conftest import in_tenant
-from tests.saas_core.org.conftest import api
+from tests.conftest import api, in_tenant
 from tests.saas_core.pools.conftest import make_customer
 
 pytestmark = pytest.mark.django_db
