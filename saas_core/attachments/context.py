@@ -14,6 +14,7 @@ def listing(user, parent, upload_url: str, form: AttachmentForm | None = None) -
     return {
         "parent": parent,
         "can_delete": access.can_change(user, parent, "delete"),
+        "can_edit": access.can_change(user, parent, "edit"),
         "upload_form": form or (AttachmentForm() if may_upload else None),
         "upload_url": upload_url,
         "max_mb": settings.ATTACHMENT_MAX_MB,

@@ -7,5 +7,6 @@ app_name = "attachments"
 urlpatterns = [
     path("<int:pk>/download/", views.attachment_download, name="download"),
     path("<int:pk>/delete/", views.attachment_delete, name="delete"),
+    path("<int:pk>/edit/", views.attachment_edit, name="edit"),
     path("<slug:key>/<int:pk>/", views.attachment_list, name="list"),
 ]

@@ -1,4 +1,5 @@
-"""Attachment pages: a parent's files (paginated) and upload, download, delete with confirmation."""
+"""Attachment pages: a parent's files (paginated) and upload, download, a description's edit,
+delete with confirmation."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from saas_core.attachments import access, context, services, serving
-from saas_core.attachments.forms import AttachmentForm
+from saas_core.attachments.forms import AttachmentForm, DescriptionForm
 from saas_core.attachments.parents import ParentType, parent_type
 from saas_core.org.access import permission_required
 from web.forms import add_service_errors
@@ -76,3 +77,22 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "attachments/confirm_delete.html", {
         "attachment": attachment, "parent": parent, "parent_url": kind.url(parent),
     })
+
+
+@permission_required("attachments", "view")
+def attachment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment, parent = access.find_attachment(request.user, pk)
+    access.require_change(request.user, parent, "edit")
+    kind = parent_type(parent)
+    form = DescriptionForm(request.POST or None, initial={"description": attachment.description})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_description(attachment, form.cleaned_data["description"], by=request.user, parent=parent)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The description of “%(name)s” has been saved.") % {"name": attachment.name})
+            return redirect(kind.url(parent))
+    return render(request, "attachments/edit.html", {
+        "attachment": attachment, "parent": parent, "parent_url": kind.url(parent), "form": form,
+    }, status=400 if form.is_bound and form.errors else 200)

@@ -213,3 +213,36 @@ def test_another_company_cannot_reach_the_files(client_for, tenant_a, tenant_b, 
         assert Attachment.objects.count() == 1
     with in_tenant(tenant_b):
         assert not Attachment.all_objects.exists()
+
+
+def test_the_description_is_edited_on_its_page(client_for, tenant_a, tenant_b, org, book):
+    from saas_core.accounts.models import User
+
+    att = add(tenant_a, book.customer, org.sales1, description="第一版")
+    client = client_for(tenant_a, org.sales1)
+    page = client.get(detail(book.customer)).content.decode()
+    assert f'href="/attachments/{att.pk}/edit/"' in page
+    form = client.get(f"/attachments/{att.pk}/edit/").content.decode()
+    assert "第一版" in form and "报价单.pdf" in form
+    too_long = client.post(f"/attachments/{att.pk}/edit/", {"description": "长" * 501})
+    assert too_long.status_code == 400 and "at most 500 characters" in too_long.content.decode()
+    saved = client.post(f"/attachments/{att.pk}/edit/", {"description": "  第二版，含运费  "})
+    assert saved.status_code == 302 and saved["Location"].startswith(detail(book.customer))
+    page = client.get(detail(book.customer)).content.decode()
+    assert "第二版，含运费" in page and "第一版" not in page
+    with in_tenant(tenant_a):
+        att.refresh_from_db()
+    assert att.description == "第二版，含运费"
+    # Read-only sharers, people outside the scope and another company cannot change it.
+    with in_tenant(tenant_a):
+        sharing.share(book.customer, [org.sales2], "read", by=org.sales1)
+    reader = client_for(tenant_a, org.sales2)
+    assert f'/attachments/{att.pk}/edit/' not in reader.get(detail(book.customer)).content.decode()
+    assert reader.post(f"/attachments/{att.pk}/edit/", {"description": "x"}).status_code == 403
+    assert client_for(tenant_a, org.sales_w).post(f"/attachments/{att.pk}/edit/", {"description": "x"}).status_code == 404
+    with in_tenant(tenant_b):
+        boss_b = User.objects.get(username=tenant_b.boss_username)
+    assert client_for(tenant_b, boss_b).post(f"/attachments/{att.pk}/edit/", {"description": "x"}).status_code == 404
+    with in_tenant(tenant_a):
+        att.refresh_from_db()
+    assert att.description == "第二版，含运费"
