@@ -109,3 +109,11 @@ class TenantFilterForm(forms.Form):
     def clean_sort(self) -> str:
         value = self.cleaned_data.get("sort") or "-created"
         return value if value.lstrip("-") in self.SORTS else "-created"
+
+
+class StaffForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"), max_length=150)
+    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    password = forms.CharField(label=_("Password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                               help_text=_("They sign in to the console with it; tell them by a safe way."))

@@ -22,4 +22,6 @@ urlpatterns = [
     path("modules/<slug:key>/", views.module_edit, name="module_edit"),
     path("modules/<slug:key>/on-sale/", views.module_on_sale, name="module_on_sale"),
     path("settings/", views.settings_page, name="settings"),
+    path("staff/", views.staff_list, name="staff"),
+    path("staff/<int:pk>/active/", views.staff_active, name="staff_active"),
 ]

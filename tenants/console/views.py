@@ -25,12 +25,13 @@ from billing.overrides import set_override
 from plugins import services as module_services
 from saas_core.tenancy import workspace_tenants
 from tenants import lifecycle, vendor_settings
-from tenants.console import queries, rollout
+from tenants.console import queries, rollout, staff
 from tenants.console.forms import (
     ModuleForm,
     ModuleSwitchForm,
     PlanForm,
     ResumeForm,
+    StaffForm,
     SuspendForm,
     TenantFilterForm,
     VendorLoginForm,
@@ -265,3 +266,37 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The settings have been saved; they apply from now on."))
             return redirect("console:settings")
     return render(request, "console/settings.html", {"form": form, "defaults": vendor_settings.defaults()})
+
+
+# --- staff -------------------------------------------------------------------------------------
+
+
+@vendor_staff_required
+def staff_list(request: HttpRequest) -> HttpResponse:
+    """The vendor's staff; POST adds one."""
+    form = StaffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = staff.add_vendor_staff(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(email)s can sign in to the console now.") % {"email": member.email})
+            return redirect("console:staff")
+    return render(request, "console/staff.html", {"staff": staff.staff(), "form": form},
+                  status=400 if form.is_bound else 200)
+
+
+@vendor_staff_required
+@require_POST
+def staff_active(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_object_or_404(staff.staff(), pk=pk)
+    active = request.POST.get("active") == "1"
+    try:
+        staff.set_active(member, active, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, (_("%(email)s is active again.") if active
+                                   else _("%(email)s can no longer sign in.")) % {"email": member.email})
+    return redirect("console:staff")
