@@ -10,9 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-DEMO_SUBDOMAIN = "demo"
-DEMO_BOSS_EMAIL = "boss@demo.example.com"
-DEMO_PASSWORD = "Demo-2026-crm"  # noqa: S105 - the published demo login
+from saas_core.demo import DEMO_BOSS_EMAIL, DEMO_PASSWORD, DEMO_SUBDOMAIN
 
 
 def _setup_django() -> None:
@@ -55,88 +53,11 @@ def create_tenant(args: argparse.Namespace) -> None:
 
 
 def demo() -> None:
-    """Create the demo company with a Boss, a few staff and some sign-in history, once."""
+    """Create the demo company with its staff and sample data, once (``saas_core.demo``)."""
     _setup_django()
-    from django_tenants.utils import schema_context
+    from saas_core import demo as demo_data
 
-    from saas_core.accounts.models import LoginAttempt, Role, User
-    from tenants import provisioning
-    from tenants.models import Tenant
-
-    _demo_catalogue()
-    schema = provisioning.schema_name_for(DEMO_SUBDOMAIN)
-    if not Tenant.objects.filter(schema_name=schema).exists():
-        provisioning.create_workspace(
-            company_name="演示科技有限公司 Demo Tech", subdomain=DEMO_SUBDOMAIN, admin_name="王老板",
-            email=DEMO_BOSS_EMAIL, password=DEMO_PASSWORD, language="zh-hans",
-        )
-        with schema_context(schema):
-            staff = [
-                ("zhangwei", "张伟", Role.DIRECTOR), ("lina", "李娜", Role.MANAGER),
-                ("liuyang", "刘洋", Role.SALES), ("chenjing", "陈静", Role.SALES),
-                ("zhaomin", "赵敏", Role.CUSTOMER_SERVICE), ("sunli", "孙丽", Role.WAREHOUSE_KEEPER),
-            ]
-            for username, name, role in staff:
-                user = User(username=username, name=name, role=role, email=f"{username}@demo.example.com")
-                user.set_password(DEMO_PASSWORD)
-                user.save()
-                LoginAttempt.objects.create(
-                    ip="203.0.113.7", user_agent="Mozilla/5.0 (demo)", user=user, username=username,
-                    role=role, success=True, reason=LoginAttempt.Reason.OK,
-                )
-            LoginAttempt.objects.create(
-                ip="198.51.100.23", user_agent="curl/8.0", username="admin", success=False,
-                reason=LoginAttempt.Reason.UNKNOWN_USER,
-            )
-    with schema_context(schema):
-        _demo_customers()
-
-
-def _demo_catalogue() -> None:
-    """Two plans and the built-in modules, when the vendor has not set up a catalogue yet."""
-    from billing.models import Module, Plan
-
-    if Plan.objects.exists():
-        return
-    modules = {key: Module.objects.get_or_create(key=key, defaults={"name": name, "price_minor": price})[0]
-               for key, name, price in (("inventory", "进销存 Inventory & purchasing", 30000),
-                                        ("call_center", "呼叫中心 Call center", 20000), ("sfa", "SFA 销售流程", 15000))}
-    Plan.objects.create(code="basic", name="基础版 Basic", price_per_seat_minor=5900, sort_order=1)
-    standard = Plan.objects.create(code="standard", name="标准版 Standard", price_per_seat_minor=9900, sort_order=2)
-    standard.included_modules.add(modules["sfa"])
-
-
-# name, kind, province, phone, owner (username), first contact: name, title, mobile
-DEMO_CUSTOMERS = (
-    ("北京华兴科技有限公司", "enterprise", "北京", "010-6234 5678", "liuyang", ("欧阳娜娜", "采购经理", "139 0571 0000")),
-    ("北京银行科技支行", "enterprise", "北京", "010-8888 1234", "liuyang", ("王磊", "行长助理", "138 1000 2000")),
-    ("重庆长安汽车配件有限公司", "enterprise", "重庆", "+86 23 6880 9911", "chenjing", ("李强", "总经理", "136 2300 1111")),
-    ("上海恒通国际贸易有限公司", "enterprise", "上海", "021 5888 6666", "chenjing", ("张敏", "采购", "137 1700 3333")),
-    ("厦门海联物流有限公司", "enterprise", "福建", "0592-212 3456", "lina", ("陈静怡", "运营总监", "139 0592 1234")),
-    ("深圳市远航电子有限公司", "enterprise", "广东", "0755-8600 7788", "zhangwei", ("刘洋洋", "技术总监", "135 0755 8899")),
-    ("杭州西湖茶业有限公司", "enterprise", "浙江", "0571-8765 4321", "liuyang", ("周婷", "店长", "158 5717 6543")),
-    ("Pacific Rim Trading Co., Ltd.", "enterprise", "", "+1 415 555 0100", "zhangwei", ("John Smith", "Buyer", "+1 415 555 0101")),
-    ("张三", "individual", "江苏", "", "chenjing", ("张三", "", "139 1234 5678")),
-    ("李四", "individual", "四川", "", "liuyang", ("李四", "", "186 2800 4321")),
-)
-
-
-def _demo_customers() -> None:
-    """A few customers with their first contacts, made the way staff make them (search keys,
-    phones, data log); only in a demo company that has none yet."""
-    from saas_core.accounts.models import User
-    from saas_core.customers import services
-    from saas_core.customers.models import Customer
-
-    if Customer.all_objects.exists():
-        return
-    users = {u.username: u for u in User.objects.all()}
-    boss = User.objects.filter(username=DEMO_BOSS_EMAIL).first() or next(iter(users.values()))
-    for name, kind, province, phone, owner, (contact, title, mobile) in DEMO_CUSTOMERS:
-        services.create_customer(
-            by=boss, owner=users.get(owner, boss), name=name, kind=kind, province=province, phone=phone,
-            contact={"name": contact, "title": title, "mobile": mobile}, confirm_duplicates=True, check_permission=False,
-        )
+    demo_data.seed()
 
 
 def _start_localstripe(env: dict, web_port: str) -> list:

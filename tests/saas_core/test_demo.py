@@ -2,7 +2,7 @@
 
 import pytest
 
-from saas_core import cli
+from saas_core import demo
 from saas_core.customers.models import Contact, Customer
 from saas_core.customers.search import search_customers
 from tests.conftest import in_tenant
@@ -13,11 +13,54 @@ pytestmark = pytest.mark.django_db
 def test_sample_customers_are_searchable_and_made_only_once(tenant_a):
     with in_tenant(tenant_a):
         Customer.all_objects.all().delete()
-        cli._demo_customers()
-        assert Customer.objects.count() == len(cli.DEMO_CUSTOMERS) == Contact.objects.count()
+        demo._demo_customers()
+        assert Customer.objects.count() == len(demo.DEMO_CUSTOMERS) == Contact.objects.count()
         found = set(search_customers(Customer.objects.all(), "bjkj").values_list("name", flat=True))
         assert found == {"北京华兴科技有限公司", "北京银行科技支行"}
         assert set(search_customers(Customer.objects.all(), "5678").values_list("name", flat=True)) >= {
             "北京华兴科技有限公司"}
-        cli._demo_customers()  # a company that has customers gets no more
-        assert Customer.objects.count() == len(cli.DEMO_CUSTOMERS)
+        demo._demo_customers()  # a company that has customers gets no more
+        assert Customer.objects.count() == len(demo.DEMO_CUSTOMERS)
+
+
+def test_a_working_week_of_activities_is_made_once(tenant_a, boss_a):
+    from saas_core.accounts.models import User
+    from saas_core.activities.models import DailyReport, FollowUp, Notification, Task
+    from saas_core.activities.services import followup_window
+
+    with in_tenant(tenant_a):
+        Customer.all_objects.all().delete()
+        demo._demo_staff()
+        demo._demo_customers()
+        demo._demo_activities()
+        assert FollowUp.objects.count() == len(demo.DEMO_FOLLOWUPS)
+        huaxing = Customer.objects.get(name="北京华兴科技有限公司")
+        assert huaxing.last_contact_at is not None and huaxing.category.key == "vip" and huaxing.industry.key == "it"
+        assert followup_window(FollowUp.objects.all(), "due_today").exists()
+        assert Task.objects.filter(kind="schedule").count() == 2
+        assert Task.objects.filter(status=Task.Status.DONE).exists()  # waiting for the Boss to confirm
+        assert DailyReport.objects.filter(status=DailyReport.Status.SUBMITTED).count() == 1
+        liuyang = User.objects.get(username="liuyang")
+        assert huaxing.owner == liuyang
+        assert Notification.objects.filter(user__username="chenjing").exists()  # the manager's task for her
+        assert Task.objects.filter(assignments__user=liuyang).count() == 3
+        demo._demo_activities()  # a company that has follow-ups gets no more
+        assert FollowUp.objects.count() == len(demo.DEMO_FOLLOWUPS)
+
+
+def test_the_manager_sees_the_team_and_a_demo_without_the_org_tree_gets_no_activities(tenant_a, boss_a):
+    from saas_core.accounts.models import User
+    from saas_core.activities.models import FollowUp
+    from saas_core.org.models import Department
+    from saas_core.org.scope import visible
+
+    with in_tenant(tenant_a):
+        Customer.all_objects.all().delete()
+        demo._demo_staff()
+        demo._demo_customers()
+        lina, chenjing = User.objects.get(username="lina"), User.objects.get(username="chenjing")
+        assert visible(Customer.objects.all(), lina).filter(owner=chenjing).exists()
+        assert not visible(Customer.objects.all(), chenjing).filter(owner__username="liuyang").exists()
+        Department.objects.filter(name="销售一部").update(name="旧部门")
+        demo._demo_activities()
+        assert not FollowUp.objects.exists()

@@ -1,0 +1,232 @@
+"""The demo company (``crm run`` / ``crm demo``): a Boss, staff, customers and a working week of
+follow-ups, schedules, tasks, a daily report and care, all made through the same services staff
+use, so the lists, search keys, last-contact dates, reminders and notifications are real.
+
+Each part is made once: a company that has customers (or follow-ups) gets no more of them.
+Nothing here imports Django at import time (``crm`` reads the constants before setting up).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+DEMO_SUBDOMAIN = "demo"
+DEMO_BOSS_EMAIL = "boss@demo.example.com"
+DEMO_PASSWORD = "Demo-2026-crm"  # noqa: S105 - the published demo login
+
+
+def seed() -> None:
+    """Create the demo company (a Boss, staff, sign-in history) once, then fill in what is
+    missing: customers, then their follow-ups, schedules, tasks, a daily report, care."""
+    from django_tenants.utils import schema_context
+
+    from tenants import provisioning
+    from tenants.models import Tenant
+
+    _demo_catalogue()
+    schema = provisioning.schema_name_for(DEMO_SUBDOMAIN)
+    if not Tenant.objects.filter(schema_name=schema).exists():
+        provisioning.create_workspace(
+            company_name="演示科技有限公司 Demo Tech", subdomain=DEMO_SUBDOMAIN, admin_name="王老板",
+            email=DEMO_BOSS_EMAIL, password=DEMO_PASSWORD, language="zh-hans",
+        )
+        with schema_context(schema):
+            _demo_staff()
+    with schema_context(schema):
+        _demo_customers()
+        _demo_activities()
+
+
+# username, name, role, department, superior
+DEMO_STAFF = (
+    ("zhangwei", "张伟", "director", "销售中心", None),
+    ("lina", "李娜", "manager", "销售一部", "zhangwei"),
+    ("liuyang", "刘洋", "sales", "销售一部", "lina"),
+    ("chenjing", "陈静", "sales", "销售一部", "lina"),
+    ("zhaomin", "赵敏", "customer_service", "客服部", None),
+    ("sunli", "孙丽", "warehouse_keeper", "仓储部", None),
+)
+# department, parent, leader
+DEMO_DEPARTMENTS = (("销售中心", None, "zhangwei"), ("销售一部", "销售中心", "lina"), ("客服部", None, "zhaomin"),
+                    ("仓储部", None, "sunli"))
+
+
+def _demo_staff() -> None:
+    """The staff (same password as the Boss) in a small org tree with their superiors, a
+    sign-in each, and one failed attempt."""
+    from saas_core.accounts.models import LoginAttempt, User
+    from saas_core.org import services as org
+
+    users = {}
+    for username, name, role, _department, _superior in DEMO_STAFF:
+        user = User(username=username, name=name, role=role, email=f"{username}@demo.example.com")
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        users[username] = user
+        LoginAttempt.objects.create(
+            ip="203.0.113.7", user_agent="Mozilla/5.0 (demo)", user=user, username=username,
+            role=role, success=True, reason=LoginAttempt.Reason.OK,
+        )
+    departments = {}
+    for name, parent, leader in DEMO_DEPARTMENTS:
+        departments[name] = org.create_department(name=name, parent=departments.get(parent), leader=users[leader])
+    for username, _name, _role, department, superior in DEMO_STAFF:
+        User.objects.filter(pk=users[username].pk).update(
+            department=departments[department], superior=users.get(superior) if superior else None)
+    LoginAttempt.objects.create(
+        ip="198.51.100.23", user_agent="curl/8.0", username="admin", success=False,
+        reason=LoginAttempt.Reason.UNKNOWN_USER,
+    )
+
+
+def _demo_catalogue() -> None:
+    """Two plans and the built-in modules, when the vendor has not set up a catalogue yet."""
+    from billing.models import Module, Plan
+
+    if Plan.objects.exists():
+        return
+    modules = {key: Module.objects.get_or_create(key=key, defaults={"name": name, "price_minor": price})[0]
+               for key, name, price in (("inventory", "进销存 Inventory & purchasing", 30000),
+                                        ("call_center", "呼叫中心 Call center", 20000), ("sfa", "SFA 销售流程", 15000))}
+    Plan.objects.create(code="basic", name="基础版 Basic", price_per_seat_minor=5900, sort_order=1)
+    standard = Plan.objects.create(code="standard", name="标准版 Standard", price_per_seat_minor=9900, sort_order=2)
+    standard.included_modules.add(modules["sfa"])
+
+
+# name, kind, province, phone, owner (username), first contact: name, title, mobile
+DEMO_CUSTOMERS = (
+    ("北京华兴科技有限公司", "enterprise", "北京", "010-6234 5678", "liuyang", ("欧阳娜娜", "采购经理", "139 0571 0000")),
+    ("北京银行科技支行", "enterprise", "北京", "010-8888 1234", "liuyang", ("王磊", "行长助理", "138 1000 2000")),
+    ("重庆长安汽车配件有限公司", "enterprise", "重庆", "+86 23 6880 9911", "chenjing", ("李强", "总经理", "136 2300 1111")),
+    ("上海恒通国际贸易有限公司", "enterprise", "上海", "021 5888 6666", "chenjing", ("张敏", "采购", "137 1700 3333")),
+    ("厦门海联物流有限公司", "enterprise", "福建", "0592-212 3456", "lina", ("陈静怡", "运营总监", "139 0592 1234")),
+    ("深圳市远航电子有限公司", "enterprise", "广东", "0755-8600 7788", "zhangwei", ("刘洋洋", "技术总监", "135 0755 8899")),
+    ("杭州西湖茶业有限公司", "enterprise", "浙江", "0571-8765 4321", "liuyang", ("周婷", "店长", "158 5717 6543")),
+    ("Pacific Rim Trading Co., Ltd.", "enterprise", "", "+1 415 555 0100", "zhangwei", ("John Smith", "Buyer", "+1 415 555 0101")),
+    ("张三", "individual", "江苏", "", "chenjing", ("张三", "", "139 1234 5678")),
+    ("李四", "individual", "四川", "", "liuyang", ("李四", "", "186 2800 4321")),
+)
+
+
+def _demo_customers() -> None:
+    """A few customers with their first contacts, made the way staff make them (search keys,
+    phones, data log); only in a demo company that has none yet."""
+    from saas_core.accounts.models import User
+    from saas_core.customers import services
+    from saas_core.customers.models import Customer
+
+    if Customer.all_objects.exists():
+        return
+    users = {u.username: u for u in User.objects.all()}
+    boss = User.objects.filter(username=DEMO_BOSS_EMAIL).first() or next(iter(users.values()))
+    for name, kind, province, phone, owner, (contact, title, mobile) in DEMO_CUSTOMERS:
+        services.create_customer(
+            by=boss, owner=users.get(owner, boss), name=name, kind=kind, province=province, phone=phone,
+            contact={"name": contact, "title": title, "mobile": mobile}, confirm_duplicates=True, check_permission=False,
+        )
+
+
+# customer name: (category, industry, status)
+DEMO_PROFILES = {
+    "北京华兴科技有限公司": ("vip", "it", "intention"),
+    "北京银行科技支行": ("normal", "finance", "prospect"),
+    "重庆长安汽车配件有限公司": ("normal", "machinery", "signed"),
+    "上海恒通国际贸易有限公司": ("partner", "retail", "intention"),
+    "深圳市远航电子有限公司": ("vip", "electronics", "signed"),
+    "Pacific Rim Trading Co., Ltd.": ("agent", "retail", "prospect"),
+}
+
+# customer, follow-up type, result, subject, days ago, next follow-up in days (None: none)
+DEMO_FOLLOWUPS = (
+    ("北京华兴科技有限公司", "visit", "interested", "上门演示新版系统，采购经理很感兴趣", 6, 1),
+    ("北京华兴科技有限公司", "call", "quoted", "电话确认报价细节，已发正式报价单", 1, 0),
+    ("北京银行科技支行", "wechat", "follow_again", "微信沟通需求，等待行内立项", 3, 4),
+    ("重庆长安汽车配件有限公司", "meeting", "meeting_set", "季度回顾会议，约定下周现场培训", 2, 5),
+    ("上海恒通国际贸易有限公司", "email", "follow_again", "发送合作方案，对方内部评估中", 8, 0),
+    ("深圳市远航电子有限公司", "call", "interested", "技术总监询问接口对接方案", 0, 2),
+    ("杭州西湖茶业有限公司", "visit", "not_reached", "到店拜访，店长不在，留下资料", 12, None),
+    ("Pacific Rim Trading Co., Ltd.", "video", "interested", "Video call: pricing for the US market", 4, 3),
+)
+
+
+def _items(type_key: str) -> dict:
+    from saas_core.dictionaries.models import DictionaryItem
+
+    return {i.key: i for i in DictionaryItem.objects.filter(type__key=type_key)}
+
+
+def _at(day, hour: int, minute: int = 0):
+    from saas_core.activities.services import day_start
+
+    return day_start(day) + timedelta(hours=hour, minutes=minute)
+
+
+def _demo_activities() -> None:
+    """Follow-ups of the last two weeks, today's schedules, tasks at every step, yesterday's
+    daily report and a care record; only in a demo company that has no follow-ups yet."""
+    from django.db import transaction
+
+    from saas_core.activities.models import FollowUp
+    from saas_core.org.models import Department
+
+    # A demo made by an older version has no org tree: its managers would see none of this.
+    if FollowUp.all_objects.exists() or not Department.objects.filter(name=DEMO_DEPARTMENTS[1][0]).exists():
+        return
+    with transaction.atomic():
+        _make_activities()
+
+
+def _make_activities() -> None:
+    from django.utils import timezone
+
+    from saas_core.accounts.models import Role, User
+    from saas_core.activities import care, reports, services
+    from saas_core.customers.models import Customer
+
+    users = {u.username: u for u in User.objects.all()}
+    boss = users.get(DEMO_BOSS_EMAIL) or User.objects.filter(role=Role.BOSS).first()
+    customers = {c.name: c for c in Customer.objects.select_related("owner")}
+    categories, industries = _items("customer_category"), _items("industry")
+    for name, (category, industry, status) in DEMO_PROFILES.items():
+        if name in customers:
+            Customer.objects.filter(pk=customers[name].pk).update(
+                category=categories.get(category), industry=industries.get(industry), status=status)
+    kinds, results = _items("activity_type"), _items("follow_up_result")
+    today = timezone.localdate()
+    for name, kind, result, subject, days_ago, next_in in DEMO_FOLLOWUPS:
+        customer = customers.get(name)
+        if customer is None:
+            continue
+        happened = min(_at(today - timedelta(days=days_ago), 10 + days_ago % 6), timezone.now())
+        services.save_followup(
+            None, by=customer.owner, customer=customer, contact=customer.contacts.first(), kind=kinds.get(kind),
+            result=results.get(result), subject=subject, happened_at=happened,
+            next_on=today + timedelta(days=next_in) if next_in is not None else None)
+    schedule_types, priorities = _items("schedule_type"), _items("task_priority")
+    sales, other = users.get("liuyang", boss), users.get("chenjing", boss)
+    manager = users.get("lina", boss)
+    now = timezone.now()
+    services.create_task(
+        by=sales, kind="schedule", title="拜访北京华兴科技，确认合同条款", schedule_type=schedule_types.get("visit"),
+        customer=customers.get("北京华兴科技有限公司"), starts_at=_at(today, 15), remind_at=_at(today, 14, 30))
+    services.create_task(
+        by=boss, kind="schedule", title="销售周会", schedule_type=schedule_types.get("meeting"),
+        starts_at=now + timedelta(minutes=30), remind_at=now + timedelta(minutes=15),
+        assignees=[u for u in (boss, manager, sales, other) if u])
+    services.create_task(
+        by=manager, kind="task", title="整理重庆长安培训资料", priority=priorities.get("high"),
+        customer=customers.get("重庆长安汽车配件有限公司"), starts_at=_at(today, 9),
+        ends_at=_at(today + timedelta(days=2), 18), assignees=[other])
+    quote = services.create_task(
+        by=boss, kind="task", title="给深圳远航发接口对接方案", priority=priorities.get("urgent"),
+        customer=customers.get("深圳市远航电子有限公司"), starts_at=_at(today, 9), ends_at=_at(today, 18),
+        assignees=[sales])
+    services.mark_done(quote, by=sales)  # the Boss sees it waiting for confirmation
+    yesterday = today - timedelta(days=1)
+    reports.save_report(by=sales, day=yesterday, summary="拜访华兴科技并确认报价；跟进北京银行立项进度。",
+                        plan="下午拜访华兴科技确认合同条款；给远航电子发对接方案。", submit=True)
+    shanghai = customers.get("上海恒通国际贸易有限公司")
+    if shanghai is not None:
+        care.save_care_record(None, by=shanghai.owner, customer=shanghai, contact=shanghai.contacts.first(),
+                              kind=_items("care_type").get("anniversary"), subject="合作三周年，寄送纪念茶礼",
+                              day=today - timedelta(days=2))
