@@ -30,6 +30,9 @@ def _report_or_404(request: HttpRequest, pk: int) -> DailyReport:
     return report
 
 
+UNREAD_SHOWN = 20
+
+
 @permission_required(MODULE, "view")
 def report_home(request: HttpRequest) -> HttpResponse:
     """Mine (with replies I have not read) and the team's of one day, by person, unread marked."""
@@ -41,12 +44,16 @@ def report_home(request: HttpRequest) -> HttpResponse:
         team = team.filter(author_id=int(person))
     mine = reports.with_unread(reports.reports_for(user).filter(author=user), user)
     page, size = paginate(request, mine)
+    unread_total = reports.unread_count(user)
+    # The team's unread reports of any day, so yesterday's do not hide behind today's empty list.
+    unread_team = (list(reports.with_unread(reports.reports_for(user).exclude(author=user), user)
+                        .filter(unread=True).order_by("-day", "author__name")[:UNREAD_SHOWN]) if unread_total else [])
     return render(request, "activities/reports/home.html", {
         "day": day, "prev": day - timedelta(days=1), "next": day + timedelta(days=1),
         "team": list(team.order_by("author__name")), "people": reports.team_of(user).exclude(pk=user.pk),
         "person": person, "page": page, "page_size": size, "page_sizes": PAGE_SIZES, "today": timezone.localdate(),
         "today_report": reports.report_of(user, timezone.localdate()),
-        "unread_total": reports.unread_count(user), "can_write": can(user, MODULE, "create"),
+        "unread_total": unread_total, "unread_team": unread_team, "can_write": can(user, MODULE, "create"),
     })
 
 

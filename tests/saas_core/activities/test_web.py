@@ -159,3 +159,26 @@ def test_the_bell_in_the_top_bar_counts_unread_notifications(org, tenant_a, clie
 def test_the_activities_address_opens_the_tasks(org, tenant_a, client_for):
     response = client_for(tenant_a, org.sales1).get("/activities/")
     assert response.status_code == 302 and response["Location"] == "/activities/tasks/"
+
+
+def test_yesterdays_unread_reports_are_listed_on_todays_page(org, tenant_a, client_for):
+    with in_tenant(tenant_a):
+        earlier = reports.save_report(by=org.sales1, day=timezone.localdate() - timedelta(days=1), summary="昨天的总结",
+                                      submit=True)
+    manager = client_for(tenant_a, org.manager)
+    home = manager.get("/activities/reports/").content.decode()
+    unread = home[home.index('data-testid="unread-reports"'):]
+    assert f"/activities/reports/{earlier.pk}/" in unread[:unread.index("</div>")] and "昨天的总结" in unread
+    manager.get(f"/activities/reports/{earlier.pk}/")
+    assert 'data-testid="unread-reports"' not in manager.get("/activities/reports/").content.decode()
+    assert 'data-testid="unread-reports"' not in client_for(tenant_a, org.sales2).get("/activities/reports/").content.decode()
+
+
+def test_the_task_list_names_the_assignees(org, tenant_a, client_for):
+    with in_tenant(tenant_a):
+        services.create_task(by=org.manager, kind="task", title="整理资料", starts_at=timezone.now(),
+                             ends_at=timezone.now() + timedelta(hours=2), assignees=[org.sales1, org.sales2])
+    page = client_for(tenant_a, org.manager).get("/activities/tasks/?show=created").content.decode()
+    row = page[page.index('data-testid="task-row"'):]
+    row = row[:row.index("</tr>")]
+    assert f"{org.sales1}, {org.sales2}" in row or f"{org.sales2}, {org.sales1}" in row
