@@ -8,7 +8,7 @@ Nothing here imports Django at import time (``crm`` reads the constants before s
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 DEMO_SUBDOMAIN = "demo"
 DEMO_BOSS_EMAIL = "boss@demo.example.com"
@@ -181,7 +181,7 @@ def _make_activities() -> None:
 
     from saas_core.accounts.models import Role, User
     from saas_core.activities import care, reports, services
-    from saas_core.customers.models import Customer
+    from saas_core.customers.models import Contact, Customer
 
     users = {u.username: u for u in User.objects.all()}
     boss = users.get(DEMO_BOSS_EMAIL) or User.objects.filter(role=Role.BOSS).first()
@@ -225,6 +225,10 @@ def _make_activities() -> None:
     yesterday = today - timedelta(days=1)
     reports.save_report(by=sales, day=yesterday, summary="拜访华兴科技并确认报价；跟进北京银行立项进度。",
                         plan="下午拜访华兴科技确认合同条款；给远航电子发对接方案。", submit=True)
+    # A birthday in a few days: the care page lists it and the daily job reminds the owner.
+    soon = today + timedelta(days=3)
+    Contact.objects.filter(name="周婷").update(birthday=soon.replace(year=1990) if (soon.month, soon.day) != (2, 29)
+                                              else date(1990, 2, 28))
     shanghai = customers.get("上海恒通国际贸易有限公司")
     if shanghai is not None:
         care.save_care_record(None, by=shanghai.owner, customer=shanghai, contact=shanghai.contacts.first(),

@@ -42,7 +42,8 @@ def test_a_working_week_of_activities_is_made_once(tenant_a, boss_a):
         assert DailyReport.objects.filter(status=DailyReport.Status.SUBMITTED).count() == 1
         liuyang = User.objects.get(username="liuyang")
         assert huaxing.owner == liuyang
-        assert Notification.objects.filter(user__username="chenjing").exists()  # the manager's task for her
+        assert Notification.objects.filter(user__username="chenjing").exists()
+        assert Contact.objects.get(name="周婷").birthday.year == 1990  # the manager's task for her
         assert Task.objects.filter(assignments__user=liuyang).count() == 3
         demo._demo_activities()  # a company that has follow-ups gets no more
         assert FollowUp.objects.count() == len(demo.DEMO_FOLLOWUPS)
