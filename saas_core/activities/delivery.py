@@ -138,11 +138,15 @@ def _site() -> str:
     return _sites[schema][1]
 
 
-def _message(address: str, rows: list[tuple], site: str) -> EmailMessage:
+def _summary(rows: list[tuple]) -> str:
+    """One reminder's title, or "3 reminders: the first, …" for several of one person."""
     if len(rows) == 1:
-        subject = rows[0][3]
-    else:
-        subject = _("%(count)d reminders: %(first)s, …") % {"count": len(rows), "first": rows[0][3]}
+        return rows[0][3]
+    return _("%(count)d reminders: %(first)s, …") % {"count": len(rows), "first": rows[0][3]}
+
+
+def _message(address: str, rows: list[tuple], site: str) -> EmailMessage:
+    subject = _summary(rows)
     parts = []
     for _id, _address, _attempts, title, body, url, remind_at, _user in rows:
         when = timezone.localtime(remind_at).strftime("%Y-%m-%d %H:%M")
@@ -210,12 +214,6 @@ def send_emails(now: datetime | None = None) -> int:
             return sent
 
 
-def _sms_title(group: list[tuple]) -> str:
-    if len(group) == 1:
-        return group[0][3]
-    return _("%(count)d reminders: %(first)s, …") % {"count": len(group), "first": group[0][3]}
-
-
 def send_sms(now: datetime | None = None) -> int:
     """Step 2b: text the open SMS deliveries through the SMS module; returns how many reminders.
 
@@ -243,7 +241,7 @@ def send_sms(now: datetime | None = None) -> int:
                 try:
                     with transaction.atomic():
                         queued = hooks.crm_send_reminder_sms(user_id=user_id, number=address,
-                                                             title=_sms_title(group), remind_at=group[0][6])
+                                                             title=_summary(group), remind_at=group[0][6])
                 except ValidationError as exc:
                     _mark(cursor, ids, "failed", None, "; ".join(exc.messages))
                     continue
