@@ -192,7 +192,7 @@ class MessageSerializer(serializers.ModelSerializer):
         model = SmsMessage
         fields = ["id", "batch", "sender", "number", "recipient", "customer", "contact", "template", "body", "parts",
                   "encoding", "cost_minor", "is_test", "status", "status_label", "provider", "provider_message_id",
-                  "error_code", "error_message", "attempts", "scheduled_at", "sent_at", "created_at"]
+                  "error_code", "error_message", "attempts", "scheduled_at", "sent_at", "created_at", "resent_from"]
         read_only_fields = fields
 
 
@@ -203,7 +203,7 @@ class MessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     serializer_class = MessageSerializer
     permission_classes = [ModulePermission]
     permission_module = "sms"
-    permission_action = {"test": "create", "preview": "create"}
+    permission_action = {"test": "create", "preview": "create", "resend": "create"}
     search_fields = ["number", "recipient", "body"]
     ordering_fields = ["created_at", "status"]
     filterset_fields = None
@@ -241,6 +241,13 @@ class MessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         contact = services.contact_for(request.user, data.get("contact"))
         values = services.values_for(request.user, contact.customer if contact else None, contact)
         return Response(services.preview_text(body, values, services.gateway_settings()).as_dict())
+
+    @extend_schema(request=None, responses=MessageSerializer)
+    @action(detail=True, methods=["post"])
+    def resend(self, request, pk=None):
+        """Send a failed or interrupted text again (a new row; once per text)."""
+        message = services.resend(self.get_object(), by=request.user)
+        return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
     def _valid(self, serializer_class):
         serializer = serializer_class(data=self.request.data, context={"request": self.request})

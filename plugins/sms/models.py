@@ -178,6 +178,10 @@ class SmsMessage(models.Model):
     error_message = models.TextField(_("error"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     scheduled_at = models.DateTimeField(_("send at"), null=True, blank=True, db_index=True)
+    # A failed or interrupted text sent again is a new row pointing here; unique, so two clicks
+    # (or two people) cannot send it again twice.
+    resent_from = models.OneToOneField("self", verbose_name=_("sent again from"), null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="resent_as")
     enqueued_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)

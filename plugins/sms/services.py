@@ -423,6 +423,39 @@ def send_reminder(*, user_id: int, number: str, title: str, remind_at: datetime)
     return _write(user, config, [Recipient(key, str(user), values=values)], body, template)[0]
 
 
+RESENDABLE = (SmsMessage.Status.FAILED, SmsMessage.Status.UNKNOWN)
+
+
+@transaction.atomic
+def resend(message: SmsMessage, *, by) -> SmsMessage:
+    """Send a failed or interrupted text again, as a new row of the log (the old one stays as it
+    was and points to it): the same number, text and template, under today's gateway settings,
+    opt-outs and quota. Only once per text (a unique link), whoever asks."""
+    require(by, "sms", "create")
+    original = SmsMessage.objects.select_for_update().get(pk=message.pk)
+    if original.status not in RESENDABLE:
+        raise ValidationError(_("Only a failed or interrupted text can be sent again; this one is “%(status)s”.")
+                              % {"status": original.get_status_display()})
+    if SmsMessage.objects.filter(resent_from=original).exists():
+        raise ValidationError(_("This text has been sent again already; see the newer row in the log."))
+    config = gateway_settings()
+    template = original.template if original.template is not None and original.template.is_active else None
+    _check_provider(config, template)
+    if original.number in opted_out([original.number]):
+        raise ValidationError(_("%(number)s has opted out of text messages; nothing was sent.")
+                              % {"number": original.number})
+    split = text.split(original.body)
+    _reserve(split.count, _month(None), config)
+    again = SmsMessage.objects.create(
+        sender=by, number=original.number, recipient=original.recipient, customer_id=original.customer_id,
+        contact_id=original.contact_id, template=template, params=original.params, body=original.body,
+        parts=split.count, encoding=split.encoding, cost_minor=text.cost(split.count, config.price_per_part_minor),
+        is_test=original.is_test, draft_key=original.draft_key, provider=config.provider, resent_from=original,
+    )
+    sending.enqueue([again.pk])
+    return again
+
+
 def tested_recently(by, body: str) -> bool:
     since = timezone.now() - timedelta(hours=TEST_SEND_VALID_HOURS)
     return SmsMessage.objects.filter(sender=by, is_test=True, draft_key=_draft_key(body), created_at__gte=since

@@ -7,6 +7,7 @@ urlpatterns = [
     path("preview/", views.preview, name="preview"),
     path("group/", views.group, name="group"),
     path("log/", views.log, name="log"),
+    path("log/<int:pk>/resend/", views.resend, name="resend"),
     path("settings/", views.settings_page, name="settings"),
     path("templates/new/", views.template_edit, name="template_new"),
     path("templates/<int:pk>/", views.template_edit, name="template_edit"),

@@ -131,6 +131,9 @@ def log(request: HttpRequest) -> HttpResponse:
     return render(request, "sms/log.html", {
         "form": form, "page": page, "page_size": size, "page_sizes": PAGE_SIZES, "batch": batch,
         "used": services.quota_used(), "config": services.gateway_settings(),
+        "may_resend": can(request.user, MODULE, "create"), "resendable": services.RESENDABLE,
+        "resent": set(SmsMessage.objects.filter(resent_from__in=[m.pk for m in page.object_list])
+                      .values_list("resent_from_id", flat=True)),
     })
 
 
@@ -155,6 +158,20 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         "opt_out_form": OptOutForm(prefix="oo"), "used": services.quota_used(),
         "may_delete_templates": can(request.user, MODULE, "delete"),
     })
+
+
+@require_POST
+@permission_required(MODULE, "create")
+def resend(request: HttpRequest, pk: int) -> HttpResponse:
+    message = get_object_or_404(queries.log_for(request.user), pk=pk)
+    try:
+        again = services.resend(message, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The text to %(number)s is on its way again.") % {"number": again.number})
+    return redirect(request.POST.get("next") if str(request.POST.get("next", "")).startswith("/sms/log/")
+                    else _log_url())
 
 
 @permission_required(MODULE, "edit")

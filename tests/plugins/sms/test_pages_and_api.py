@@ -206,3 +206,64 @@ def test_group_page_preview_test_and_send(tenant_a, org, client_for, django_capt
     assert sent.status_code == 302 and "/sms/log/?batch=" in sent["Location"]
     log = boss.get(sent["Location"]).content.decode()
     assert "2 recipients, 4 parts, 1 opted-out numbers skipped" in log
+
+
+def _failed(tenant, user, number="13800000001", body="报价已发出，请查收", callbacks=None):
+    message = send_as(tenant, user, number, body=body)
+    with in_tenant(tenant):
+        SmsMessage.objects.filter(pk=message.pk).update(status=SmsMessage.Status.FAILED, error_code="isv.DAY_LIMIT",
+                                                        error_message="触发日发送限额")
+        services.refund(message)
+    return message
+
+
+def test_a_failed_text_is_sent_again_once_from_the_log(tenant_a, org, client_for, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks():
+        failed = _failed(tenant_a, org.sales1)
+    client = client_for(tenant_a, org.sales1)
+    page = client.get("/sms/log/").content.decode()
+    assert 'data-action="resend"' in page and "isv.DAY_LIMIT" in page
+    with in_tenant(tenant_a):
+        used = services.quota_used()
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(f"/sms/log/{failed.pk}/resend/", {"next": "/sms/log/?status=failed"})
+    assert response.status_code == 302 and response["Location"] == "/sms/log/?status=failed"
+    assert len(callbacks) == 1  # handed to the worker once committed
+    with in_tenant(tenant_a):
+        again = SmsMessage.objects.get(resent_from=failed)
+        assert (again.number, again.body, again.status) == (failed.number, failed.body, SmsMessage.Status.QUEUED)
+        assert again.body.count("【阿尔法】") == 1  # the signature is not added a second time
+        assert services.quota_used() == used + again.parts
+        failed.refresh_from_db()
+        assert failed.status == SmsMessage.Status.FAILED  # the log keeps what happened
+    page = client.get("/sms/log/").content.decode()
+    assert "The text to 13800000001 is on its way again." in page and 'data-testid="sms-resent"' in page
+    twice = client.post(f"/sms/log/{failed.pk}/resend/", follow=True).content.decode()
+    assert "has been sent again already" in twice
+    api = client_for(tenant_a, org.sales1)
+    assert api.post(f"/api/v1/sms/messages/{failed.pk}/resend/").status_code == 400
+    assert api.post(f"/api/v1/sms/messages/{again.pk}/resend/").json()["detail"].endswith("this one is “Queued”.")
+    with in_tenant(tenant_a):
+        assert SmsMessage.objects.filter(resent_from__isnull=False).count() == 1
+
+
+def test_resend_by_api_and_who_may_not(tenant_a, tenant_b, org, client_for, make_user, switch_module,
+                                       django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks():
+        failed = _failed(tenant_a, org.manager, number="13800000002")
+        opted = _failed(tenant_a, org.manager, number="13800000003")
+    with in_tenant(tenant_a):
+        services.add_opt_out("13800000003", by=org.manager)
+    # Someone who cannot read the manager's log gets a 404, by page and API.
+    assert client_for(tenant_a, org.sales1).post(f"/sms/log/{failed.pk}/resend/").status_code == 404
+    assert client_for(tenant_a, org.sales1).post(f"/api/v1/sms/messages/{failed.pk}/resend/").status_code == 404
+    switch_module(tenant_b, "sms", True)
+    boss_b = make_user(tenant_b, role=Role.BOSS)
+    assert client_for(tenant_b, boss_b).post(f"/api/v1/sms/messages/{failed.pk}/resend/").status_code == 404
+    boss = client_for(tenant_a, org.boss)
+    refused = boss.post(f"/api/v1/sms/messages/{opted.pk}/resend/")
+    assert refused.status_code == 400 and "opted out" in refused.json()["detail"]
+    with django_capture_on_commit_callbacks():
+        created = boss.post(f"/api/v1/sms/messages/{failed.pk}/resend/")
+    assert created.status_code == 201 and created.json()["resent_from"] == failed.pk
+    assert created.json()["sender"] == str(org.boss)
