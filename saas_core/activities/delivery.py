@@ -103,15 +103,15 @@ def notify_due(now: datetime | None = None, *, sms: bool | None = None) -> int:
 
 def _lease(channel: str, now: datetime, limit: int) -> list[tuple]:
     """Lease open deliveries of ``channel`` (pending, or sending whose lease ended) in one statement."""
-    deliveries, reminders = _table(Delivery), _table(Reminder)
+    deliveries, reminders, users = _table(Delivery), _table(Reminder), connection.ops.quote_name("accounts_user")
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"""UPDATE {deliveries} d SET state = 'sending', attempts = d.attempts + 1, lease_until = %s
                 FROM (SELECT id FROM {deliveries}
                       WHERE channel = %s AND state IN ('pending', 'sending') AND (lease_until IS NULL OR lease_until <= %s)
-                      ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED) claimed, {reminders} r
-                WHERE d.id = claimed.id AND r.id = d.reminder_id
-                RETURNING d.id, d.address, d.attempts, r.title, r.body, r.url, r.remind_at, r.user_id""",
+                      ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED) claimed, {reminders} r, {users} u
+                WHERE d.id = claimed.id AND r.id = d.reminder_id AND u.id = r.user_id
+                RETURNING d.id, d.address, d.attempts, r.title, r.body, r.url, r.remind_at, r.user_id, u.language""",
             [now + timedelta(seconds=lease_seconds()), channel, now, limit],
         )
         return cursor.fetchall()
@@ -138,6 +138,11 @@ def _site() -> str:
     return _sites[schema][1]
 
 
+def _speaking(rows: list[tuple]):
+    """The person's own language (their reminder titles are in it already), else the company's."""
+    return translation.override(rows[0][8] or translation.get_language())
+
+
 def _summary(rows: list[tuple]) -> str:
     """One reminder's title, or "3 reminders: the first, …" for several of one person."""
     if len(rows) == 1:
@@ -148,7 +153,7 @@ def _summary(rows: list[tuple]) -> str:
 def _message(address: str, rows: list[tuple], site: str) -> EmailMessage:
     subject = _summary(rows)
     parts = []
-    for _id, _address, _attempts, title, body, url, remind_at, _user in rows:
+    for _id, _address, _attempts, title, body, url, remind_at, _user, _language in rows:
         when = timezone.localtime(remind_at).strftime("%Y-%m-%d %H:%M")
         parts.append("\n".join(p for p in (f"{when}  {title}", body, f"{site}{url}" if url else "") if p))
     message = EmailMessage(subject=subject[:200], body="\n\n".join(parts), to=[address])
@@ -196,7 +201,9 @@ def send_emails(now: datetime | None = None) -> int:
                 for n, (address, group) in enumerate(groups):
                     try:
                         smtp.open()  # once; again after a failure closed it
-                        smtp.send_messages([_message(address, group, site)])
+                        with _speaking(group):
+                            message = _message(address, group, site)
+                        smtp.send_messages([message])
                     except Exception as exc:  # refused, or no server: retry later, then give up
                         unreachable = smtp.connection is None
                         smtp.close()
@@ -239,7 +246,7 @@ def send_sms(now: datetime | None = None) -> int:
             ids = [r[0] for r in group]
             with transaction.atomic(), connection.cursor() as cursor:
                 try:
-                    with transaction.atomic():
+                    with transaction.atomic(), _speaking(group):
                         queued = hooks.crm_send_reminder_sms(user_id=user_id, number=address,
                                                              title=_summary(group), remind_at=group[0][6])
                 except ValidationError as exc:

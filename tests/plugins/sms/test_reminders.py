@@ -23,12 +23,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def people(tenant_a, boss_a, make_user, sms_a):
-    """The Boss and a salesperson with mobiles; SMS on with reminders by SMS, development provider."""
+    """The Boss (English) and a salesperson (Chinese) with mobiles; SMS on with reminders by SMS,
+    development provider."""
     with in_tenant(tenant_a):
-        sales = make_user(tenant_a, role=Role.SALES)
-        for user, mobile in ((boss_a, "13900000000"), (sales, "13811112222")):
-            user.mobile = mobile
-            user.save(update_fields=["mobile"])
+        sales = make_user(tenant_a, role=Role.SALES, language="zh-hans")
+        for user, mobile, language in ((boss_a, "13900000000", "en"), (sales, "13811112222", "zh-hans")):
+            user.mobile, user.language = mobile, language
+            user.save(update_fields=["mobile", "language"])
         gateway("development", signature="阿尔法", price_per_part_minor=5, monthly_quota=100, remind_by_sms=True)
     return boss_a, sales
 
@@ -50,8 +51,9 @@ def test_a_due_reminder_is_texted_once_and_the_text_goes_out(tenant_a, people, m
         texts = {m.number: m for m in SmsMessage.objects.all()}
         assert set(texts) == {"13811112222", "13900000000"}
         text = texts["13811112222"]
-        # In the company's language (zh-Hans here), like its e-mails.
+        # In each person's own language, like their e-mails.
         assert text.body.startswith("【阿尔法】提醒 ") and text.body.endswith("：Call back 北京科技")
+        assert texts["13900000000"].body.startswith("【阿尔法】Reminder ")
         assert text.sender_id == sales.pk and text.status == SmsMessage.Status.QUEUED
         assert services.quota_used() == 2
         assert set(Delivery.objects.filter(channel="sms").values_list("state", flat=True)) == {"sent"}

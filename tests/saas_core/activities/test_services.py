@@ -310,3 +310,18 @@ def test_notifications_and_reminders_speak_the_recipients_language(org, tenant_a
         assert Reminder.objects.get(task=task).title.startswith("提醒：投标")
         services.mark_done(task, by=org.sales1)
         assert Notification.objects.get(user=org.manager).title == "“投标” is done: please confirm"
+
+
+def test_reminder_emails_speak_each_recipients_language(org, tenant_a, mailbox):
+    from saas_core.accounts.models import User
+
+    with in_tenant(tenant_a):
+        User.objects.filter(pk=org.sales1.pk).update(language="zh-hans")
+        User.objects.filter(pk=org.sales2.pk).update(language="en")
+        due = timezone.now() - timedelta(seconds=5)
+        services.add_reminders([Reminder(user=user, remind_at=due, source="task", key=f"{user.pk}:{i}", title=f"T{i}")
+                                for user in (org.sales1, org.sales2) for i in range(2)])
+        delivery.run()
+    subjects = {m["To"]: m["Subject"] for m in mailbox}
+    assert subjects[org.sales1.email] == "2 条提醒：T0 等"
+    assert subjects[org.sales2.email] == "2 reminders: T0, …"
