@@ -410,7 +410,7 @@ def send_reminder(*, user_id: int, number: str, title: str, remind_at: datetime)
     if template is not None and not template.is_active:
         template = None
     _check_provider(config, template)
-    # Without a template (free-text providers only) the company's language's default text.
+    # Without a template (free-text providers only) the default text, in the person's language (the caller's).
     body = template.body if template is not None else _("Reminder {time}: {title}")
     key = clean_number(number)
     if key in opted_out([key]):
