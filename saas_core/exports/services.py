@@ -51,6 +51,9 @@ SECRET_FIELDS = frozenset({"password"})
 # Small tables whose names the spreadsheets show next to the id of a row pointing at them
 # (the owner's name, the industry's label); data.json keeps the ids only.
 LABELLED = ("accounts.user", "dictionaries.dictionaryitem", "org.department")
+# Large tables (a million customers): their names are looked up per chunk of rows instead.
+LOOKED_UP = ("customers.customer", "customers.contact")
+CHUNK = 2000
 S = CompanyExport.Status
 
 
@@ -215,6 +218,21 @@ def _labels() -> dict[type[models.Model], dict]:
     return found
 
 
+def _chunks(rows):
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _names_of(model: type[models.Model], pks: set) -> dict:
+    return dict(model._base_manager.filter(pk__in=pks).values_list("pk", "name")) if pks else {}
+
+
 def _write_entity(model: type[models.Model], xlsx_path: Path, json_path: Path,
                   labels: dict[type[models.Model], dict] | None = None) -> int:
     labels = labels or {}
@@ -223,17 +241,23 @@ def _write_entity(model: type[models.Model], xlsx_path: Path, json_path: Path,
     # (column index, its labels) for the foreign keys to a labelled table
     named = [(i, labels[f.related_model]) for i, f in enumerate(fields)
              if f.is_relation and f.related_model in labels]
-    header = [_header(f) for f in fields] + [_title(fields[i]) for i, _names in named]
-    rows = model._base_manager.order_by("pk").values_list(*names).iterator(chunk_size=2000)
+    looked_up = [(i, f.related_model) for i, f in enumerate(fields)
+                 if f.is_relation and f.related_model._meta.label_lower in LOOKED_UP]
+    header = ([_header(f) for f in fields] + [_title(fields[i]) for i, _names in named]
+              + [_title(fields[i]) for i, _model in looked_up])
+    rows = model._base_manager.order_by("pk").values_list(*names).iterator(chunk_size=CHUNK)
     with json_path.open("w", encoding="utf-8") as out:
         first = [True]
 
         def sheet_rows():
-            for row in rows:
-                out.write(("" if first[0] else ",") + json.dumps(dict(zip(names, row, strict=True)),
-                                                                  ensure_ascii=False, cls=DjangoJSONEncoder))
-                first[0] = False
-                yield [_cell(v) for v in row] + [table.get(row[i], "") for i, table in named]
+            for chunk in _chunks(rows):
+                found = [_names_of(related, {row[i] for row in chunk} - {None}) for i, related in looked_up]
+                for row in chunk:
+                    out.write(("" if first[0] else ",") + json.dumps(dict(zip(names, row, strict=True)),
+                                                                      ensure_ascii=False, cls=DjangoJSONEncoder))
+                    first[0] = False
+                    yield ([_cell(v) for v in row] + [table.get(row[i], "") for i, table in named]
+                           + [table.get(row[i], "") for (i, _model), table in zip(looked_up, found, strict=True)])
 
         return write_xlsx(xlsx_path, [Sheet(str(model._meta.verbose_name_plural), header, sheet_rows())])
 

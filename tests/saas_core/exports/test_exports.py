@@ -91,6 +91,11 @@ def test_the_boss_exports_everything_as_xlsx_json_and_files(
     owner = rows[0].index("Owner")  # the owner's name next to the "Owner (ID)" column
     assert rows[1][owner] == str(boss_a) and rows[1][rows[0].index("Owner (ID)")] == boss_a.pk
     assert export.counts["customers.customer"] == 1 and export.counts["files"] == 1
+    # Rows pointing at a customer or contact have its name beside the id (looked up per chunk).
+    followups = list(load_workbook(io.BytesIO(zf.read("activities.followup.xlsx")), read_only=True
+                                   ).active.iter_rows(values_only=True))
+    assert followups[1][followups[0].index("Customer")] == "北京华兴科技有限公司"
+    assert followups[1][followups[0].index("Customer (ID)")] == data["entities"]["customers.customer"][0]["id"]
 
 
 def test_the_archive_is_in_the_bosss_language(eager, company_a, tenant_a, boss_a):
