@@ -323,6 +323,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600,
     },
     "billing-lifecycle": {"task": "billing.tasks.advance_lifecycles", "schedule": 3600},
+    "attachments-orphans": {"task": "saas_core.attachments.tasks.sweep_orphan_files_all_tenants", "schedule": 86400},
     "company-exports-expire": {"task": "saas_core.exports.tasks.delete_expired_exports_all_tenants", "schedule": 3600},
     "purge-login-log": {
         "task": "saas_core.accounts.tasks.purge_login_log_all_tenants",

@@ -4,7 +4,9 @@
   not empty, stores it under the tenant's own directory with a random name, records it;
 - ``delete``: to the recycle bin (the file stays until the entry is purged, so a restore
   brings it back); a purge removes the file from storage once the purge has committed;
-- ``storage_used``: bytes the company's files take, those in the recycle bin included.
+- ``storage_used``: bytes the company's files take, those in the recycle bin included;
+- ``sweep_orphan_files``: files no row names (an upload whose transaction rolled back after the
+  file was stored, a process that died in between) are removed once they are a day old.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import logging
 import mimetypes
 import unicodedata
 import uuid
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -66,13 +69,18 @@ def content_type_of(name: str, declared: str | None) -> str:
     return "application/octet-stream"
 
 
-def storage_path() -> str:
-    """attachments/<schema>/<yyyy>/<mm>/<random>: per tenant, never the user's file name."""
+def tenant_folder() -> str:
+    """attachments/<schema>: the current company's files, and only its, are below it."""
     schema = connection.schema_name
     if not schema or schema == settings.PUBLIC_SCHEMA_NAME:
         raise RuntimeError("attachments are stored for a tenant; no tenant schema is active")
+    return f"attachments/{schema}"
+
+
+def storage_path() -> str:
+    """attachments/<schema>/<yyyy>/<mm>/<random>: per tenant, never the user's file name."""
     today = timezone.now()
-    return f"attachments/{schema}/{today:%Y}/{today:%m}/{uuid.uuid4().hex}"
+    return f"{tenant_folder()}/{today:%Y}/{today:%m}/{uuid.uuid4().hex}"
 
 
 def _check_file(file: UploadedFile | None) -> str:
@@ -161,3 +169,34 @@ def delete_files_on_commit(pks) -> None:
 
     if names:
         transaction.on_commit(remove)
+
+
+ORPHAN_AGE = timedelta(days=1)  # younger files may belong to an upload still committing
+
+
+def _folders(root: str):
+    """``root`` and every folder below it in the default storage (missing: none)."""
+    try:
+        folders, _files = default_storage.listdir(root)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    yield root
+    for name in folders:
+        yield from _folders(f"{root}/{name}")
+
+
+def sweep_orphan_files(now: datetime | None = None) -> int:
+    """Remove the company's stored files that no attachment row names, older than a day."""
+    cutoff = (now or timezone.now()) - ORPHAN_AGE
+    removed = 0
+    for folder in _folders(tenant_folder()):
+        _subfolders, files = default_storage.listdir(folder)
+        names = {f"{folder}/{name}" for name in files}
+        if not names:
+            continue
+        known = set(Attachment.all_objects.filter(file__in=names).values_list("file", flat=True))
+        for name in sorted(names - known):
+            if default_storage.get_modified_time(name) < cutoff:
+                default_storage.delete(name)
+                removed += 1
+    return removed
