@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from saas_core.dictionaries.fields import DictionaryForeignKey
 from saas_core.records.models import BusinessRecord
@@ -74,7 +75,7 @@ def _task_after_restore(model, pks) -> None:
                  after_restore=_task_after_restore)
 class Task(BusinessRecord):
     class Kind(models.TextChoices):
-        SCHEDULE = "schedule", _("Schedule")
+        SCHEDULE = "schedule", pgettext_lazy("task kind", "Schedule")  # 日程, not the menu's 日程行动
         TASK = "task", _("Task")
 
     class Status(models.TextChoices):
