@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from django import template
-from django.utils.html import format_html
+from django import forms, template
+from django.utils.html import format_html, format_html_join
 
 register = template.Library()
 
@@ -10,11 +10,26 @@ register = template.Library()
 def bs(field):
     """Render a form field with Bootstrap's classes, marking it invalid when it has errors."""
     widget = field.field.widget
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return _choices(field)
     kind = getattr(widget, "input_type", None)
     css = "form-check-input" if kind in ("checkbox", "radio") else ("form-select" if kind == "select" else "form-control")
     if field.errors:
         css += " is-invalid"
     return field.as_widget(attrs={"class": css})
+
+
+def _choices(field):
+    """Radio buttons and check boxes side by side, each with its label (Bootstrap's form-check);
+    Django's own markup would put the input class on the wrapper too."""
+    css = "form-check-input" + (" is-invalid" if field.errors else "")
+    for sub in field.subwidgets:
+        sub.data["attrs"]["class"] = css
+    items = format_html_join(
+        "", '<div class="form-check form-check-inline">{}<label class="form-check-label" for="{}">{}</label></div>',
+        ((sub.tag(), sub.id_for_label, sub.choice_label) for sub in field.subwidgets),
+    )
+    return format_html('<div id="{}">{}</div>', field.auto_id, items)
 
 
 @register.simple_tag(takes_context=True)
