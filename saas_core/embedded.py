@@ -32,11 +32,22 @@ def ensure_database_url() -> str:
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     # cleanup_mode=None: the server outlives this process, so the web server, the worker and
     # the test workers share one cluster instead of racing to start their own.
-    server = pgserver.get_server(pgdata, cleanup_mode=None)
+    server = _start_postgres(pgserver, pgdata)
     _ensure_lock_table(server)
     url = server.get_uri("postgres")
     os.environ["DATABASE_URL"] = url
     return url
+
+
+def _start_postgres(pgserver, pgdata: Path, attempts: int = 20):
+    """pgserver's server for ``pgdata``; a server still shutting down (stopped a moment ago, its
+    pid file not yet gone) makes pgserver fail its "ready" check, so wait and try again."""
+    for _attempt in range(attempts - 1):
+        try:
+            return pgserver.get_server(pgdata, cleanup_mode=None)
+        except AssertionError:
+            time.sleep(0.5)
+    return pgserver.get_server(pgdata, cleanup_mode=None)
 
 
 # Creating a workspace clones every table of the template in one transaction, each holding a
