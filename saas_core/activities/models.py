@@ -84,7 +84,7 @@ class Task(BusinessRecord):
         CONFIRMED = "confirmed", _("Confirmed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TASK)
+    kind = models.CharField(pgettext_lazy("task", "kind"), max_length=10, choices=Kind.choices, default=Kind.TASK)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     schedule_type = DictionaryForeignKey("schedule_type", _("schedule type"))
