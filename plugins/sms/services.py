@@ -171,6 +171,13 @@ def opted_out(numbers: Iterable[str]) -> set[str]:
     return set(OptOut.objects.filter(number__in=keys).values_list("number", flat=True)) if keys else set()
 
 
+def refuse_opted_out(number: str, shown: str | None = None, field: str | None = None) -> None:
+    """Refuse a text to a number on the opt-out list (``shown``: the number as the user typed it)."""
+    if number in opted_out([number]):
+        message = _("%(number)s has opted out of text messages; nothing was sent.") % {"number": shown or number}
+        raise ValidationError({field: [message]} if field else message)
+
+
 # --- text, parts and cost ----------------------------------------------------------------------
 
 
@@ -369,9 +376,7 @@ def send_single(*, by, number: str, body: str | None = None, template: SmsTempla
     scheduled_at = _check_schedule(scheduled_at)
     contact = contact_for(by, contact_id)
     key = clean_number(number)
-    if key in opted_out([key]):
-        raise ValidationError({"number": [_("%(number)s has opted out of text messages; nothing was sent.")
-                                          % {"number": number}]})
+    refuse_opted_out(key, number, field="number")
     customer = contact.customer if contact is not None else None
     recipient = Recipient(key, contact.name if contact else "", customer, contact, values_for(by, customer, contact))
     return _write(by, config, [recipient], body, template, scheduled_at=scheduled_at)[0]
@@ -413,8 +418,7 @@ def send_reminder(*, user_id: int, number: str, title: str, remind_at: datetime)
     # Without a template (free-text providers only) the default text, in the person's language (the caller's).
     body = template.body if template is not None else _("Reminder {time}: {title}")
     key = clean_number(number)
-    if key in opted_out([key]):
-        raise ValidationError(_("%(number)s has opted out of text messages; nothing was sent.") % {"number": number})
+    refuse_opted_out(key, number)
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.get(pk=user_id)
@@ -441,9 +445,7 @@ def resend(message: SmsMessage, *, by) -> SmsMessage:
     config = gateway_settings()
     template = original.template if original.template is not None and original.template.is_active else None
     _check_provider(config, template)
-    if original.number in opted_out([original.number]):
-        raise ValidationError(_("%(number)s has opted out of text messages; nothing was sent.")
-                              % {"number": original.number})
+    refuse_opted_out(original.number)
     split = text.split(original.body)
     _reserve(split.count, _month(None), config)
     again = SmsMessage.objects.create(

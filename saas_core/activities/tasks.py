@@ -50,10 +50,11 @@ def daily_jobs() -> dict:
     """This company's daily work, by its own calendar day: auto-submit earlier days' report
     drafts (before the next working day starts) and generate today's care reminders."""
     from saas_core.activities import care, reports
-    from saas_core.tenancy import company_today, company_zone
+    from saas_core.tenancy import company_zone
 
-    today = company_today()
-    with timezone.override(company_zone()):
+    zone = company_zone()
+    today = timezone.localdate(timezone=zone)
+    with timezone.override(zone):
         return {"auto_submitted": reports.auto_submit_before(today), "care_reminders": care.ensure_care_reminders(today)}
 
 

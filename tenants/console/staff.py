@@ -40,7 +40,7 @@ def staff() -> QuerySet:
     return User.all_objects.filter(is_staff=True).order_by("-is_active", "email")
 
 
-def add_vendor_staff(*, email: str, password: str, name: str = "", by) -> object:
+def add_vendor_staff(*, email: str, password: str, name: str = "") -> object:
     """A staff member adds a colleague from the console; an address in use is refused."""
     email = (email or "").strip().lower()
     if staff().filter(username=email).exists():

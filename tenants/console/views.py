@@ -277,7 +277,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     form = StaffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            member = staff.add_vendor_staff(by=request.user, **form.cleaned_data)
+            member = staff.add_vendor_staff(**form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
