@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 
+from saas_core import request_memo
 from saas_core.accounts.models import User
 from saas_core.activities.models import FollowUp, Notification, Reminder, Task, TaskAssignment
 from saas_core.customers import access as customer_access
@@ -437,6 +438,8 @@ def notify(user: User, message: str, params: dict | None = None, *, body: str = 
     ``message`` is a msgid (``gettext_noop``), translated into the recipient's language."""
     with speaking(user):
         title = gettext(message) % {k: str(v) for k, v in (params or {}).items()}
+    if (memo := request_memo.current()) is not None:
+        memo.pop(_unread_key(user), None)
     return Notification.objects.create(user=user, title=title[:300], body=body, url=url, created_at=timezone.now())
 
 
@@ -444,8 +447,19 @@ def inbox(user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user)
 
 
+def _unread_key(user: User) -> tuple:
+    return ("activities.unread", connection.schema_name, user.pk)
+
+
 def unread_count(user: User) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    """Counted once per request: the top bar's bell and the workbench panel both show it."""
+    memo = request_memo.current()
+    if memo is not None and (key := _unread_key(user)) in memo:
+        return memo[key]
+    count = Notification.objects.filter(user=user, read_at__isnull=True).count()
+    if memo is not None:
+        memo[key] = count
+    return count
 
 
 def mark_read(user: User, ids: Iterable[int] | None = None) -> int:
@@ -453,4 +467,6 @@ def mark_read(user: User, ids: Iterable[int] | None = None) -> int:
     rows = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         rows = rows.filter(pk__in=list(ids))
+    if (memo := request_memo.current()) is not None:
+        memo.pop(_unread_key(user), None)
     return rows.update(read_at=timezone.now())

@@ -182,3 +182,20 @@ def test_the_task_list_names_the_assignees(org, tenant_a, client_for):
     row = page[page.index('data-testid="task-row"'):]
     row = row[:row.index("</tr>")]
     assert f"{org.sales1}, {org.sales2}" in row or f"{org.sales2}, {org.sales1}" in row
+
+
+def test_the_workbench_counts_unread_notifications_once(org, tenant_a, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from saas_core.activities.models import Notification
+
+    with in_tenant(tenant_a):
+        Notification.objects.create(user=org.sales1, title="Note", created_at=timezone.now())
+    client = client_for(tenant_a, org.sales1)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/workbench/").content.decode()
+    counts = [q["sql"] for q in queries.captured_queries
+              if "COUNT(*)" in q["sql"] and "activities_notification" in q["sql"]]
+    assert len(counts) == 1, counts
+    assert 'data-testid="bell-count">1<' in page and 'data-testid="unread-notifications">1<' in page
