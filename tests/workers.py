@@ -8,11 +8,14 @@ tests/saas_core/worker_settings.py); ``forget_keys`` removes them afterwards.
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -153,3 +156,19 @@ def wait_for_port(port: int, proc: subprocess.Popen | None = None, what: str = "
                     stop_process(proc)
                 raise RuntimeError(f"{what} did not start on port {port}") from None
             time.sleep(0.1)
+
+
+@contextmanager
+def busy_cpus(per_core: int = 2) -> Iterator[None]:
+    """Processes spinning on every core for the duration, so the workers under test get the CPU
+    only now and then (as on a shared CI machine at load average 30) and a race between claim,
+    send and mark cannot pass by luck of timing."""
+    count = per_core * (os.cpu_count() or 2)
+    procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
+    try:
+        yield
+    finally:
+        for proc in procs:
+            proc.kill()
+        for proc in procs:
+            proc.wait(timeout=10)

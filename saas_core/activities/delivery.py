@@ -6,14 +6,24 @@ One run (``run``) for the current tenant, started by the beat tick's fan-out (ac
    transaction each gets its notification (unique per reminder), its e-mail delivery row
    (unique per reminder and channel) and ``notified_at``. Two runs at once (two beats by
    mistake) claim disjoint rows; a run that dies before its commit leaves the rows unclaimed.
-2. e-mail: open deliveries are leased (``state=sending, lease_until``) by one UPDATE over a
-   SKIP LOCKED sub-select, sent over one SMTP connection, and marked sent right after the
-   server accepted each message. A worker that dies mid-run leaves its leased rows; once the
-   lease ends a later run takes them again. A message is delivered when the SMTP server
-   answered 250; only a death between that answer and the mark (microseconds) can repeat one.
-   Reminders of one person due in the same run go out as one message.
-   SMS (where the SMS module is on and set to text reminders) goes the same way (``send_sms``),
-   through the module's hook ``crm_send_reminder_sms``.
+2. e-mail: open deliveries are leased (``state=sending, lease_until``, ``attempts`` + 1) by one
+   UPDATE over a SKIP LOCKED sub-select. A lease is the pair (id, attempts): every lease
+   raises ``attempts`` under the row lock, so no two leases of a row have the same number.
+   Each message is then sent inside ``_sending``: one transaction that first marks its rows
+   sent *only where the lease is still ours* (a conditional UPDATE … WHERE attempts = mine),
+   calls the provider with those rows only, and commits. A worker slowed past its lease
+   (a loaded machine, a slow SMTP server) therefore sends nothing a second worker has leased
+   again, and while it sends, its row locks keep any new lease (SKIP LOCKED) off them; an error
+   rolls the mark back and the rows are retried with back-off (``_failed``, also conditional).
+   A worker that dies mid-run loses its locks with its connection and leaves its leased rows;
+   once the lease ends a later run takes them again. A message is delivered when the SMTP
+   server answered 250; only a death between that answer and the commit (microseconds) can
+   repeat one. Reminders of one person due in the same run go out as one message, over one
+   SMTP connection per leased batch.
+   SMS (where the SMS module is on and set to text reminders) goes through the same
+   ``_sending`` (``send_sms``): the provider call is the module's hook ``crm_send_reminder_sms``,
+   which writes the text into the module's send log inside that transaction; the module's own
+   delivery sends a logged text once.
 3. the tenant's wake-up mark (public ``wakeups``) is set to its next due time, so the tick
    visits only tenants with work.
 """
@@ -22,6 +32,8 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -162,106 +174,135 @@ def _message(address: str, rows: list[tuple], site: str) -> EmailMessage:
     return message
 
 
-def _mark(cursor, ids: list[int], state: str, when: datetime | None, error: str = "", retry_at=None) -> None:
-    cursor.execute(
-        f"UPDATE {_table(Delivery)} SET state = %s, sent_at = %s, error = %s, lease_until = %s WHERE id = ANY(%s)",
-        [state, when, error[:300], retry_at, ids],
-    )
+def _mark(rows: list[tuple], state: str, error: str = "", retry_at: datetime | None = None) -> set[int]:
+    """Move leased ``rows`` to ``state`` where their lease is still ours (the row is "sending"
+    under the attempt number our lease gave it); returns the ids moved. A row leased again by
+    another run after our lease ran out is left alone."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE {_table(Delivery)} d SET state = %s, sent_at = %s, error = %s, lease_until = %s
+                FROM unnest(%s::bigint[], %s::integer[]) AS mine(id, attempts)
+                WHERE d.id = mine.id AND d.attempts = mine.attempts AND d.state = 'sending'
+                RETURNING d.id""",
+            [state, timezone.now() if state == "sent" else None, error[:300], retry_at,
+             [r[0] for r in rows], [r[2] for r in rows]],
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
-def _failed(cursor, group: list[tuple], address: str, exc: Exception) -> None:
+@contextmanager
+def _sending(group: list[tuple]) -> Iterator[list[tuple]]:
+    """The one way a reminder goes out, by any channel: yields the rows of ``group`` still
+    leased by us, already marked sent in a transaction that commits when the block (the
+    provider call) ends. Nothing in the block may go out for rows not yielded; an exception
+    rolls the mark back (and with it whatever the block wrote)."""
+    with transaction.atomic():
+        ours = _mark(group, "sent")
+        yield [row for row in group if row[0] in ours]
+
+
+def _failed(group: list[tuple], address: str, exc: Exception) -> None:
+    """Retry later with back-off, or give up after ``MAX_ATTEMPTS`` (rows still ours only)."""
     attempts = max(r[2] for r in group)
     log.warning("reminder to %s failed (attempt %s): %s", address, attempts, exc)
-    ids = [r[0] for r in group]
     if attempts >= MAX_ATTEMPTS:
-        _mark(cursor, ids, "failed", None, str(exc))
+        _mark(group, "failed", str(exc))
     else:
-        _mark(cursor, ids, "pending", None, str(exc), timezone.now() + timedelta(seconds=30 * attempts))
+        _mark(group, "pending", str(exc), timezone.now() + timedelta(seconds=30 * attempts))
 
 
-def send_emails(now: datetime | None = None) -> int:
-    """Step 2: send the open e-mail deliveries; returns how many reminders went out."""
+def _drain(channel: str, now: datetime | None, send: Callable[[list[tuple]], int]) -> int:
+    """Lease the open deliveries of ``channel`` batch by batch and hand each batch to ``send``."""
     sent = 0
-    site = _site()
     while True:
-        now_ = now or timezone.now()
-        rows = _lease("email", now_, SEND_BATCH)
-        if not rows:
-            return sent
-        by_address: dict[str, list[tuple]] = defaultdict(list)
-        for row in rows:
-            by_address[row[1]].append(row)
-        smtp = get_connection(fail_silently=False)
-        with connection.cursor() as cursor:
-            # The "sent" marks need not wait for the disk: what they protect against is this
-            # worker dying, and the server has them as soon as they are written.
-            cursor.execute("SET synchronous_commit TO off")
-            try:
-                groups = list(by_address.items())
-                for n, (address, group) in enumerate(groups):
-                    try:
-                        smtp.open()  # once; again after a failure closed it
-                        with _speaking(group):
-                            message = _message(address, group, site)
-                        smtp.send_messages([message])
-                    except Exception as exc:  # refused, or no server: retry later, then give up
-                        unreachable = smtp.connection is None
-                        smtp.close()
-                        for other_address, other in groups[n:] if unreachable else [(address, group)]:
-                            _failed(cursor, other, other_address, exc)
-                        if unreachable:
-                            break
-                        continue
-                    _mark(cursor, [r[0] for r in group], "sent", timezone.now())
-                    sent += len(group)
-            finally:
-                smtp.close()
-                cursor.execute("SET synchronous_commit TO DEFAULT")
+        rows = _lease(channel, now or timezone.now(), SEND_BATCH)
+        if rows:
+            sent += send(rows)
         if len(rows) < SEND_BATCH:
             return sent
 
 
-def send_sms(now: datetime | None = None) -> int:
-    """Step 2b: text the open SMS deliveries through the SMS module; returns how many reminders.
+def send_emails(now: datetime | None = None) -> int:
+    """Step 2: send the open e-mail deliveries; returns how many reminders went out."""
+    return _drain("email", now, email_leased)
 
-    Each text is written (by the module, into its send log and quota) in the same transaction
-    that marks its deliveries sent: a worker that dies before the commit leaves both undone, and
-    the module's own delivery sends a logged message once. Reminders of one person in the same
-    run share one text. A refusal (quota used up, number opted out, SMS off) fails the delivery
-    with the module's message and is not tried again; any other error is retried with back-off.
+
+def email_leased(rows: list[tuple]) -> int:
+    """E-mail leased ``rows``, one message per address over one SMTP connection; returns how many
+    reminders went out (rows whose lease another run has taken since are not among them)."""
+    sent, site = 0, _site()
+    by_address: dict[str, list[tuple]] = defaultdict(list)
+    for row in rows:
+        by_address[row[1]].append(row)
+    smtp = get_connection(fail_silently=False)
+    with connection.cursor() as cursor:
+        # The "sent" marks need not wait for the disk: what they protect against is this
+        # worker dying, and the server has them as soon as they are written.
+        cursor.execute("SET synchronous_commit TO off")
+        try:
+            groups = list(by_address.items())
+            for n, (address, group) in enumerate(groups):
+                try:
+                    with _sending(group) as mine:
+                        if mine:
+                            smtp.open()  # once; again after a failure closed it
+                            with _speaking(mine):
+                                smtp.send_messages([_message(address, mine, site)])
+                except Exception as exc:  # refused, or no server: retry later, then give up
+                    unreachable = smtp.connection is None
+                    smtp.close()
+                    for other_address, other in groups[n:] if unreachable else [(address, group)]:
+                        _failed(other, other_address, exc)
+                    if unreachable:
+                        break
+                    continue
+                sent += len(mine)
+        finally:
+            smtp.close()
+            cursor.execute("SET synchronous_commit TO DEFAULT")
+    return sent
+
+
+def send_sms(now: datetime | None = None) -> int:
+    """Step 2b: text the open SMS deliveries through the SMS module; returns how many reminders."""
+    return _drain("sms", now, text_leased)
+
+
+def text_leased(rows: list[tuple]) -> int:
+    """Text leased ``rows`` through the SMS module; returns how many reminders.
+
+    Each text is written (by the module, into its send log and quota) inside ``_sending``, the
+    transaction that marks its deliveries sent if they are still ours: a worker that dies before
+    the commit leaves both undone, a worker that lost its lease writes nothing, and the module's
+    own delivery sends a logged message once. Reminders of one person in the same run share one
+    text. A refusal (quota used up, number opted out, SMS off) fails the delivery with the
+    module's message and is not tried again; any other error is retried with back-off.
     """
     from django.core.exceptions import ValidationError
 
     from plugins.enablement import hooks_for
 
     hooks, sent = hooks_for(), 0
-    while True:
-        rows = _lease("sms", now or timezone.now(), SEND_BATCH)
-        if not rows:
-            return sent
-        groups: dict[tuple[int, str], list[tuple]] = defaultdict(list)
-        for row in rows:
-            groups[(row[7], row[1])].append(row)
-        for (user_id, address), group in groups.items():
-            ids = [r[0] for r in group]
-            with transaction.atomic(), connection.cursor() as cursor:
-                try:
-                    with transaction.atomic(), _speaking(group):
+    groups: dict[tuple[int, str], list[tuple]] = defaultdict(list)
+    for row in rows:
+        groups[(row[7], row[1])].append(row)
+    for (user_id, address), group in groups.items():
+        try:
+            with _sending(group) as mine:
+                if mine:
+                    with _speaking(mine):
                         queued = hooks.crm_send_reminder_sms(user_id=user_id, number=address,
-                                                             title=_summary(group), remind_at=group[0][6])
-                except ValidationError as exc:
-                    _mark(cursor, ids, "failed", None, "; ".join(exc.messages))
-                    continue
-                except Exception as exc:
-                    _failed(cursor, group, address, exc)
-                    continue
-                if not queued:  # the module was switched off since these rows were written
-                    _mark(cursor, ids, "failed", None, _("The SMS module is off."))
-                    continue
-                _mark(cursor, ids, "sent", timezone.now())
-                sent += len(group)
-        if len(rows) < SEND_BATCH:
-            return sent
+                                                             title=_summary(mine), remind_at=mine[0][6])
+                    if not queued:  # the module was switched off since these rows were written
+                        raise ValidationError(_("The SMS module is off."))
+        except ValidationError as exc:
+            _mark(group, "failed", "; ".join(exc.messages))
+            continue
+        except Exception as exc:
+            _failed(group, address, exc)
+            continue
+        sent += len(mine)
+    return sent
 
 
 def _next_due_sql() -> str:

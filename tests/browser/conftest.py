@@ -24,6 +24,11 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
+# Every navigation, click, wait and ``expect`` waits this long (set once below, on each context
+# and on ``expect``; no test sets a shorter one): CI machines are shared and were seen at load
+# average 30, where a 10 s click during signup timed out. A passing step returns at once.
+TIMEOUT_MS = 30_000
+
 
 def require_browser_stack() -> None:
     """At import of a browser test module: skip it locally, fail on CI, if the stack is missing."""
@@ -93,7 +98,7 @@ def _playwright(live_server_url):
 def browser(_playwright):
     from playwright.sync_api import expect
 
-    expect.set_options(timeout=10_000)
+    expect.set_options(timeout=TIMEOUT_MS)
     browser = _playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
     yield browser
     browser.close()
@@ -102,8 +107,8 @@ def browser(_playwright):
 def new_tab(browser, server_errors: list[str]):
     """A fresh browser profile (no cookies) speaking English; its 5xx answers land in ``server_errors``."""
     context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    context.set_default_navigation_timeout(15_000)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
     tab = context.new_page()
     tab.on(
         "response",

@@ -32,7 +32,7 @@ def sign_up(page: Page, live_site: str, boss_name: str, company: str = "Test") -
     expect(page.locator("#subdomain-check")).to_have_text("✓")
     form.locator("#id_password").fill(BOSS_PASSWORD)
     form.locator("button[type=submit]").click()
-    page.wait_for_url(workspace + "/workbench/", timeout=30_000)  # the schema is cloned meanwhile
+    page.wait_for_url(workspace + "/workbench/")  # the schema is cloned meanwhile
     expect(page.locator("[data-testid=current-user]")).to_contain_text(boss_name)
     return workspace
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.conftest import require_browser_stack
+from tests.browser.conftest import TIMEOUT_MS, require_browser_stack
 from tests.browser.helpers import open_menu, sign_up
 
 require_browser_stack()
@@ -33,7 +33,7 @@ def fill_card(page: Page, number: str) -> None:
     expect(page.locator("[data-testid=card-on-file]")).to_contain_text(number[-4:])
 
 
-def wait_for(predicate, seconds: float = 15) -> None:
+def wait_for(predicate, seconds: float = TIMEOUT_MS / 1000) -> None:
     deadline = time.monotonic() + seconds
     while not predicate():
         assert time.monotonic() < deadline, "timed out"

@@ -96,7 +96,7 @@ def test_company_signs_up_adds_a_user_and_reads_the_login_log(page: Page, live_s
     expect(page.locator("#subdomain-check")).to_have_text("✓")
     form.locator("#id_password").fill(boss_password)  # a password field is never re-filled by the server
     form.locator("button[type=submit]").click()
-    page.wait_for_url(workspace + "/workbench/", timeout=30_000)  # the schema is cloned meanwhile
+    page.wait_for_url(workspace + "/workbench/")  # the schema is cloned meanwhile
     expect(page.locator("[data-testid=company-name]")).to_have_text(company)
     expect(page.locator("[data-testid=current-user]")).to_contain_text(boss_name)
     expect(page.locator("html")).to_have_attribute("lang", "en")

@@ -226,3 +226,24 @@ def test_reminders_in_one_company_never_text_from_another(tenant_a, tenant_b, pe
         assert not SmsMessage.objects.exists() and services.quota_used() == 0
         assert services.gateway_settings().reminder_template_id is None
         assert SmsTemplate.objects.get().pk == template_b.pk
+
+
+def test_a_run_whose_lease_was_taken_over_writes_no_text(tenant_a, people, django_capture_on_commit_callbacks):
+    """A run slowed past its lease (a loaded machine) finds its rows leased again by a second run:
+    it texts nothing, so each reminder is texted and paid for once."""
+    boss, sales = people
+    with in_tenant(tenant_a), django_capture_on_commit_callbacks() as callbacks:
+        _due(sales, "l1", "Lease one")
+        _due(boss, "l2", "Lease two")
+        delivery.notify_due()
+        now = timezone.now()
+        slow = delivery._lease("sms", now - timedelta(seconds=delivery.lease_seconds() + 1), 100)
+        again = delivery._lease("sms", now, 100)
+        assert len(slow) == len(again) == 2
+        assert delivery.text_leased(slow) == 0
+        assert not SmsMessage.objects.exists() and services.quota_used() == 0
+        assert delivery.text_leased(again) == 2
+        assert sorted(SmsMessage.objects.values_list("number", flat=True)) == ["13811112222", "13900000000"]
+        assert services.quota_used() == 2
+        assert set(Delivery.objects.filter(channel="sms").values_list("state", "attempts")) == {("sent", 2)}
+    assert len(callbacks) == 2

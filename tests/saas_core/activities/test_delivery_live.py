@@ -8,7 +8,13 @@ Two failure cases the delivery must survive (ACT-02 "must hold"):
   tasks; every reminder gets one notification and its e-mail arrives once;
 * a worker dies mid-run: the SMTP server holds the first message until the worker is killed
   (SIGKILL, so nothing is cleaned up), then refuses it as a dead connection's; a second worker
-  takes the leased deliveries again once their lease ends, and each e-mail arrives once.
+  takes the leased deliveries again once their lease ends, and each e-mail arrives once;
+* a worker outlives its lease: a slow SMTP server, or a text held up in the SMS module, keeps a
+  live worker busy past the lease, a second worker takes the rows it has not sent yet, and still
+  each e-mail and each text goes out once.
+
+All of them run with busy processes on every core (``busy_cpus``) and with pauses provoked on
+purpose between lease and send, longer than the lease (3 s here): a race cannot pass by luck.
 
 Each test works in a workspace of its own (cloned from the template, dropped afterwards), so the
 committed rows never meet the other tests' tenants.
@@ -23,6 +29,8 @@ import subprocess
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -35,21 +43,23 @@ from django_tenants.utils import schema_context
 
 from saas_core.activities import services
 from saas_core.activities.models import Delivery, Notification, Reminder
-from tests.conftest import PASSWORD, free_port
-from tests.workers import forget_keys, routing, start_celery, stop_process, worker_args, worker_env
+from tests.conftest import PASSWORD, database_url_of_test_db, free_port
+from tests.workers import busy_cpus, forget_keys, routing, start_celery, stop_process, worker_args, worker_env
 
 pytestmark = pytest.mark.live
 
 
 class GatedSmtp:
     """aiosmtpd on loopback that records each accepted message; ``hold()`` makes the next DATA
-    wait until ``release()``, then refuse it (its client is gone by then)."""
+    wait until ``release()``, then refuse it (its client is gone by then); ``delay`` seconds pass
+    before each answer (a slow server)."""
 
     def __init__(self):
         from aiosmtpd.controller import Controller
 
         self.accepted: list = []
         self.lock = threading.Lock()
+        self.delay = 0.0
         self.holding = False
         self.held = threading.Event()
         self.released = threading.Event()
@@ -72,6 +82,7 @@ class GatedSmtp:
             while not self.released.is_set():
                 await asyncio.sleep(0.05)
             return "451 4.3.0 not accepted"
+        await asyncio.sleep(self.delay)
         with self.lock:
             self.accepted.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
@@ -174,7 +185,7 @@ def _add_due(schema: str, users, count: int, prefix: str) -> None:
         ])
 
 
-def _wait_all_sent(schema: str, count: int, cluster: Cluster, timeout: float = 90) -> None:
+def _wait_all_sent(schema: str, count: int, cluster: Cluster, timeout: float = 300) -> None:
     deadline = time.monotonic() + timeout
     while True:
         with schema_context(schema):
@@ -187,6 +198,35 @@ def _wait_all_sent(schema: str, count: int, cluster: Cluster, timeout: float = 9
         time.sleep(0.3)
 
 
+def _people(schema: str, count: int, prefix: str, **fields):
+    """``count`` salespeople with addresses of their own (so each reminder is a message of its own)."""
+    from saas_core.accounts.models import User
+
+    with schema_context(schema):
+        return [User.objects.create(username=f"{prefix}{i}", name=f"Person {i}", email=f"{prefix}{i}@{schema}.example.com",
+                                    role="sales", **{k: v.format(i=i) for k, v in fields.items()})
+                for i in range(count)]
+
+
+@contextmanager
+def table_locked(schema: str, table: str) -> Iterator[None]:
+    """Writes to ``schema.table`` wait while this is open (another connection holds an EXCLUSIVE lock)."""
+    import psycopg
+
+    with psycopg.connect(database_url_of_test_db()) as conn:
+        conn.execute(f'LOCK TABLE "{schema}"."{table}" IN EXCLUSIVE MODE')
+        try:
+            yield
+        finally:
+            conn.rollback()
+
+
+def _taken_over(schema: str, channel: str) -> int:
+    """Deliveries leased more than once: a lease ran out while its worker was still at work."""
+    with schema_context(schema):
+        return Delivery.objects.filter(channel=channel, attempts__gte=2).count()
+
+
 def _assert_exactly_once(schema: str, smtp: GatedSmtp, prefix: str, count: int) -> None:
     texts = "\n".join(smtp.texts())
     for i in range(count):
@@ -197,19 +237,38 @@ def _assert_exactly_once(schema: str, smtp: GatedSmtp, prefix: str, count: int) 
         assert Delivery.objects.count() == count  # one e-mail delivery per reminder
 
 
+def _deliver_with_two_beats(schema: str, people, count: int, prefix: str, cluster: Cluster) -> None:
+    """Two workers; then, with every core busy, ``count`` reminders due and two beats ticking,
+    until all are sent and a few more ticks have found nothing more to send."""
+    cluster.worker("w1")
+    cluster.worker("w2")
+    with busy_cpus():
+        _add_due(schema, people, count, prefix)
+        cluster.beat("beat1")
+        cluster.beat("beat2")
+        _wait_all_sent(schema, count, cluster)
+        time.sleep(3)
+
+
 def test_two_beats_and_two_workers_deliver_each_reminder_once(workspace, cluster, smtp):
     schema, users = workspace
     count = 2500  # several claim and send batches, so the two workers' runs interleave
-    cluster.worker("w1")
-    cluster.worker("w2")
-    _add_due(schema, users, count, "twobeats")
-    cluster.beat("beat1")
-    cluster.beat("beat2")
-    _wait_all_sent(schema, count, cluster)
-    time.sleep(3)  # further ticks of both beats find nothing more to send
+    _deliver_with_two_beats(schema, users, count, "twobeats", cluster)
     _assert_exactly_once(schema, smtp, "twobeats", count)
     ticks = sum(Path(p.log_path).read_text(errors="replace").count("reminders_tick") for p in cluster.procs[2:])
     assert ticks >= 4, cluster.logs()  # both beats really ticked, more than once each
+
+
+def test_an_smtp_server_slower_than_the_lease_still_gets_each_reminder_once(workspace, cluster, smtp):
+    """The first worker leases every e-mail at once and the server takes 0.6 s a message: the
+    lease (3 s) ends long before it is through, the second worker leases the rest again, and the
+    first must not send what is no longer its own."""
+    schema, _users = workspace
+    count = 24
+    smtp.delay = 0.6
+    _deliver_with_two_beats(schema, _people(schema, count, "slow"), count, "slow", cluster)
+    _assert_exactly_once(schema, smtp, "slow", count)
+    assert _taken_over(schema, "email"), cluster.logs()  # the race was really provoked
 
 
 def test_a_worker_killed_mid_run_leaves_nothing_lost_or_doubled(workspace, cluster, smtp):
@@ -217,29 +276,31 @@ def test_a_worker_killed_mid_run_leaves_nothing_lost_or_doubled(workspace, clust
     count = 40
     doomed = cluster.worker("doomed")
     smtp.hold()
-    _add_due(schema, users, count, "killed")
-    cluster.beat("beat")
-    assert smtp.held.wait(60), cluster.logs()  # the worker is inside its SMTP conversation now
-    os.kill(doomed.pid, signal.SIGKILL)
-    doomed.wait(timeout=10)
-    with schema_context(schema):
-        assert Reminder.objects.filter(notified_at__isnull=False).count() == count  # in-app was committed
-        assert Delivery.objects.filter(state="sending").count() == count  # leased by the dead worker
-        assert Delivery.objects.filter(state="sent").count() == 0
-    smtp.release()
-    cluster.worker("rescuer")
-    _wait_all_sent(schema, count, cluster)
+    with busy_cpus():
+        _add_due(schema, users, count, "killed")
+        cluster.beat("beat")
+        assert smtp.held.wait(120), cluster.logs()  # the worker is inside its SMTP conversation now
+        os.kill(doomed.pid, signal.SIGKILL)
+        doomed.wait(timeout=10)
+        with schema_context(schema):
+            assert Reminder.objects.filter(notified_at__isnull=False).count() == count  # in-app was committed
+            assert Delivery.objects.filter(state="sending").count() == count  # leased by the dead worker
+            assert Delivery.objects.filter(state="sent").count() == 0
+        smtp.release()
+        cluster.worker("rescuer")
+        _wait_all_sent(schema, count, cluster)
     _assert_exactly_once(schema, smtp, "killed", count)
     with schema_context(schema):
         assert set(Delivery.objects.values_list("attempts", flat=True)) == {2}  # leased again after the lease ended
 
 
 def test_two_beats_text_each_reminder_once_through_the_sms_module(workspace, cluster, smtp):
-    """SMS on (development provider): the reminder runs write each text once and the workers'
-    ``send_message`` sends it once, with two beats ticking."""
+    """SMS on (development provider), two beats ticking: the reminder runs write each text once
+    and the workers' ``send_message`` sends it once. The module's quota table is locked until
+    the second worker has leased texts again (the first one's lease ran out while its text waited
+    in the module), so the two workers' runs overlap on the same rows on purpose."""
     from billing.overrides import set_override
-    from plugins.sms.models import SmsMessage, SmsSettings
-    from saas_core.accounts.models import User
+    from plugins.sms.models import SmsMessage, SmsSettings, SmsUsage
     from tenants.models import Tenant
 
     schema, _users = workspace
@@ -247,30 +308,36 @@ def test_two_beats_text_each_reminder_once_through_the_sms_module(workspace, clu
     set_override(Tenant.objects.get(schema_name=schema), "sms", True)
     with schema_context(schema):
         SmsSettings.objects.update_or_create(pk=1, defaults={"remind_by_sms": True, "monthly_quota": 1000})
-        people = [User.objects.create(username=f"m{i}", name=f"Mobile {i}", email=f"m{i}@{schema}.example.com",
-                                      mobile=f"139{i:08d}", role="sales") for i in range(count)]
+    people = _people(schema, count, "m", mobile="139{i:08d}")
     cluster.worker("w1")
     cluster.worker("w2")
-    _add_due(schema, people, count, "texted")
-    cluster.beat("beat1")
-    cluster.beat("beat2")
-    deadline = time.monotonic() + 90
-    while True:
-        with schema_context(schema):
-            texted = SmsMessage.objects.filter(status=SmsMessage.Status.SENT).count()
-            marked = Delivery.objects.filter(channel="sms", state="sent").count()
-        if texted == count and marked == count:
-            break
-        if time.monotonic() > deadline:
-            pytest.fail(f"{marked}/{count} SMS deliveries marked, {texted}/{count} texts sent\n{cluster.logs()}")
-        time.sleep(0.3)
-    time.sleep(3)  # further ticks of both beats text nothing more
+    with busy_cpus():
+        with table_locked(schema, SmsUsage._meta.db_table):
+            _add_due(schema, people, count, "texted")
+            cluster.beat("beat1")
+            cluster.beat("beat2")
+            deadline = time.monotonic() + 120
+            while not _taken_over(schema, "sms"):
+                if time.monotonic() > deadline:
+                    pytest.fail(f"no SMS delivery was leased twice\n{cluster.logs()}")
+                time.sleep(0.3)
+        deadline = time.monotonic() + 300
+        while True:
+            with schema_context(schema):
+                texted = SmsMessage.objects.filter(status=SmsMessage.Status.SENT).count()
+                marked = Delivery.objects.filter(channel="sms", state="sent").count()
+            if texted >= count and marked == count:
+                break
+            if time.monotonic() > deadline:
+                pytest.fail(f"{marked}/{count} SMS deliveries marked, {texted}/{count} texts sent\n{cluster.logs()}")
+            time.sleep(0.3)
+        time.sleep(3)  # further ticks of both beats text nothing more
     with schema_context(schema):
         bodies = list(SmsMessage.objects.values_list("body", flat=True))
-        assert len(bodies) == count
         for i in range(count):
             title = f"texted reminder #{i:04d}"
             assert sum(title in body for body in bodies) == 1, title
+        assert len(bodies) == count
         assert set(SmsMessage.objects.values_list("attempts", flat=True)) == {1}
         from plugins.sms.services import quota_used
 
