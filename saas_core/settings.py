@@ -99,6 +99,8 @@ PUBLIC_SCHEMA_NAME = "public"
 TENANT_LIMIT_SET_CALLS = True
 TEMPLATE_SCHEMA_NAME = "tenant_template"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+# migrate_schemas skips companies without a complete schema (deleted, being prepared).
+GET_EXECUTOR_FUNCTION = "tenants.migration.get_executor"
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 
 MIDDLEWARE = [
