@@ -325,6 +325,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600,
     },
     "billing-lifecycle": {"task": "billing.tasks.advance_lifecycles", "schedule": 3600},
+    # a signup whose process died while cloning leaves a hidden, half-made company behind
+    "signup-sweep": {"task": "tenants.tasks.sweep_abandoned_signups", "schedule": 600},
     "attachments-orphans": {"task": "saas_core.attachments.tasks.sweep_orphan_files_all_tenants", "schedule": 86400},
     "company-exports-expire": {"task": "saas_core.exports.tasks.delete_expired_exports_all_tenants", "schedule": 3600},
     "purge-login-log": {

@@ -60,6 +60,13 @@ class Tenant(TenantMixin):
     def __str__(self) -> str:
         return self.name
 
+    def pre_drop(self) -> None:
+        """django-tenants drops the schema with one DROP SCHEMA … CASCADE, which would lock every
+        object in it at once; drop the tables in steps first (tenants.schema_clone)."""
+        from tenants.schema_clone import empty_schema
+
+        empty_schema(self.schema_name)
+
 
 # Companies without a complete workspace schema: one being prepared (or whose preparation died)
 # and one whose data was deleted. Whatever walks tenant schemas (migrations, fan-out, module
