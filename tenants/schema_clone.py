@@ -278,7 +278,9 @@ def drop_steps(schema: str) -> list[Step]:
     units = [([f"ALTER TABLE {_q(table)} DROP CONSTRAINT IF EXISTS {_q(name)}"],
               cat.table_locks(table, with_indexes=False) + cat.table_locks(ref, with_indexes=False) + _PER_STATEMENT)
              for table, name, ref in keys]
-    units += [([f"DROP TABLE IF EXISTS {_q(table)} CASCADE"], cat.table_locks(table) + _PER_STATEMENT)
+    # Dropping a table also locks each object that goes with it (constraints, defaults, its
+    # row type, triggers): about as many again as its relations.
+    units += [([f"DROP TABLE IF EXISTS {_q(table)} CASCADE"], 2 * cat.table_locks(table) + _PER_STATEMENT)
               for table in sorted(cat.tables)]
     return _pack(units)
 
