@@ -19,6 +19,7 @@ from django_tenants.utils import schema_context, schema_exists
 
 from saas_core.accounts import services as accounts
 from saas_core.accounts.models import Role, User
+from saas_core.busy import is_busy_error
 from tenants import vendor_settings
 from tenants.models import Domain, Tenant
 from tenants.schema_clone import clone_schema, drop_schema, run_step
@@ -151,9 +152,6 @@ def create_workspace(
 # The session advisory lock (this namespace, tenant id) is held by the signup preparing that
 # company; the sweeper takes it to know that nobody is (the process died).
 _LOCK_NAMESPACE = 0x43524D  # "CRM"
-# PostgreSQL errors that mean "too much going on right now", not a fault of this signup:
-# out of (lock) shared memory, too many connections, deadlock, lock wait timed out.
-_BUSY_SQLSTATES = frozenset({"53200", "53300", "40P01", "55P03"})
 _STEP_RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0, 3.0, 4.0)
 
 
@@ -164,17 +162,6 @@ class WorkspaceBusy(ValidationError):
 def busy_message() -> str:
     return _("Your workspace could not be prepared because the service is very busy right now. "
              "Nothing was created; please try again in a minute.")
-
-
-def is_busy_error(exc: BaseException) -> bool:
-    """Whether ``exc`` (or what caused it) is the database refusing for lack of room or time."""
-    from psycopg_pool import PoolTimeout
-
-    while exc is not None:
-        if isinstance(exc, PoolTimeout) or getattr(exc, "sqlstate", None) in _BUSY_SQLSTATES:
-            return True
-        exc = exc.__cause__
-    return False
 
 
 @contextmanager
