@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from celery.signals import task_prerun
+from celery.signals import task_prerun, worker_init
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas_core.settings")
@@ -34,3 +34,18 @@ def tag_sentry_tenant(task=None, kwargs=None, **_signal) -> None:
     from saas_core.sentry import tag_tenant
 
     tag_tenant(get_schema_name_from_task(task, kwargs) or get_public_schema_name())
+
+
+@worker_init.connect(weak=False, dispatch_uid="crm_check_database_server")
+def check_database_server(**_signal) -> None:
+    """A worker refuses to start on a PostgreSQL below the design's needs (tenants.dbcheck).
+
+    SystemExit, because Celery logs and swallows a receiver's ordinary exceptions."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from tenants.dbcheck import require_fitting_server
+
+    try:
+        require_fitting_server("worker")
+    except ImproperlyConfigured as exc:
+        raise SystemExit(f"error: {exc}") from None

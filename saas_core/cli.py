@@ -91,8 +91,15 @@ def run(args: argparse.Namespace) -> None:
     """Start everything: services, migrations, demo data, web server, worker and beat."""
     _setup_django()
     from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import call_command
 
+    from tenants.dbcheck import require_fitting_server
+
+    try:
+        require_fitting_server("crm run")
+    except ImproperlyConfigured as exc:
+        raise SystemExit(f"error: {exc}") from None
     migrate(verbosity=0)
     demo()
     call_command("collectstatic", interactive=False, verbosity=0)

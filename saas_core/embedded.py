@@ -50,9 +50,8 @@ def _start_postgres(pgserver, pgdata: Path, attempts: int = 20):
     return pgserver.get_server(pgdata, cleanup_mode=None)
 
 
-# Creating a workspace clones every table of the template in one transaction, each holding a
-# lock until it commits; 20 signups at once need more than PostgreSQL's default lock table
-# (64 per connection); a clone takes about 1,400 locks today. Servers you run yourself need the same setting (README, Configuration).
+# Headroom for development: the product itself needs only PostgreSQL's default of 64 (signups
+# clone in lock-budgeted steps, tenants.schema_clone; checked at start-up by tenants.dbcheck).
 MIN_LOCKS_PER_TRANSACTION = 512
 
 

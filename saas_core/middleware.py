@@ -24,6 +24,18 @@ class TenantByHostMiddleware(TenantMainMiddleware):
         response = super().process_request(request)
         if response is None:
             tag_tenant(request.tenant.schema_name)
+            if request.tenant.status == request.tenant.Status.PROVISIONING:
+                return self.being_prepared(request)
+        return response
+
+    def being_prepared(self, request):
+        """Signup is still cloning this company's schema (or died doing so): nothing of the
+        half-made schema is read and nobody signs in until it is ready."""
+        from django.db import connection
+
+        connection.set_schema_to_public()
+        response = render(request, "web/workspace_preparing.html", {"hostname": request.get_host()}, status=503)
+        response["Retry-After"] = "5"
         return response
 
 

@@ -11,6 +11,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from saas_core import embedded
+from saas_core.dbpool import reset_connection
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -99,6 +100,8 @@ PUBLIC_SCHEMA_NAME = "public"
 TENANT_LIMIT_SET_CALLS = True
 TEMPLATE_SCHEMA_NAME = "tenant_template"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+# migrate_schemas skips companies without a complete schema (deleted, being prepared).
+GET_EXECUTOR_FUNCTION = "tenants.migration.get_executor"
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 
 MIDDLEWARE = [
@@ -149,13 +152,30 @@ TEMPLATES = [
 ]
 
 # --- data -------------------------------------------------------------------------------
+# Connections come from a pool per process (psycopg_pool through Django): under ASGI every
+# request runs in a thread of its own, so per-thread persistent connections piled up (34 for
+# 4 clients) and stayed open. Each request takes a connection and gives it back at its end;
+# at most DATABASE_POOL_MAX_SIZE per process, a request waits DATABASE_POOL_TIMEOUT seconds
+# for one (then 503, saas_core.busy). 0 = no pool and no persistent connections.
+DATABASE_POOL_MAX_SIZE = int(os.environ.get("DATABASE_POOL_MAX_SIZE", "10"))
+DATABASE_POOL_MIN_SIZE = int(os.environ.get("DATABASE_POOL_MIN_SIZE", "1"))
+DATABASE_POOL_TIMEOUT = float(os.environ.get("DATABASE_POOL_TIMEOUT", "20"))
 DATABASES = {
-    "default": dj_database_url.parse(embedded.ensure_database_url(), conn_max_age=60),
+    "default": dj_database_url.parse(embedded.ensure_database_url(), conn_max_age=0),
 }
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 # Short OLTP queries: PostgreSQL's JIT would spend tens of milliseconds compiling a plan whose
 # estimate crosses jit_above_cost (a count over a large tenant) to save less than that.
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+if DATABASE_POOL_MAX_SIZE > 0:
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # a pooled connection may have died with a server restart
+    DATABASES["default"]["OPTIONS"]["pool"] = {
+        "min_size": min(DATABASE_POOL_MIN_SIZE, DATABASE_POOL_MAX_SIZE), "max_size": DATABASE_POOL_MAX_SIZE,
+        "timeout": DATABASE_POOL_TIMEOUT, "max_idle": 60,
+        # A returned connection forgets its tenant's search_path (django-tenants sets it again
+        # on the next checkout anyway); see saas_core.dbpool.
+        "reset": reset_connection,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = embedded.ensure_redis_url()
@@ -323,6 +343,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600,
     },
     "billing-lifecycle": {"task": "billing.tasks.advance_lifecycles", "schedule": 3600},
+    # a signup whose process died while cloning leaves a hidden, half-made company behind
+    "signup-sweep": {"task": "tenants.tasks.sweep_abandoned_signups", "schedule": 600},
     "attachments-orphans": {"task": "saas_core.attachments.tasks.sweep_orphan_files_all_tenants", "schedule": 86400},
     "company-exports-expire": {"task": "saas_core.exports.tasks.delete_expired_exports_all_tenants", "schedule": 3600},
     "purge-login-log": {

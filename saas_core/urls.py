@@ -30,3 +30,4 @@ urlpatterns = [
 
 handler403 = "web.views.permission_denied"
 handler404 = "web.views.page_not_found"
+handler500 = "saas_core.busy.server_error"  # 503 when the database is busy, else the usual 500

@@ -16,7 +16,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 S = Tenant.Status
 
 TRANSITIONS: dict[str, frozenset[str]] = {
+    # Only signup makes a company ready (tenants.provisioning); nothing else moves it.
+    S.PROVISIONING: frozenset(),
     S.TRIALING: frozenset({S.ACTIVE, S.PAST_DUE, S.CANCELLED}),
     S.ACTIVE: frozenset({S.PAST_DUE, S.CANCELLED}),
     S.PAST_DUE: frozenset({S.ACTIVE, S.READ_ONLY, S.CANCELLED}),
@@ -149,10 +151,10 @@ def suspended_message() -> str:
 def _drop_data(tenant: Tenant) -> None:
     """Deletion at the end of retention: the schema and the host go; the row stays as a record."""
     from tenants.models import Domain
+    from tenants.schema_clone import drop_schema
 
     schema = tenant.schema_name
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    drop_schema(schema)  # in steps: one DROP SCHEMA would lock every object of the schema at once
     Domain.objects.filter(tenant=tenant).delete()
     from django.core.files.storage import default_storage
 

@@ -18,6 +18,9 @@ class Tenant(TenantMixin):
     """A company workspace; its data lives in the PostgreSQL schema ``schema_name``."""
 
     class Status(models.TextChoices):
+        # Signup has committed the row but is still cloning the schema in steps
+        # (tenants.provisioning): the host answers "being prepared" and nothing walks it.
+        PROVISIONING = "provisioning", _("Being prepared")
         TRIALING = "trialing", _("Trial")
         ACTIVE = "active", _("Active")
         PAST_DUE = "past_due", _("Payment overdue")
@@ -56,6 +59,19 @@ class Tenant(TenantMixin):
 
     def __str__(self) -> str:
         return self.name
+
+    def pre_drop(self) -> None:
+        """django-tenants drops the schema with one DROP SCHEMA … CASCADE, which would lock every
+        object in it at once; drop the tables in steps first (tenants.schema_clone)."""
+        from tenants.schema_clone import empty_schema
+
+        empty_schema(self.schema_name)
+
+
+# Companies without a complete workspace schema: one being prepared (or whose preparation died)
+# and one whose data was deleted. Whatever walks tenant schemas (migrations, fan-out, module
+# sync, the console's rollout) skips them.
+WITHOUT_WORKSPACE = (Tenant.Status.PROVISIONING, Tenant.Status.DELETED)
 
 
 class Domain(DomainMixin):

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
 
 from saas_core.accounts import services as accounts
 from saas_core.accounts.models import Role, User
+from saas_core.busy import is_busy_error
 from tenants import vendor_settings
 from tenants.models import Domain, Tenant
-from tenants.schema_clone import clone_schema
+from tenants.schema_clone import clone_schema, drop_schema, run_step
+
+log = logging.getLogger(__name__)
 
 SUBDOMAIN_RE = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
 SUBDOMAIN_MIN, SUBDOMAIN_MAX = 3, 30
@@ -88,9 +94,14 @@ def create_workspace(
 ) -> Workspace:
     """Create a company: tenant row, domain, schema cloned from the template, Boss user.
 
-    Everything happens in one transaction (PostgreSQL DDL is transactional), so a failure at
-    any step leaves nothing behind. Two signups racing for one address meet at the unique
-    index on the tenant's schema name: the second waits for the first and then fails cleanly.
+    The row, its domain and the empty schema commit first, in the ``provisioning`` state that
+    hides them (the host answers "being prepared", nothing that walks tenants sees them); the
+    schema is then filled in small transactions (tenants.schema_clone: a stock PostgreSQL's lock
+    table cannot hold a whole clone per concurrent signup); the last transaction adds the trial,
+    the Boss and the login ticket and makes the company ready. A failure on the way removes
+    what was made; a process that dies on the way leaves a hidden company that
+    ``sweep_abandoned`` removes. Two signups racing for one address meet at the unique index on
+    the tenant's schema name: the second waits for the first and then fails cleanly.
     """
     errors: dict[str, list[str]] = {}
     company_name = (company_name or "").strip()
@@ -117,12 +128,60 @@ def create_workspace(
     if errors:
         raise ValidationError(errors)
 
+    held: list[Tenant] = []
+    try:
+        with busy_refused():
+            tenant, domain = _claim(subdomain, company_name, held)
+        try:
+            with busy_refused():
+                clone_schema(settings.TEMPLATE_SCHEMA_NAME, tenant.schema_name, run=_run_step)
+                with transaction.atomic():
+                    boss, token = _make_ready(tenant, plan, email=email, admin_name=admin_name.strip(),
+                                              password=password, language=language)
+        except BaseException:
+            _discard_quietly(tenant)
+            raise
+    finally:
+        for claimed in held:
+            _unlock(claimed)
+    return Workspace(tenant=tenant, domain=domain, boss=boss, login_token=token)
+
+
+# --- the steps of a signup -------------------------------------------------------------------
+
+# The session advisory lock (this namespace, tenant id) is held by the signup preparing that
+# company; the sweeper takes it to know that nobody is (the process died).
+_LOCK_NAMESPACE = 0x43524D  # "CRM"
+_STEP_RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0, 3.0, 4.0)
+
+
+class WorkspaceBusy(ValidationError):
+    """Signup refused because the database is too busy now; nothing was created."""
+
+
+def busy_message() -> str:
+    return _("Your workspace could not be prepared because the service is very busy right now. "
+             "Nothing was created; please try again in a minute.")
+
+
+@contextmanager
+def busy_refused():
+    """Turn "the database is too busy" into the refusal a person can act on."""
+    try:
+        yield
+    except DatabaseError as exc:
+        if is_busy_error(exc):
+            log.warning("signup refused, the database is busy: %s", exc)
+            raise WorkspaceBusy({NON_FIELD_ERRORS: [busy_message()]}, code="busy") from exc
+        raise
+
+
+def _claim(subdomain: str, company_name: str, held: list[Tenant]) -> tuple[Tenant, Domain]:
+    """Commit the hidden company: its row (provisioning), its domain and its empty schema."""
     schema_name = schema_name_for(subdomain)
-    host = f"{subdomain}.{settings.BASE_DOMAIN}"
     with transaction.atomic():
         tenant = Tenant(
-            schema_name=schema_name,
-            name=company_name,
+            schema_name=schema_name, name=company_name, status=Tenant.Status.PROVISIONING,
             trial_ends_at=timezone.now() + timedelta(days=vendor_settings.current().trial_days),
         )
         try:
@@ -130,21 +189,90 @@ def create_workspace(
                 # django-tenants pre-checks the name (a ValidationError); the unique index is
                 # what settles a race (an IntegrityError once the other signup commits).
                 tenant.save()
-                domain = Domain.objects.create(domain=host, tenant=tenant, is_primary=True)
+                domain = Domain.objects.create(domain=f"{subdomain}.{settings.BASE_DOMAIN}", tenant=tenant,
+                                               is_primary=True)
         except (IntegrityError, ValidationError):
             raise subdomain_taken_error(subdomain) from None
         if schema_exists(schema_name):
             raise subdomain_taken_error(subdomain)
-        clone_schema(settings.TEMPLATE_SCHEMA_NAME, schema_name)
-        from billing import services as billing
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [_LOCK_NAMESPACE, tenant.pk])
+            held.append(tenant)
+            cursor.execute(f'CREATE SCHEMA "{schema_name}"')
+    return tenant, domain
 
-        billing.start_trial(tenant, plan)  # the plan picked at signup (or the first on sale)
-        with schema_context(schema_name):
-            boss = User(username=email, email=email, name=admin_name.strip(), role=Role.BOSS, language=language)
-            boss.set_password(password)
-            boss.save()
-            token = accounts.issue_login_ticket(boss)
-    return Workspace(tenant=tenant, domain=domain, boss=boss, login_token=token)
+
+def _run_step(schema: str, statements: list[str]) -> None:
+    """One clone step; a step the server refused for lack of lock space waits and runs again."""
+    for delay in (*_STEP_RETRY_DELAYS, None):
+        try:
+            run_step(schema, statements)
+            return
+        except DatabaseError as exc:
+            if delay is None or not is_busy_error(exc) or connection.needs_rollback:
+                raise
+            log.info("clone step for %s refused (%s); again in %.1f s", schema, exc.__cause__ or exc, delay)
+            time.sleep(delay)
+
+
+def _make_ready(tenant: Tenant, plan, *, email: str, admin_name: str, password: str,
+                language: str) -> tuple[User, str]:
+    """The last transaction: trial, Boss, login ticket, and the company shown to the world."""
+    from billing import services as billing
+
+    billing.start_trial(tenant, plan)  # the plan picked at signup (or the first on sale)
+    with schema_context(tenant.schema_name):
+        boss = User(username=email, email=email, name=admin_name, role=Role.BOSS, language=language)
+        boss.set_password(password)
+        boss.save()
+        token = accounts.issue_login_ticket(boss)
+    now = timezone.now()
+    # Conditional: a company the sweeper took for abandoned must not come back half-made.
+    if not Tenant.objects.filter(pk=tenant.pk, status=Tenant.Status.PROVISIONING).update(
+            status=Tenant.Status.TRIALING, status_changed_at=now):
+        raise RuntimeError(f"tenant {tenant.schema_name} was removed while it was being prepared")
+    tenant.status, tenant.status_changed_at = Tenant.Status.TRIALING, now
+    return boss, token
+
+
+def _discard(tenant: Tenant) -> None:
+    """Remove a company that never became ready: its schema (in steps), domain and row."""
+    connection.set_schema_to_public()
+    drop_schema(tenant.schema_name, run=_run_step)
+    Tenant.objects.filter(pk=tenant.pk, status=Tenant.Status.PROVISIONING).delete()
+
+
+def _discard_quietly(tenant: Tenant) -> None:
+    try:
+        _discard(tenant)
+    except Exception:  # noqa: BLE001 - the signup's own error is the one to report
+        log.exception("could not remove the half-made company %s; the sweeper will", tenant.schema_name)
+
+
+def _unlock(tenant: Tenant) -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_NAMESPACE, tenant.pk])
+    except DatabaseError:  # a broken connection released it already
+        log.warning("could not release the signup lock of %s", tenant.schema_name)
+
+
+def sweep_abandoned() -> list[str]:
+    """Remove companies whose signup died while preparing them (nobody holds their lock)."""
+    removed = []
+    for tenant in Tenant.objects.filter(status=Tenant.Status.PROVISIONING).order_by("pk"):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_NAMESPACE, tenant.pk])
+            if not cursor.fetchone()[0]:
+                continue  # its signup is still at work
+        try:
+            if Tenant.objects.filter(pk=tenant.pk, status=Tenant.Status.PROVISIONING).exists():
+                _discard(tenant)
+                removed.append(tenant.schema_name)
+                log.warning("removed the company %s whose signup died while preparing it", tenant.schema_name)
+        finally:
+            _unlock(tenant)
+    return removed
 
 
 def ensure_public_tenant() -> Tenant:

@@ -56,6 +56,11 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             workspace = provisioning.create_workspace(**form.cleaned_data, language=get_language() or "")
+        except provisioning.WorkspaceBusy as exc:
+            add_service_errors(form, exc)
+            response = render(request, "web/signup.html", {"form": form}, status=503)
+            response["Retry-After"] = "60"
+            return response
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -40,6 +40,7 @@ REALISTIC: dict[str, Any] = {
         "loginLogRetentionDays": 180,
         "trialDays": 30,
         "logLevel": "WARNING",
+        "databasePool": {"maxSize": 6, "minSize": 2, "timeout": 15},
         "email": {
             "host": "smtp.example.com",
             "port": 465,
@@ -334,6 +335,8 @@ def test_configmap_holds_the_settings_and_no_secret(out):
     assert data["TIME_ZONE"] == "Asia/Shanghai"
     assert data["LOG_LEVEL"] == "WARNING"
     assert data["MEDIA_ROOT"] == "/data/media"
+    assert (data["DATABASE_POOL_MAX_SIZE"], data["DATABASE_POOL_MIN_SIZE"], data["DATABASE_POOL_TIMEOUT"]) == (
+        "6", "2", "15")
     assert data["EMAIL_HOST"] == "smtp.example.com"
     assert data["EMAIL_PORT"] == "465"
     assert data["EMAIL_HOST_USER"] == "no-reply@crm.example.com"
@@ -364,6 +367,8 @@ def test_defaults_leave_optional_settings_to_the_app():
     assert data["TRIAL_DAYS"] == "14"
     assert data["LANGUAGE_CODE"] == "zh-hans"
     assert data["TIME_ZONE"] == "Asia/Shanghai"
+    assert (data["DATABASE_POOL_MAX_SIZE"], data["DATABASE_POOL_MIN_SIZE"], data["DATABASE_POOL_TIMEOUT"]) == (
+        "10", "1", "20")  # the app's own defaults (saas_core.settings)
     for unset in ("EMAIL_HOST", "EMAIL_HOST_USER", "DEFAULT_FROM_EMAIL", "TRUSTED_PROXIES", "ALLOWED_HOSTS"):
         assert unset not in data
     assert set(minimal.get("Secret", FULLNAME)["stringData"]) == {"DATABASE_URL", "REDIS_URL", "SECRET_KEY"}

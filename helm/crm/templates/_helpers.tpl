@@ -115,6 +115,11 @@ LANGUAGE_CODE: {{ .Values.config.languageCode | quote }}
 TIME_ZONE: {{ .Values.config.timeZone | quote }}
 LOG_LEVEL: {{ .Values.config.logLevel | quote }}
 MEDIA_ROOT: {{ .Values.config.mediaRoot | quote }}
+{{- with .Values.config.databasePool }}
+DATABASE_POOL_MAX_SIZE: {{ .maxSize | toString | quote }}
+DATABASE_POOL_MIN_SIZE: {{ .minSize | toString | quote }}
+DATABASE_POOL_TIMEOUT: {{ .timeout | toString | quote }}
+{{- end }}
 {{- with .Values.config.email }}
 {{- with .host }}
 EMAIL_HOST: {{ . | quote }}
