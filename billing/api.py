@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.request import Request
@@ -16,11 +17,20 @@ from saas_core.accounts.permissions import IsBoss
 from tenants.models import Tenant
 
 
+class ModulesForSale(serializers.SlugRelatedField):
+    """A module key, accepted only for a module on sale and installed here."""
+
+    def get_queryset(self):
+        return Module.objects.for_sale()
+
+
 class ChoiceSerializer(serializers.Serializer):
     plan = serializers.SlugRelatedField(slug_field="code", queryset=Plan.objects.all())
     seats = serializers.IntegerField(min_value=1, max_value=100000)
-    modules = serializers.SlugRelatedField(slug_field="key", queryset=Module.objects.filter(active=True), many=True,
-                                           required=False)
+    modules = ModulesForSale(
+        slug_field="key", queryset=Module.objects.all(), many=True, required=False,
+        error_messages={"does_not_exist": _lazy("No module “{value}” is on sale in this installation.")},
+    )
 
     def validate_plan(self, plan: Plan) -> Plan:
         subscription = Subscription.objects.filter(tenant_id=self.context["tenant"].pk).first()

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing import proration, stripe_api
-from billing.models import Module, Plan, Subscription
+from billing.models import Module, Plan, Subscription, installed_module_keys
 from tenants import lifecycle
 from tenants.models import Tenant
 
@@ -62,9 +62,11 @@ def sync_module(module: Module) -> Module:
 
 
 def sync_catalogue() -> dict[str, int]:
-    """Make sure every plan and module has its Stripe product and plan (safe to run again)."""
+    """Make sure every plan and installed module has its Stripe product and plan (safe to run again).
+
+    A module whose plugin is not installed gets nothing at Stripe: there is nothing to sell."""
     plans = [sync_plan(p) for p in Plan.objects.all()]
-    modules = [sync_module(m) for m in Module.objects.all()]
+    modules = [sync_module(m) for m in Module.objects.installed()]
     return {"plans": len(plans), "modules": len(modules)}
 
 
@@ -80,11 +82,33 @@ def start_trial(tenant: Tenant, plan: Plan | None) -> Subscription | None:
     return Subscription.objects.create(tenant=tenant, plan=plan, seats=seats)
 
 
+def fit_trial_seats(tenant: Tenant) -> Subscription | None:
+    """Raise an unpaid trial's seats to the active users of the current tenant (call it in the
+    tenant's schema). Paid seats change only through ``change``, which Stripe charges for."""
+    with transaction.atomic():
+        subscription = Subscription.objects.select_for_update().filter(
+            tenant_id=tenant.pk, stripe_subscription_id="").first()
+        if subscription is None:
+            return None
+        used = seats_used()
+        if subscription.seats < used:
+            subscription.seats = used
+            subscription.save(update_fields=["seats", "updated_at"])
+    return subscription
+
+
 def seats_used() -> int:
     """Active users of the current tenant (the schema in use)."""
     from saas_core.accounts.models import User
 
     return User.objects.filter(is_active=True, deleted_at__isnull=True).count()
+
+
+def default_seats(subscription: Subscription) -> int:
+    """The seats the subscription form starts with: every active user needs one, so a trial
+    starts from the users (not from the trial's allowance) and a paid subscription from its seats."""
+    paying = bool(subscription.stripe_subscription_id)
+    return max(seats_used(), subscription.plan.min_seats, subscription.seats if paying else 1)
 
 
 def check_seat_available(adding: int = 1) -> None:
@@ -154,8 +178,12 @@ def _check_choice(subscription: Subscription, plan: Plan, seats: int, modules: l
     elif seats < seats_used():
         errors["seats"] = [_("%(used)d users are active; disable users before reducing the seats to %(seats)d.")
                            % {"used": seats_used(), "seats": seats}]
+    missing = [m.name for m in modules if m.key not in installed_module_keys()]
+    if missing:
+        errors["modules"] = [_("These modules are not available in this installation: %(names)s.")
+                             % {"names": ", ".join(missing)}]
     wrong = [m.name for m in modules if m.currency != plan.currency]
-    if wrong:
+    if wrong and not missing:
         errors["modules"] = [_("These modules are not sold in %(currency)s: %(names)s.")
                              % {"currency": plan.currency, "names": ", ".join(wrong)}]
     if subscription.stripe_subscription_id and plan.interval != subscription.plan.interval:

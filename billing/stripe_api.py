@@ -138,6 +138,36 @@ def cancel_now(subscription_id: str) -> None:
         log.warning("subscription %s was already gone at Stripe", subscription_id)
 
 
+def refund_subscription_payments(subscription_id: str, *, description: str, metadata: dict[str, str]) -> dict[str, int]:
+    """Refund to the card whatever is still unrefunded of every paid invoice of a subscription;
+    returns {currency: minor units refunded now}. What Stripe has refunded already is subtracted,
+    so a second run (or a run after a crash half-way) refunds nothing twice. An invoice paid
+    without a card payment (by credit) gets a credit on the customer's next invoice instead, once."""
+    configure()
+    refunded: dict[str, int] = {}
+    for invoice in stripe.Invoice.list(subscription=subscription_id, limit=100).data:
+        if invoice.status != "paid" or not invoice.amount_paid:
+            continue
+        if invoice.payment_intent:
+            already = sum(r.amount for r in stripe.Refund.list(payment_intent=invoice.payment_intent, limit=100).data)
+            amount = invoice.amount_paid - already
+            if amount > 0:
+                stripe.Refund.create(payment_intent=invoice.payment_intent, amount=amount,
+                                     metadata={**metadata, "invoice": invoice.id})
+        else:
+            marker = {OUR_ITEM: "refund", "invoice": invoice.id}
+            booked = [i for i in stripe.InvoiceItem.list(customer=invoice.customer, limit=100).data
+                      if (i.metadata or {}).get("invoice") == invoice.id]
+            amount = 0 if booked else invoice.amount_paid
+            if amount:
+                stripe.InvoiceItem.create(customer=invoice.customer, amount=-amount, currency=invoice.currency,
+                                          description=description,
+                                          metadata={**metadata, **marker})
+        if amount > 0:
+            refunded[invoice.currency] = refunded.get(invoice.currency, 0) + amount
+    return refunded
+
+
 def add_proration_item(customer_id: str, subscription_id: str, amount: int, currency: str, description: str) -> None:
     """A pending invoice item (a charge, or a credit when negative) for the next invoice."""
     configure()

@@ -27,7 +27,7 @@ def _tenant(request: HttpRequest) -> Tenant:
 def _choice_form(request: HttpRequest, subscription: Subscription | None, data=None) -> ChoiceForm:
     initial = {}
     if subscription is not None:
-        initial = {"plan": subscription.plan_id, "seats": subscription.seats,
+        initial = {"plan": subscription.plan_id, "seats": services.default_seats(subscription),
                    "modules": list(subscription.modules.values_list("key", flat=True))}
     return ChoiceForm(data, initial=initial, current_plan=subscription.plan if subscription else None)
 
