@@ -16,7 +16,9 @@ calls used here, with these gaps, each handled below rather than by mocking our 
 
 from __future__ import annotations
 
+import json
 import logging
+import time
 from typing import Any
 
 import stripe
@@ -205,8 +207,15 @@ def pay_invoice(invoice_id: str):
     return stripe.Invoice.pay(invoice_id)
 
 
-def construct_event(payload: bytes, signature: str):
-    """Verify the signature (tolerance 300 s): raises ValueError / SignatureVerificationError."""
-    return stripe.Webhook.construct_event(
-        payload, signature, settings.STRIPE_WEBHOOK_SECRET, tolerance=settings.STRIPE_WEBHOOK_TOLERANCE
-    )
+def verified_payload(payload: bytes, signature: str) -> object:
+    """The webhook body, parsed, once its signature is verified and its time is within the
+    tolerance either way: the library refuses only old timestamps (replays), and a timestamp far in
+    the future is as suspect (a clock we cannot trust, or a signature made to be replayed later).
+    Raises ``stripe.SignatureVerificationError`` or ``ValueError`` (not JSON, not UTF-8)."""
+    tolerance = settings.STRIPE_WEBHOOK_TOLERANCE
+    stripe.WebhookSignature.verify_header(payload, signature, settings.STRIPE_WEBHOOK_SECRET, tolerance)
+    stamp = int(next(part[2:] for part in signature.split(",") if part.startswith("t=")))
+    if stamp > time.time() + tolerance:
+        raise stripe.SignatureVerificationError(f"Timestamp in the future beyond the tolerance ({stamp})",
+                                                signature, payload)
+    return json.loads(payload)
