@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -13,6 +15,7 @@ from rest_framework.response import Response
 from billing import account as account_info
 from billing import services
 from billing.models import Module, Plan, Subscription
+from billing.problems import PaymentServiceError
 from saas_core.accounts.permissions import IsBoss
 from tenants.models import Tenant
 
@@ -74,6 +77,21 @@ def _choice(request: Request) -> dict:
     return data
 
 
+def answers_payment_problems(view):
+    """Stripe's failures as their own status (503 and Retry-After, 409, 402) with what to do."""
+
+    @functools.wraps(view)
+    def wrapped(request: Request, *args, **kwargs) -> Response:
+        try:
+            return view(request, *args, **kwargs)
+        except PaymentServiceError as exc:
+            headers = {"Retry-After": "60"} if exc.status == 503 else None
+            return Response({"detail": exc.messages[0], "errors": {}, "code": "payment_service"}, status=exc.status,
+                            headers=headers)
+
+    return wrapped
+
+
 def _quote_data(quote) -> dict:
     return {"currency": quote.currency, "plan_total_minor": quote.plan_total, "modules_total_minor": quote.modules_total,
             "proration_minor": quote.proration, "module_credit_minor": quote.module_credit,
@@ -97,6 +115,7 @@ def quote(request: Request) -> Response:
 
 @api_view(["POST"])
 @permission_classes([IsBoss])
+@answers_payment_problems
 def card(request: Request) -> Response:
     serializer = CardSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
@@ -106,6 +125,7 @@ def card(request: Request) -> Response:
 
 @api_view(["POST"])
 @permission_classes([IsBoss])
+@answers_payment_problems
 def subscribe(request: Request) -> Response:
     services.subscribe(_tenant(request), **_choice(request))
     return Response(_state(_tenant(request)))
@@ -113,6 +133,7 @@ def subscribe(request: Request) -> Response:
 
 @api_view(["POST"])
 @permission_classes([IsBoss])
+@answers_payment_problems
 def change(request: Request) -> Response:
     figures = services.change(_tenant(request), **_choice(request))
     return Response({**_state(_tenant(request)), "quote": _quote_data(figures)})
@@ -120,6 +141,7 @@ def change(request: Request) -> Response:
 
 @api_view(["POST"])
 @permission_classes([IsBoss])
+@answers_payment_problems
 def cancel(request: Request) -> Response:
     """``{"cancel": true}`` ends at period end; ``false`` keeps the subscription."""
     value = request.data.get("cancel", True)
@@ -131,6 +153,7 @@ def cancel(request: Request) -> Response:
 
 @api_view(["POST"])
 @permission_classes([IsBoss])
+@answers_payment_problems
 def pay(request: Request) -> Response:
     services.pay_overdue(_tenant(request))
     return Response(_state(_tenant(request)))
@@ -138,6 +161,7 @@ def pay(request: Request) -> Response:
 
 @api_view(["GET"])
 @permission_classes([IsBoss])
+@answers_payment_problems
 def invoices(request: Request) -> Response:
     rows = [{"id": i.id, "created": i.created, "currency": i.currency, "total_minor": i.total,
              "amount_paid_minor": i.amount_paid, "status": i.status}

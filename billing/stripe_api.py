@@ -61,10 +61,42 @@ def ensure_plan(plan_id: str, product_id: str, amount: int, currency: str, inter
                            interval=interval)
 
 
-def ensure_customer(customer_id: str, *, name: str, email: str, tenant_id: int) -> str:
+def is_missing(exc: stripe.StripeError) -> bool:
+    """Stripe says the object does not exist (``resource_missing``; localstripe: a bare 404)."""
+    return isinstance(exc, stripe.InvalidRequestError) and (exc.code == "resource_missing" or exc.http_status == 404)
+
+
+def customer_exists(customer_id: str) -> bool:
+    """False when Stripe does not know the customer or it was deleted there (localstripe restarted,
+    or someone deleted it in the dashboard)."""
     configure()
-    if customer_id:
+    try:
+        found = stripe.Customer.retrieve(customer_id)
+    except stripe.InvalidRequestError as exc:
+        if is_missing(exc):
+            return False
+        raise
+    return not getattr(found, "deleted", False)
+
+
+def subscription_exists(subscription_id: str) -> bool:
+    configure()
+    try:
+        stripe.Subscription.retrieve(subscription_id)
+    except stripe.InvalidRequestError as exc:
+        if is_missing(exc):
+            return False
+        raise
+    return True
+
+
+def ensure_customer(customer_id: str, *, name: str, email: str, tenant_id: int) -> str:
+    """The company's customer at Stripe: the one we have, or a new one when Stripe no longer has it."""
+    configure()
+    if customer_id and customer_exists(customer_id):
         return customer_id
+    if customer_id:
+        log.warning("Stripe customer %s of tenant %s is gone; creating a new one", customer_id, tenant_id)
     return stripe.Customer.create(name=name, email=email, metadata={"tenant_id": str(tenant_id)}).id
 
 
