@@ -61,7 +61,7 @@ def _state(tenant: Tenant) -> dict:
             "plan": subscription.plan.code, "currency": subscription.plan.currency,
             "price_per_seat_minor": subscription.plan.price_per_seat_minor, "seats": subscription.seats,
             "seats_used": services.seats_used(),
-            "modules": sorted(subscription.modules.values_list("key", flat=True)),
+            "modules": sorted(subscription.modules.installed().values_list("key", flat=True)),
             "card": {"brand": subscription.card_brand, "last4": subscription.card_last4} if subscription.card_last4 else None,
             "current_period_end": subscription.current_period_end,
             "cancel_at_period_end": subscription.cancel_at_period_end,

@@ -48,6 +48,7 @@ def _page(request: HttpRequest, *, choice_form=None, card_form=None, status=200)
         "card_form": card_form or CardForm(),
         "invoices": invoices,
         "stripe_problem": stripe_problem,
+        "add_ons": subscription.modules.installed() if subscription else [],
         "seats_used": services.seats_used(),
         "paying": bool(subscription and subscription.stripe_subscription_id and tenant.status != Tenant.Status.CANCELLED),
         "overdue": tenant.status in (Tenant.Status.PAST_DUE, Tenant.Status.READ_ONLY),

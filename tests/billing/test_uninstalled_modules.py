@@ -63,6 +63,9 @@ def test_a_module_row_without_its_plugin_never_counts_as_enabled(
     assert "Inventory" not in client.get("/billing/account/").content.decode().split('data-testid="account-modules"')[1][:200]
     assert "inventory" not in client.get("/api/v1/billing/account/").json()["modules"]
     assert "Inventory" not in client.get("/modules/").content.decode()
+    billing_page = client.get("/billing/").content.decode()
+    assert "Inventory" not in billing_page.split('data-testid="subscription-modules"')[1].split("</dd>")[0]
+    assert client.get("/api/v1/billing/subscription/").json()["subscription"]["modules"] == []
 
 
 @pytest.fixture
