@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.request import Request
@@ -12,15 +15,25 @@ from rest_framework.response import Response
 from billing import account as account_info
 from billing import services
 from billing.models import Module, Plan, Subscription
+from billing.problems import PaymentServiceError
 from saas_core.accounts.permissions import IsBoss
 from tenants.models import Tenant
+
+
+class ModulesForSale(serializers.SlugRelatedField):
+    """A module key, accepted only for a module on sale and installed here."""
+
+    def get_queryset(self):
+        return Module.objects.for_sale()
 
 
 class ChoiceSerializer(serializers.Serializer):
     plan = serializers.SlugRelatedField(slug_field="code", queryset=Plan.objects.all())
     seats = serializers.IntegerField(min_value=1, max_value=100000)
-    modules = serializers.SlugRelatedField(slug_field="key", queryset=Module.objects.filter(active=True), many=True,
-                                           required=False)
+    modules = ModulesForSale(
+        slug_field="key", queryset=Module.objects.all(), many=True, required=False,
+        error_messages={"does_not_exist": _lazy("No module “{value}” is on sale in this installation.")},
+    )
 
     def validate_plan(self, plan: Plan) -> Plan:
         subscription = Subscription.objects.filter(tenant_id=self.context["tenant"].pk).first()
@@ -48,7 +61,7 @@ def _state(tenant: Tenant) -> dict:
             "plan": subscription.plan.code, "currency": subscription.plan.currency,
             "price_per_seat_minor": subscription.plan.price_per_seat_minor, "seats": subscription.seats,
             "seats_used": services.seats_used(),
-            "modules": sorted(subscription.modules.values_list("key", flat=True)),
+            "modules": sorted(subscription.modules.installed().values_list("key", flat=True)),
             "card": {"brand": subscription.card_brand, "last4": subscription.card_last4} if subscription.card_last4 else None,
             "current_period_end": subscription.current_period_end,
             "cancel_at_period_end": subscription.cancel_at_period_end,
@@ -62,6 +75,21 @@ def _choice(request: Request) -> dict:
     data = dict(serializer.validated_data)
     data.setdefault("modules", [])
     return data
+
+
+def answers_payment_problems(view):
+    """Stripe's failures as their own status (503 and Retry-After, 409, 402) with what to do."""
+
+    @functools.wraps(view)
+    def wrapped(request: Request, *args, **kwargs) -> Response:
+        try:
+            return view(request, *args, **kwargs)
+        except PaymentServiceError as exc:
+            headers = {"Retry-After": "60"} if exc.status == 503 else None
+            return Response({"detail": exc.messages[0], "errors": {}, "code": "payment_service"}, status=exc.status,
+                            headers=headers)
+
+    return wrapped
 
 
 def _quote_data(quote) -> dict:
@@ -87,6 +115,7 @@ def quote(request: Request) -> Response:
 
 @api_view(["POST"])
 @permission_classes([IsBoss])
+@answers_payment_problems
 def card(request: Request) -> Response:
     serializer = CardSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
@@ -96,6 +125,7 @@ def card(request: Request) -> Response:
 
 @api_view(["POST"])
 @permission_classes([IsBoss])
+@answers_payment_problems
 def subscribe(request: Request) -> Response:
     services.subscribe(_tenant(request), **_choice(request))
     return Response(_state(_tenant(request)))
@@ -103,6 +133,7 @@ def subscribe(request: Request) -> Response:
 
 @api_view(["POST"])
 @permission_classes([IsBoss])
+@answers_payment_problems
 def change(request: Request) -> Response:
     figures = services.change(_tenant(request), **_choice(request))
     return Response({**_state(_tenant(request)), "quote": _quote_data(figures)})
@@ -110,6 +141,7 @@ def change(request: Request) -> Response:
 
 @api_view(["POST"])
 @permission_classes([IsBoss])
+@answers_payment_problems
 def cancel(request: Request) -> Response:
     """``{"cancel": true}`` ends at period end; ``false`` keeps the subscription."""
     value = request.data.get("cancel", True)
@@ -121,6 +153,7 @@ def cancel(request: Request) -> Response:
 
 @api_view(["POST"])
 @permission_classes([IsBoss])
+@answers_payment_problems
 def pay(request: Request) -> Response:
     services.pay_overdue(_tenant(request))
     return Response(_state(_tenant(request)))
@@ -128,6 +161,7 @@ def pay(request: Request) -> Response:
 
 @api_view(["GET"])
 @permission_classes([IsBoss])
+@answers_payment_problems
 def invoices(request: Request) -> Response:
     rows = [{"id": i.id, "created": i.created, "currency": i.currency, "total_minor": i.total,
              "amount_paid_minor": i.amount_paid, "status": i.status}

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from billing import services
-from billing.models import Module, Plan
+from billing.models import Module, Plan, installed_module_keys
 
 log = logging.getLogger(__name__)
 
@@ -38,13 +38,22 @@ def _saved_with_stripe(save: Callable[[], object]):
 
 
 def save_plan(plan: Plan, included_modules: Iterable[Module] | None = None) -> Plan:
-    """Create or change a plan, with its included modules, and sync it to Stripe."""
+    """Create or change a plan, with its included modules, and sync it to Stripe.
+
+    Only installed modules can be included: a plan must not promise what this installation lacks."""
     plan.full_clean()
+    if included_modules is not None:
+        included_modules = list(included_modules)
+        missing = sorted(m.key for m in included_modules if m.key not in installed_module_keys())
+        if missing:
+            raise ValidationError({"included_modules": [
+                _("These modules are not installed here: %(keys)s. Install their plugins first.")
+                % {"keys": ", ".join(missing)}]})
 
     def save() -> Plan:
         plan.save()
         if included_modules is not None:
-            plan.included_modules.set(list(included_modules))
+            plan.included_modules.set(included_modules)
         services.sync_plan(plan)
         _modules_may_have_changed(plan)
         return plan
@@ -53,9 +62,15 @@ def save_plan(plan: Plan, included_modules: Iterable[Module] | None = None) -> P
 
 
 def save_module(module: Module) -> Module:
+    """Create or change a module and sync it to Stripe; only an installed module may be on sale
+    (an archived row of a removed plugin may still be edited)."""
     module.full_clean(validate_unique=module._state.adding)
     if module._state.adding and Module.objects.filter(key=module.key).exists():
         raise ValidationError({"key": [_("A module with this key exists already.")]})
+    if module.active and module.key not in installed_module_keys():
+        raise ValidationError({"key": [_("No module with the key “%(key)s” is installed here, so it cannot be sold. "
+                                         "Install its plugin first (the installed ones are: %(keys)s).")
+                                       % {"key": module.key, "keys": ", ".join(sorted(installed_module_keys())) or "—"}]})
 
     def save() -> Module:
         module.save()

@@ -12,12 +12,13 @@ class ChoiceForm(forms.Form):
     plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.filter(active=True), empty_label=None)
     seats = forms.IntegerField(label=_("Seats (users)"), min_value=1, max_value=100000)
     modules = forms.ModelMultipleChoiceField(
-        label=_("Add-on modules"), queryset=Module.objects.filter(active=True), required=False,
+        label=_("Add-on modules"), queryset=Module.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, current_plan: Plan | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["modules"].queryset = Module.objects.for_sale()  # installed modules only, read per form
         if current_plan is not None:  # a plan taken off sale stays selectable for its subscribers
             self.fields["plan"].queryset = Plan.objects.filter(active=True) | Plan.objects.filter(pk=current_plan.pk)
 

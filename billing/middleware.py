@@ -5,6 +5,8 @@ A workspace the vendor has suspended refuses everything (sign-in included) with 
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -45,3 +47,31 @@ def _refuse(request, message: str, code: str, heading: str = ""):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message, "errors": {}, "code": code}, status=403)
     return render(request, "web/403.html", {"message": message, "read_only": True, "heading": heading}, status=403)
+
+
+class PaymentServiceErrorMiddleware:
+    """The last guard: a Stripe error no billing operation caught becomes a page (or JSON) saying
+    what is wrong and what to do, with 503, never a 500. Logged with its traceback, because it means
+    a Stripe call somewhere is not guarded by ``billing.services.stripe_guarded``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        import stripe
+
+        from billing import problems
+
+        if not isinstance(exception, stripe.StripeError):
+            return None
+        logging.getLogger(__name__).error("unguarded Stripe error on %s", request.path, exc_info=exception)
+        message = problems.explain(exception, f"answering {request.path}").messages[0]
+        if request.path.startswith("/api/") or request.path.startswith("/stripe/"):
+            response = JsonResponse({"detail": message, "errors": {}, "code": "payment_service"}, status=503)
+        else:
+            response = render(request, "billing/payment_service.html", {"message": message}, status=503)
+        response["Retry-After"] = "60"
+        return response

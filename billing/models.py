@@ -36,6 +36,26 @@ class CatalogueItem(models.Model):
         return self.name
 
 
+def installed_module_keys() -> frozenset[str]:
+    """Keys of the modules whose plugin is installed and registered in this installation.
+
+    A catalogue row may outlive its plugin (or be typed in before it is installed): such a row is
+    never offered, priced, sold or enabled, because there is nothing behind it.
+    """
+    from plugins import manager
+
+    return frozenset(manager.modules())
+
+
+class ModuleQuerySet(models.QuerySet):
+    def installed(self) -> ModuleQuerySet:
+        return self.filter(key__in=installed_module_keys())
+
+    def for_sale(self) -> ModuleQuerySet:
+        """What a company may add: on sale and installed here."""
+        return self.installed().filter(active=True)
+
+
 class Module(CatalogueItem):
     """A sellable optional module; ``key`` is the plugin's key (``crm_module_info()["key"]``)."""
 
@@ -44,6 +64,8 @@ class Module(CatalogueItem):
         _("monthly price (minor units)"), default=0,
         help_text=_("Per company and month, in the smallest unit of the currency (fen, cents)."),
     )
+
+    objects = ModuleQuerySet.as_manager()
 
     class Meta:
         ordering = ["sort_order", "key"]

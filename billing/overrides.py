@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from billing.models import Module, ModuleOverride
+from billing.models import Module, ModuleOverride, installed_module_keys
 
 
 @transaction.atomic
@@ -22,6 +22,9 @@ def set_override(tenant, module_key: str, enabled: bool | None, *, note: str = "
     module = Module.objects.filter(key=module_key).first()
     if module is None:
         raise ValidationError({"module": [_("There is no module “%(key)s”.") % {"key": module_key}]})
+    if enabled and module_key not in installed_module_keys():
+        raise ValidationError({"module": [_("The module “%(key)s” is not installed here, so it cannot be switched on. "
+                                            "Install its plugin first.") % {"key": module_key}]})
     if enabled is None:
         ModuleOverride.objects.filter(tenant=tenant, module=module).delete()
         override = None

@@ -8,7 +8,9 @@ function, so the order events arrive in cannot move a company backwards.
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import stripe
@@ -18,8 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing import proration, stripe_api
-from billing.models import Module, Plan, Subscription
+from billing import problems, proration, stripe_api
+from billing.models import Module, Plan, Subscription, installed_module_keys
 from tenants import lifecycle
 from tenants.models import Tenant
 
@@ -62,9 +64,11 @@ def sync_module(module: Module) -> Module:
 
 
 def sync_catalogue() -> dict[str, int]:
-    """Make sure every plan and module has its Stripe product and plan (safe to run again)."""
+    """Make sure every plan and installed module has its Stripe product and plan (safe to run again).
+
+    A module whose plugin is not installed gets nothing at Stripe: there is nothing to sell."""
     plans = [sync_plan(p) for p in Plan.objects.all()]
-    modules = [sync_module(m) for m in Module.objects.all()]
+    modules = [sync_module(m) for m in Module.objects.installed()]
     return {"plans": len(plans), "modules": len(modules)}
 
 
@@ -80,11 +84,33 @@ def start_trial(tenant: Tenant, plan: Plan | None) -> Subscription | None:
     return Subscription.objects.create(tenant=tenant, plan=plan, seats=seats)
 
 
+def fit_trial_seats(tenant: Tenant) -> Subscription | None:
+    """Raise an unpaid trial's seats to the active users of the current tenant (call it in the
+    tenant's schema). Paid seats change only through ``change``, which Stripe charges for."""
+    with transaction.atomic():
+        subscription = Subscription.objects.select_for_update().filter(
+            tenant_id=tenant.pk, stripe_subscription_id="").first()
+        if subscription is None:
+            return None
+        used = seats_used()
+        if subscription.seats < used:
+            subscription.seats = used
+            subscription.save(update_fields=["seats", "updated_at"])
+    return subscription
+
+
 def seats_used() -> int:
     """Active users of the current tenant (the schema in use)."""
     from saas_core.accounts.models import User
 
     return User.objects.filter(is_active=True, deleted_at__isnull=True).count()
+
+
+def default_seats(subscription: Subscription) -> int:
+    """The seats the subscription form starts with: every active user needs one, so a trial
+    starts from the users (not from the trial's allowance) and a paid subscription from its seats."""
+    paying = bool(subscription.stripe_subscription_id)
+    return max(seats_used(), subscription.plan.min_seats, subscription.seats if paying else 1)
 
 
 def check_seat_available(adding: int = 1) -> None:
@@ -105,6 +131,67 @@ def check_seat_available(adding: int = 1) -> None:
         )
 
 
+# --- when Stripe fails or has lost the company's records ---------------------------------------
+
+
+def forget_what_stripe_lost(subscription: Subscription) -> bool:
+    """Drop from our mirror what Stripe no longer has (localstripe forgets everything when it
+    restarts; a customer may be deleted in Stripe's dashboard), so the Boss can enter a card and pay
+    again instead of meeting the same error. True when something was forgotten. The company's
+    state and data stay as they are: nothing here charges, cancels or locks anything."""
+    lost_customer = bool(subscription.stripe_customer_id) and not stripe_api.customer_exists(
+        subscription.stripe_customer_id)
+    lost_main = bool(subscription.stripe_subscription_id) and (
+        lost_customer or not stripe_api.subscription_exists(subscription.stripe_subscription_id))
+    lost_modules = [key for key, entry in subscription.stripe_module_subscriptions.items()
+                    if lost_customer or not entry.get("id") or not stripe_api.subscription_exists(entry["id"])]
+    if not (lost_customer or lost_main or lost_modules):
+        return False
+    with transaction.atomic():
+        locked = Subscription.objects.select_for_update().get(pk=subscription.pk)
+        if lost_customer:
+            locked.stripe_customer_id = locked.card_brand = locked.card_last4 = ""
+        if lost_main:
+            locked.stripe_subscription_id = ""
+            locked.cancel_at_period_end = False
+        for key in lost_modules:
+            locked.stripe_module_subscriptions.pop(key, None)
+        locked.save()
+        if lost_modules:
+            locked.modules.remove(*lost_modules)
+    log.warning("tenant %s: Stripe no longer has %s; forgotten here so the Boss can pay again", subscription.tenant_id,
+                ", ".join(part for part, lost in (("the customer", lost_customer), ("the subscription", lost_main),
+                                                  (f"add-ons {lost_modules}", bool(lost_modules))) if lost))
+    if lost_modules:
+        modules_changed_for(subscription.tenant_id)
+    return True
+
+
+def _payment_problem(tenant: Tenant, exc: stripe.StripeError, doing: str) -> problems.PaymentServiceError:
+    if stripe_api.is_missing(exc):
+        subscription = Subscription.objects.filter(tenant_id=tenant.pk).first()
+        try:
+            if subscription is not None and forget_what_stripe_lost(subscription):
+                return problems.records_gone()
+        except stripe.StripeError as again:
+            return problems.explain(again, doing)
+    return problems.explain(exc, doing)
+
+
+def stripe_guarded(operation: Callable) -> Callable:
+    """A billing operation whose Stripe failures reach the page or API as a PaymentServiceError
+    (what is wrong, what to do), never as a 500."""
+
+    @functools.wraps(operation)
+    def guarded(tenant: Tenant, *args, **kwargs):
+        try:
+            return operation(tenant, *args, **kwargs)
+        except stripe.StripeError as exc:
+            raise _payment_problem(tenant, exc, operation.__name__.replace("_", " ")) from exc
+
+    return guarded
+
+
 # --- card, pay, change, cancel --------------------------------------------------------------
 
 
@@ -115,6 +202,7 @@ def _subscription(tenant: Tenant) -> Subscription:
     return subscription
 
 
+@stripe_guarded
 def save_card(tenant: Tenant, *, number: str, exp_month: int, exp_year: int, cvc: str, email: str = "") -> Subscription:
     """Store a card as the company's default payment method (test numbers; see stripe_api)."""
     number = "".join(ch for ch in (number or "") if ch.isdigit())
@@ -138,6 +226,8 @@ def save_card(tenant: Tenant, *, number: str, exp_month: int, exp_year: int, cvc
                                            exp_year=int(exp_year), cvc=cvc)
     except stripe.CardError as exc:
         raise ValidationError({"number": [_("The card was declined: %(reason)s") % {"reason": exc.user_message}]}) from exc
+    if subscription.stripe_customer_id and customer != subscription.stripe_customer_id:
+        forget_what_stripe_lost(subscription)  # the old customer is gone, and its subscriptions with it
     Subscription.objects.filter(pk=subscription.pk).update(
         stripe_customer_id=customer, card_brand=card["brand"] or "", card_last4=card["last4"] or ""
     )
@@ -154,8 +244,12 @@ def _check_choice(subscription: Subscription, plan: Plan, seats: int, modules: l
     elif seats < seats_used():
         errors["seats"] = [_("%(used)d users are active; disable users before reducing the seats to %(seats)d.")
                            % {"used": seats_used(), "seats": seats}]
+    missing = [m.name for m in modules if m.key not in installed_module_keys()]
+    if missing:
+        errors["modules"] = [_("These modules are not available in this installation: %(names)s.")
+                             % {"names": ", ".join(missing)}]
     wrong = [m.name for m in modules if m.currency != plan.currency]
-    if wrong:
+    if wrong and not missing:
         errors["modules"] = [_("These modules are not sold in %(currency)s: %(names)s.")
                              % {"currency": plan.currency, "names": ", ".join(wrong)}]
     if subscription.stripe_subscription_id and plan.interval != subscription.plan.interval:
@@ -189,6 +283,7 @@ def _card_error(exc: stripe.CardError) -> ValidationError:
                                      % {"reason": exc.user_message or _("the card was declined.")}]})
 
 
+@stripe_guarded
 def subscribe(tenant: Tenant, *, plan: Plan, seats: int, modules: list[Module]) -> Subscription:
     """First payment (after the trial, or again after a cancellation): charges the card now."""
     subscription = _subscription(tenant)
@@ -237,6 +332,7 @@ def _add_modules(tenant: Tenant, subscription: Subscription, modules: list[Modul
         modules_changed_for(tenant.pk)
 
 
+@stripe_guarded
 def change(tenant: Tenant, *, plan: Plan, seats: int, modules: list[Module]) -> proration.Quote:
     """Upgrade or downgrade now; the quoted proration goes on the next invoice."""
     subscription = _subscription(tenant)
@@ -277,6 +373,7 @@ def change(tenant: Tenant, *, plan: Plan, seats: int, modules: list[Module]) -> 
     return figures
 
 
+@stripe_guarded
 def set_cancel_at_period_end(tenant: Tenant, cancel: bool) -> Subscription:
     subscription = _subscription(tenant)
     if not subscription.stripe_subscription_id:
@@ -287,6 +384,7 @@ def set_cancel_at_period_end(tenant: Tenant, cancel: bool) -> Subscription:
     return reconcile(subscription)
 
 
+@stripe_guarded
 def pay_overdue(tenant: Tenant) -> Subscription:
     """Pay the open invoice with the current card (after a failed renewal); restores access."""
     subscription = _subscription(tenant)
@@ -312,9 +410,14 @@ def reconcile(subscription: Subscription) -> Subscription:
     """Re-read the company's subscriptions at Stripe and apply them (idempotent, order-free)."""
     if not subscription.stripe_subscription_id:
         return subscription
-    remote = stripe_api.retrieve_subscription(subscription.stripe_subscription_id)
-    module_remotes = {key: stripe_api.retrieve_subscription(v["id"])
-                      for key, v in subscription.stripe_module_subscriptions.items() if v.get("id")}
+    try:
+        remote = stripe_api.retrieve_subscription(subscription.stripe_subscription_id)
+        module_remotes = {key: stripe_api.retrieve_subscription(v["id"])
+                          for key, v in subscription.stripe_module_subscriptions.items() if v.get("id")}
+    except stripe.InvalidRequestError as exc:
+        if not stripe_api.is_missing(exc) or not forget_what_stripe_lost(subscription):
+            raise
+        return Subscription.objects.get(pk=subscription.pk)
     modules_changed = False
     with transaction.atomic():
         locked = Subscription.objects.select_for_update().get(pk=subscription.pk)
@@ -388,6 +491,7 @@ def handle_event(event: dict) -> str:
 # --- invoices ---------------------------------------------------------------------------------
 
 
+@stripe_guarded
 def invoices(tenant: Tenant) -> list:
     subscription = Subscription.objects.filter(tenant_id=tenant.pk).first()
     if subscription is None:

@@ -15,6 +15,7 @@ from billing import account as account_info
 from billing import services
 from billing.forms import CardForm, ChoiceForm, LogoForm
 from billing.models import Subscription
+from billing.problems import PaymentServiceError
 from saas_core.accounts.permissions import boss_required
 from tenants.models import Tenant
 from web.forms import add_service_errors
@@ -27,13 +28,17 @@ def _tenant(request: HttpRequest) -> Tenant:
 def _choice_form(request: HttpRequest, subscription: Subscription | None, data=None) -> ChoiceForm:
     initial = {}
     if subscription is not None:
-        initial = {"plan": subscription.plan_id, "seats": subscription.seats,
+        initial = {"plan": subscription.plan_id, "seats": services.default_seats(subscription),
                    "modules": list(subscription.modules.values_list("key", flat=True))}
     return ChoiceForm(data, initial=initial, current_plan=subscription.plan if subscription else None)
 
 
 def _page(request: HttpRequest, *, choice_form=None, card_form=None, status=200) -> HttpResponse:
     tenant = _tenant(request)
+    try:  # first: when Stripe has lost the company's records, the mirror below is already mended
+        invoices, stripe_problem = services.invoices(tenant), ""
+    except PaymentServiceError as exc:
+        invoices, stripe_problem = [], exc.messages[0]
     subscription = Subscription.objects.select_related("plan").filter(tenant=tenant).first()
     context = {
         "subscription": subscription,
@@ -41,7 +46,9 @@ def _page(request: HttpRequest, *, choice_form=None, card_form=None, status=200)
         "tenant_obj": tenant,
         "choice_form": choice_form or _choice_form(request, subscription),
         "card_form": card_form or CardForm(),
-        "invoices": services.invoices(tenant),
+        "invoices": invoices,
+        "stripe_problem": stripe_problem,
+        "add_ons": subscription.modules.installed() if subscription else [],
         "seats_used": services.seats_used(),
         "paying": bool(subscription and subscription.stripe_subscription_id and tenant.status != Tenant.Status.CANCELLED),
         "overdue": tenant.status in (Tenant.Status.PAST_DUE, Tenant.Status.READ_ONLY),

@@ -1,4 +1,5 @@
-"""``crm``: the operator's command line (run, demo, migrate, create-tenant, bench, manage)."""
+"""``crm``: the operator's command line (run, demo, migrate, create-tenant, refund-uninstalled-modules,
+bench, manage)."""
 
 from __future__ import annotations
 
@@ -162,6 +163,8 @@ def main(argv: list[str] | None = None) -> None:
     p_ct.add_argument("--email", required=True)
     p_ct.add_argument("--password", required=True)
     p_ct.add_argument("--language", default="zh-hans", choices=["zh-hans", "en"])
+    sub.add_parser("refund-uninstalled-modules",
+                   help="end add-on subscriptions to modules that are not installed here and refund them (once)")
     p_manage = sub.add_parser("manage", help="run a Django management command")
     p_manage.add_argument("rest", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
@@ -179,6 +182,15 @@ def main(argv: list[str] | None = None) -> None:
         demo()
     elif args.command == "create-tenant":
         create_tenant(args)
+    elif args.command == "refund-uninstalled-modules":
+        _setup_django()
+        from django.core.management import CommandError, call_command
+
+        try:
+            call_command("refund_uninstalled_modules")
+        except CommandError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            raise SystemExit(1) from None
     elif args.command == "manage":
         _setup_django()
         from django.core.management import execute_from_command_line

@@ -33,6 +33,7 @@ def seed() -> None:
         with schema_context(schema):
             _demo_staff()
     with schema_context(schema):
+        _demo_seats(schema)
         _demo_customers()
         _demo_activities()
 
@@ -79,18 +80,34 @@ def _demo_staff() -> None:
     )
 
 
+# Monthly prices the demo gives the modules it finds installed (minor units).
+DEMO_MODULE_PRICES = {"sms": 5000, "inventory": 30000, "call_center": 20000, "sfa": 15000}
+
+
 def _demo_catalogue() -> None:
-    """Two plans and the built-in modules, when the vendor has not set up a catalogue yet."""
+    """Two plans and prices for the installed modules, when the vendor has not set up a catalogue
+    yet. Only installed modules are priced or included: the demo must not sell what is not there."""
     from billing.models import Module, Plan
+    from plugins.catalogue import sync_modules
 
     if Plan.objects.exists():
         return
-    modules = {key: Module.objects.get_or_create(key=key, defaults={"name": name, "price_minor": price})[0]
-               for key, name, price in (("inventory", "进销存 Inventory & purchasing", 30000),
-                                        ("call_center", "呼叫中心 Call center", 20000), ("sfa", "SFA 销售流程", 15000))}
+    sync_modules()
+    for key, price in DEMO_MODULE_PRICES.items():
+        Module.objects.installed().filter(key=key, price_minor=0).update(price_minor=price)
     Plan.objects.create(code="basic", name="基础版 Basic", price_per_seat_minor=5900, sort_order=1)
     standard = Plan.objects.create(code="standard", name="标准版 Standard", price_per_seat_minor=9900, sort_order=2)
-    standard.included_modules.add(modules["sfa"])
+    standard.included_modules.add(*Module.objects.installed().filter(key="sfa"))
+
+
+def _demo_seats(schema: str) -> None:
+    """The demo has more staff than a trial's seats: give its trial a seat for each of them, so
+    the demo company stays within its seats (and the first price review passes)."""
+    from billing import services
+    from tenants.models import Tenant
+
+    tenant = Tenant.objects.get(schema_name=schema)
+    services.fit_trial_seats(tenant)
 
 
 # name, kind, province, phone, owner (username), first contact: name, title, mobile

@@ -121,6 +121,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # A read-only workspace (payment overdue, cancelled, suspended) refuses writes (PLT-05).
     "billing.middleware.ReadOnlyWorkspaceMiddleware",
+    # A Stripe error no billing operation caught: a page saying what to do (503), not a 500.
+    "billing.middleware.PaymentServiceErrorMiddleware",
     # Records who changed what (user, URL) for the data log's database triggers.
     "pghistory.middleware.HistoryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

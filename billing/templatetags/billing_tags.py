@@ -22,3 +22,15 @@ def money(amount_minor, currency: str) -> str:
 @register.filter
 def from_timestamp(value):
     return datetime.fromtimestamp(int(value), tz=UTC) if value else None
+
+
+@register.simple_tag
+def subscription_state(tenant):
+    """``{% subscription_state tenant as state %}``: the company's state and its sentence (billing.state)."""
+    from django.conf import settings
+
+    from billing.state import state_of
+
+    if tenant is None or getattr(tenant, "pk", None) is None or tenant.schema_name == settings.PUBLIC_SCHEMA_NAME:
+        return None
+    return state_of(tenant)

@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from billing import catalogue
-from billing.models import Module, Plan
+from billing.models import Module, Plan, installed_module_keys
 from billing.money import to_decimal
 from saas_core.accounts import services as accounts
 from saas_core.api import PageNumberPagination
@@ -153,15 +153,18 @@ def _plan(p: Plan) -> dict:
 def _module(m: Module) -> dict:
     return {"key": m.key, "name": m.name, "description": m.description, "price_minor": m.price_minor,
             "price": _money(m.price_minor, m.currency), "currency": m.currency, "active": m.active,
-            "sort_order": m.sort_order, "stripe_plan_id": m.stripe_plan_id}
+            "sort_order": m.sort_order, "stripe_plan_id": m.stripe_plan_id,
+            "installed": m.key in installed_module_keys()}
 
 
 def _form_data(form_class, instance, data) -> dict:
     """The instance's current values overlaid with the request's (PATCH changes only what it names)."""
     fields = [f for f in form_class._meta.fields if f != "price"]
     current = model_to_dict(instance, fields=fields) if not instance._state.adding else {}
-    if "included_modules" in current:
-        current["included_modules"] = [m.pk if hasattr(m, "pk") else m for m in current["included_modules"]]
+    if "included_modules" in current:  # a module no longer installed drops out rather than blocking the save
+        installed = set(Module.objects.installed().values_list("pk", flat=True))
+        current["included_modules"] = [pk for pk in (getattr(m, "pk", m) for m in current["included_modules"])
+                                       if pk in installed]
     if not instance._state.adding:
         current["price"] = to_decimal(getattr(instance, form_class.minor_field), instance.currency)
     return {**current, **dict(data.items())}

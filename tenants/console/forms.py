@@ -68,6 +68,10 @@ class PlanForm(_CatalogueForm):
                   "storage_quota_mb", "sort_order"]
         widgets = {"included_modules": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 2})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["included_modules"].queryset = Module.objects.installed()  # nothing this installation lacks
+
 
 class ModuleForm(_CatalogueForm):
     minor_field, locked_field = "price_minor", "key"

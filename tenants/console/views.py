@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from billing import catalogue
-from billing.models import Module, Plan
+from billing.models import Module, Plan, installed_module_keys
 from billing.overrides import set_override
 from plugins import services as module_services
 from saas_core.tenancy import workspace_tenants
@@ -183,13 +183,15 @@ def rollout_status(request: HttpRequest) -> HttpResponse:
 @vendor_staff_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     plans = Plan.objects.prefetch_related("included_modules").order_by("-active", "sort_order", "code")
-    return render(request, "console/catalogue_list.html", {"plans": plans, "kind": "plans"})
+    return render(request, "console/catalogue_list.html", {"plans": plans, "kind": "plans",
+                                                           "installed": installed_module_keys()})
 
 
 @vendor_staff_required
 def module_list(request: HttpRequest) -> HttpResponse:
     modules = Module.objects.order_by("-active", "sort_order", "key")
-    return render(request, "console/catalogue_list.html", {"modules": modules, "kind": "modules"})
+    return render(request, "console/catalogue_list.html", {"modules": modules, "kind": "modules",
+                                                           "installed": installed_module_keys()})
 
 
 def _edit(request: HttpRequest, form_class, instance, save, done: str) -> HttpResponse:

@@ -26,6 +26,21 @@ def big_plan(db):
 
 @pytest.fixture
 def module(db):
+    """The installed SMS module (its row comes from the catalogue sync), priced 300.00 a month.
+
+    Afterwards this process forgets the modules it cached: the test's subscription is rolled back."""
+    from billing.models import Module
+    from plugins import enablement
+
+    found, _ = Module.objects.update_or_create(key="sms", defaults={
+        "name": "SMS", "price_minor": 30000, "currency": "CNY", "active": True})
+    yield found
+    enablement._cache.clear()
+
+
+@pytest.fixture
+def absent_module(db):
+    """A catalogue row left from a module whose plugin is not installed here (sold before issue 13)."""
     from tests.factories import ModuleFactory
 
     return ModuleFactory(key="inventory", name="Inventory", price_minor=30000, currency="CNY")

@@ -16,11 +16,16 @@ from tests.billing.conftest import DECLINED_CARD, GOOD_CARD
 from tests.conftest import in_tenant
 
 
-def test_catalogue_sync_creates_stripe_plans_once_and_a_new_plan_for_a_new_price(stripe_server, plan, module):
+def test_catalogue_sync_creates_stripe_plans_once_and_a_new_plan_for_a_new_price(stripe_server, plan, module,
+                                                                                 absent_module):
     from billing.models import Module, Plan
 
-    counts = {"plans": Plan.objects.count(), "modules": Module.objects.count()}  # the seeded modules too
+    counts = {"plans": Plan.objects.count(), "modules": Module.objects.installed().count()}
     assert services.sync_catalogue() == counts
+    absent_module.refresh_from_db()
+    assert absent_module.stripe_plan_id == ""  # a module that is not installed is not put on sale at Stripe
+    with pytest.raises(stripe.InvalidRequestError):
+        stripe.Product.retrieve("crm_module_inventory")
     plan.refresh_from_db()
     stripe_api.configure()
     remote = stripe.Plan.retrieve(plan.stripe_plan_id)
@@ -105,12 +110,12 @@ def test_adding_a_module_charges_its_month_and_enables_it(paying_a, plan, module
         quote = services.quote_change(paying_a, plan=plan, seats=3, modules=[module])
         assert (quote.charged_now, quote.proration) == (30000, 0)
         services.change(paying_a, plan=plan, seats=3, modules=[module])
-    assert "inventory" in enabled_module_keys(paying_a.pk)
+    assert "sms" in enabled_module_keys(paying_a.pk)
     assert sorted(i.total for i in services.invoices(paying_a)) == [29700, 30000]
     with in_tenant(tenant_a):
         removal = services.change(paying_a, plan=plan, seats=3, modules=[])
     assert removal.module_credit > 0
-    assert "inventory" not in enabled_module_keys(paying_a.pk)
+    assert "sms" not in enabled_module_keys(paying_a.pk)
 
 
 def test_fewer_seats_than_active_users_is_refused(paying_a, plan, tenant_a, make_user):

@@ -143,3 +143,16 @@ def test_another_company_sees_nothing_of_a_companys_billing(paying_a, tenant_b, 
     invoice_id = services.invoices(paying_a)[0].id
     assert client.get(f"/billing/invoices/{invoice_id}/").status_code == 404
     assert client.get(f"/api/v1/billing/invoices/{invoice_id}/").status_code == 404
+
+
+def test_the_seats_default_is_the_number_of_active_users_so_the_first_review_passes(
+        trial_a, tenant_a, boss_a, client_for, make_user, plan):
+    import re
+
+    for _ in range(6):
+        make_user(tenant_a)  # seven active users on a five-seat trial, like the demo
+    client = client_for(tenant_a, boss_a)
+    seats = re.search(r'name="seats" value="(\d+)"', client.get("/billing/").content.decode()).group(1)
+    assert seats == "7"
+    review = client.post("/billing/review/", {"plan": plan.pk, "seats": seats})
+    assert review.status_code == 200 and "¥693.00" in review.content.decode()

@@ -55,6 +55,54 @@ def test_forged_and_stale_signatures_are_refused_and_logged(public_client, strip
     assert not StripeEvent.objects.filter(event_id="evt_forged").exists()
 
 
+def test_a_timestamp_in_the_future_is_refused_like_a_stale_one(public_client, stripe_server, caplog):
+    payload = event("evt_future", "customer.subscription.updated", {"id": "sub_x", "object": "subscription"})
+    assert post(public_client, payload, at=int(time.time()) + 3600).status_code == 400
+    assert post(public_client, payload, at=int(time.time()) + 301).status_code == 400
+    assert "in the future" in caplog.text
+    assert not StripeEvent.objects.filter(event_id="evt_future").exists()
+    assert post(public_client, payload, at=int(time.time()) + 60).status_code == 200  # clocks differ a little
+
+
+GOOD = event("evt_shape", "invoice.paid", {"id": "in_1", "object": "invoice", "customer": "cus_x"})
+
+
+@pytest.mark.parametrize("body", [
+    [GOOD],
+    "evt_shape",
+    None,
+    {k: v for k, v in GOOD.items() if k != "id"},
+    {**GOOD, "id": "evt_" + "x" * 300},
+    {**GOOD, "id": 12345},
+    {**GOOD, "id": "evt_\x00nul"},
+    {**GOOD, "type": ["invoice.paid"]},
+    {**GOOD, "data": None},
+    {**GOOD, "data": {"object": None}},
+    {**GOOD, "data": {"object": ["in_1"]}},
+    {**GOOD, "data": {"object": {"id": {"nested": 1}, "object": "invoice"}}},
+    {**GOOD, "data": {"object": {"id": "in_1", "object": "invoice", "customer": 7}}},
+    {**GOOD, "data": {"object": {"id": "in_1", "object": "invoice", "subscription": "sub_" + "y" * 300}}},
+], ids=["array", "string", "null", "no id", "long id", "numeric id", "nul in id", "list type", "null data",
+        "null object", "array object", "object id an object", "numeric customer", "long subscription"])
+def test_a_signed_but_malformed_body_is_refused_with_400_and_recorded_nowhere(public_client, stripe_server, body,
+                                                                               caplog):
+    before = StripeEvent.objects.count()
+    response = post(public_client, body)
+    assert response.status_code == 400
+    assert b"malformed event" in response.content
+    assert "refused a malformed Stripe webhook" in caplog.text
+    assert StripeEvent.objects.count() == before
+
+
+def test_a_signed_body_that_is_not_json_is_refused(public_client, stripe_server):
+    at = int(time.time())
+    for body in (b"{not json", b"\xff\xfe"):
+        signature = hmac.new(STRIPE_WEBHOOK_SECRET.encode(), f"{at}.".encode() + body, hashlib.sha256).hexdigest()
+        response = public_client.post(URL, body, content_type="application/json",
+                                      HTTP_STRIPE_SIGNATURE=f"t={at},v1={signature}")
+        assert response.status_code == 400
+
+
 def test_duplicate_event_is_acknowledged_and_applied_once(public_client, paying_a):
     subscription = Subscription.objects.get(tenant=paying_a)
     payload = event("evt_dup_1", "customer.subscription.updated", sub_object(subscription, "active"))

@@ -65,3 +65,27 @@ def test_the_manager_sees_the_team_and_a_demo_without_the_org_tree_gets_no_activ
         Department.objects.filter(name="销售一部").update(name="旧部门")
         demo._demo_activities()
         assert not FollowUp.objects.exists()
+
+
+def test_the_demo_company_stays_within_its_seats_and_sells_only_installed_modules(db):
+    """Seven staff on a five-seat trial failed the first price review; modules without a plugin were sold."""
+    from django_tenants.utils import schema_context
+
+    from billing import services
+    from billing.models import Module, Plan, Subscription
+    from tenants.models import Tenant
+    from tenants.provisioning import schema_name_for
+
+    demo.seed()
+    tenant = Tenant.objects.get(schema_name=schema_name_for(demo.DEMO_SUBDOMAIN))
+    subscription = Subscription.objects.get(tenant=tenant)
+    with schema_context(tenant.schema_name):
+        used = services.seats_used()
+        assert used == len(demo.DEMO_STAFF) + 1 and subscription.seats >= used
+        assert services.default_seats(subscription) == used
+        services.quote_change(tenant, plan=subscription.plan, seats=services.default_seats(subscription), modules=[])
+    installed = Module.objects.installed()
+    assert set(Module.objects.filter(price_minor__gt=0).values_list("key", flat=True)) <= set(
+        installed.values_list("key", flat=True))
+    assert not Plan.objects.filter(included_modules__in=Module.objects.exclude(pk__in=installed)).exists()
+

@@ -86,20 +86,60 @@ def test_archiving_a_plan_takes_it_off_sale_but_keeps_subscribers(console, strip
 
 
 def test_modules_are_created_edited_and_archived(console, stripe_server):
-    response = console.post("/console/modules/new/", {"key": "inventory", "name": "Inventory", "description": "",
+    Module.objects.filter(key="sms").delete()  # the catalogue sync's row: the vendor adds it here instead
+    response = console.post("/console/modules/new/", {"key": "sms", "name": "SMS", "description": "",
                                                       "price": "300", "currency": "CNY", "sort_order": 3})
     assert response.status_code == 302
-    module = Module.objects.get(key="inventory")
-    assert module.price_minor == 30000 and module.stripe_plan_id == "crm_module_inventory_30000_cny_month"
-    duplicate = console.post("/console/modules/new/", {"key": "inventory", "name": "Again", "price": "1",
+    module = Module.objects.get(key="sms")
+    assert module.price_minor == 30000 and module.stripe_plan_id == "crm_module_sms_30000_cny_month"
+    duplicate = console.post("/console/modules/new/", {"key": "sms", "name": "Again", "price": "1",
                                                        "currency": "CNY", "sort_order": 1}).content.decode()
-    assert "already exists" in duplicate and Module.objects.get(key="inventory").name == "Inventory"
-    console.post("/console/modules/inventory/", {"key": "other", "name": "Stock", "price": "350.00",
-                                                 "currency": "CNY", "sort_order": 3})
+    assert "already exists" in duplicate and Module.objects.get(key="sms").name == "SMS"
+    console.post("/console/modules/sms/", {"key": "other", "name": "Texts", "price": "350.00",
+                                           "currency": "CNY", "sort_order": 3})
     module.refresh_from_db()
-    assert (module.key, module.name, module.price_minor) == ("inventory", "Stock", 35000)
+    assert (module.key, module.name, module.price_minor) == ("sms", "Texts", 35000)
     stripe_api.configure()
-    assert stripe.Plan.retrieve("crm_module_inventory_35000_cny_month").amount == 35000
-    console.post("/console/modules/inventory/on-sale/", {"on_sale": "0"})
+    assert stripe.Plan.retrieve("crm_module_sms_35000_cny_month").amount == 35000
+    console.post("/console/modules/sms/on-sale/", {"on_sale": "0"})
     module.refresh_from_db()
     assert not module.active
+
+
+def test_the_console_cannot_sell_enable_or_include_a_module_that_is_not_installed(console, stripe_server, tenant_a):
+    """inventory has a catalogue row (made before issue 13) but no plugin in this installation."""
+    from billing import services
+    from billing.models import ModuleOverride
+    from tenants.models import Tenant
+    from tests.factories import ModuleFactory, PlanFactory
+
+    absent = ModuleFactory(key="inventory", name="Inventory", price_minor=30000)
+    plan = PlanFactory(code="team", name="Team")
+    tenant = Tenant.objects.get(schema_name=tenant_a.schema)
+    services.start_trial(tenant, plan)
+    form = {"key": "call_center", "name": "Call center", "price": "200", "currency": "CNY", "sort_order": 5}
+    created = console.post("/console/modules/new/", form)
+    assert created.status_code == 200
+    assert "No module with the key “call_center” is installed here" in created.content.decode()
+    api = console.post("/api/v1/console/modules/", form, content_type="application/json")
+    assert api.status_code == 400 and "call_center" in str(api.json()["errors"]["key"])
+    assert not Module.objects.filter(key="call_center").exists()
+
+    listing = console.get("/console/modules/").content.decode()
+    row = listing.split('data-item="inventory"')[1].split("</tr>")[0]
+    assert 'data-testid="not-installed"' in row
+    assert {m["key"]: m["installed"] for m in console.get("/api/v1/console/modules/").json()}["inventory"] is False
+
+    switched = console.post(f"/console/tenants/{tenant.pk}/modules/inventory/", {"state": "on"}, follow=True)
+    assert "The module “inventory” is not installed here" in switched.content.decode()
+    assert not ModuleOverride.objects.filter(tenant=tenant, module=absent).exists()
+
+    edited = console.post(f"/console/plans/{plan.pk}/", plan_form(code="team", included_modules=["inventory"]))
+    assert edited.status_code == 200 and "inventory is not one of the available choices" in edited.content.decode()
+    assert not plan.included_modules.exists()
+
+    assert console.post("/console/modules/inventory/on-sale/", {"on_sale": "0"}).status_code == 302  # archiving is fine
+    again = console.post("/console/modules/inventory/on-sale/", {"on_sale": "1"}, follow=True).content.decode()
+    assert "No module with the key “inventory” is installed here" in again
+    absent.refresh_from_db()
+    assert not absent.active
