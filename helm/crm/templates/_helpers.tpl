@@ -115,6 +115,9 @@ LANGUAGE_CODE: {{ .Values.config.languageCode | quote }}
 TIME_ZONE: {{ .Values.config.timeZone | quote }}
 LOG_LEVEL: {{ .Values.config.logLevel | quote }}
 MEDIA_ROOT: {{ .Values.config.mediaRoot | quote }}
+{{- with .Values.config.cspReportUri }}
+CSP_REPORT_URI: {{ . | quote }}
+{{- end }}
 {{- with .Values.config.email }}
 {{- with .host }}
 EMAIL_HOST: {{ . | quote }}
