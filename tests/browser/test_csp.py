@@ -99,7 +99,16 @@ def test_main_pages_run_under_the_policy_and_their_interactive_parts_work(page: 
     expect(page).to_have_url(re.compile(re.escape(base) + r"/customers/\d+/$"))
     visit(page, base + "/customers/charts/")
     expect(page.locator("#charts")).to_have_attribute("data-loaded", "1")
-    expect(page.locator("#charts canvas").first).to_be_visible()
+    canvas = page.locator("#charts canvas").first
+    expect(canvas).to_be_visible()
+    box, before = canvas.bounding_box(), canvas.screenshot()
+    for x, y in [(0.3, 0.45), (0.7, 0.45), (0.5, 0.2), (0.5, 0.45)]:  # over the ring or the bars
+        page.mouse.move(box["x"] + box["width"] * x, box["y"] + box["height"] * y)
+        page.wait_for_timeout(500)
+        if canvas.screenshot() != before:  # the hovered slice and its tooltip are drawn
+            break
+    else:
+        pytest.fail("hovering the chart drew no tooltip")
 
     # A form with date and time pickers.
     start = (datetime.now() + timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)

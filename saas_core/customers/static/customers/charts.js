@@ -1,4 +1,6 @@
-// Customer charts: the filtered list's figures (data-url) drawn with ECharts.
+// Customer charts: the filtered list's figures (data-url) drawn with ECharts. Tooltips are drawn
+// on the canvas (richText): ECharts' HTML tooltips carry style attributes, which the
+// Content-Security-Policy refuses.
 (function () {
   var root = document.getElementById("charts");
   fetch(root.dataset.url, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
@@ -13,11 +15,11 @@
         if (!rows.length) { el.textContent = root.dataset.emptyLabel; el.classList.add("text-muted", "small"); return; }
         var option;
         if (chart.type === "pie") {
-          option = {tooltip: {trigger: "item"}, legend: {bottom: 0, type: "scroll"},
+          option = {tooltip: {trigger: "item", renderMode: "richText"}, legend: {bottom: 0, type: "scroll"},
                     series: [{type: "pie", radius: ["35%", "65%"], data: rows.map(function (r) { return {name: r.label, value: r.value}; })}]};
         } else {
           var ordered = rows.slice().reverse();
-          option = {tooltip: {trigger: "axis"}, grid: {left: 8, right: 24, top: 8, bottom: 8, containLabel: true},
+          option = {tooltip: {trigger: "axis", renderMode: "richText"}, grid: {left: 8, right: 24, top: 8, bottom: 8, containLabel: true},
                     xAxis: {type: "value", minInterval: 1}, yAxis: {type: "category", data: ordered.map(function (r) { return r.label; })},
                     series: [{type: "bar", barMaxWidth: 28, data: ordered.map(function (r) { return r.value; })}]};
         }
