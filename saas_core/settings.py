@@ -10,7 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from saas_core import embedded
+from saas_core import content_security, embedded
 from saas_core.dbpool import reset_connection
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -106,6 +106,8 @@ SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the host routing, so the unknown-workspace page and error pages carry the policy too.
+    "csp.middleware.CSPMiddleware",
     "saas_core.middleware.TenantByHostMiddleware",
     "saas_core.request_memo.RequestMemoMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -221,6 +223,8 @@ CSRF_COOKIE_SECURE = USE_HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy on every response (django-csp; saas_core.content_security says why).
+CONTENT_SECURITY_POLICY = content_security.policy(report_uri=os.environ.get("CSP_REPORT_URI", ""))
 
 # X-Forwarded-For is honoured only when the direct peer is one of these (IPs or CIDRs).
 TRUSTED_PROXIES = [ipaddress.ip_network(net, strict=False) for net in env_list("TRUSTED_PROXIES")]
@@ -293,6 +297,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only: DRF's browsable pages are styled inline, which the Content-Security-Policy
+    # refuses; the API's browsable documentation is Swagger UI at /api/v1/docs/.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "saas_core.api.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from saas_core.content_security import forms_may_go_to_workspaces
 from tenants import provisioning
 from web.forms import add_service_errors
 
@@ -51,6 +52,7 @@ def workspace_url(request: HttpRequest, host: str, path: str) -> str:
     return f"{request.scheme}://{host}{'' if port == default else ':' + port}{path}"
 
 
+@forms_may_go_to_workspaces
 def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

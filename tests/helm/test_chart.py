@@ -550,3 +550,10 @@ def test_optional_knobs_render_valid_manifests():
     assert data["LOGIN_FAILURE_LIMIT"] == "5" and data["ALLOWED_HOSTS"] == "crm.internal"
     hpa = rendered.get("HorizontalPodAutoscaler", f"{FULLNAME}-web")
     assert {m["resource"]["name"] for m in hpa["spec"]["metrics"]} == {"cpu", "memory"}
+
+
+def test_csp_report_uri_is_passed_only_when_set():
+    endpoint = "https://o1.ingest.sentry.example/api/2/security/?sentry_key=abc"
+    data = render(merged(REALISTIC, config={"cspReportUri": endpoint})).get("ConfigMap", FULLNAME)["data"]
+    assert data["CSP_REPORT_URI"] == endpoint
+    assert "CSP_REPORT_URI" not in render(REALISTIC).get("ConfigMap", FULLNAME)["data"]

@@ -120,6 +120,9 @@ DATABASE_POOL_MAX_SIZE: {{ .maxSize | toString | quote }}
 DATABASE_POOL_MIN_SIZE: {{ .minSize | toString | quote }}
 DATABASE_POOL_TIMEOUT: {{ .timeout | toString | quote }}
 {{- end }}
+{{- with .Values.config.cspReportUri }}
+CSP_REPORT_URI: {{ . | quote }}
+{{- end }}
 {{- with .Values.config.email }}
 {{- with .host }}
 EMAIL_HOST: {{ . | quote }}
