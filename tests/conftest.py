@@ -158,6 +158,19 @@ def _back_to_public():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Every test starts with no rate-limit counts and no sign-in locks of earlier tests (they
+    live in Redis, which a test's rolled-back transaction does not touch)."""
+    from django.core.cache import cache
+
+    redis = cache._cache.get_client(write=True)
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    keys = list(redis.scan_iter(match=f"*:{prefix}:*:throttle:*", count=1000))
+    if keys:
+        redis.delete(*keys)
+
+
+@pytest.fixture(autouse=True)
 def _english():
     """Service-level messages in English (zh-Hans is the product default); requests pick their own."""
     from django.utils import translation
