@@ -284,7 +284,9 @@ def live_server_url(django_db_setup, localstripe_server):
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "saas_core.asgi:application", "--host", "127.0.0.1", "--port", str(port),
          "--no-access-log", "--log-level", "warning"],
-        env=child_env(),
+        # One server and one client address for the whole session: its signups would share one
+        # hour's SIGNUP_RATE. Rate limits are tested in-process, per test (tests/web).
+        env=child_env(SIGNUP_RATE="off"),
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
