@@ -135,3 +135,4 @@ def test_successful_sign_ins_per_account_are_rate_limited(tenant_a, make_user, s
         token(tenant_a, "li", "guess", f"192.0.2.{n}")  # strangers' failures spend nothing
     answers = [token(tenant_a, "li", PASSWORD, f"198.51.100.{n}").status_code for n in range(4)]
     assert answers == [200, 200, 200, 429]
+
