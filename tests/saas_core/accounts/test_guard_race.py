@@ -54,4 +54,5 @@ def test_parallel_guesses_cannot_slip_past_the_limit(live_db, tenant_a):
         user.delete()
     assert not errors and len(answers) == 8, errors
     assert logged == ["bad_password"] * 5 + ["locked"] * 3
-    assert sorted(answers).count("bad_password") == 4  # the fifth failure answers "locked"
+    # Refused guesses answer "locked"; the tried ones "wrong" (the lock may be set under them).
+    assert answers.count("locked") >= 3 and answers.count("bad_password") + answers.count("locked") == 8
