@@ -189,6 +189,8 @@ CACHES = {
         "LOCATION": REDIS_URL,
         # Cache keys carry the tenant (DESIGN.md "Tenancy").
         "KEY_FUNCTION": "django_tenants.cache.make_key",
+        # Installations (or test processes) sharing one Redis database keep apart by prefix.
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
     }
 }
@@ -204,7 +206,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
      "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Django's list of 20,000 common passwords, also behind capitals, leetspeak and added digits
+    # or symbols (Passw0rd!, P@ssword2024): ASVS 6.2.4.
+    {"NAME": "saas_core.accounts.validators.CommonPasswordPatternValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
@@ -229,9 +233,39 @@ CONTENT_SECURITY_POLICY = content_security.policy(report_uri=os.environ.get("CSP
 # X-Forwarded-For is honoured only when the direct peer is one of these (IPs or CIDRs).
 TRUSTED_PROXIES = [ipaddress.ip_network(net, strict=False) for net in env_list("TRUSTED_PROXIES")]
 
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate such as ``20/min`` (saas_core.ratelimit), refused at start-up when malformed."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from saas_core.ratelimit import parse_rate
+
+    value = os.environ.get(name, default)
+    try:
+        parse_rate(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}: {exc}") from None
+    return value
+
+
+# Sign-in protection (saas_core.accounts.guard), the same on every sign-in path. Failures lock
+# an account only for the client address they came from, so a stranger cannot lock the real
+# user out; an address with many failures (any accounts) is refused for a while that doubles.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
 LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+LOGIN_ADDRESS_BLOCK_MINUTES = int(os.environ.get("LOGIN_ADDRESS_BLOCK_MINUTES", "1"))
+# Sign-in attempts per client address, and successful sign-ins per account (a script that
+# has the password), on every sign-in path.
+LOGIN_RATE = env_rate("LOGIN_RATE", "20/min")
+LOGIN_ACCOUNT_RATE = env_rate("LOGIN_ACCOUNT_RATE", "10/min")
+# Signups per client address: each one clones a whole schema.
+SIGNUP_RATE = env_rate("SIGNUP_RATE", "5/hour")
+# API requests per signed-in user (anonymous ones per client address), per company.
+API_READ_RATE = env_rate("API_READ_RATE", "600/min")
+API_WRITE_RATE = env_rate("API_WRITE_RATE", "120/min")
 LOGIN_LOG_RETENTION_DAYS = int(os.environ.get("LOGIN_LOG_RETENTION_DAYS", "90"))
 TRIAL_DAYS = int(os.environ.get("TRIAL_DAYS", "14"))
 TRIAL_SEATS = int(os.environ.get("TRIAL_SEATS", "5"))
@@ -304,6 +338,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "saas_core.api.exception_handler",
+    # Per user (anonymous: per client address) and company; 429 with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": ["saas_core.api.RequestRateThrottle"],
     "DEFAULT_FILTER_BACKENDS": [
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",

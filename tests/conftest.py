@@ -158,6 +158,19 @@ def _back_to_public():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Every test starts with no rate-limit counts and no sign-in locks of earlier tests (they
+    live in Redis, which a test's rolled-back transaction does not touch)."""
+    from django.core.cache import cache
+
+    redis = cache._cache.get_client(write=True)
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    keys = list(redis.scan_iter(match=f"*:{prefix}:*:throttle:*", count=1000))
+    if keys:
+        redis.delete(*keys)
+
+
+@pytest.fixture(autouse=True)
 def _english():
     """Service-level messages in English (zh-Hans is the product default); requests pick their own."""
     from django.utils import translation
@@ -271,7 +284,9 @@ def live_server_url(django_db_setup, localstripe_server):
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "saas_core.asgi:application", "--host", "127.0.0.1", "--port", str(port),
          "--no-access-log", "--log-level", "warning"],
-        env=child_env(),
+        # One server and one client address for the whole session: its signups would share one
+        # hour's SIGNUP_RATE. Rate limits are tested in-process, per test (tests/web).
+        env=child_env(SIGNUP_RATE="off"),
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -5,14 +5,17 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from saas_core import ratelimit
 from saas_core.content_security import forms_may_go_to_workspaces
+from saas_core.net import client_ip
 from tenants import provisioning
 from web.forms import add_service_errors
 
@@ -56,6 +59,14 @@ def workspace_url(request: HttpRequest, host: str, path: str) -> str:
 def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # Each signup clones a whole schema: SIGNUP_RATE per client address.
+        wait = ratelimit.hit("signup", client_ip(request) or "-", ratelimit.parse_rate(settings.SIGNUP_RATE))
+        if wait:
+            minutes = -(-wait // 60)
+            form.add_error(None, ngettext("Too many signups from your address. Try again in %(minutes)d minute.",
+                                          "Too many signups from your address. Try again in %(minutes)d minutes.",
+                                          minutes) % {"minutes": minutes})
+            return ratelimit.too_many_requests(render(request, "web/signup.html", {"form": form}), wait)
         try:
             workspace = provisioning.create_workspace(**form.cleaned_data, language=get_language() or "")
         except provisioning.WorkspaceBusy as exc:

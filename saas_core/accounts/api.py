@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
@@ -192,7 +193,8 @@ class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
 
 
-@extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
+@extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer, 400: OpenApiTypes.OBJECT,
+                                                           429: OpenApiTypes.OBJECT})
 @api_view(["POST"])
 @permission_classes([AllowAny])
 def obtain_token(request):
@@ -200,11 +202,17 @@ def obtain_token(request):
     serializer = TokenRequestSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     result = services.attempt_login(request._request, serializer.validated_data["username"], serializer.validated_data["password"])
-    if not result.success:
-        return Response(
-            {"detail": services.login_failure_message(result), "errors": {}},
-            status=status.HTTP_400_BAD_REQUEST,
-        )
-    token, _created = Token.objects.get_or_create(user=result.user)
-    return Response({"token": token.key})
+    return token_response(result)
+
+
+def token_response(result: services.LoginResult) -> Response:
+    """A token for a successful sign-in; 429 with Retry-After while locked or throttled, else
+    400 (the same words for a known and an unknown account)."""
+    if result.success:
+        token, _created = Token.objects.get_or_create(user=result.user)
+        return Response({"token": token.key})
+    if result.refused_for_now:
+        return Response({"detail": services.login_failure_message(result), "errors": {}},
+                        status=status.HTTP_429_TOO_MANY_REQUESTS, headers={"Retry-After": str(result.retry_after)})
+    return Response({"detail": services.login_failure_message(result), "errors": {}}, status=status.HTTP_400_BAD_REQUEST)
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from saas_core.i18n import TIME_ZONE_CHOICES
@@ -59,7 +60,9 @@ class User(AbstractUser):
         "self", verbose_name=_("superior"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="subordinates",
     )
-    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    # Every session's hash and this number go together (``_get_session_auth_hash``): moving it
+    # on ends all of the user's sessions at once (accounts.services.revoke_sign_ins).
+    auth_epoch = models.PositiveIntegerField(default=0, editable=False)
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, db_index=True)
 
     objects = ActiveUserManager()
@@ -77,8 +80,13 @@ class User(AbstractUser):
     def is_boss(self) -> bool:
         return self.role == Role.BOSS
 
-    def is_locked(self, now=None) -> bool:
-        return bool(self.locked_until and self.locked_until > (now or timezone.now()))
+    def _get_session_auth_hash(self, secret=None) -> str:
+        """Django signs a session with an HMAC of the password hash, so a new password ends the
+        other sessions; the epoch ends them too after a reset, disabling or a new role."""
+        if not self.auth_epoch:  # sessions from before the epoch existed stay valid
+            return super()._get_session_auth_hash(secret)
+        return salted_hmac("saas_core.accounts.User.get_session_auth_hash", f"{self.password}:{self.auth_epoch}",
+                           secret=secret, algorithm="sha256").hexdigest()
 
 
 class LoginAttempt(models.Model):
@@ -90,6 +98,7 @@ class LoginAttempt(models.Model):
         UNKNOWN_USER = "unknown_user", _("Unknown user")
         DISABLED = "disabled", _("Account disabled")
         LOCKED = "locked", _("Account locked")
+        THROTTLED = "throttled", _("Too many attempts")
         LOGOUT = "logout", _("Signed out")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)

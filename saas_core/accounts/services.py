@@ -6,16 +6,19 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 from django.conf import settings
-from django.contrib.auth import password_validation
+from django.contrib.auth import password_validation, update_session_auth_hash
+from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from saas_core.accounts import guard
 from saas_core.accounts.models import LoginAttempt, LoginTicket, Role, User
 from saas_core.net import client_ip
 
@@ -24,11 +27,20 @@ from saas_core.net import client_ip
 class LoginResult:
     user: User | None
     reason: str
-    locked_until: object | None = None
+    retry_after: int = 0  # seconds, when locked or throttled
 
     @property
     def success(self) -> bool:
         return self.reason == LoginAttempt.Reason.OK
+
+    @property
+    def refused_for_now(self) -> bool:
+        """Locked or throttled: answered with 429 and Retry-After."""
+        return self.reason in (LoginAttempt.Reason.LOCKED, LoginAttempt.Reason.THROTTLED)
+
+    @property
+    def locked_until(self):
+        return timezone.now() + timedelta(seconds=self.retry_after) if self.retry_after else None
 
 
 def find_login_user(identifier: str) -> User | None:
@@ -41,54 +53,53 @@ def find_login_user(identifier: str) -> User | None:
     return user
 
 
-def attempt_login(request: HttpRequest | None, identifier: str, password: str) -> LoginResult:
-    """Check credentials, record the attempt in the login log and lock after repeated failures.
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return make_password(secrets.token_urlsafe(16))
 
-    The user row is locked while counting failures so that parallel wrong guesses cannot slip
-    past the limit.
-    """
+
+def _password_matches(user: User | None, password: str) -> bool:
+    """Runs the password hasher whether or not the account exists, so that the time of the
+    answer does not tell a known account from an unknown one."""
+    if user is None or not user.has_usable_password():
+        check_password(password, _dummy_hash())
+        return False
+    return user.check_password(password)
+
+
+def attempt_login(request: HttpRequest | None, identifier: str, password: str, *, staff_only: bool = False) -> LoginResult:
+    """Check credentials on any sign-in path, record the attempt in the login log (ACC-03) and
+    apply the sign-in protection of ``accounts.guard``. ``staff_only``: the vendor console,
+    where anyone but the vendor's staff is an unknown account."""
     now = timezone.now()
+    address = (client_ip(request) if request is not None else None) or "-"
+    user = find_login_user(identifier)
+    if user is not None and staff_only and not user.is_staff:
+        user = None
+    account = guard.account_key(user, identifier)
+    refusal = guard.check_address(address) or guard.check_account(account, address)
+    if refusal is not None:
+        logged = LoginAttempt.Reason.LOCKED if refusal.locked else LoginAttempt.Reason.THROTTLED
+    elif not _password_matches(user, password):
+        # The log keeps what happened; the answer says "locked" when this failure starts a lock.
+        logged = LoginAttempt.Reason.UNKNOWN_USER if user is None else LoginAttempt.Reason.BAD_PASSWORD
+        refusal = guard.failed(account, address)
+    elif not user.is_active:
+        logged = LoginAttempt.Reason.DISABLED
+    else:
+        refusal = guard.succeeded(account, address)
+        logged = LoginAttempt.Reason.THROTTLED if refusal else LoginAttempt.Reason.OK
+    answer = logged
+    if refusal is not None:
+        answer = LoginAttempt.Reason.LOCKED if refusal.locked else LoginAttempt.Reason.THROTTLED
     with transaction.atomic():
-        user = find_login_user(identifier)
-        if user is not None:
-            user = User.objects.select_for_update().get(pk=user.pk)
-        if user is None:
-            result = LoginResult(None, LoginAttempt.Reason.UNKNOWN_USER)
-        elif user.is_locked(now):
-            result = LoginResult(user, LoginAttempt.Reason.LOCKED, user.locked_until)
-        elif not user.check_password(password):
-            result = LoginResult(user, LoginAttempt.Reason.BAD_PASSWORD)
-        elif not user.is_active:
-            result = LoginResult(user, LoginAttempt.Reason.DISABLED)
-        else:
-            result = LoginResult(user, LoginAttempt.Reason.OK)
+        if answer == LoginAttempt.Reason.OK:
+            User.objects.filter(pk=user.pk).update(last_login=now)
             user.last_login = now
-            user.save(update_fields=["last_login"])
-        record_attempt(request, identifier, result.user, result.reason, now)
-        if result.reason == LoginAttempt.Reason.BAD_PASSWORD:
-            result.locked_until = _lock_if_too_many_failures(user, now)
-            if result.locked_until:
-                result.reason = LoginAttempt.Reason.LOCKED
-    return result
-
-
-def _lock_if_too_many_failures(user: User, now) -> object | None:
-    window_start = now - timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
-    # Failures count from the later of the window start, the last success and the last lock's end.
-    since = max(filter(None, [window_start, user.locked_until]))
-    last_success = (
-        LoginAttempt.objects.filter(user=user, success=True, at__gte=since).order_by("-at").values_list("at", flat=True).first()
-    )
-    if last_success:
-        since = last_success
-    failures = LoginAttempt.objects.filter(
-        user=user, reason=LoginAttempt.Reason.BAD_PASSWORD, at__gt=since
-    ).count()
-    if failures >= settings.LOGIN_FAILURE_LIMIT:
-        user.locked_until = now + timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-        user.save(update_fields=["locked_until"])
-        return user.locked_until
-    return None
+        # A flood from one address is refused cheaply; the log shows it once a minute, not per request.
+        if logged != LoginAttempt.Reason.THROTTLED or guard.first_refusal_this_minute(address):
+            record_attempt(request, identifier, user, logged, now)
+    return LoginResult(user, answer, refusal.retry_after if refusal else 0)
 
 
 def record_attempt(request: HttpRequest | None, identifier: str, user: User | None, reason: str, at=None) -> LoginAttempt:
@@ -106,10 +117,13 @@ def record_attempt(request: HttpRequest | None, identifier: str, user: User | No
 
 
 def login_failure_message(result: LoginResult) -> str:
-    if result.reason == LoginAttempt.Reason.LOCKED:
+    """The same words for a known and an unknown account, so the answer tells nothing."""
+    if result.refused_for_now:
         until = timezone.localtime(result.locked_until).strftime("%Y-%m-%d %H:%M")
+        if result.reason == LoginAttempt.Reason.THROTTLED:
+            return _("Too many sign-in attempts from your address. Try again after %(until)s.") % {"until": until}
         return _(
-            "Too many failed attempts: this account is locked until %(until)s. "
+            "Too many failed attempts: this account is locked until %(until)s for sign-ins from your address. "
             "Try again then, or ask your administrator to reset your password."
         ) % {"until": until}
     if result.reason == LoginAttempt.Reason.DISABLED:
@@ -177,6 +191,9 @@ def _check_seat_available() -> None:
 
 
 def update_user(user: User, **fields) -> User:
+    """Save an admin's changes; a new role or a disabled login ends the user's sessions and
+    API tokens at once (their next request must sign in again, with the new rights)."""
+    before = User.all_objects.filter(pk=user.pk).values("role", "is_active").first() or {}
     if "username" in fields and fields["username"] != user.username:
         _check_username_free(fields["username"], exclude_pk=user.pk)
         user.username = fields["username"].strip()
@@ -186,10 +203,12 @@ def update_user(user: User, **fields) -> User:
     _check_keeps_a_boss(user)
     user.full_clean(exclude=["password"])
     with transaction.atomic():
-        if user.is_active and not User.all_objects.filter(pk=user.pk, is_active=True).exists():
+        if user.is_active and not before.get("is_active"):
             _check_seat_available()
         _check_org_fields(user)
         user.save()
+        if before and (before["role"] != user.role or (before["is_active"] and not user.is_active)):
+            revoke_sign_ins(user)
     return user
 
 
@@ -210,6 +229,8 @@ def set_active(user: User, active: bool) -> User:
         if active and not was_active:
             _check_seat_available()
         user.save(update_fields=["is_active"])
+        if not active:
+            revoke_sign_ins(user)
     return user
 
 
@@ -220,10 +241,9 @@ def delete_user(user: User, *, by: User) -> None:
     user.deleted_at = timezone.now()
     user.is_active = False
     _check_keeps_a_boss(user)
-    user.save(update_fields=["deleted_at", "is_active"])
-    from rest_framework.authtoken.models import Token
-
-    Token.objects.filter(user=user).delete()
+    with transaction.atomic():
+        user.save(update_fields=["deleted_at", "is_active"])
+        revoke_sign_ins(user)
 
 
 def _validate_password(password: str, user: User) -> None:
@@ -233,12 +253,31 @@ def _validate_password(password: str, user: User) -> None:
         raise ValidationError({"password": exc.messages}) from exc
 
 
-def set_password(user: User, password: str) -> None:
-    """Set a new password (admin reset or the user's own change) and lift a lock."""
+def set_password(user: User, password: str, *, keep: HttpRequest | None = None) -> None:
+    """Set a new password (an admin's reset, or the user's own change with ``keep``, their
+    current request, whose session stays signed in); every other session and token ends."""
     _validate_password(password, user)
     user.set_password(password)
-    user.locked_until = None
-    user.save(update_fields=["password", "locked_until"])
+    with transaction.atomic():
+        user.save(update_fields=["password"])
+        revoke_sign_ins(user, keep=keep)
+
+
+def revoke_sign_ins(user: User, *, keep: HttpRequest | None = None) -> None:
+    """End all of ``user``'s sessions and API tokens at once: after a password reset or
+    change, disabling, or a new role, nothing signed in before may go on acting.
+
+    Moving ``auth_epoch`` on changes the hash every session is checked against on its next
+    request (also in ``public``, for vendor staff); ``keep`` re-signs the current session of
+    a user changing their own password.
+    """
+    from rest_framework.authtoken.models import Token
+
+    User.all_objects.filter(pk=user.pk).update(auth_epoch=F("auth_epoch") + 1)
+    user.refresh_from_db(fields=["auth_epoch"])
+    Token.objects.filter(user_id=user.pk).delete()
+    if keep is not None and getattr(keep, "user", None) is not None and keep.user.pk == user.pk:
+        update_session_auth_hash(keep, user)
 
 
 # --- one-time login tickets -----------------------------------------------------------------

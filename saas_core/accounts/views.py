@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import ValidationError
@@ -26,6 +27,7 @@ from saas_core.accounts.forms import (
 )
 from saas_core.accounts.models import LoginAttempt, User
 from saas_core.accounts.permissions import boss_required
+from saas_core.ratelimit import too_many_requests
 from web.forms import add_service_errors
 from web.pagination import PAGE_SIZES, paginate
 
@@ -42,18 +44,26 @@ def _list_page(request: HttpRequest, filter_form, query, sorts: set[str], defaul
     })
 
 
-def login_view(request: HttpRequest) -> HttpResponse:
+def sign_in_page(request: HttpRequest, template: str, default_next: str, *, staff_only: bool = False) -> HttpResponse:
+    """Every sign-in page (a workspace's, the vendor console's): one protection, one log."""
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
         next_url = ""
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        result = services.attempt_login(request, form.cleaned_data["username"], form.cleaned_data["password"])
+        result = services.attempt_login(request, form.cleaned_data["username"], form.cleaned_data["password"],
+                                        staff_only=staff_only)
         if result.success:
             login(request, result.user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect(next_url or "web:workbench")
+            return redirect(next_url or default_next)
         form.add_error(None, services.login_failure_message(result))
-    return render(request, "accounts/login.html", {"form": form, "next": next_url})
+        if result.refused_for_now:
+            return too_many_requests(render(request, template, {"form": form, "next": next_url}), result.retry_after)
+    return render(request, template, {"form": form, "next": next_url})
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    return sign_in_page(request, "accounts/login.html", "web:workbench")
 
 
 @require_POST
@@ -83,7 +93,21 @@ class PasswordChange(PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        # Other devices and API tokens are signed out; this session stays.
+        services.revoke_sign_ins(form.user, keep=self.request)
         messages.success(self.request, _("Your password has been changed."))
+        return response
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    """Whoever had the old password (a session, an API token) is signed out by the reset."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.revoke_sign_ins(form.user)
         return response
 
 
@@ -171,7 +195,8 @@ def user_set_password(request: HttpRequest, pk: int) -> HttpResponse:
     form = SetPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.set_password(user, form.cleaned_data["password"])
+            services.set_password(user, form.cleaned_data["password"],
+                                  keep=request if user.pk == request.user.pk else None)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -189,7 +214,6 @@ def login_log(request: HttpRequest) -> HttpResponse:
 
 def password_reset_urls():
     """Django's own reset views, with our templates; the link points at the tenant's host."""
-    from django.contrib.auth import views as auth_views
     from django.urls import path
 
     return [
@@ -201,10 +225,7 @@ def password_reset_urls():
         ), name="password_reset"),
         path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(
             template_name="accounts/password_reset_done.html"), name="password_reset_done"),
-        path("password-reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/password_reset_confirm.html",
-            success_url=reverse_lazy("accounts:password_reset_complete"),
-        ), name="password_reset_confirm"),
+        path("password-reset/<uidb64>/<token>/", PasswordResetConfirm.as_view(), name="password_reset_confirm"),
         path("password-reset/done/", auth_views.PasswordResetCompleteView.as_view(
             template_name="accounts/password_reset_complete.html"), name="password_reset_complete"),
     ]

@@ -13,7 +13,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from rest_framework import status
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
@@ -23,6 +22,7 @@ from billing import catalogue
 from billing.models import Module, Plan, installed_module_keys
 from billing.money import to_decimal
 from saas_core.accounts import services as accounts
+from saas_core.accounts.api import token_response
 from saas_core.api import PageNumberPagination
 from tenants import lifecycle, vendor_settings
 from tenants.console import queries, rollout
@@ -67,12 +67,8 @@ def _company(t: Tenant) -> dict:
 def obtain_token(request: Request) -> Response:
     """A vendor staff member's user name and password → an API token (logged like any sign-in)."""
     result = accounts.attempt_login(request._request, str(request.data.get("username", "")),
-                                    str(request.data.get("password", "")))
-    if not result.success or not result.user.is_staff:
-        message = accounts.login_failure_message(result) if not result.success else str(IsVendorStaff.message)
-        return Response({"detail": message, "errors": {}}, status=status.HTTP_400_BAD_REQUEST)
-    token, _created = Token.objects.get_or_create(user=result.user)
-    return Response({"token": token.key})
+                                    str(request.data.get("password", "")), staff_only=True)
+    return token_response(result)
 
 
 @api_view(["GET"])

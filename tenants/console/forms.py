@@ -3,23 +3,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import Module, Plan
 from billing.money import decimals, to_decimal, to_minor
 from tenants.models import Tenant, VendorSettings
-
-
-class VendorLoginForm(AuthenticationForm):
-    """Sign-in for the vendor's staff only; a company user's address means nothing here."""
-
-    def confirm_login_allowed(self, user) -> None:
-        super().confirm_login_allowed(user)
-        if not user.is_staff:
-            raise ValidationError(self.error_messages["invalid_login"], code="invalid_login",
-                                  params={"username": self.username_field.verbose_name})
 
 
 class ModuleSwitchForm(forms.Form):

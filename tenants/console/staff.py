@@ -16,6 +16,7 @@ def create_vendor_staff(*, email: str, password: str, name: str = ""):
     """Create a vendor staff user in ``public`` (or set the password of an existing one: the CLI
     ``manage.py create_vendor_staff`` is how the first one is made and a lost password reset)."""
     from saas_core.accounts.models import User
+    from saas_core.accounts.services import revoke_sign_ins
 
     email = email.strip().lower()
     validate_email(email)
@@ -30,6 +31,8 @@ def create_vendor_staff(*, email: str, password: str, name: str = ""):
             user.name = name
         user.set_password(password)
         user.save()
+        if not created:  # a reset: whoever had the old password is signed out
+            revoke_sign_ins(user)
     return user, created
 
 
@@ -55,10 +58,14 @@ def add_vendor_staff(*, email: str, password: str, name: str = "") -> object:
 
 @transaction.atomic
 def set_active(member, active: bool, *, by) -> None:
-    """Deactivate (sessions end at their next request: Django signs inactive users out) or
-    reactivate a staff member; nobody deactivates themselves, so the console always keeps one."""
+    """Deactivate (sessions and API tokens end at once) or reactivate a staff member; nobody
+    deactivates themselves, so the console always keeps one."""
+    from saas_core.accounts.services import revoke_sign_ins
+
     with schema_context(settings.PUBLIC_SCHEMA_NAME):
         locked = staff().select_for_update().get(pk=member.pk)
         if not active and locked.pk == by.pk:
             raise ValidationError(_("You cannot deactivate yourself; ask another staff member."))
         type(locked).all_objects.filter(pk=locked.pk).update(is_active=active)
+        if not active:
+            revoke_sign_ins(locked)

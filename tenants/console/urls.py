@@ -6,7 +6,7 @@ app_name = "console"
 
 urlpatterns = [
     path("", views.tenant_list, name="tenant_list"),
-    path("login/", views.LoginView.as_view(), name="login"),
+    path("login/", views.login_view, name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("tenants/<int:pk>/", views.tenant_detail, name="tenant_detail"),
     path("tenants/<int:pk>/suspend/", views.tenant_suspend, name="tenant_suspend"),

@@ -23,6 +23,7 @@ from billing import catalogue
 from billing.models import Module, Plan, installed_module_keys
 from billing.overrides import set_override
 from plugins import services as module_services
+from saas_core.accounts.views import sign_in_page
 from saas_core.tenancy import workspace_tenants
 from tenants import lifecycle, vendor_settings
 from tenants.console import queries, rollout, staff
@@ -34,7 +35,6 @@ from tenants.console.forms import (
     StaffForm,
     SuspendForm,
     TenantFilterForm,
-    VendorLoginForm,
     VendorSettingsForm,
 )
 from tenants.models import Tenant
@@ -55,13 +55,10 @@ def vendor_staff_required(view):
     return wrapped
 
 
-class LoginView(auth_views.LoginView):
-    template_name = "console/login.html"
-    authentication_form = VendorLoginForm
-    redirect_authenticated_user = False
-
-    def get_default_redirect_url(self):
-        return reverse("console:tenant_list")
+def login_view(request: HttpRequest) -> HttpResponse:
+    """The vendor's staff only, with the same lockout and log as a workspace's sign-in (and
+    the console API's token: a lock on one is a lock on the other)."""
+    return sign_in_page(request, "console/login.html", "console:tenant_list", staff_only=True)
 
 
 class LogoutView(auth_views.LogoutView):

@@ -184,17 +184,15 @@ def restore_tenant(live_site):
     def remember(info) -> None:
         with schema_context(info.schema):
             last = LoginAttempt.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-            users = list(User.all_objects.values_list("pk", "last_login", "language", "locked_until"))
+            users = list(User.all_objects.values_list("pk", "last_login", "language"))
             saved.append((info, last, users, session_keys()))
 
     yield remember
     for info, last, users, sessions in saved:
         with schema_context(info.schema):
             LoginAttempt.objects.filter(pk__gt=last).delete()
-            for pk, last_login, language, locked_until in users:
-                User.all_objects.filter(pk=pk).update(
-                    last_login=last_login, language=language, locked_until=locked_until
-                )
+            for pk, last_login, language in users:
+                User.all_objects.filter(pk=pk).update(last_login=last_login, language=language)
             new = list(session_keys() - sessions)
             if new:
                 with connection.cursor() as cursor:

@@ -18,7 +18,7 @@ STAFF_PASSWORD = "Vendor-Console-2026!"
 
 
 def test_vendor_suspends_and_resumes_a_company(page: Page, desks, live_site, screenshots):
-    from saas_core.accounts.models import User
+    from saas_core.accounts.models import LoginAttempt, User
     from tenants.console.staff import create_vendor_staff
     from tenants.models import Tenant, TenantAuditEntry
 
@@ -69,5 +69,7 @@ def test_vendor_suspends_and_resumes_a_company(page: Page, desks, live_site, scr
         assert list(TenantAuditEntry.objects.filter(tenant=tenant).values_list("action", "by")) == [
             ("resumed", staff.email), ("suspended", staff.email)]
     finally:
-        # (a cascading delete would look for tenant tables in public: the row alone goes)
+        # (a cascading delete would look for tenant tables in public: the rows alone go; the
+        # console's sign-in is in the public login log)
+        LoginAttempt.objects.filter(user_id=staff.pk)._raw_delete(LoginAttempt.objects.db)
         User.all_objects.filter(pk=staff.pk)._raw_delete(User.objects.db)

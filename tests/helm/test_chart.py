@@ -375,6 +375,24 @@ def test_defaults_leave_optional_settings_to_the_app():
     assert minimal.container("web")["image"] == "registry.example.com/saas-crm:0.1.0"  # appVersion
 
 
+def test_sign_in_and_rate_limits_pass_through_to_the_app():
+    defaults = render(REALISTIC).get("ConfigMap", FULLNAME)["data"]
+    assert {k: defaults[k] for k in ("LOGIN_FAILURE_LIMIT", "LOGIN_RATE", "SIGNUP_RATE", "API_READ_RATE",
+                                     "API_WRITE_RATE")} == {
+        "LOGIN_FAILURE_LIMIT": "5", "LOGIN_RATE": "20/min", "SIGNUP_RATE": "5/hour", "API_READ_RATE": "600/min",
+        "API_WRITE_RATE": "120/min"}
+    limits = {"loginFailureLimit": 8, "loginFailureWindowMinutes": 30, "loginLockMinutes": 60,
+              "loginAddressFailureLimit": 50, "loginAddressBlockMinutes": 2, "loginRate": "30/min",
+              "loginAccountRate": "5/min", "signupRate": "2/hour", "apiReadRate": "1000/min", "apiWriteRate": "off"}
+    data = render(merged(REALISTIC, config={"limits": limits})).get("ConfigMap", FULLNAME)["data"]
+    assert {k: data[k] for k in ("LOGIN_FAILURE_LIMIT", "LOGIN_FAILURE_WINDOW_MINUTES", "LOGIN_LOCK_MINUTES",
+                                 "LOGIN_ADDRESS_FAILURE_LIMIT", "LOGIN_ADDRESS_BLOCK_MINUTES", "LOGIN_RATE",
+                                 "LOGIN_ACCOUNT_RATE", "SIGNUP_RATE", "API_READ_RATE", "API_WRITE_RATE")} == {
+        "LOGIN_FAILURE_LIMIT": "8", "LOGIN_FAILURE_WINDOW_MINUTES": "30", "LOGIN_LOCK_MINUTES": "60",
+        "LOGIN_ADDRESS_FAILURE_LIMIT": "50", "LOGIN_ADDRESS_BLOCK_MINUTES": "2", "LOGIN_RATE": "30/min",
+        "LOGIN_ACCOUNT_RATE": "5/min", "SIGNUP_RATE": "2/hour", "API_READ_RATE": "1000/min", "API_WRITE_RATE": "off"}
+
+
 def test_every_app_container_reads_the_configmap_and_secret(out):
     for component in APP_CONTAINERS:
         assert env_sources(out.container(component)) == (FULLNAME, FULLNAME)
@@ -513,7 +531,7 @@ def test_optional_knobs_render_valid_manifests():
         extraEnvFrom=[{"secretRef": {"name": "more-env"}}],
         serviceAccount={"create": False, "name": "crm-sa"},
         podDisruptionBudget={"minAvailable": 1},
-        config={"extra": {"LOGIN_FAILURE_LIMIT": 5}, "allowedHosts": "crm.internal"},
+        config={"extra": {"CACHE_KEY_PREFIX": "crm"}, "allowedHosts": "crm.internal"},
         web={
             "nodeSelector": {"pool": "web"},
             "podLabels": {"team": "crm"},
@@ -547,7 +565,7 @@ def test_optional_knobs_render_valid_manifests():
         "minAvailable": 1, "selector": rendered.deployment("web")["spec"]["selector"],
     }
     data = rendered.get("ConfigMap", FULLNAME)["data"]
-    assert data["LOGIN_FAILURE_LIMIT"] == "5" and data["ALLOWED_HOSTS"] == "crm.internal"
+    assert data["CACHE_KEY_PREFIX"] == "crm" and data["ALLOWED_HOSTS"] == "crm.internal"
     hpa = rendered.get("HorizontalPodAutoscaler", f"{FULLNAME}-web")
     assert {m["resource"]["name"] for m in hpa["spec"]["metrics"]} == {"cpu", "memory"}
 

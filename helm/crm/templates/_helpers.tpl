@@ -110,6 +110,18 @@ TRUSTED_PROXIES: {{ . | quote }}
 ALLOWED_HOSTS: {{ . | quote }}
 {{- end }}
 LOGIN_LOG_RETENTION_DAYS: {{ .Values.config.loginLogRetentionDays | toString | quote }}
+{{- with .Values.config.limits }}
+LOGIN_FAILURE_LIMIT: {{ .loginFailureLimit | toString | quote }}
+LOGIN_FAILURE_WINDOW_MINUTES: {{ .loginFailureWindowMinutes | toString | quote }}
+LOGIN_LOCK_MINUTES: {{ .loginLockMinutes | toString | quote }}
+LOGIN_ADDRESS_FAILURE_LIMIT: {{ .loginAddressFailureLimit | toString | quote }}
+LOGIN_ADDRESS_BLOCK_MINUTES: {{ .loginAddressBlockMinutes | toString | quote }}
+LOGIN_RATE: {{ .loginRate | quote }}
+LOGIN_ACCOUNT_RATE: {{ .loginAccountRate | quote }}
+SIGNUP_RATE: {{ .signupRate | quote }}
+API_READ_RATE: {{ .apiReadRate | quote }}
+API_WRITE_RATE: {{ .apiWriteRate | quote }}
+{{- end }}
 TRIAL_DAYS: {{ .Values.config.trialDays | toString | quote }}
 LANGUAGE_CODE: {{ .Values.config.languageCode | quote }}
 TIME_ZONE: {{ .Values.config.timeZone | quote }}

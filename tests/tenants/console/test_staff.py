@@ -64,3 +64,12 @@ def test_only_staff_reach_the_staff_page(public_client, client_for, tenant_a, bo
     assert public_client.post(f"/console/staff/{staff.pk}/active/", {"active": "0"}).status_code == 302
     staff.refresh_from_db()
     assert staff.is_active
+
+
+def test_common_passwords_in_disguise_are_refused_for_staff_and_by_the_command(console):
+    from django.core.management import CommandError, call_command
+
+    added = console.post("/console/staff/", {"email": "cy@vendor.example.com", "password": "Passw0rd!"})
+    assert added.status_code == 400 and "This password is too common" in added.content.decode()
+    with pytest.raises(CommandError, match="This password is too common"):
+        call_command("create_vendor_staff", email="cy@vendor.example.com", password="Admin@123")

@@ -1,0 +1,21 @@
+"""The public site's signup is rate limited per client address (each signup clones a schema)."""
+
+import pytest
+
+from tenants.models import Tenant
+from tests.tenants.test_signup import signup_data
+
+pytestmark = pytest.mark.django_db
+
+
+def test_signups_per_address_answer_429_with_a_message(public_client, tenant_a, settings):
+    settings.SIGNUP_RATE = "2/hour"
+    before = Tenant.objects.count()
+    for _ in range(2):  # a taken address: counted, refused quickly by provisioning
+        assert public_client.post("/signup/", signup_data(subdomain="alpha"), REMOTE_ADDR="203.0.113.5").status_code == 200
+    refused = public_client.post("/signup/", signup_data(), REMOTE_ADDR="203.0.113.5")
+    assert refused.status_code == 429 and 3000 < int(refused["Retry-After"]) <= 3600
+    assert "Too many signups from your address. Try again in 60 minutes." in refused.content.decode()
+    assert Tenant.objects.count() == before
+    # Another address may still sign up.
+    assert public_client.post("/signup/", signup_data(), REMOTE_ADDR="198.51.100.5").status_code == 302
