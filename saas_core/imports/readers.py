@@ -23,6 +23,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from saas_core.imports import sheetxml
+from saas_core.imports.formulas import neutralise
 
 XLSX, CSV = "xlsx", "csv"
 MAX_HEADER_SCAN = 10  # the header is the first non-empty row among the first ten
@@ -228,6 +229,7 @@ def read_preview(path, fmt: str, encoding: str, limit: int) -> tuple[list[str], 
 
 
 def csv_bytes(rows: list[list], *, bom: bool = True) -> bytes:
+    """CSV of ``rows``; text cells neutralised as in every export (``formulas``)."""
     out = io.StringIO()
-    csv.writer(out).writerows(rows)
+    csv.writer(out).writerows([neutralise(v) if isinstance(v, str) else v for v in row] for row in rows)
     return (codecs.BOM_UTF8 if bom else b"") + out.getvalue().encode("utf-8")
