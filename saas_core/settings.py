@@ -242,6 +242,10 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", embedded.DATA_DIR / "media"))
 MEDIA_URL = "/media/"
 # Attachments (saas_core.attachments): the largest file one may upload, in megabytes.
 ATTACHMENT_MAX_MB = int(os.environ.get("ATTACHMENT_MAX_MB", "20"))
+# Imported spreadsheets (saas_core.imports.limits): checked cheaply at upload, read in the worker.
+IMPORT_MAX_UNPACKED_MB = int(os.environ.get("IMPORT_MAX_UNPACKED_MB", "512"))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "1000000"))
+IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", "256"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -14,11 +14,11 @@ import pytest
 from openpyxl import load_workbook
 
 from saas_core.customers import services as customer_services
-from saas_core.imports import readers, services
+from saas_core.imports import readers
 from saas_core.imports.formulas import neutralise
 from saas_core.imports.xlsx import Sheet, write_xlsx
 from tests.conftest import in_tenant
-from tests.saas_core.imports.conftest import csv_bytes, run
+from tests.saas_core.imports.conftest import csv_bytes, run, uploaded
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +99,7 @@ def test_customer_and_contact_list_exports(tenant_a, hostile, client_for):
 def test_the_import_report_repeats_rejected_rows_inertly(tenant_a, boss_a):
     rows = [["", "企业", "", "", "", HYPERLINK, "13700003333", "+cmd|' /C calc'!A0"]]  # no name: rejected
     with in_tenant(tenant_a):
-        job = services.create_job(by=boss_a, kind="customers", upload=csv_bytes(rows), filename="x.csv")
+        job = uploaded(by=boss_a, kind="customers", upload=csv_bytes(rows), filename="x.csv")
         job = run(job)
         assert job.rejected == 1 and job.report
         from saas_core.imports import storage
