@@ -225,6 +225,9 @@ EXPORT_LINK_HOURS = int(os.environ.get("EXPORT_LINK_HOURS", "24"))
 # SMS module: how long a provider may take to answer, and the first retry's delay (doubling).
 SMS_PROVIDER_TIMEOUT = float(os.environ.get("SMS_PROVIDER_TIMEOUT", "10"))
 SMS_RETRY_BASE_SECONDS = int(os.environ.get("SMS_RETRY_BASE_SECONDS", "30"))
+# Hosts, addresses or networks (comma-separated) that companies' SMS endpoints may point at although
+# they are not public, also over http: the operator's private gateway, or a loopback test server.
+SMS_ALLOWED_ENDPOINT_HOSTS = [h.strip() for h in os.environ.get("SMS_ALLOWED_ENDPOINT_HOSTS", "").split(",") if h.strip()]
 
 # --- i18n -------------------------------------------------------------------------------
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "zh-hans")
