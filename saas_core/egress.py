@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -89,23 +90,23 @@ def kind_of(address: Address) -> str:
         if embedded is not None and (kind := kind_of(embedded)):
             return kind
     if address in METADATA:
-        return _("cloud metadata")
+        return pgettext("address", "cloud metadata")
     if address.is_unspecified:
-        return _("unspecified")
+        return pgettext("address", "unspecified")
     if address.is_loopback:
-        return _("loopback")
+        return pgettext("address", "loopback")
     if address.is_link_local:
-        return _("link-local")
+        return pgettext("address", "link-local")
     if address.is_multicast:
-        return _("multicast")
+        return pgettext("address", "multicast")
     if isinstance(address, ipaddress.IPv4Address) and address in _SHARED:
-        return _("shared (carrier-grade NAT)")
+        return pgettext("address", "shared (carrier-grade NAT)")
     if address.is_reserved:
-        return _("reserved")
+        return pgettext("address", "reserved")
     if address.is_private or (isinstance(address, ipaddress.IPv4Address) and address in _IETF):
-        return _("private")
+        return pgettext("address", "private")
     if not address.is_global:
-        return _("non-public")
+        return pgettext("address", "non-public")
     return ""
 
 
