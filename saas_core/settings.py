@@ -285,6 +285,9 @@ EXPORT_LINK_HOURS = int(os.environ.get("EXPORT_LINK_HOURS", "24"))
 # SMS module: how long a provider may take to answer, and the first retry's delay (doubling).
 SMS_PROVIDER_TIMEOUT = float(os.environ.get("SMS_PROVIDER_TIMEOUT", "10"))
 SMS_RETRY_BASE_SECONDS = int(os.environ.get("SMS_RETRY_BASE_SECONDS", "30"))
+# Hosts, addresses or networks (comma-separated) that companies' SMS endpoints may point at although
+# they are not public, also over http: the operator's private gateway, or a loopback test server.
+SMS_ALLOWED_ENDPOINT_HOSTS = [h.strip() for h in os.environ.get("SMS_ALLOWED_ENDPOINT_HOSTS", "").split(",") if h.strip()]
 
 # --- i18n -------------------------------------------------------------------------------
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "zh-hans")
@@ -302,6 +305,10 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", embedded.DATA_DIR / "media"))
 MEDIA_URL = "/media/"
 # Attachments (saas_core.attachments): the largest file one may upload, in megabytes.
 ATTACHMENT_MAX_MB = int(os.environ.get("ATTACHMENT_MAX_MB", "20"))
+# Imported spreadsheets (saas_core.imports.limits): checked cheaply at upload, read in the worker.
+IMPORT_MAX_UNPACKED_MB = int(os.environ.get("IMPORT_MAX_UNPACKED_MB", "512"))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "1000000"))
+IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", "256"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

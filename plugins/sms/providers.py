@@ -1,8 +1,12 @@
 """SMS providers behind one interface: ``for_settings(config).send(message, config) -> Result``.
 
 Each provider is called over real HTTP through its official SDK; ``SmsSettings.endpoint``
-points an SDK at another host (a private gateway, a proxy, or the tests' loopback server:
-``http://127.0.0.1:8421``; without a scheme it means HTTPS).
+points an SDK at another host (a private gateway or a proxy; without a scheme it means HTTPS).
+``send`` is the one way in: a company's endpoint must be https to a public address, checked
+again right before the call, and the call runs inside ``saas_core.egress.public_only``, so no
+connection (a DNS answer changed since, a redirect) reaches loopback, private or metadata
+addresses. Only the operator's ``SMS_ALLOWED_ENDPOINT_HOSTS`` makes exceptions (a private
+gateway, or the tests' loopback server ``http://127.0.0.1:8421``).
 
 - Aliyun (alibabacloud-dysmsapi20170525, ``SendSms``, ACS3-HMAC-SHA256 signed): sends approved
   templates only, ``TemplateCode`` + ``TemplateParam`` (JSON of the variables); ``OutId``
@@ -34,6 +38,7 @@ from django.db import connection
 
 from plugins.sms import text
 from plugins.sms.models import Provider, SmsMessage, SmsSettings
+from saas_core import egress
 from saas_core.customers.phones import normalise_phone
 
 logger = logging.getLogger(__name__)
@@ -224,7 +229,10 @@ class Twilio:
 
 
 def network_error(exc: BaseException) -> Result:
-    """No answer: refused (the request never arrived, retry) or timed out/cut (it may have)."""
+    """No answer: refused (the request never arrived, retry) or timed out/cut (it may have).
+    A connection our egress guard stopped never left, and trying again cannot help."""
+    if (refused := egress.refused_in(exc)) is not None:
+        return failed("ENDPOINT_REFUSED", str(refused))
     seen, chain = set(), []
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
@@ -244,3 +252,29 @@ PROVIDERS = {Provider.DEVELOPMENT: Development, Provider.ALIYUN: Aliyun, Provide
 
 def for_settings(config: SmsSettings):
     return PROVIDERS[Provider(config.provider)]()
+
+
+def allowed_hosts() -> list[str]:
+    """The operator's exceptions to "public addresses only" (never a company's setting)."""
+    return list(getattr(django_settings, "SMS_ALLOWED_ENDPOINT_HOSTS", []))
+
+
+def check_endpoint(endpoint: str) -> None:
+    """``egress.ForbiddenDestination`` (naming the problem) unless a company may use ``endpoint``."""
+    egress.check_endpoint(endpoint, allowed_hosts())
+
+
+def send(message: SmsMessage, config: SmsSettings) -> Result:
+    """Send through the company's provider, to a public endpoint only (checked again now: the
+    setting may predate the rule, or its DNS may have changed)."""
+    provider = for_settings(config)
+    if isinstance(provider, Development):  # calls nothing
+        return provider.send(message, config)
+    allowed = egress.Allowance.of(allowed_hosts())
+    if config.endpoint:
+        try:
+            egress.check_endpoint(config.endpoint, allowed)
+        except egress.ForbiddenDestination as exc:
+            return failed("ENDPOINT_REFUSED", str(exc))
+    with egress.public_only(allowed):
+        return provider.send(message, config)

@@ -107,7 +107,7 @@ def deliver(message_id: int) -> Outcome:
             refund(message)
         return Outcome(SmsMessage.Status.SKIPPED)
     config = gateway_settings()
-    result = providers.for_settings(config).send(message, config)
+    result = providers.send(message, config)
     if result.ok:
         _finish(message, SmsMessage.Status.SENT, provider=config.provider, provider_message_id=result.message_id[:100],
                 sent_at=timezone.now(), error_code="", error_message="")

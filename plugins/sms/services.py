@@ -21,8 +21,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from plugins.sms import access, sending, text
+from plugins.sms import access, providers, sending, text
 from plugins.sms.models import OptOut, Provider, SmsAudience, SmsBatch, SmsMessage, SmsSettings, SmsTemplate, SmsUsage
+from saas_core import egress
 from saas_core.customers import queries as customer_queries
 from saas_core.customers.models import Contact, Customer
 from saas_core.customers.phones import normalise_phone
@@ -79,8 +80,11 @@ def save_settings(*, by, **fields) -> SmsSettings:
                 errors[key] = [_("%(provider)s needs %(what)s.") % {"provider": config.get_provider_display(),
                                                                     "what": label}]
     errors.update(_reminder_errors(config))
-    if config.endpoint and not config.endpoint.startswith(("http://", "https://")) and "/" in config.endpoint:
-        errors["endpoint"] = [_("Give the endpoint as https://host[:port] or host[:port].")]
+    if config.endpoint:
+        try:
+            providers.check_endpoint(config.endpoint)
+        except egress.ForbiddenDestination as exc:
+            errors["endpoint"] = [str(exc)]
     if errors:
         raise ValidationError(errors)
     config.save()

@@ -18,6 +18,7 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -99,12 +100,12 @@ class ImportJobViewSet(viewsets.ReadOnlyModelViewSet):
             get_importer(values["kind"])
         except LookupError:
             raise ValidationError({"kind": [f"No import of “{values['kind']}”."]}) from None
+        # The worker reads the file (status "reading"), then queues it when ``start`` and the
+        # mapping (given or proposed) is whole; otherwise it waits as "pending" for ``start/``.
         job = services.create_job(
             by=request.user, kind=values["kind"], upload=values["file"], duplicate_mode=values["duplicate_mode"],
-            mapping=_mapping(values.get("mapping")),
+            mapping=_mapping(values.get("mapping")), start=values["start"],
         )
-        if values["start"] and not services.missing_required(get_importer(job.kind), job.mapping):
-            job = services.start(job, by=request.user)
         return Response(ImportJobSerializer(job).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=StartSerializer, responses=ImportJobSerializer)
@@ -123,6 +124,9 @@ class ImportJobViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def preview(self, request, pk=None):
         job = self.get_object()
+        if job.status == ImportJob.Status.READING:
+            return Response({"detail": _("The file is still being read; try again in a moment.")},
+                            status=status.HTTP_409_CONFLICT)
         columns, rows = services.preview(job)
         return Response({
             "columns": [{"key": c.key, "label": c.label} for c in columns],

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 class ImportJob(models.Model):
     class Status(models.TextChoices):
+        READING = "reading", _("Reading the file")  # the worker reads the header and the first rows
         PENDING = "pending", _("Waiting for confirmation")
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")

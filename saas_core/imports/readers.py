@@ -23,6 +23,8 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from saas_core.imports import sheetxml
+from saas_core.imports.formulas import neutralise
+from saas_core.imports.limits import DIMENSION_PEEK, ReadLimits, TooLarge, declared_size
 
 XLSX, CSV = "xlsx", "csv"
 MAX_HEADER_SCAN = 10  # the header is the first non-empty row among the first ten
@@ -109,16 +111,33 @@ def _header_of(rows: Iterator[list]) -> tuple[list[str], int]:
     raise UnreadableFile(_("The file has no header row (the first rows are empty)."))
 
 
-def open_table(path: str | Path, fmt: str, encoding: str = "") -> Table:
+def open_table(path: str | Path, fmt: str, encoding: str = "", limits: ReadLimits | None = None) -> Table:
+    """The file as a table; with ``limits`` (the import worker's) a file beyond them is refused
+    (``UnreadableFile`` naming the limit) in bounded memory."""
     if fmt == XLSX:
-        return _open_xlsx(path)
-    return _open_csv(path, encoding or detect_encoding(path))
+        return _open_xlsx(path, limits)
+    return _open_csv(path, encoding or detect_encoding(path), limits)
+
+
+def _bounded_csv(rows: Iterator[list], limits: ReadLimits | None, first_number: int) -> Iterator[list]:
+    """CSV rows within the row and column limits (xlsx rows are checked as they are parsed)."""
+    if limits is None:
+        yield from rows
+        return
+    for number, row in enumerate(rows, start=first_number):
+        if number > limits.max_rows + 1:
+            raise UnreadableFile(_("The file has more than %(max)s rows; at most that many can be imported at once. "
+                                   "Split it into smaller files.") % {"max": f"{limits.max_rows:,}"})
+        if len(row) > limits.max_columns:
+            raise UnreadableFile(_("Row %(row)s has %(n)s columns; at most %(max)s are accepted.")
+                                 % {"row": number, "n": f"{len(row):,}", "max": f"{limits.max_columns:,}"})
+        yield row
 
 
 # --- CSV ------------------------------------------------------------------------------------
 
 
-def _open_csv(path, encoding: str) -> Table:
+def _open_csv(path, encoding: str, limits: ReadLimits | None = None) -> Table:
     fh = open(path, encoding=encoding, newline="", errors="strict")  # noqa: SIM115 - closed by Table.close
     try:
         sample = fh.read(64 * 1024)
@@ -143,7 +162,8 @@ def _open_csv(path, encoding: str) -> Table:
     except Exception:
         fh.close()
         raise
-    return Table(headers, iter(reader), header_row, estimate, encoding, [fh.close])
+    return Table(headers, _bounded_csv(iter(reader), limits, header_row + 1), header_row, estimate, encoding,
+                 [fh.close])
 
 
 # --- xlsx -----------------------------------------------------------------------------------
@@ -161,17 +181,34 @@ def _count_rows(archive: zipfile.ZipFile, sheet_path: str) -> int | None:
     return count + tail.count(b"<row ") + tail.count(b"<row>") or None
 
 
-def _load_workbook(path):
+def _load_workbook(path, limits: ReadLimits | None = None):
     """openpyxl's read-only workbook, its shared strings read by ``sheetxml.SharedStrings``
     (as far as the rows read need them)."""
     from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class Sheet(ReadOnlyWorksheet):
+        def _get_size(self):
+            """openpyxl parses a sheet through to its end when it declares no size (a whitespace
+            bomb held 180 MB that way); the size is read from the first bytes or not at all."""
+            with self._get_source() as src:
+                declared = declared_size(src.read(DIMENSION_PEEK))
+            if declared is not None:
+                self._min_column, self._min_row, self._max_row, self._max_column = 1, 1, *declared
 
     class Reader(ExcelReader):
         def read_strings(self):
             found = self.package.find(SHARED_STRINGS)
             if found is not None:
                 part = found.PartName[1:]
-                self.shared_strings = sheetxml.SharedStrings(lambda: self.archive.open(part))
+                self.shared_strings = sheetxml.SharedStrings(lambda: self.archive.open(part), limits)
+
+        def read_worksheets(self):  # the worksheets only (chart sheets are parsed whole, and not imported)
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target in self.valid_files and "chartsheet" not in rel.Type:
+                    ws = Sheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                    ws.sheet_state = sheet.state
+                    self.wb._sheets.append(ws)
 
     reader = Reader(path, read_only=True, keep_vba=False, data_only=True, keep_links=False)
     reader.read()
@@ -183,25 +220,30 @@ def _unreadable_as_such(rows: Iterator[list]) -> Iterator[list]:
     is reported as an unreadable workbook, as it is when the upload is read."""
     try:
         yield from rows
+    except TooLarge as exc:
+        raise UnreadableFile(str(exc)) from None
     except (ValueError, IndexError, KeyError, SyntaxError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise UnreadableFile(_("The file is not a valid xlsx workbook (%(error)s).") % {"error": exc}) from None
 
 
-def _open_xlsx(path) -> Table:
+def _open_xlsx(path, limits: ReadLimits | None = None) -> Table:
     try:
-        wb = _load_workbook(path)
+        wb = _load_workbook(path, limits)
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException, XML errors...
         raise UnreadableFile(_("The file is not a valid xlsx workbook (%(error)s).") % {"error": exc}) from None
     try:
         ws = wb.worksheets[0]
-        estimate = ws.max_row
         archive, sheet_path = getattr(wb, "_archive", None), getattr(ws, "_worksheet_path", None)
-        if not estimate and archive is not None and sheet_path:
-            estimate = _count_rows(archive, sheet_path)
+        if archive is not None and sheet_path:  # the declared size, or a count in one streamed pass
+            with archive.open(sheet_path) as head:
+                declared = declared_size(head.read(DIMENSION_PEEK))
+            estimate = declared[0] if declared else _count_rows(archive, sheet_path)
+        else:
+            estimate = ws.max_row
         if archive is not None and sheet_path and hasattr(ws, "_shared_strings"):
             date_styles = {int(s) for s in getattr(wb, "_date_formats", ())}
             rows = _unreadable_as_such(
-                sheetxml.sheet_rows(lambda: archive.open(sheet_path), ws._shared_strings, date_styles, wb.epoch)
+                sheetxml.sheet_rows(lambda: archive.open(sheet_path), ws._shared_strings, date_styles, wb.epoch, limits)
             )
         else:  # another openpyxl: its own (slower) reader
             rows = (list(r) for r in ws.iter_rows(values_only=True))
@@ -217,8 +259,9 @@ def _open_xlsx(path) -> Table:
     return Table(headers, rows, header_row, (estimate - header_row) if estimate else None, "", [*closers, wb.close])
 
 
-def read_preview(path, fmt: str, encoding: str, limit: int) -> tuple[list[str], list[list], int]:
-    with open_table(path, fmt, encoding) as table:
+def read_preview(path, fmt: str, encoding: str, limit: int,
+                 limits: ReadLimits | None = None) -> tuple[list[str], list[list], int]:
+    with open_table(path, fmt, encoding, limits) as table:
         rows = []
         for row in table.rows:
             if len(rows) >= limit:
@@ -228,6 +271,7 @@ def read_preview(path, fmt: str, encoding: str, limit: int) -> tuple[list[str], 
 
 
 def csv_bytes(rows: list[list], *, bom: bool = True) -> bytes:
+    """CSV of ``rows``; text cells neutralised as in every export (``formulas``)."""
     out = io.StringIO()
-    csv.writer(out).writerows(rows)
+    csv.writer(out).writerows([neutralise(v) if isinstance(v, str) else v for v in row] for row in rows)
     return (codecs.BOM_UTF8 if bom else b"") + out.getvalue().encode("utf-8")

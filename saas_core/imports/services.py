@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from saas_core.imports import dbcopy, readers, storage
+from saas_core.imports import dbcopy, limits, readers, storage
 from saas_core.imports.models import ImportBatch, ImportIssue, ImportJob, pack_lines, unpack_lines
 from saas_core.imports.registry import Existing, Importer, Row, dump_values, fetch_records, get_importer, load_values
 from saas_core.imports.xlsx import REQUIRED_HEADER, Sheet, write_xlsx
@@ -59,11 +59,15 @@ def can_download(user, job: ImportJob) -> bool:
 # --- upload, mapping, preview -------------------------------------------------------------------
 
 
-def create_job(*, by, kind: str, upload, filename: str = "", duplicate_mode: str = "", mapping: dict | None = None) -> ImportJob:
-    """Store an uploaded file and read its header; the job waits for mapping and confirmation.
+def create_job(*, by, kind: str, upload, filename: str = "", duplicate_mode: str = "", mapping: dict | None = None,
+               start: bool = False) -> ImportJob:
+    """Store an uploaded file after the cheap checks (``limits.check_upload``: size, the zip's
+    directory, the sheet's declared size); the worker reads it (``read_file``), then the job
+    waits for mapping and confirmation, or starts at once when ``start`` and the mapping is whole.
 
-    ``upload`` is a Django UploadedFile, a file object or bytes. Raises ValidationError for a file
-    that cannot be read, PermissionDenied without the module's import right.
+    Nothing here parses the file: a hostile one cannot hold the web process. ``upload`` is a
+    Django UploadedFile, a file object or bytes. Raises ValidationError for a file refused,
+    PermissionDenied without the module's import right.
     """
     importer = get_importer(kind)
     mode = duplicate_mode or ImportJob.DuplicateMode.SKIP
@@ -79,23 +83,73 @@ def create_job(*, by, kind: str, upload, filename: str = "", duplicate_mode: str
     if not size and size is not None:
         raise ValidationError({"file": [_("The file is empty.")]})
     job = ImportJob(kind=kind, original_name=filename[:255], created_by=by, duplicate_mode=mode,
-                    language=translation.get_language() or settings.LANGUAGE_CODE)
+                    language=translation.get_language() or settings.LANGUAGE_CODE, status=ImportJob.Status.READING,
+                    options={"mapping": mapping or None, "start": bool(start)})
     job.file = storage.save(storage.job_name(job.token, filename), upload)
     try:
         path = storage.path_of(job.file)
         with open(path, "rb") as fh:
             head = fh.read(8)
         job.file_format = readers.detect_format(filename, head)
-        if job.file_format == readers.CSV:
-            job.encoding = readers.detect_encoding(path)
-        with readers.open_table(path, job.file_format, job.encoding) as table:
-            job.headers = table.headers
-            job.total_rows = table.estimated_rows or 0
-    except readers.UnreadableFile as exc:
+        limits.check_upload(path, job.file_format)
+    except (readers.UnreadableFile, limits.Refused) as exc:
         storage.delete(job.file)
         raise ValidationError({"file": [str(exc)]}) from None
-    job.mapping = clean_mapping(importer, job.headers, mapping) if mapping else importer.propose_mapping(job.headers)
     job.save()
+    transaction.on_commit(lambda: enqueue_read(job))
+    return job
+
+
+def enqueue_read(job: ImportJob) -> None:
+    from saas_core.imports.tasks import read_import_file
+
+    read_import_file.delay(job.pk)
+
+
+def read_file(job_id: int) -> ImportJob:
+    """The worker's part of an upload: the header, the first rows and the row estimate, read
+    within ``limits.read_limits()``; then the mapping (given or proposed). A file that cannot be
+    read or is beyond the limits fails the job with the reason, and is deleted. Safe to repeat."""
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.status != ImportJob.Status.READING:
+        return job
+    importer = get_importer(job.kind)
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        try:
+            path = storage.path_of(job.file)
+            if job.file_format == readers.CSV:
+                job.encoding = readers.detect_encoding(path)
+            with readers.open_table(path, job.file_format, job.encoding, limits.read_limits()) as table:
+                job.headers = table.headers
+                job.total_rows = table.estimated_rows or 0
+                rows = []
+                for row in table.rows:
+                    if len(rows) >= PREVIEW_ROWS:
+                        break
+                    rows.append(_jsonable(row))
+                header_row = table.header_row
+        except readers.UnreadableFile as exc:
+            storage.delete(job.file)
+            ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.READING).update(
+                status=ImportJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now(), file="",
+            )
+            job.refresh_from_db()
+            return job
+        given = (job.options or {}).get("mapping")
+        start_now = bool((job.options or {}).get("start"))
+        try:
+            job.mapping = clean_mapping(importer, job.headers, given) if given else importer.propose_mapping(job.headers)
+        except ValidationError:  # the person maps the columns on the page (or with ``start``) instead
+            job.mapping, start_now = importer.propose_mapping(job.headers), False
+        start_now = start_now and not missing_required(importer, job.mapping)
+        job.options = {"preview": rows, "header_row": header_row}
+        updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.READING).update(
+            status=ImportJob.Status.PENDING, headers=job.headers, total_rows=job.total_rows, encoding=job.encoding,
+            mapping=job.mapping, options=job.options,
+        )
+    job.refresh_from_db()
+    if updated and start_now:
+        job = start(job, by=job.created_by)
     return job
 
 
@@ -159,9 +213,11 @@ class PreviewRow:
 
 
 def preview(job: ImportJob, limit: int = PREVIEW_ROWS) -> tuple[list, list[PreviewRow]]:
-    """The first rows as the import will read them: columns, and per-cell problems and duplicates."""
+    """The first rows as the import will read them: columns, and per-cell problems and duplicates.
+    The rows are those the worker read (``read_file``): the web process never opens the file."""
     importer = get_importer(job.kind)
-    headers, raw_rows, header_row = readers.read_preview(storage.path_of(job.file), job.file_format, job.encoding, limit)
+    raw_rows = (job.options or {}).get("preview", [])[:limit]
+    header_row = (job.options or {}).get("header_row", 1)
     ctx = importer.context(job)
     columns = [c for c in importer.columns if c.key in job.mapping]
     rows = []
@@ -211,6 +267,8 @@ def start(job: ImportJob, *, by, enqueue: bool = True) -> ImportJob:
         raise ValidationError({"mapping": [_("Map a column of the file to: %(columns)s.") % {"columns": ", ".join(missing)}]})
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update(no_key=True).get(pk=job.pk)
+        if locked.status == ImportJob.Status.READING:
+            raise ValidationError(_("The file is still being read; try again in a moment."))
         if locked.status != ImportJob.Status.PENDING:
             return locked
         locked.status = ImportJob.Status.QUEUED
@@ -294,7 +352,7 @@ def run_job(job_id: int, *, enqueue_batch=None) -> ImportJob:
     transaction commits; without it (tests, the command line) the batches run here, in order.
     """
     job, importer, problem = _prepare(job_id)
-    if job.is_finished or job.status == ImportJob.Status.PENDING:
+    if job.is_finished or job.status in (ImportJob.Status.PENDING, ImportJob.Status.READING):
         return job
     with translation.override(job.language or settings.LANGUAGE_CODE):
         if problem:
@@ -307,7 +365,7 @@ def run_job(job_id: int, *, enqueue_batch=None) -> ImportJob:
         path = storage.path_of(job.file)
         try:
             with pghistory.context(user=job.created_by_id, import_job=job.pk), gc_paused(), \
-                    readers.open_table(path, job.file_format, job.encoding) as table:
+                    readers.open_table(path, job.file_format, job.encoding, limits.read_limits()) as table:
                 estimate = table.estimated_rows or job.total_rows
                 if _parallel(job):
                     _split(job, importer, ctx, table, estimate, enqueue_batch)

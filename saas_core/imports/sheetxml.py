@@ -11,6 +11,12 @@ carries a prefix or that has a DOCTYPE is read by ElementTree throughout.
 
 Values: shared and inline strings as text; numbers as int or float (a date style makes them
 dates, with openpyxl's ``from_excel``); booleans; error cells as None; other cell types as text.
+
+Given ``limits`` (``imports.limits.ReadLimits``; the import worker always gives them), a hostile
+file is refused with ``TooLarge`` as soon as it shows itself, in bounded memory: a row or string
+of the XML longer than ``max_piece_chars`` (a whitespace or giant-string bomb is cut off after one
+chunk, not collected whole), a text cell longer than Excel's limit, more shared-string text than
+``max_shared_chars``, more rows than ``max_rows`` or a value beyond column ``max_columns``.
 """
 
 from __future__ import annotations
@@ -22,6 +28,10 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO
 from xml.etree.ElementTree import fromstring, iterparse
+
+from django.utils.translation import gettext as _
+
+from saas_core.imports.limits import ReadLimits, TooLarge
 
 CHUNK = 1 << 22  # decompressed bytes per read
 
@@ -91,20 +101,44 @@ def _open(open_part: Callable[[], IO[bytes]], root_tag: str):
     return src, declarations, itertools.chain([head], stream)
 
 
-def _pieces(chunks: Iterable[str], end_tag: str) -> Iterator[tuple[str, bool]]:
+def _pieces(chunks: Iterable[str], end_tag: str, limits: ReadLimits | None = None) -> Iterator[tuple[str, bool]]:
     """(text before each ``end_tag``, True), then (what follows the last one, False)."""
-    for pieces in _piece_lists(chunks, end_tag):
+    for pieces in _piece_lists(chunks, end_tag, limits):
         yield from pieces
 
 
-def _piece_lists(chunks: Iterable[str], end_tag: str) -> Iterator[list[tuple[str, bool]]]:
-    """``_pieces``, a list per chunk read."""
+def _piece_lists(chunks: Iterable[str], end_tag: str,
+                 limits: ReadLimits | None = None) -> Iterator[list[tuple[str, bool]]]:
+    """``_pieces``, a list per chunk read; no piece longer than the limit is ever collected."""
+    most = limits.max_piece_chars if limits else None
     carry = ""
     for text in chunks:
         parts = (carry + text).split(end_tag)
         carry = parts.pop()
+        if most is not None and (len(carry) > most or any(len(part) > most for part in parts)):
+            raise TooLarge(_("The file has a row or text of more than %(mb)d MB; it is not an ordinary "
+                             "spreadsheet.") % {"mb": most >> 20})
         yield [(part, True) for part in parts]
     yield [(carry, False)]
+
+
+def _check_text(text: str, limits: ReadLimits | None) -> str:
+    if limits is not None and len(text) > limits.max_cell_chars:
+        raise TooLarge(_("A cell has %(n)s characters; a spreadsheet cell holds at most %(max)s.")
+                       % {"n": f"{len(text):,}", "max": f"{limits.max_cell_chars:,}"})
+    return text
+
+
+def _check_row(number: int, limits: ReadLimits | None) -> None:
+    if limits is not None and number > limits.max_rows + 1:  # + the header row
+        raise TooLarge(_("The sheet has more than %(max)s rows; at most that many can be imported at once. Split it "
+                         "into smaller files.") % {"max": f"{limits.max_rows:,}"})
+
+
+def _check_column(column: int, limits: ReadLimits | None) -> None:
+    if limits is not None and column >= limits.max_columns:
+        raise TooLarge(_("The sheet has a value in column %(n)s; at most %(max)s columns are accepted.")
+                       % {"n": f"{column + 1:,}", "max": f"{limits.max_columns:,}"})
 
 
 # --- shared strings ---------------------------------------------------------------------------
@@ -120,25 +154,25 @@ def _string_of(node) -> str:
     return text.replace("x005F_", "")
 
 
-def _element_strings(src: IO[bytes]) -> list[str]:
+def _element_strings(src: IO[bytes], limits: ReadLimits | None = None) -> list[str]:
     strings = []
     for _event, node in iterparse(src, events=("end",)):  # noqa: S314 - see _element_rows
         if _local(node.tag) == "si":
-            strings.append(_string_of(node))
+            strings.append(_check_text(_string_of(node), limits))
             node.clear()
     return strings
 
 
-def _string_chunks(open_part: Callable[[], IO[bytes]]) -> Iterator[list[str]]:
+def _string_chunks(open_part: Callable[[], IO[bytes]], limits: ReadLimits | None = None) -> Iterator[list[str]]:
     """The shared strings in order, a list per chunk of the part read."""
     src, declarations, chunks = _open(open_part, "sst")
     with src:
         if declarations is None:
             with open_part() as again:
-                yield _element_strings(again)
+                yield _element_strings(again, limits)
             return
         plain_string = _PLAIN_STRING.fullmatch
-        for piece_list in _piece_lists(chunks, "</si>"):
+        for piece_list in _piece_lists(chunks, "</si>", limits):
             strings: list[str] = []
             append = strings.append
             for piece, complete in piece_list:
@@ -158,6 +192,9 @@ def _string_chunks(open_part: Callable[[], IO[bytes]]) -> Iterator[list[str]]:
                 except _Unusual:
                     element = fromstring(f"<sst{declarations}>{piece[max(start, 0):]}</si></sst>")  # noqa: S314
                     strings.extend(_string_of(si) for si in element if _local(si.tag) == "si")
+            if limits is not None:
+                for text in strings:
+                    _check_text(text, limits)
             yield strings
 
 
@@ -165,9 +202,11 @@ class SharedStrings:
     """The shared-strings table, read only as far as it is asked for: the header of a 100,000-row
     file needs its first strings only, and the first rows can be read while the rest waits."""
 
-    def __init__(self, open_part: Callable[[], IO[bytes]]):
+    def __init__(self, open_part: Callable[[], IO[bytes]], limits: ReadLimits | None = None):
         self.items: list[str] = []  # read so far (the rows' fast path indexes it directly)
-        self._more: Iterator[list[str]] | None = _string_chunks(open_part)
+        self._more: Iterator[list[str]] | None = _string_chunks(open_part, limits)
+        self._limits = limits
+        self._chars = 0
 
     def _read(self, upto: int | None = None) -> None:
         while self._more is not None and (upto is None or len(self.items) <= upto):
@@ -175,6 +214,11 @@ class SharedStrings:
             if chunk is None:
                 self._more = None
             else:
+                if self._limits is not None:
+                    self._chars += sum(map(len, chunk)) + 50 * len(chunk)  # + what each string costs to keep
+                    if self._chars > self._limits.max_shared_chars:
+                        raise TooLarge(_("The workbook's text is larger than %(mb)d MB; split it into smaller files.")
+                                       % {"mb": self._limits.max_shared_chars >> 20})
                 self.items.extend(chunk)
 
     def __getitem__(self, index: int) -> str:
@@ -234,7 +278,7 @@ def _value(kind: str, text: str | None, is_date: bool, shared: list, epoch):
     return text  # str (a formula's result), d (ISO date)
 
 
-def _element_row(element, shared: list, date_styles: set, epoch) -> list:
+def _element_row(element, shared: list, date_styles: set, epoch, limits: ReadLimits | None = None) -> list:
     values: list = []
     position = 0
     for cell in element:
@@ -247,6 +291,8 @@ def _element_row(element, shared: list, date_styles: set, epoch) -> list:
         if kind == "inlineStr":
             node = next((child for child in cell if _local(child.tag) == "is"), None)
             value = None if node is None else "".join(t.text or "" for t in node.iter() if _local(t.tag) == "t")
+            if value is not None:
+                _check_text(value, limits)
         else:
             node = next((child for child in cell if _local(child.tag) == "v"), None)
             text = node.text if node is not None else None
@@ -254,12 +300,14 @@ def _element_row(element, shared: list, date_styles: set, epoch) -> list:
             value = _value(kind, text, style is not None and int(style) in date_styles, shared, epoch)
         if value is not None:
             if column >= len(values):
+                _check_column(column, limits)
                 values.extend([None] * (column - len(values) + 1))
             values[column] = value
     return values
 
 
-def _element_rows(src: IO[bytes], shared: list, date_styles: set, epoch) -> Iterator[list]:
+def _element_rows(src: IO[bytes], shared: list, date_styles: set, epoch,
+                  limits: ReadLimits | None = None) -> Iterator[list]:
     """Every row with ElementTree's pull parser (parts of an unusual shape)."""
     expected = 1
     # ElementTree never fetches external entities, and expat >= 2.4 (Python 3.11 ships 2.5)
@@ -269,11 +317,12 @@ def _element_rows(src: IO[bytes], shared: list, date_styles: set, epoch) -> Iter
             continue
         number = element.get("r")
         number = int(number) if number else expected
+        _check_row(number, limits)
         while expected < number:  # rows the file leaves out are empty
             expected += 1
             yield []
         expected = number + 1
-        values = _element_row(element, shared, date_styles, epoch)
+        values = _element_row(element, shared, date_styles, epoch, limits)
         element.clear()
         yield values
 
@@ -291,20 +340,23 @@ def _cell_spec(letters: str, attributes: str, date_styles: set) -> tuple[int, st
     return _column_index(letters), values.get("t", "n"), style is not None and int(style) in date_styles
 
 
-def sheet_rows(open_part: Callable[[], IO[bytes]], shared: list, date_styles: set, epoch) -> Iterator[list]:
+def sheet_rows(open_part: Callable[[], IO[bytes]], shared: list, date_styles: set, epoch,
+               limits: ReadLimits | None = None) -> Iterator[list]:
     """Every row of a worksheet as a list of values (``open_part()`` opens the part's bytes);
     rows the file leaves out come out as empty lists."""
     src, declarations, chunks = _open(open_part, "worksheet")
     with src:
         if declarations is None:
             with open_part() as again:
-                yield from _element_rows(again, shared, date_styles, epoch)
+                yield from _element_rows(again, shared, date_styles, epoch, limits)
             return
+        max_columns = limits.max_columns if limits else 1 << 30
+        max_cell = limits.max_cell_chars if limits else 1 << 62
         expected = 1
         layout: dict[str, tuple[int, str, bool]] = {}  # column letters + attributes -> (index, type, date style)
         strings = shared.items if isinstance(shared, SharedStrings) else shared  # grows as ``shared`` reads on
         cells = _CELL.findall
-        for piece, complete in _pieces(chunks, "</row>"):
+        for piece, complete in _pieces(chunks, "</row>", limits):
             start = piece.find("<row")
             if not complete:  # after the last </row>: only self-closed rows can be left
                 body = piece.split("</sheetData>", 1)[0]
@@ -339,6 +391,8 @@ def sheet_rows(open_part: Callable[[], IO[bytes]], shared: list, date_styles: se
                             if not inline:
                                 continue
                             value = _text(inline_text) if "&" in inline_text or "\r" in inline_text else inline_text
+                            if len(value) > max_cell:
+                                _check_text(value, limits)
                         elif not text:
                             continue
                         else:
@@ -346,6 +400,8 @@ def sheet_rows(open_part: Callable[[], IO[bytes]], shared: list, date_styles: se
                                            epoch)
                             if value is None:
                                 continue
+                        if column >= max_columns:
+                            _check_column(column, limits)
                         if column == len(values):
                             values.append(value)
                         else:
@@ -356,6 +412,7 @@ def sheet_rows(open_part: Callable[[], IO[bytes]], shared: list, date_styles: se
                     rows = fromstring(f"<sheetData{declarations}>{piece[max(start, 0):]}</row></sheetData>")  # noqa: S314
                 else:
                     number = int(number.group(1))
+                    _check_row(number, limits)
                     while expected < number:
                         expected += 1
                         yield []
@@ -367,8 +424,9 @@ def sheet_rows(open_part: Callable[[], IO[bytes]], shared: list, date_styles: se
                     continue
                 number = element.get("r")
                 number = int(number) if number else expected
+                _check_row(number, limits)
                 while expected < number:
                     expected += 1
                     yield []
                 expected = number + 1
-                yield _element_row(element, shared, date_styles, epoch)
+                yield _element_row(element, shared, date_styles, epoch, limits)

@@ -22,6 +22,27 @@ def _queue_of(task) -> str | None:
     return info.get("routing_key") or None
 
 
+@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES, name="saas_core.imports.tasks.read_import_file",
+             soft_time_limit=300, time_limit=330)
+def read_import_file(self, job_id: int) -> dict:
+    """Read an uploaded file's header and first rows (never in the web process: see imports.limits)."""
+    from saas_core.imports import services
+    from saas_core.imports.models import ImportJob
+
+    try:
+        job = services.read_file(job_id)
+    except ImportJob.DoesNotExist:
+        return {"id": job_id, "status": "missing"}
+    except (OperationalError, InterfaceError) as exc:
+        if self.request.retries < MAX_RETRIES:
+            raise self.retry(exc=exc, countdown=min(60, 5 * 2 ** self.request.retries)) from exc
+        job = services.fail(job_id, str(exc))
+    except Exception as exc:  # the time limit included: the person is told, the worker goes on
+        log.exception("import job %s: reading the file failed", job_id)
+        job = services.fail(job_id, f"{type(exc).__name__}: {exc}")
+    return {"id": job.pk, "status": job.status}
+
+
 @shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES, name="saas_core.imports.tasks.run_import")
 def run_import(self, job_id: int) -> dict:
     """Run (or continue) an import job."""

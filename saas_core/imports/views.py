@@ -116,10 +116,17 @@ def _mapping_form(job: ImportJob, importer, data=None):
     return type("MappingForm", (forms.Form,), fields)(data)
 
 
+def _reading(request: HttpRequest, job: ImportJob) -> HttpResponse:
+    """While the worker reads the upload: a page that moves on to the mapping once it has."""
+    return render(request, "imports/reading.html", {"job": job})
+
+
 @login_required
 def mapping(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_or_404(request, pk)
     importer = _importer_or_404(job.kind)
+    if job.status == ImportJob.Status.READING:
+        return _reading(request, job)
     if job.status != ImportJob.Status.PENDING:
         return redirect("imports:detail", pk=job.pk)
     form = _mapping_form(job, importer, request.POST or None)
@@ -150,6 +157,8 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_or_404(request, pk)
     importer = _importer_or_404(job.kind)
+    if job.status == ImportJob.Status.READING:
+        return _reading(request, job)
     if job.status != ImportJob.Status.PENDING:
         return redirect("imports:detail", pk=job.pk)
     error = ""
@@ -173,7 +182,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_or_404(request, pk)
-    if job.status == ImportJob.Status.PENDING:
+    if job.status in (ImportJob.Status.PENDING, ImportJob.Status.READING):
         return redirect("imports:map", pk=job.pk)
     return render(request, "imports/detail.html", {
         "job": job, "importer": _importer_or_404(job.kind), "status": services.status_payload(job),

@@ -1,9 +1,11 @@
 """A small streaming xlsx writer for exports, templates and reports.
 
 openpyxl builds a cell object per value; at 100,000 rows that is minutes on a busy machine. This
-writes the sheet XML straight into the zip, row by row, with inline strings (a text cell can
-never become a formula, so exported data cannot inject one). Numbers stay numbers, dates and
-times are written as text ``YYYY-MM-DD [HH:MM]`` in the company's time zone, booleans as ✓/blank.
+writes the sheet XML straight into the zip, row by row, with inline strings. Every text cell
+goes through ``formulas.neutralise`` (text that would read as a formula gets an apostrophe in
+front; see there for which cells are kept as they are), so exported data cannot inject a
+formula even once the sheet is edited or saved as CSV. Numbers stay numbers, dates and times
+are written as text ``YYYY-MM-DD [HH:MM]`` in the company's time zone, booleans as ✓/blank.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
+
+from saas_core.imports.formulas import neutralise
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -68,7 +72,7 @@ def _cell(ref: str, value, style: int = 0, shared: dict | None = None) -> str:
     text = _text(value)
     if text is None:
         return f'<c r="{ref}"{s}/>' if style else ""
-    text = escape(_ILLEGAL.sub("", text))
+    text = escape(neutralise(_ILLEGAL.sub("", text)))
     if shared is not None:
         index = shared.setdefault(text, len(shared))
         return f'<c r="{ref}"{s} t="s"><v>{index}</v></c>'

@@ -24,14 +24,14 @@ from django_tenants.utils import schema_context
 from plugins.sms import services
 from plugins.sms.models import SmsMessage
 from plugins.sms.tasks import send_message
-from tests.plugins.sms.conftest import gateway
+from tests.plugins.sms.conftest import ALLOW_FAKES, gateway
 from tests.workers import Worker, forget_keys, start_worker
 from tests.workers import routing as private_routing
 
 pytestmark = pytest.mark.live
 
 
-SMS_ENV = {"SMS_PROVIDER_TIMEOUT": "1", "SMS_RETRY_BASE_SECONDS": "1"}
+SMS_ENV = {"SMS_PROVIDER_TIMEOUT": "1", "SMS_RETRY_BASE_SECONDS": "1", "SMS_ALLOWED_ENDPOINT_HOSTS": ALLOW_FAKES}
 
 
 def start_sms_worker(log_dir, queue: str, keyprefix: str) -> Worker:

@@ -39,6 +39,15 @@ def csv_bytes(rows: list[list], header: list[str] | None = None, encoding: str =
     return out.getvalue().encode(encoding)
 
 
+def uploaded(**kwargs):
+    """``services.create_job`` (the web request: cheap checks only), then what the worker does
+    with the upload (``read_file``: the header and the first rows)."""
+    from saas_core.imports import services
+
+    job = services.create_job(**kwargs)
+    return services.read_file(job.pk)
+
+
 def run(job):
     """Queue and run a job in this process (the task's code, without the broker)."""
     from saas_core.imports import services
@@ -48,10 +57,9 @@ def run(job):
 
 
 def import_file(info, user, data: bytes, name: str, mode: str = "skip", **kwargs):
-    from saas_core.imports import services
 
     with in_tenant(info):
-        job = services.create_job(by=user, kind="customers", upload=data, filename=name, duplicate_mode=mode, **kwargs)
+        job = uploaded(by=user, kind="customers", upload=data, filename=name, duplicate_mode=mode, **kwargs)
         return run(job)
 
 

@@ -16,7 +16,7 @@ from saas_core.customers.search import search_customers
 from saas_core.imports import services
 from saas_core.imports.models import ImportBatch, ImportIssue, ImportJob
 from tests.conftest import in_tenant
-from tests.saas_core.imports.conftest import BAD, GOOD, HEADER_ZH, csv_bytes, import_file, run, xlsx_bytes
+from tests.saas_core.imports.conftest import BAD, GOOD, HEADER_ZH, csv_bytes, import_file, run, uploaded, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +106,7 @@ def test_english_headers_are_mapped_and_tab_separated_utf16_is_read(tenant_a, bo
     text = "\t".join(header) + "\n" + "\n".join("\t".join(r) for r in GOOD) + "\n"
     data = codecs.BOM_UTF16_LE + text.encode("utf-16-le")
     with in_tenant(tenant_a):
-        job = services.create_job(by=boss_a, kind="customers", upload=data, filename="export.txt")
+        job = uploaded(by=boss_a, kind="customers", upload=data, filename="export.txt")
         assert job.mapping == {
             "name": 0, "kind": 1, "industry": 2, "phone": 3, "email": 4, "contact_name": 5, "contact_mobile": 6,
             "contact_title": 7,
@@ -288,7 +288,7 @@ def test_a_job_checks_the_right_again_when_it_runs(tenant_a, make_user):
 
     manager = make_user(tenant_a, role="manager")
     with in_tenant(tenant_a):
-        job = services.create_job(by=manager, kind="customers", upload=xlsx_bytes(GOOD), filename="c.xlsx")
+        job = uploaded(by=manager, kind="customers", upload=xlsx_bytes(GOOD), filename="c.xlsx")
         services.start(job, by=manager, enqueue=False)
         setting = RoleSetting.objects.get(role="manager")
         setting.permissions = {**setting.permissions, "customers": ["view"]}
@@ -340,7 +340,7 @@ def test_tenant_b_cannot_reach_tenant_a_files_by_id_or_path(tenant_a, tenant_b, 
 def test_preview_shows_per_cell_problems_and_duplicates(tenant_a, boss_a):
     with in_tenant(tenant_a):
         customer_services.create_customer(by=boss_a, name="张三")
-        job = services.create_job(by=boss_a, kind="customers", upload=xlsx_bytes(GOOD + BAD), filename="c.xlsx")
+        job = uploaded(by=boss_a, kind="customers", upload=xlsx_bytes(GOOD + BAD), filename="c.xlsx")
         columns, rows = services.preview(job)
         assert [c.key for c in columns][:3] == ["name", "kind", "industry"]
         by_number = {r.number: r for r in rows}
@@ -352,7 +352,7 @@ def test_preview_shows_per_cell_problems_and_duplicates(tenant_a, boss_a):
 
 def test_mapping_is_checked(tenant_a, boss_a):
     with in_tenant(tenant_a):
-        job = services.create_job(by=boss_a, kind="customers", upload=xlsx_bytes(GOOD), filename="c.xlsx")
+        job = uploaded(by=boss_a, kind="customers", upload=xlsx_bytes(GOOD), filename="c.xlsx")
         with pytest.raises(ValidationError, match="mapped twice"):
             services.set_mapping(job, by=boss_a, mapping={"name": 0, "short_name": 0})
         services.set_mapping(job, by=boss_a, mapping={"contact_name": "联系人"})
@@ -390,7 +390,7 @@ def test_an_interrupted_job_resumes_without_importing_twice(tenant_a, boss_a, se
 
     batch_size = CustomerImporter.batch_size
     with in_tenant(tenant_a):
-        job = services.create_job(by=boss_a, kind="customers", upload=xlsx_bytes(rows), filename="c.xlsx")
+        job = uploaded(by=boss_a, kind="customers", upload=xlsx_bytes(rows), filename="c.xlsx")
         services.start(job, by=boss_a, enqueue=False)
         CustomerImporter.batch_size = 10
         CustomerImporter.create = flaky
@@ -491,7 +491,7 @@ def test_a_workbook_broken_further_on_fails_the_job_with_a_reason(tenant_a, boss
             zout.writestr(info, data)
     monkeypatch.setattr(sheetxml, "CHUNK", 1024)  # the header is read from the first strings only
     with in_tenant(tenant_a):
-        job = services.create_job(by=boss_a, kind="customers", upload=broken.getvalue(), filename="c.xlsx")
+        job = uploaded(by=boss_a, kind="customers", upload=broken.getvalue(), filename="c.xlsx")
         job = run(job)
         assert job.status == ImportJob.Status.FAILED
         assert job.error.startswith("The file is not a valid xlsx workbook (")

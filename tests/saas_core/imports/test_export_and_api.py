@@ -13,7 +13,7 @@ from saas_core.customers import services as customer_services
 from saas_core.imports import services
 from saas_core.imports.models import ImportJob
 from tests.conftest import in_tenant
-from tests.saas_core.imports.conftest import BAD, GOOD, xlsx_bytes
+from tests.saas_core.imports.conftest import BAD, GOOD, uploaded, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +106,7 @@ def test_customers_exporter_view_for_customers_urls(tenant_a, people, rf):
 def test_an_export_can_be_imported_back(tenant_a, people, client_for):
     data = b"".join(client_for(tenant_a, people["boss"]).get("/imports/export/customers.xlsx").streaming_content)
     with in_tenant(tenant_a):
-        job = services.create_job(by=people["boss"], kind="customers", upload=data, filename="export.xlsx")
+        job = uploaded(by=people["boss"], kind="customers", upload=data, filename="export.xlsx")
         for key in ("name", "number", "kind", "status", "phone", "owner", "contact_name", "contact_mobile"):
             assert key in job.mapping, key
         job = services.start(job, by=people["boss"], enqueue=False)
@@ -118,8 +118,9 @@ def test_an_export_can_be_imported_back(tenant_a, people, client_for):
 
 
 def test_api_upload_status_issues_and_report(tenant_a, boss_a, client_for, django_capture_on_commit_callbacks, monkeypatch):
-    sent = []
+    sent, read = [], []
     monkeypatch.setattr(services, "enqueue_job", lambda job: sent.append(job.pk))
+    monkeypatch.setattr(services, "enqueue_read", lambda job: read.append(job.pk))
     api = client_for(tenant_a, boss_a)
     with django_capture_on_commit_callbacks(execute=True):
         response = api.post("/api/v1/imports/", {
@@ -127,6 +128,11 @@ def test_api_upload_status_issues_and_report(tenant_a, boss_a, client_for, djang
         })
     assert response.status_code == 201, response.content
     body = response.json()
+    assert body["status"] == "reading" and body["headers"] == [] and read == [body["id"]] and sent == []
+    assert api.get(f"/api/v1/imports/{body['id']}/preview/").status_code == 409
+    with in_tenant(tenant_a), django_capture_on_commit_callbacks(execute=True):
+        services.read_file(body["id"])  # what the worker does: read, propose the mapping, queue (start=true)
+    body = api.get(f"/api/v1/imports/{body['id']}/").json()
     assert body["status"] == "queued" and body["mapping"]["name"] == 0 and sent == [body["id"]]
     with in_tenant(tenant_a):
         services.run_job(body["id"])  # what the worker does
@@ -151,7 +157,10 @@ def test_api_mapping_preview_and_start(tenant_a, boss_a, client_for):
     })
     assert response.status_code == 201
     job_id = response.json()["id"]
-    assert response.json()["status"] == "pending" and response.json()["encoding"] == "gb18030"
+    with in_tenant(tenant_a):
+        services.read_file(job_id)  # the worker
+    job = api.get(f"/api/v1/imports/{job_id}/").json()
+    assert job["status"] == "pending" and job["encoding"] == "gb18030"
     preview = api.get(f"/api/v1/imports/{job_id}/preview/").json()
     assert preview["columns"][0]["key"] == "name" and preview["rows"][0]["cells"][0]["value"] == "甲公司"
     bad = api.post(f"/api/v1/imports/{job_id}/start/", {"mapping": {"name": 5}}, content_type="application/json")
@@ -168,6 +177,10 @@ def test_the_progress_page_polls_a_status_url(tenant_a, boss_a, client_for):
     })
     assert response.status_code == 302 and response["Location"].endswith("/map/")
     job_id = int(response["Location"].split("/")[2])
+    reading = client.get(response["Location"]).content.decode()  # the web request has not read the file
+    assert 'data-testid="import-reading"' in reading and "status.json" in reading
+    with in_tenant(tenant_a):
+        services.read_file(job_id)  # the worker
     mapping = client.get(response["Location"])
     assert mapping.status_code == 200 and b'data-testid="mapping-form"' in mapping.content
     with in_tenant(tenant_a):

@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django_tenants.utils import schema_context
 
 from tests.conftest import PASSWORD
-from tests.saas_core.imports.conftest import xlsx_bytes
+from tests.saas_core.imports.conftest import uploaded, xlsx_bytes
 
 pytestmark = pytest.mark.live
 
@@ -31,7 +31,7 @@ def test_the_split_and_other_batches_do_not_wait_for_a_batch_being_saved(live_db
     queued: list[int] = []
     with schema_context(schema):
         boss = User.objects.get(email=f"boss@{sub}.example.com")
-        job = services.create_job(by=boss, kind="customers", upload=xlsx_bytes(rows), filename="p.xlsx")
+        job = uploaded(by=boss, kind="customers", upload=xlsx_bytes(rows), filename="p.xlsx")
         services.start(job, by=boss, enqueue=False)
     saving, release = threading.Event(), threading.Event()
     original, batch_size = CustomerImporter.create, CustomerImporter.batch_size

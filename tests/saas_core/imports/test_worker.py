@@ -16,7 +16,7 @@ from django_tenants.utils import schema_context
 
 from saas_core.imports.tasks import run_import
 from tests.conftest import PASSWORD
-from tests.saas_core.imports.conftest import BAD, GOOD, xlsx_bytes
+from tests.saas_core.imports.conftest import BAD, GOOD, uploaded, xlsx_bytes
 from tests.workers import forget_keys, routing, start_worker
 
 pytestmark = pytest.mark.live
@@ -54,7 +54,7 @@ def test_a_real_worker_imports_in_batches_in_the_tenants_schema(import_worker, l
     rows = GOOD + BAD + [[f"批量{i:05d}有限公司", "企业", "", "", "", f"联系人{i}", f"137{i:08d}", ""] for i in range(many)]
     with schema_context(schema):
         boss = User.objects.get(email=f"boss@{sub}.example.com")
-        job = services.create_job(by=boss, kind="customers", upload=xlsx_bytes(rows), filename="big.xlsx")
+        job = uploaded(by=boss, kind="customers", upload=xlsx_bytes(rows), filename="big.xlsx")
         job = services.start(job, by=boss, enqueue=False)
         result = import_worker.send(run_import, job.pk)
     assert import_worker.result(result)["id"] == job.pk

@@ -1,4 +1,5 @@
-// Polls the job's status.json until it is done or failed, updating the bar, the counts and the report link.
+// Polls the job's status.json until it is done or failed, updating the bar, the counts and the report link;
+// while the worker reads an uploaded file (data-next-url), goes on to the column mapping once it has.
 (function () {
   const box = document.getElementById("import-job");
   if (!box) return;
@@ -28,6 +29,10 @@
       const r = await fetch(box.dataset.statusUrl, {headers: {Accept: "application/json"}, credentials: "same-origin"});
       if (r.ok) {
         const s = await r.json();
+        if (box.dataset.nextUrl && s.status !== "reading" && s.status !== "failed") {  // the file has been read
+          window.location.assign(box.dataset.nextUrl);
+          return;
+        }
         show(s);
         if (s.status === "done" || s.status === "failed") return;
       }

