@@ -237,15 +237,20 @@ def _assert_exactly_once(schema: str, smtp: GatedSmtp, prefix: str, count: int) 
         assert Delivery.objects.count() == count  # one e-mail delivery per reminder
 
 
-def _deliver_with_two_beats(schema: str, people, count: int, prefix: str, cluster: Cluster) -> None:
-    """Two workers; then, with every core busy, ``count`` reminders due and two beats ticking,
-    until all are sent and a few more ticks have found nothing more to send."""
+def _two_workers_two_beats(cluster: Cluster) -> None:
+    """Started before the CPUs are made busy: the contention is for the delivery, not the start-up."""
     cluster.worker("w1")
     cluster.worker("w2")
+    cluster.beat("beat1")
+    cluster.beat("beat2")
+
+
+def _deliver_with_two_beats(schema: str, people, count: int, prefix: str, cluster: Cluster) -> None:
+    """Two workers and two beats ticking; then, with every core busy, ``count`` reminders due,
+    until all are sent and a few more ticks have found nothing more to send."""
+    _two_workers_two_beats(cluster)
     with busy_cpus():
         _add_due(schema, people, count, prefix)
-        cluster.beat("beat1")
-        cluster.beat("beat2")
         _wait_all_sent(schema, count, cluster)
         time.sleep(3)
 
@@ -275,10 +280,10 @@ def test_a_worker_killed_mid_run_leaves_nothing_lost_or_doubled(workspace, clust
     schema, users = workspace
     count = 40
     doomed = cluster.worker("doomed")
+    cluster.beat("beat")
     smtp.hold()
     with busy_cpus():
         _add_due(schema, users, count, "killed")
-        cluster.beat("beat")
         assert smtp.held.wait(120), cluster.logs()  # the worker is inside its SMTP conversation now
         os.kill(doomed.pid, signal.SIGKILL)
         doomed.wait(timeout=10)
@@ -309,13 +314,10 @@ def test_two_beats_text_each_reminder_once_through_the_sms_module(workspace, clu
     with schema_context(schema):
         SmsSettings.objects.update_or_create(pk=1, defaults={"remind_by_sms": True, "monthly_quota": 1000})
     people = _people(schema, count, "m", mobile="139{i:08d}")
-    cluster.worker("w1")
-    cluster.worker("w2")
+    _two_workers_two_beats(cluster)
     with busy_cpus():
         with table_locked(schema, SmsUsage._meta.db_table):
             _add_due(schema, people, count, "texted")
-            cluster.beat("beat1")
-            cluster.beat("beat2")
             deadline = time.monotonic() + 120
             while not _taken_over(schema, "sms"):
                 if time.monotonic() > deadline:
