@@ -71,7 +71,17 @@ def server(hello_site, live_db, tmp_path):
     proc.wait(timeout=10)
 
 
-def test_a_pip_installed_module_works_in_one_tenant_and_is_absent_in_another(server, tenant_a, tenant_b):
+def switch_on_where_installed(site: Path, tenant_pk: int, key: str) -> None:
+    """The vendor's switch, made in a process of the installation that has the module (the
+    server's), through the same service the console uses."""
+    code = ("from billing.overrides import set_override; from tenants.models import Tenant; "
+            f"set_override(Tenant.objects.get(pk={tenant_pk}), {key!r}, True)")
+    subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=REPO, check=True, capture_output=True,
+                   env=child_env(PYTHONPATH=str(site), SENTRY_DSN=""))
+
+
+def test_a_pip_installed_module_works_in_one_tenant_and_is_absent_in_another(server, hello_site, tenant_a, tenant_b):
+    from django.core.exceptions import ValidationError
     from rest_framework.authtoken.models import Token
 
     from billing.models import Module, ModuleOverride
@@ -98,7 +108,9 @@ def test_a_pip_installed_module_works_in_one_tenant_and_is_absent_in_another(ser
 
     try:
         assert get(tenant_a, "/hello/").status_code == 404  # installed, but nobody has it yet
-        set_override(alpha, "hello", True)
+        with pytest.raises(ValidationError):  # not installed in this process: it cannot be switched on here
+            set_override(alpha, "hello", True)
+        switch_on_where_installed(hello_site, alpha.pk, "hello")
 
         page = get(tenant_a, "/hello/")
         assert page.status_code == 200 and page.text == "Hello from a third-party module in Alpha Trading Ltd"
