@@ -1,15 +1,11 @@
-"""API conventions shared by every endpoint: one error format, page-number pagination, rate limits."""
+"""API conventions shared by every endpoint: one error format, page-number pagination."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
-from rest_framework.throttling import BaseThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
-
-from saas_core import ratelimit
-from saas_core.ratelimit import parse_rate
 
 
 def exception_handler(exc, context):
@@ -46,25 +42,3 @@ class PageNumberPagination(pagination.PageNumberPagination):
     max_page_size = 200
 
 
-
-class RequestRateThrottle(BaseThrottle):
-    """API_READ_RATE / API_WRITE_RATE per signed-in user, or per client address for anonymous
-    calls, counted in Redis (``saas_core.ratelimit``) under the company's schema, so the limit
-    holds across processes and one company's traffic never spends another's budget."""
-
-    SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-
-    def allow_request(self, request, view) -> bool:
-        from django.conf import settings
-
-        from saas_core.net import client_ip
-
-        write = request.method not in self.SAFE_METHODS
-        rate = parse_rate(settings.API_WRITE_RATE if write else settings.API_READ_RATE)
-        user = request.user
-        who = f"u{user.pk}" if user and user.is_authenticated else f"a{client_ip(request._request) or '-'}"
-        self._wait = ratelimit.hit("api-write" if write else "api-read", who, rate)
-        return not self._wait
-
-    def wait(self) -> float | None:
-        return self._wait

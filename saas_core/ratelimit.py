@@ -82,6 +82,11 @@ def reset(scope: str, ident: str) -> None:
     _redis().delete(_key(scope, ident))
 
 
+def expire(scope: str, ident: str, seconds: int) -> None:
+    """Keep a count for ``seconds`` from now (a lock's length), whatever its window was."""
+    _redis().expire(_key(scope, ident), max(1, int(seconds)))
+
+
 def hold(scope: str, ident: str, seconds: int) -> None:
     """Refuse ``ident`` for ``seconds`` (see ``held``)."""
     _redis().set(_key(scope, ident), 1, ex=max(1, int(seconds)))

@@ -346,7 +346,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "saas_core.api.exception_handler",
     # Per user (anonymous: per client address) and company; 429 with Retry-After.
-    "DEFAULT_THROTTLE_CLASSES": ["saas_core.api.RequestRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["saas_core.throttling.RequestRateThrottle"],
     "DEFAULT_FILTER_BACKENDS": [
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",

@@ -58,27 +58,16 @@ def check_address(address: str) -> Refusal | None:
 
 def check_account(account: str, address: str) -> Refusal | None:
     """Is this account locked for this address? Reserves the attempt as a failure until the
-    password proves right, so parallel guesses cannot slip past the limit."""
-    pair = _pair(account, address)
-    left = ratelimit.held("signin-lock", pair)
-    if left:
-        return Refusal(True, left)
-    count, _left = ratelimit.incr("signin-fail", pair, _window())
-    if count > settings.LOGIN_FAILURE_LIMIT:
-        return _lock(pair)
-    return None
-
-
-def _lock(pair: str) -> Refusal:
-    seconds = settings.LOGIN_LOCK_MINUTES * 60
-    ratelimit.hold("signin-lock", pair, seconds)
-    ratelimit.reset("signin-fail", pair)
-    return Refusal(True, seconds)
+    password proves right, in the same atomic step that reads the count, so parallel guesses
+    cannot slip past the limit. The count itself is the lock: past the limit, it is refused
+    until the key expires (``failed`` stretches it to LOGIN_LOCK_MINUTES)."""
+    count, left = ratelimit.incr("signin-fail", _pair(account, address), _window())
+    return Refusal(True, left) if count > settings.LOGIN_FAILURE_LIMIT else None
 
 
 def failed(account: str, address: str) -> Refusal | None:
     """A wrong password: the failure reserved by ``check_account`` stays counted. Returns the
-    lock when this failure starts one (the answer then says so at once)."""
+    lock when this failure reaches the limit (the answer then says so at once)."""
     address_failures, _left = ratelimit.incr("signin-address-fail", address, _window())
     if address_failures >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
         strikes, _left = ratelimit.incr("signin-strikes", address, DAY)
@@ -87,7 +76,9 @@ def failed(account: str, address: str) -> Refusal | None:
         ratelimit.reset("signin-address-fail", address)
     pair = _pair(account, address)
     if ratelimit.peek("signin-fail", pair) >= settings.LOGIN_FAILURE_LIMIT:
-        return _lock(pair)
+        seconds = int(settings.LOGIN_LOCK_MINUTES * 60)
+        ratelimit.expire("signin-fail", pair, seconds)
+        return Refusal(True, max(1, seconds))
     return None
 
 

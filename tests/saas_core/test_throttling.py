@@ -1,4 +1,4 @@
-"""API rate limits (saas_core.api.RequestRateThrottle): per user or client address, per company,
+"""API rate limits (saas_core.throttling.RequestRateThrottle): per user or client address, per company,
 reads and writes apart; 429 with Retry-After."""
 
 import pytest
