@@ -103,7 +103,8 @@ def create_job(*, by, kind: str, upload, filename: str = "", duplicate_mode: str
 def enqueue_read(job: ImportJob) -> None:
     from saas_core.imports.tasks import read_import_file
 
-    read_import_file.delay(job.pk)
+    result = read_import_file.delay(job.pk)
+    ImportJob.objects.filter(pk=job.pk).update(task_id=result.id or "")
 
 
 def read_file(job_id: int) -> ImportJob:

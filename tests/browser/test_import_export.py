@@ -91,9 +91,16 @@ def test_import_with_bad_rows_then_export(page: Page, live_site, screenshots, tm
         }])
         page.locator("[data-testid=upload-form] button[type=submit]").click()
 
-        # 2. columns: proposed from the Chinese headers
+        # 2. the request only stored the file: the worker reads it (its part runs here), and the
+        # waiting page moves on to the columns, proposed from the Chinese headers
         expect(page).to_have_url(re.compile(re.escape(base) + r"/imports/\d+/map/$"))
-        expect(page.locator("#id_name")).to_have_value("0")
+        expect(page.locator("[data-testid=import-reading]")).to_be_visible()
+        job_id = int(page.url.rstrip("/").split("/")[-2])
+        with schema_context(schema):
+            read_task = ImportJob.objects.get(pk=job_id).task_id
+            take_back(read_task)
+            services.read_file(job_id)
+        expect(page.locator("#id_name")).to_have_value("0", timeout=30_000)
         expect(page.locator("#id_contact_mobile")).to_have_value("6")
         page.locator("[data-testid=mapping-form] button[type=submit]").click()
 
