@@ -6,7 +6,7 @@ import functools
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.request import Request
@@ -32,7 +32,7 @@ class ChoiceSerializer(serializers.Serializer):
     seats = serializers.IntegerField(min_value=1, max_value=100000)
     modules = ModulesForSale(
         slug_field="key", queryset=Module.objects.all(), many=True, required=False,
-        error_messages={"does_not_exist": _lazy("No module “{value}” is on sale in this installation.")},
+        error_messages={"does_not_exist": gettext_lazy("No module “{value}” is on sale in this installation.")},
     )
 
     def validate_plan(self, plan: Plan) -> Plan:

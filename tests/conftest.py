@@ -81,7 +81,17 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
     yield tenants
     with django_db_blocker.unblock():
         connection.close()
+        _end_other_sessions(settings.DATABASES["default"]["NAME"])
         teardown_databases(db_cfg, verbosity=0)
+
+
+def _end_other_sessions(database: str) -> None:
+    """A thread or child process of some test that never closed its connection would make
+    DROP DATABASE fail ("is being accessed by other users") and fail the last test of the run."""
+    connection.close_pool()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
+                       "AND pid <> pg_backend_pid()", [database])
 
 
 @pytest.fixture(scope="session")

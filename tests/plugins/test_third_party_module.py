@@ -50,7 +50,9 @@ def hello_site(tmp_path_factory):
 def server(hello_site, live_db, tmp_path):
     events = tmp_path / "events.txt"
     env = child_env(PYTHONPATH=f"{hello_site}", HELLO_EVENTS_FILE=str(events), SENTRY_DSN="")
-    subprocess.run([sys.executable, "manage.py", "sync_modules"], cwd=REPO, env=env, check=True, capture_output=True)
+    synced = subprocess.run([sys.executable, "manage.py", "sync_modules"], cwd=REPO, env=env, capture_output=True,
+                            text=True)
+    assert synced.returncode == 0, synced.stderr
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "saas_core.asgi:application", "--host", "127.0.0.1", "--port", str(port),
