@@ -124,6 +124,12 @@ class OptOutViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
 
 
 class AudienceSerializer(serializers.ModelSerializer):
+    # Declared, not derived from the model's defaults: a saved filter names its recipients, and
+    # the service needs every field (a missing one was a TypeError, a 500).
+    kind = serializers.ChoiceField(choices=SmsAudience.Kind.choices)
+    filters = serializers.DictField(required=False, default=dict,
+                                    help_text="A customers.queries filter dict, e.g. {\"grade\": 3}.")
+
     class Meta:
         model = SmsAudience
         fields = ["id", "name", "kind", "filters", "created_at"]
