@@ -33,6 +33,7 @@ class BinViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destro
     """Entries the user may restore; DELETE purges (Boss only); POST …/restore/ restores."""
 
     serializer_class = BinEntrySerializer
+    queryset = BinEntry.objects.none()  # for the schema only (typed ids); get_queryset() scopes
 
     def get_queryset(self):
         allowed = [e.pk for e in recycle_bin.visible_entries(self.request.user)]
