@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, JsonResponse
 from rest_framework import pagination
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -42,3 +43,17 @@ class PageNumberPagination(pagination.PageNumberPagination):
     max_page_size = 200
 
 
+
+API_PREFIX = "/api/"
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def api_error(status: int, exception=None) -> JsonResponse:
+    """A 403/404 raised outside DRF for an /api/ URL (no route matched, e.g. ``/pools/0.5/``, or
+    a middleware refused), in the API's error shape rather than the web app's HTML page."""
+    default = PermissionDenied.default_detail if status == 403 else NotFound.default_detail
+    detail = str(exception) if status == 403 and exception and str(exception) else str(default)
+    return JsonResponse({"detail": detail, "errors": {}}, status=status)

@@ -341,9 +341,14 @@ REST_FRAMEWORK = {
     # JSON only: DRF's browsable pages are styled inline, which the Content-Security-Policy
     # refuses; the API's browsable documentation is Swagger UI at /api/v1/docs/.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "saas_core.api_parsers.JSONObjectParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "saas_core.api.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "saas_core.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "saas_core.api.exception_handler",
     # Per user (anonymous: per client address) and company; 429 with Retry-After.
     "DEFAULT_THROTTLE_CLASSES": ["saas_core.throttling.RequestRateThrottle"],
@@ -360,6 +365,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "saas_core.api_schema.document_errors"],
     "ENUM_NAME_OVERRIDES": {
         "CustomerKindEnum": "saas_core.customers.models.Customer.Kind",
         "CustomerStatusEnum": "saas_core.customers.models.Customer.Status",

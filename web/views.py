@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from saas_core.accounts.models import LoginAttempt
+from saas_core.api import api_error, is_api_request
 from web import workbench as workbench_panels
 
 
@@ -41,9 +42,13 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    if is_api_request(request):
+        return api_error(403, exception)
     message = str(exception) if exception and str(exception) else None
     return render(request, "web/403.html", {"message": message}, status=403)
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    if is_api_request(request):
+        return api_error(404)
     return render(request, "web/404.html", status=404)

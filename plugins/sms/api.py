@@ -124,6 +124,12 @@ class OptOutViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
 
 
 class AudienceSerializer(serializers.ModelSerializer):
+    # Declared, not derived from the model's defaults: a saved filter names its recipients, and
+    # the service needs every field (a missing one was a TypeError, a 500).
+    kind = serializers.ChoiceField(choices=SmsAudience.Kind.choices)
+    filters = serializers.DictField(required=False, default=dict,
+                                    help_text="A customers.queries filter dict, e.g. {\"grade\": 3}.")
+
     class Meta:
         model = SmsAudience
         fields = ["id", "name", "kind", "filters", "created_at"]
@@ -144,6 +150,7 @@ class AudienceViewSet(viewsets.ModelViewSet):
     """One's own saved filters for group sends (``customers.queries`` filter dicts)."""
 
     serializer_class = AudienceSerializer
+    queryset = SmsAudience.objects.none()  # for the schema only (typed ids); get_queryset() scopes
     permission_classes = [ModulePermission]
     permission_module = "sms"
     permission_action = {"list": "create", "retrieve": "create", "update": "create", "partial_update": "create",
@@ -182,6 +189,35 @@ class GroupSerializer(ComposeSerializer):
         elif not data.get("kind"):
             raise serializers.ValidationError({"kind": ["Give kind (customers or contacts) or a saved filter."]})
         return data
+
+
+class PreviewSerializer(serializers.Serializer):
+    """What a text (or a group send) will be: its parts, encoding and cost, before it is sent."""
+
+    text = serializers.CharField()
+    encoding = serializers.ChoiceField(choices=["gsm7", "ucs2"])
+    parts = serializers.ListField(child=serializers.CharField())
+    part_count = serializers.IntegerField()
+    per_part = serializers.IntegerField()
+    length = serializers.IntegerField()
+    recipients = serializers.IntegerField()
+    total_parts = serializers.IntegerField()
+    cost_minor = serializers.IntegerField()
+    cost = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True)
+    currency = serializers.CharField()
+    skipped_opt_out = serializers.IntegerField()
+    skipped_no_number = serializers.IntegerField()
+    skipped_duplicate = serializers.IntegerField()
+    quota_left = serializers.IntegerField()
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+class UsageSerializer(serializers.Serializer):
+    used = serializers.IntegerField(help_text="Parts sent this month.")
+    quota = serializers.IntegerField()
+    left = serializers.IntegerField()
+    price_per_part_minor = serializers.IntegerField()
+    currency = serializers.CharField()
 
 
 class MessageSerializer(serializers.ModelSerializer):
@@ -229,7 +265,7 @@ class MessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         message = services.send_test(by=request.user, body=data.get("body"), template=data.get("template"))
         return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=SingleSerializer)
+    @extend_schema(request=SingleSerializer, responses=PreviewSerializer)
     @action(detail=False, methods=["post"])
     def preview(self, request):
         """Parts and cost of one text (``number`` optional; ``contact`` fills the variables)."""
@@ -293,7 +329,7 @@ class BatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
                                     scheduled_at=data.get("scheduled_at"), audience_name=data.get("audience_name", ""))
         return Response(BatchSerializer(batch).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=GroupSerializer)
+    @extend_schema(request=GroupSerializer, responses=PreviewSerializer)
     @action(detail=False, methods=["post"])
     def preview(self, request):
         data = self._valid()
@@ -307,6 +343,7 @@ class UsageView(APIView):
     permission_classes = [ModulePermission]
     permission_module = "sms"
 
+    @extend_schema(responses=UsageSerializer)
     def get(self, request):
         config = services.gateway_settings()
         used = services.quota_used()

@@ -481,6 +481,8 @@ CONTACT_FILTERS = {"q": str, "surname": str, "initial": str, "birthday_month": b
 
 def clean_filters(kind: str, filters: Mapping | None) -> dict:
     """A filter dict of ``customers.queries`` from JSON/form input: known keys, typed values."""
+    if filters is not None and not isinstance(filters, Mapping):
+        raise ValidationError({"filters": [_("Give the filters as an object of filter names and values.")]})
     allowed = CUSTOMER_FILTERS if kind == SmsAudience.Kind.CUSTOMERS else CONTACT_FILTERS
     clean, errors = {}, {}
     for key, raw in (filters or {}).items():
@@ -621,7 +623,7 @@ def describe_filters(kind: str, filters: Mapping) -> str:
 
 
 @transaction.atomic
-def save_audience(*, by, name: str, kind: str, filters: Mapping | None) -> SmsAudience:
+def save_audience(*, by, name: str, kind: str, filters: Mapping | None = None) -> SmsAudience:
     require(by, "sms", "create")
     name = (name or "").strip()
     if not name:

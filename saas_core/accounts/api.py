@@ -28,7 +28,7 @@ class UserSerializer(serializers.ModelSerializer):
     department = serializers.PrimaryKeyRelatedField(
         queryset=_departments(), required=False, allow_null=True, help_text="Department id (see /api/v1/departments/).",
     )
-    department_name = serializers.CharField(source="department.name", read_only=True, default=None)
+    department_name = serializers.CharField(source="department.name", read_only=True, default=None, allow_null=True)
     superior = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
 
     class Meta:
@@ -170,6 +170,7 @@ class MeSerializer(serializers.ModelSerializer):
 class MeViewSet(viewsets.GenericViewSet):
     serializer_class = MeSerializer
     permission_classes = [IsAuthenticated]
+    list_is_one_object = True  # GET /me/ is the signed-in user, not a page of users
 
     @extend_schema(responses=MeSerializer)
     def list(self, request):

@@ -381,6 +381,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     """Your in-app notifications (reminders, hand-overs, replies); ``?unread=1``."""
 
     serializer_class = NotificationSerializer
+    queryset = Notification.objects.none()  # for the schema only (typed ids); get_queryset() scopes
     permission_classes = [IsAuthenticated]
     ordering = ["-created_at", "-id"]
 

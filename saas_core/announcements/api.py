@@ -36,6 +36,7 @@ class ReceiptSerializer(serializers.Serializer):
 
 class AnnouncementViewSet(viewsets.ModelViewSet):
     serializer_class = AnnouncementSerializer
+    queryset = Announcement.objects.none()  # for the schema only (typed ids); get_queryset() scopes
     permission_classes = [ModulePermission]
     permission_module = "announcements"
     permission_action: str | None = None  # set per custom action below

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -118,7 +117,7 @@ class CustomerSerializer(serializers.ModelSerializer):
     parent = serializers.PrimaryKeyRelatedField(
         queryset=Customer.objects.all(), required=False, allow_null=True, help_text="The parent customer's id.",
     )
-    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None)
+    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None, allow_null=True)
     owner = UserRefField(required=False, help_text="The owner's user id; only when creating (then use transfer/).")
     owner_name = serializers.SerializerMethodField()
     number = serializers.CharField(max_length=30, required=False, allow_blank=True,
@@ -203,7 +202,6 @@ class CustomerDetailSerializer(CustomerSerializer):
 
         return can_delete(self.context["request"].user, obj)
 
-    @extend_schema_field(OpenApiTypes.STR)
     def get_shared_with_me(self, obj) -> str | None:
         """The level of an active share with the reader ("read" / "write"), if any."""
         from django.db.models import Q

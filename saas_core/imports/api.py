@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from saas_core.api_parsers import JSONObjectParser
 from saas_core.imports import services
 from saas_core.imports.models import ImportIssue, ImportJob
 from saas_core.imports.registry import get_importer
@@ -83,8 +84,9 @@ def _mapping(raw) -> dict | None:
 
 class ImportJobViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ImportJobSerializer
+    queryset = ImportJob.objects.none()  # for the schema only (typed ids); get_queryset() scopes
     permission_classes = [IsAuthenticated]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, JSONObjectParser]
     search_fields = ["original_name"]
     ordering_fields = ["created_at"]
 

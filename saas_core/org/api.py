@@ -68,11 +68,15 @@ class DepartmentViewSet(viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         services.delete_department(instance)
 
-    @extend_schema(responses=inline_serializer("DepartmentNode", {
-        "id": serializers.IntegerField(), "name": serializers.CharField(), "order": serializers.IntegerField(),
-        "depth": serializers.IntegerField(), "leader": serializers.IntegerField(allow_null=True),
-        "users": TreeMemberSerializer(many=True), "children": serializers.ListField(child=serializers.DictField()),
-    }, many=True))
+    @extend_schema(responses=inline_serializer("OrgChart", {
+        "departments": inline_serializer("DepartmentNode", {
+            "id": serializers.IntegerField(), "name": serializers.CharField(), "order": serializers.IntegerField(),
+            "depth": serializers.IntegerField(), "leader": serializers.IntegerField(allow_null=True),
+            "users": TreeMemberSerializer(many=True),
+            "children": serializers.ListField(child=serializers.DictField(), help_text="DepartmentNode objects."),
+        }, many=True),
+        "unassigned": TreeMemberSerializer(many=True),
+    }))
     @action(detail=False, methods=["get"], pagination_class=None)
     def tree(self, request):
         """The whole org chart: departments nested with their users; ``unassigned`` lists users without one."""
@@ -178,6 +182,7 @@ class AccessViewSet(viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated]
     serializer_class = RoleSerializer
     pagination_class = None
+    list_is_one_object = True  # GET /access/ is the signed-in user's rights, one object
 
     @extend_schema(responses=inline_serializer("MyAccess", {
         "role": serializers.CharField(), "data_scope": serializers.CharField(),

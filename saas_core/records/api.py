@@ -33,6 +33,7 @@ class BinViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destro
     """Entries the user may restore; DELETE purges (Boss only); POST …/restore/ restores."""
 
     serializer_class = BinEntrySerializer
+    queryset = BinEntry.objects.none()  # for the schema only (typed ids); get_queryset() scopes
 
     def get_queryset(self):
         allowed = [e.pk for e in recycle_bin.visible_entries(self.request.user)]
@@ -41,13 +42,27 @@ class BinViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destro
     @extend_schema(request=None, responses={204: None})
     @action(detail=True, methods=["post"])
     def restore(self, request, pk=None):
-        recycle_bin.restore(self.get_object(), by=request.user)
+        try:
+            recycle_bin.restore(self.get_object(), by=request.user)
+        except recycle_bin.EntryGone as exc:
+            return _gone(exc)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def destroy(self, request, *args, **kwargs):
+        try:
+            return super().destroy(request, *args, **kwargs)
+        except recycle_bin.EntryGone as exc:
+            return _gone(exc)
 
     def perform_destroy(self, instance):
         if not _may_purge(self.request.user):
             raise PermissionDenied(_("Only the Boss may delete records for good."))
         recycle_bin.purge(instance, by=self.request.user)
+
+
+def _gone(exc: recycle_bin.EntryGone) -> Response:
+    """Someone else restored or purged the entry meanwhile: a conflict, not bad input."""
+    return Response({"detail": " ".join(exc.messages), "errors": {}}, status=status.HTTP_409_CONFLICT)
 
 
 class ChangeSerializer(serializers.Serializer):

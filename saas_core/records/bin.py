@@ -23,6 +23,26 @@ from saas_core.records.models import BinEntry, BusinessRecord
 from saas_core.records.registry import record_type, record_types
 
 
+class EntryGone(ValidationError):
+    """The entry was restored or purged by someone else since it was shown (two people, or two
+    tabs, acting on it at once): the loser is told so, and nothing of theirs is done."""
+
+    def __init__(self, entry: BinEntry):
+        super().__init__(
+            _("“%(record)s” is no longer in the recycle bin: it has just been restored or deleted for good.")
+            % {"record": entry.label}
+        )
+
+
+def _lock(entry: BinEntry) -> BinEntry:
+    """The entry, locked for this transaction; a concurrent restore or purge waits here, then
+    finds it gone (READ COMMITTED re-reads the row) instead of crashing on DoesNotExist."""
+    locked = BinEntry.objects.select_for_update().filter(pk=entry.pk).first()
+    if locked is None:
+        raise EntryGone(entry)
+    return locked
+
+
 class _FullCollector(Collector):
     """Django's delete collector, made to list every row instead of fast-deleting querysets."""
 
@@ -120,7 +140,7 @@ def _deleted_generic_parents(entry: BinEntry, members, gfk: GenericForeignKey) -
 def restore(entry: BinEntry, *, by) -> int:
     """Bring an entry's records back; refuse, naming it, when a parent is itself in the bin."""
     with transaction.atomic():
-        entry = BinEntry.objects.select_for_update().get(pk=entry.pk)
+        entry = _lock(entry)
         parents = _deleted_parents(entry)
         if parents:
             parent = parents[0]
@@ -168,7 +188,7 @@ def _before_purge(root: Model | None, entry: BinEntry) -> None:
 def purge(entry: BinEntry, *, by) -> None:
     """Delete an entry's records for good (the data log keeps their history)."""
     with transaction.atomic():
-        entry = BinEntry.objects.select_for_update().get(pk=entry.pk)
+        entry = _lock(entry)
         model = entry.content_type.model_class()
         root = model.all_objects.filter(pk=entry.object_id).first()
         try:
@@ -200,24 +220,26 @@ def _drop_orphan_entries() -> None:
         orphans.delete()
 
 
-def empty(*, by) -> int:
+def _purge_each(entries, *, by) -> int:
+    """Purge entries one by one; those a cascade or another person took meanwhile are skipped."""
     count = 0
-    for entry in BinEntry.objects.order_by("deleted_at"):
-        if BinEntry.objects.filter(pk=entry.pk).exists():
+    for entry in entries:
+        try:
             purge(entry, by=by)
-            count += 1
+        except EntryGone:
+            continue
+        count += 1
     return count
+
+
+def empty(*, by) -> int:
+    return _purge_each(BinEntry.objects.order_by("deleted_at"), by=by)
 
 
 def purge_expired(days: int) -> int:
     """Purge entries older than ``days`` (the company's setting); run by a periodic task."""
-    count = 0
     cutoff = timezone.now() - timedelta(days=days)
-    for entry in BinEntry.objects.filter(deleted_at__lt=cutoff).order_by("deleted_at"):
-        if BinEntry.objects.filter(pk=entry.pk).exists():
-            purge(entry, by=None)
-            count += 1
-    return count
+    return _purge_each(BinEntry.objects.filter(deleted_at__lt=cutoff).order_by("deleted_at"), by=None)
 
 
 def type_label(entry: BinEntry) -> str:

@@ -267,3 +267,26 @@ def test_resend_by_api_and_who_may_not(tenant_a, tenant_b, org, client_for, make
         created = boss.post(f"/api/v1/sms/messages/{failed.pk}/resend/")
     assert created.status_code == 201 and created.json()["resent_from"] == failed.pk
     assert created.json()["sender"] == str(org.boss)
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"name": "Shanghai VIPs", "filters": {"grade": 3}}, "kind"),  # kind missing
+    ({"kind": "customers", "filters": {}}, "name"),  # name missing
+    ({"name": "Shanghai VIPs", "kind": "customers", "filters": ["grade"]}, "filters"),  # not an object
+    ({"name": "Shanghai VIPs", "kind": "customers", "filters": {"grade": "three"}}, "filters"),
+])
+def test_a_saved_filter_with_a_missing_or_bad_field_is_a_400_naming_it(tenant_a, org, client_for, body, field):
+    from plugins.sms.models import SmsAudience
+
+    answer = client_for(tenant_a, org.boss).post("/api/v1/sms/audiences/", body, content_type="application/json")
+    assert answer.status_code == 400, answer.content
+    assert field in answer.json()["errors"]
+    with in_tenant(tenant_a):
+        assert not SmsAudience.objects.exists()
+
+
+def test_a_saved_filter_without_filters_is_everyone_of_its_kind(tenant_a, org, client_for):
+    answer = client_for(tenant_a, org.boss).post("/api/v1/sms/audiences/", {"name": "Everyone", "kind": "contacts"},
+                                                 content_type="application/json")
+    assert answer.status_code == 201, answer.content
+    assert (answer.json()["kind"], answer.json()["filters"]) == ("contacts", {})

@@ -153,3 +153,18 @@ def test_tenant_b_cannot_see_or_claim_pool_customers_of_a(tenant_a, tenant_b, or
     assert stolen.status_code == 404
     with in_tenant(tenant_a):
         assert Customer.objects.get(pk=in_pool[0].pk).owner is None
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("get", "/api/v1/pools/abc/customers/"),
+    ("post", "/api/v1/pools/abc/claim/"),
+    ("post", "/api/v1/pools/abc/assign/"),
+    ("post", "/api/v1/pools/abc/release/"),
+    ("get", "/api/v1/pools/9999999999999999999999/customers/"),
+])
+def test_a_malformed_pool_id_is_a_json_404_not_a_500(tenant_a, org, method, path):
+    answer = getattr(api(tenant_a, org.boss), method)(path, {}, format="json") if method == "post" else \
+        api(tenant_a, org.boss).get(path)
+    assert answer.status_code == 404
+    assert answer["Content-Type"] == "application/json"
+    assert answer.json()["detail"]
