@@ -71,10 +71,19 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
     from tenants import provisioning
 
     with django_db_blocker.unblock():
+        # Something may have connected at collection (the API schema test generates the schema
+        # then): the connection pool keeps the settings it was made with, and would give the
+        # test run connections to the development database. Django closes the connection but
+        # not the pool when it switches to the test database.
+        connection.close()
+        connection.close_pool()
         db_cfg = setup_databases(verbosity=0, interactive=False, aliases={"default"})
         name = settings.DATABASES["default"]["NAME"]
-        if not name.startswith("test_"):
-            pytest.exit(f"refusing to run tests on database {name!r}", returncode=3)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_database()")
+            (actual,) = cursor.fetchone()
+        if not name.startswith("test_") or actual != name:
+            pytest.exit(f"refusing to run tests on database {actual!r} (settings: {name!r})", returncode=3)
         provisioning.ensure_public_tenant()
         provisioning.ensure_template_schema()
         tenants = {"a": _workspace("alpha", "Alpha Trading Ltd"), "b": _workspace("beta", "Beta 科技有限公司")}
