@@ -46,10 +46,11 @@ def document_errors(result: dict, generator, request, public) -> dict:
 
 
 class AutoSchema(openapi.AutoSchema):
-    """drf-spectacular's, except that a viewset whose ``list`` answers one object (``/me/``,
-    ``/access/``: the router gives them the list route) says so with ``list_is_one_object``."""
+    """drf-spectacular's, except that a view whose GET without an id answers one object (``/me/``,
+    ``/access/``: the router gives them the list route; ``/sms/usage/``) says so with
+    ``list_is_one_object``."""
 
     def _is_list_view(self, serializer=None) -> bool:
-        if getattr(self.view, "action", None) == "list" and getattr(self.view, "list_is_one_object", False):
+        if getattr(self.view, "list_is_one_object", False) and getattr(self.view, "action", "list") in ("list", None):
             return False
         return super()._is_list_view(serializer)

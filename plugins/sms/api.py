@@ -85,7 +85,7 @@ class SettingsView(APIView):
 
 
 class OptOutSerializer(serializers.ModelSerializer):
-    reason = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    reason = serializers.SlugRelatedField(slug_field="key", read_only=True, allow_null=True)
     reason_id = serializers.IntegerField(required=False, allow_null=True, write_only=True)
 
     class Meta:
@@ -342,6 +342,7 @@ class UsageView(APIView):
 
     permission_classes = [ModulePermission]
     permission_module = "sms"
+    list_is_one_object = True  # a GET without an id: drf-spectacular would guess a list
 
     @extend_schema(responses=UsageSerializer)
     def get(self, request):

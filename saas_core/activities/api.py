@@ -303,7 +303,7 @@ class DailyReportViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Ret
         return response
 
     @extend_schema(request=ReplySerializer, responses=ReplySerializer(many=True))
-    @action(detail=True, methods=["get", "post"], permission_action="view")
+    @action(detail=True, methods=["get", "post"], permission_action="view", pagination_class=None)
     def replies(self, request, pk=None):
         report = self.get_object()
         if request.method == "POST":

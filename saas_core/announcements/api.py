@@ -15,7 +15,7 @@ from saas_core.records import bin as recycle_bin
 
 class AnnouncementSerializer(serializers.ModelSerializer):
     author = serializers.StringRelatedField()
-    is_read = serializers.BooleanField(read_only=True)
+    is_read = serializers.BooleanField(read_only=True, default=False)  # a new one has no read mark yet
 
     class Meta:
         model = Announcement

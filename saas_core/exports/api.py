@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.request import Request
@@ -29,6 +31,8 @@ class CompanyExportSerializer(serializers.ModelSerializer):
         return reverse("api-company-export-download", kwargs={"token": export.token})
 
 
+@extend_schema(methods=["GET"], responses=CompanyExportSerializer(many=True))
+@extend_schema(methods=["POST"], request=None, responses={202: CompanyExportSerializer})
 @api_view(["GET", "POST"])
 @permission_classes([IsBoss])
 def exports(request: Request) -> Response:
@@ -49,12 +53,14 @@ def _one(request: Request, token) -> CompanyExport:
     return export
 
 
+@extend_schema(responses=CompanyExportSerializer)
 @api_view(["GET"])
 @permission_classes([IsBoss])
 def export_detail(request: Request, token) -> Response:
     return Response(CompanyExportSerializer(_one(request, token)).data)
 
 
+@extend_schema(responses={(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="The archive.")})
 @api_view(["GET"])
 @permission_classes([IsBoss])
 def export_download(request: Request, token):
