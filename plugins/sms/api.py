@@ -212,7 +212,7 @@ class PreviewSerializer(serializers.Serializer):
     warnings = serializers.ListField(child=serializers.CharField())
 
 
-class UsageSerializer(serializers.Serializer):
+class SmsUsageSerializer(serializers.Serializer):
     used = serializers.IntegerField(help_text="Parts sent this month.")
     quota = serializers.IntegerField()
     left = serializers.IntegerField()
@@ -344,7 +344,7 @@ class UsageView(APIView):
     permission_module = "sms"
     list_is_one_object = True  # a GET without an id: drf-spectacular would guess a list
 
-    @extend_schema(responses=UsageSerializer)
+    @extend_schema(responses=SmsUsageSerializer)
     def get(self, request):
         config = services.gateway_settings()
         used = services.quota_used()
