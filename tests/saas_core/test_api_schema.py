@@ -98,8 +98,7 @@ def fuzz_target(django_db_setup, django_db_blocker, localstripe_server, tmp_path
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "saas_core.asgi:application", "--host", "127.0.0.1", "--port", str(port),
          "--no-access-log", "--log-level", "warning"],
-        env={**worker_env(queue, keyprefix), "DJANGO_SETTINGS_MODULE": "tests.saas_core.api_fuzz_settings"},
-        stdout=log, stderr=subprocess.STDOUT,
+        env=worker_env(queue, keyprefix), stdout=log, stderr=subprocess.STDOUT,
     )
     try:
         wait_for_port(port, proc, "uvicorn")
