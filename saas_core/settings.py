@@ -369,6 +369,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CustomerKindEnum": "saas_core.customers.models.Customer.Kind",
         "CustomerStatusEnum": "saas_core.customers.models.Customer.Status",
+        "AudienceKindEnum": "plugins.sms.models.SmsAudience.Kind",
+        "CompanyStatusEnum": "tenants.models.Tenant.Status",
     },
 }
 
