@@ -7,7 +7,7 @@ import functools
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.request import Request
@@ -152,6 +152,13 @@ _PAYMENT_ERRORS = {
 }
 
 
+# Request examples: the documentation shows them, and the schema fuzz sends them first.
+CHOICE_EXAMPLE = [OpenApiExample("Team plan, 3 seats, no add-on", value={"plan": "team", "seats": 3, "modules": []},
+                                 request_only=True)]
+CARD_EXAMPLE = [OpenApiExample("A test card", value={"number": "4242424242424242", "exp_month": 12,
+                                                     "exp_year": 2035, "cvc": "123"}, request_only=True)]
+
+
 def _paying(ok, request=None, **kwargs):
     """``extend_schema`` of an operation that talks to Stripe: its answer plus Stripe's failures."""
     return extend_schema(request=request, responses={200: ok, **_PAYMENT_ERRORS}, **kwargs)
@@ -215,7 +222,7 @@ def subscription(request: Request) -> Response:
     return Response(_state(_tenant(request)))
 
 
-@extend_schema(request=ChoiceSerializer, responses=QuoteSerializer)
+@extend_schema(request=ChoiceSerializer, responses=QuoteSerializer, examples=CHOICE_EXAMPLE)
 @api_view(["POST"])
 @permission_classes([IsBoss])
 def quote(request: Request) -> Response:
@@ -223,7 +230,7 @@ def quote(request: Request) -> Response:
     return Response(_quote_data(services.quote_change(_tenant(request), **_choice(request))))
 
 
-@_paying(BillingStateSerializer, request=CardSerializer)
+@_paying(BillingStateSerializer, request=CardSerializer, examples=CARD_EXAMPLE)
 @api_view(["POST"])
 @permission_classes([IsBoss])
 @answers_payment_problems
@@ -234,7 +241,7 @@ def card(request: Request) -> Response:
     return Response(_state(_tenant(request)))
 
 
-@_paying(BillingStateSerializer, request=ChoiceSerializer)
+@_paying(BillingStateSerializer, request=ChoiceSerializer, examples=CHOICE_EXAMPLE)
 @api_view(["POST"])
 @permission_classes([IsBoss])
 @answers_payment_problems
@@ -243,7 +250,7 @@ def subscribe(request: Request) -> Response:
     return Response(_state(_tenant(request)))
 
 
-@_paying(ChangeResultSerializer, request=ChoiceSerializer)
+@_paying(ChangeResultSerializer, request=ChoiceSerializer, examples=CHOICE_EXAMPLE)
 @api_view(["POST"])
 @permission_classes([IsBoss])
 @answers_payment_problems
