@@ -160,11 +160,13 @@ def test_edit_with_parent_and_the_read_only_share_is_refused(client_for, tenant_
 # --- the 360° view --------------------------------------------------------------------------------
 
 
-def test_360_view_is_404_outside_the_scope_and_for_another_company(client_for, tenant_a, tenant_b, org, make_user):
+def test_360_view_is_403_outside_the_scope_and_404_for_another_company(client_for, tenant_a, tenant_b, org, make_user):
     west = add(tenant_a, org.sales_w, "West Only Ltd")
     client = client_for(tenant_a, org.sales1)
-    for url in (f"/customers/{west.pk}/", f"/customers/{west.pk}/edit/", f"/customers/{west.pk}/delete/",
-                f"/customers/{west.pk}/contacts/new/"):
+    refused = client.get(f"/customers/{west.pk}/")  # says why and whom to ask, shows nothing of it
+    assert refused.status_code == 403 and "You cannot view this customer (owner: Sales Zhou)" in refused.content.decode()
+    assert "West Only Ltd" not in refused.content.decode()
+    for url in (f"/customers/{west.pk}/edit/", f"/customers/{west.pk}/delete/", f"/customers/{west.pk}/contacts/new/"):
         assert client.get(url).status_code == 404, url
     assert client.post(f"/customers/{west.pk}/hot/", {"is_hot": "on", "heat": 3}).status_code == 404
     assert client_for(tenant_a, org.director).get(f"/customers/{west.pk}/").status_code == 200
@@ -182,7 +184,7 @@ def test_360_view_is_404_outside_the_scope_and_for_another_company(client_for, t
 def test_360_view_is_built_from_registered_panels_and_sections(client_for, tenant_a, org):
     customer = add(tenant_a, org.sales1, "Panel Ltd", contact={"name": "张三", "mobile": "13800001111"})
     boss_html = client_for(tenant_a, org.boss).get(f"/customers/{customer.pk}/").content.decode()
-    builtin = ["basic", "contacts", "data_log", "hot", "children"]
+    builtin = ["basic", "hot", "children", "contacts", "data_log"]  # tab by tab: basic (main, side), contacts, log
     assert [p for p in PANEL.findall(boss_html) if p in builtin] == builtin
     sales_html = client_for(tenant_a, org.sales1).get(f"/customers/{customer.pk}/").content.decode()
     assert "data_log" not in PANEL.findall(sales_html)  # the data log is the Boss's
@@ -219,7 +221,7 @@ def test_status_grade_and_value_class_changes_land_in_the_data_log(client_for, t
     changes = {c.field: (c.old, c.new) for c in log[0].changes}
     assert changes["status"] == ("Prospect", "Signed") and changes["grade"] == ("—", "VIP")
     assert changes["value class"] == ("—", "B (medium value)") and log[0].user == boss_a
-    html = client.get(f"/customers/{customer.pk}/").content.decode()
+    html = client.get(f"/customers/{customer.pk}/", {"tab": "log"}).content.decode()
     panel = html[html.index('data-testid="recent-changes"'):]
     assert "Prospect → Signed" in panel and f'href="/records/customers.customer/{customer.pk}/history/"' in html
     bad = client.post(f"/customers/{customer.pk}/classify/", {"status": "bogus"})
