@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from saas_core.customers.access import register_link
 from saas_core.customers.panels import register_figure, register_panel
 
 
@@ -53,6 +54,15 @@ def _open_tasks(request, customer) -> int:
     return services.tasks_for(request.user).filter(customer=customer, status=Task.Status.OPEN).count()
 
 
+def _task_link(user, customer) -> bool:
+    """A task on the customer created by or assigned to ``user`` (now or before a hand-over)."""
+    from django.db.models import Q
+
+    from saas_core.activities.models import Task
+
+    return Task.objects.filter(customer=customer).filter(Q(owner=user) | Q(assignments__user=user)).exists()
+
+
 # Loaded when their tab opens (lazy): a long-served customer has hundreds of follow-ups and tasks.
 VIEW = ("activities", "view")
 register_panel("followups", _("Follow-ups"), "activities/panels/followups.html", _followups, order=30,
@@ -62,3 +72,4 @@ register_panel("tasks", _("Schedules and tasks"), "activities/panels/tasks.html"
 register_panel("care", _("Customer care"), "activities/panels/care.html", _care, order=30, section="followups",
                column="side", tab="followups", lazy=True, permission=VIEW)
 register_figure("open_tasks", _("Open tasks"), _open_tasks, order=40, tab="tasks", permission=VIEW)
+register_link(_task_link)

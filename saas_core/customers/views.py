@@ -3,7 +3,7 @@
 Every list goes through ``org.scope.visible``; every page about one customer answers 404 when
 ``customers.access.can_view`` says no (the same as for an id that does not exist, e.g. another
 company's), and 403 with a message when the user sees it but may not do what was asked. The
-360° view and its panels say why instead (403 naming the owner) for this company's customers.
+360° view and its panels say why instead (403 naming the owner) to a user with a link to it.
 """
 
 from __future__ import annotations
@@ -148,13 +148,16 @@ def _customer_or_404(request: HttpRequest, pk: int) -> Customer:
 
 
 def _customer_or_denied(request: HttpRequest, pk: int) -> Customer:
-    """The customer for the 360° view: one of this company's the user may not see is a 403 naming
-    its owner (an assignee of a task on it follows the task's link and must learn whom to ask).
-    Another company's customer is not in this schema at all, so its id stays a 404."""
+    """The customer for the 360° view. One the user may not see but has a legitimate link to
+    (``access.has_link``: e.g. an assignee of a task on it following the task's link) is a 403
+    naming its owner, so they learn whom to ask; to anyone else it stays a 404, as does another
+    company's customer (not in this schema at all)."""
     customer = _customer(pk)
     if customer is None:
         raise Http404
     if not access.can_view(request.user, customer):
+        if not access.has_link(request.user, customer):
+            raise Http404
         owner = customer.owner if customer.owner_id else _("Public pool")
         raise PermissionDenied(_("You cannot view this customer (owner: %(owner)s)") % {"owner": owner})
     return customer

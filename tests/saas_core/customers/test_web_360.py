@@ -104,12 +104,19 @@ def test_panel_urls_are_isolated_by_scope_and_tenant(client_for, tenant_a, tenan
     west = _busy_customer(tenant_a, org)
     with in_tenant(tenant_a):
         Customer.objects.filter(pk=west.pk).update(owner=org.sales_w)
+    secrets = ("首次拜访", "张三", "寄送样品", "全景科技")
+    # Out of scope with no link to it: as if it did not exist.
     outsider = client_for(tenant_a, org.sales2)
-    for key in ("basic", "contacts", "followups", "tasks", "attachments"):
+    for key in ("basic", "contacts", "followups", "tasks", "attachments", "no_such_panel"):
         refused = outsider.get(f"/customers/{west.pk}/panels/{key}/", {"partial": "1"})
-        body = refused.content.decode()
+        assert refused.status_code == 404, key
+        assert not any(s in refused.content.decode() for s in secrets), key
+    # Sales Sun created the task on it: told why (403), shown nothing of it.
+    linked = client_for(tenant_a, org.sales1)
+    for key in ("basic", "contacts", "followups", "tasks"):
+        refused = linked.get(f"/customers/{west.pk}/panels/{key}/", {"partial": "1"})
         assert refused.status_code == 403, key
-        assert "首次拜访" not in body and "张三" not in body and "寄送样品" not in body and "全景科技" not in body
+        assert not any(s in refused.content.decode() for s in secrets), key
 
     boss_b = make_user(tenant_b, role="boss", username="boss-b-360")
     other = add(tenant_b, boss_b, "Beta Panel Secret Co", contact={"name": "Secret Contact"})
@@ -143,5 +150,6 @@ def test_task_assignee_out_of_scope_is_told_whose_customer_it_is(client_for, ten
         type(org.sales1).objects.filter(pk=org.sales1.pk).update(language="zh-hans")
     zh = client_for(tenant_a, org.sales1, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert "您无权查看此客户（负责人：Sales Zhou）" in zh.get(f"/customers/{west.pk}/").content.decode()
-    # Another company's id stays a 404 (it does not exist in this company's schema).
+    # A colleague with no link to it, and another company's id, still get a bare 404.
+    assert client_for(tenant_a, org.sales2).get(f"/customers/{west.pk}/").status_code == 404
     assert client.get("/customers/987654321/").status_code == 404
