@@ -86,9 +86,12 @@ class ModuleSpec:
 
     @hookspec
     def crm_customer_panels(self) -> list[dict]:
-        """Customer 360° panels: ``[{"key", "label", "template", "context", "order", "section", "column"}]``.
+        """Customer 360° panels: ``[{"key", "label", "template", "context", ...}]``, the keyword
+        arguments of ``saas_core.customers.panels.register_panel`` (``order``, ``section``, ``column``,
+        ``tab``, ``lazy``, ``permission``, ``visible``).
 
-        ``context(request, customer)`` returns a dict or None (hidden). Called per request.
+        ``context(request, customer)`` returns a dict or None (hidden). Called per request. A module's
+        panel is lazy (loaded when its tab opens) unless it says ``"lazy": False``.
         """
 
     @hookspec

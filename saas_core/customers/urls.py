@@ -14,6 +14,7 @@ urlpatterns = [
     path("charts/data/", views.customer_charts_data, name="charts_data"),
     path("duplicates/", views.duplicate_check, name="duplicates"),
     path("<int:pk>/", views.customer_detail, name="detail"),
+    path("<int:pk>/panels/<slug:key>/", views.customer_panel, name="panel"),
     path("<int:pk>/edit/", views.customer_edit, name="edit"),
     path("<int:pk>/classify/", views.customer_classify, name="classify"),
     path("<int:pk>/hot/", views.customer_hot, name="hot"),
