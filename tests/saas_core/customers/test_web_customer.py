@@ -190,7 +190,7 @@ def test_360_view_is_built_from_registered_panels_and_sections(client_for, tenan
     def quotes(request, c):
         return {"children": [], "parent": None} if request.user.role != "sales" else None
 
-    register_panel("test_quotes", "Quotes", "customers/panels/children.html", quotes, order=50, section="opportunities")
+    register_panel("test_quotes", "Quotes", "customers/panels/children.html", quotes, order=50, section="followups")
     try:
         with in_tenant(tenant_a):
             RoleSetting.objects.filter(role="customer_service").update(customer_sections=["contacts"])
