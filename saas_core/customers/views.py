@@ -439,7 +439,7 @@ def duplicate_check(request: HttpRequest) -> JsonResponse:
     phones = tuple(p[:50] for p in request.GET.getlist("phone") if p.strip())[:5]
     found = services.find_duplicates(name=request.GET.get("name", "")[:200], phones=phones, exclude=exclude)
     return JsonResponse({"duplicates": [
-        {"name": d.name, "owner": d.owner, "reason": d.reason} for d in found
+        {"name": d.name, "owner": d.owner, "reason": d.reason, "text": d.text} for d in found
     ]})
 
 
