@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from saas_core.accounts.models import LoginAttempt, Role, User
+from web.forms import NOT_SET
+from web.pickers import PersonPickerField
 
 
 class LoginForm(forms.Form):
@@ -26,14 +28,13 @@ class DepartmentChoiceField(forms.ModelChoiceField):
     def tree_choices(self, empty_label=None):
         from saas_core.org.services import department_choices
 
-        self.choices = [("", empty_label or self.empty_label or "---------"),
+        self.choices = [("", empty_label or self.empty_label or NOT_SET),
                         *((d.pk, label) for d, label in department_choices())]
         return self
 
 
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return f"{obj} ({obj.get_role_display()})"
+# One person is picked the same way on every form: by name, pinyin or initials (issue 14).
+UserChoiceField = PersonPickerField
 
 
 class UserFormBase(forms.ModelForm):

@@ -81,6 +81,12 @@ class Duplicate:
     owner: str
     reason: str
 
+    @property
+    def text(self) -> str:
+        """The warning line, translated here: the live check's script used to fill in a template
+        string that Django had escaped to "%%(name)s" and so never found in the catalogue (issue 14)."""
+        return _("“%(name)s” — owner: %(owner)s (%(reason)s)") % {"name": self.name, "owner": self.owner, "reason": self.reason}
+
 
 def find_duplicates(*, name: str = "", phones: tuple[str, ...] = (), exclude: int | None = None) -> list[Duplicate]:
     """Customers of the whole company with the same full name or any same phone number.
