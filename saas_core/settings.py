@@ -329,6 +329,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"CRM <no-reply@{BASE_DOMAIN}>")
+# Set only by ``crm run`` (the dev run) for its mail catcher: the folder its loopback SMTP server
+# keeps messages in, listed at /dev/mail/ on the public site (saas_core.devmail). Empty: no page.
+DEV_MAIL_DIR = os.environ.get("DEV_MAIL_DIR", "")
 
 # --- API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {

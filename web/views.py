@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from saas_core import devmail
 from saas_core.accounts.models import LoginAttempt
 from saas_core.api import api_error, is_api_request
 from web import search as global_search
@@ -64,6 +66,13 @@ def set_language(request: HttpRequest) -> HttpResponse:
             user.save(update_fields=["language"])
         response.set_cookie("django_language", language, samesite="Lax", httponly=True, max_age=365 * 24 * 3600)
     return response
+
+
+def dev_mail(request: HttpRequest) -> HttpResponse:
+    """What the dev run's mail catcher received (saas_core.devmail); a 404 anywhere else."""
+    if not settings.DEV_MAIL_DIR:
+        raise Http404
+    return render(request, "web/dev_mail.html", {"mails": devmail.caught(settings.DEV_MAIL_DIR)})
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
