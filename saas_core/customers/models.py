@@ -75,6 +75,7 @@ class Customer(SearchKeysMixin, BusinessRecord):
     value_class = DictionaryForeignKey("value_class", _("value class"))
     province = models.CharField(_("province"), max_length=30, blank=True)
     city = models.CharField(_("city"), max_length=30, blank=True)
+    district = models.CharField(_("district"), max_length=30, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     fax = models.CharField(_("fax"), max_length=50, blank=True)
