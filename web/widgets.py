@@ -28,3 +28,14 @@ class SearchableSelect(forms.Select):
     class Media:
         css = {"all": ("vendor/tom-select.bootstrap5.min.css",)}
         js = ("vendor/tom-select.complete.min.js", "web/select.js")
+
+
+def use_time_zone_select(form: forms.BaseForm, name: str = "time_zone", blank_label=None) -> None:
+    """The form's time-zone field as a searchable select: common zones first with friendly
+    labels (UTC+08:00 中国标准时间（北京、上海）), then all the others; ``blank_label`` offers "none"."""
+    from saas_core.i18n import time_zone_choices, time_zone_words
+
+    field = form.fields[name]
+    field.widget = SearchableSelect(words=lambda value, label: time_zone_words(value))
+    choices = time_zone_choices()
+    field.choices = [("", blank_label), *choices] if blank_label is not None else choices

@@ -126,6 +126,11 @@ class Customer(SearchKeysMixin, BusinessRecord):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def place(self) -> str:
+        """Province, city and district as one reads them (北京市 海淀区: a municipality is its own city)."""
+        return " ".join(dict.fromkeys(p for p in (self.province, self.city, self.district) if p))
+
 
 @business_record(
     module="contacts", owner_field="customer__owner", label_field="name", history_exclude=SEARCH_FIELDS,
