@@ -14,8 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from saas_core.accounts.models import LoginAttempt, Role, User
 from web.forms import NOT_SET
 from web.pickers import PersonPickerField
+from web.widgets import use_time_zone_select
 
 logger = logging.getLogger(__name__)
+
+SAME_AS_COMPANY = _("Same as the company")
 
 
 class LoginForm(forms.Form):
@@ -57,6 +60,7 @@ class UserFormBase(forms.ModelForm):
             queryset=others, required=False, label=_("Superior"), empty_label=_("(no superior)"),
             help_text=_("Whom this user reports to; used by the data scope “own records and those of subordinates”."),
         )
+        use_time_zone_select(self, blank_label=SAME_AS_COMPANY)
 
     def validate_unique(self):
         """accounts.services checks user names (also against deleted users) with clearer messages."""
@@ -90,6 +94,10 @@ class SettingsForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["name", "email", "mobile", "signature", "language", "time_zone", "menu_mode"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_time_zone_select(self, blank_label=SAME_AS_COMPANY)
 
 
 class LoginLogFilterForm(forms.Form):
