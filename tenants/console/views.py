@@ -101,6 +101,7 @@ def _tenant_detail_context(tenant: Tenant) -> dict:
         "figures": queries.with_figures(Tenant.objects.filter(pk=tenant.pk)).first(),
         "audit": tenant.audit_entries.all()[:20],
         "migrations": status, "missing": rollout.missing_in(tenant.schema_name) if status and status.behind else [],
+        "upgrade": CompanyUpgrade.objects.filter(tenant=tenant).first(),
     }
 
 
@@ -159,15 +160,12 @@ def tenant_module(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 # --- upgrade rollout ---------------------------------------------------------------------------
 
 
-ROLLOUT_STATES = ("pending", "migrating", "failed", "done", "none")
-
-
 @vendor_staff_required
 def rollout_status(request: HttpRequest) -> HttpResponse:
     """Counts by upgrade state, the last runs, and per company its state, error, duration and
     migrations against the template's; ``?behind=1`` / ``?state=…`` narrow the list."""
     behind_only = request.GET.get("behind") == "1"
-    state = request.GET.get("state") if request.GET.get("state") in ROLLOUT_STATES else ""
+    state = request.GET.get("state") if request.GET.get("state") in upgrade.STATE_FILTERS else ""
     tenants = upgrade.with_state(companies(), state).select_related("upgrade").order_by("name", "pk")
     if behind_only:
         names = list(tenants.values_list("schema_name", flat=True))

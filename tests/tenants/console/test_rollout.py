@@ -99,3 +99,12 @@ def test_a_company_whose_upgrade_failed_is_read_only_with_a_banner_and_others_ar
     other = client_for(tenant_b, boss_b)
     assert 'data-kind="upgrade"' not in other.get("/customers/").content.decode()
     assert other.post("/api/v1/customers/", {"name": "Fine"}, content_type="application/json").status_code == 201
+
+
+def test_company_page_and_api_show_the_upgrade_state(console, tenant_a, tenant_b):
+    alpha = _failed(tenant_a)
+    html = console.get(f"/console/tenants/{alpha.pk}/").content.decode()
+    assert 'data-testid="company-upgrade"' in html and ERROR in html and 'data-action="migrate-company"' in html
+    data = console.get("/api/v1/console/rollout/?state=failed").json()
+    assert [row["workspace"] for row in data["results"]] == [tenant_a.schema]
+    assert data["results"][0]["upgrade"]["error"] == ERROR and data["upgrade_counts"]["failed"] == 1
