@@ -21,17 +21,19 @@ def _setup_django() -> None:
     django.setup()
 
 
-def migrate(verbosity: int = 1) -> None:
-    """Public schema, then the template new workspaces are cloned from, then every tenant."""
+def migrate(verbosity: int = 1, workers: int | None = None, wait: float = 0, only: list[str] | None = None) -> None:
+    """Public schema, then the template new workspaces are cloned from, then the companies that
+    are behind, in parallel (tenants.upgrade); exits 2 when another run holds the lock or public
+    or the template fails. A company that fails is recorded and read-only; the others go on."""
     _setup_django()
-    from django.core.management import call_command
+    from tenants import upgrade
 
-    from tenants import provisioning
-
-    call_command("migrate_schemas", shared=True, interactive=False, verbosity=verbosity)
-    provisioning.ensure_public_tenant()
-    provisioning.ensure_template_schema()
-    call_command("migrate_schemas", tenant=True, interactive=False, verbosity=verbosity)
+    workers = workers or int(os.environ.get("CRM_MIGRATE_WORKERS", "4"))
+    try:
+        upgrade.migrate_all(workers=workers, wait=wait, verbosity=verbosity, only=only)
+    except (upgrade.UpgradeLocked, upgrade.UpgradeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def create_tenant(args: argparse.Namespace) -> None:
@@ -241,7 +243,13 @@ def build_parser() -> argparse.ArgumentParser:
     p_run.add_argument("--public", action="store_true", help="listen on all interfaces (0.0.0.0)")
     p_run.add_argument("--port", type=int, default=8000)
     sub.add_parser("stop", help="stop the embedded PostgreSQL and Redis of this data folder")
-    sub.add_parser("migrate", help="migrate public, the template and every tenant schema")
+    p_migrate = sub.add_parser("migrate", help="migrate public, the template and every company that is behind")
+    p_migrate.add_argument("--workers", type=int, default=None,
+                           help="companies migrated at once (default: CRM_MIGRATE_WORKERS or 4)")
+    p_migrate.add_argument("--wait", type=float, default=0,
+                           help="seconds to wait for another crm migrate to finish (default: refuse at once)")
+    p_migrate.add_argument("--company", action="append", metavar="SCHEMA",
+                           help="only this company's schema (repeatable), e.g. t_acme")
     sub.add_parser("demo", help="create the demo company if it is missing")
     p_ct = sub.add_parser("create-tenant", help="create a company workspace")
     p_ct.add_argument("--name", required=True)
@@ -267,7 +275,7 @@ def main(argv: list[str] | None = None) -> None:
 
         print("stopped: " + (", ".join(stop_embedded()) or "nothing was running"))
     elif args.command == "migrate":
-        migrate()
+        migrate(workers=args.workers, wait=args.wait, only=args.company)
     elif args.command == "demo":
         migrate(verbosity=0)
         demo()

@@ -25,11 +25,11 @@ from billing.money import to_decimal
 from saas_core.accounts import services as accounts
 from saas_core.accounts.api import TokenRequestSerializer, TokenSerializer, token_response
 from saas_core.api import PageNumberPagination
-from tenants import lifecycle, vendor_settings
+from tenants import lifecycle, upgrade, vendor_settings
 from tenants.console import api_schema as doc
 from tenants.console import queries, rollout
 from tenants.console.forms import ModuleForm, PlanForm, TenantFilterForm, VendorSettingsForm
-from tenants.models import Tenant
+from tenants.models import CompanyUpgrade, Tenant
 
 
 class IsVendorStaff(BasePermission):
@@ -129,16 +129,31 @@ def tenant_hold(request: Request, pk: int, action: str) -> Response:
 @api_view(["GET"])
 @permission_classes([IsVendorStaff])
 def rollout_status(request: Request) -> Response:
-    companies = _companies().order_by("name", "pk")
+    """Per company: migrations against the template's and the upgrade state (tenants.upgrade);
+    ``?behind=1`` only those behind, ``?state=failed`` (pending, migrating, done, none) one state."""
+    state = request.query_params.get("state", "")
+    companies = upgrade.with_state(_companies(), state if state in upgrade.STATE_FILTERS else "")
+    companies = companies.select_related("upgrade").order_by("name", "pk")
     found = rollout.statuses(list(companies.values_list("schema_name", flat=True)))
-    rows = [{"id": t.pk, "workspace": t.schema_name, "applied": st.applied, "missing": st.missing, "extra": st.extra}
+    rows = [{"id": t.pk, "workspace": t.schema_name, "applied": st.applied, "missing": st.missing, "extra": st.extra,
+             "upgrade": _upgrade(t)}
             for t in companies for st in [found.get(t.schema_name)] if st is not None
             and (request.query_params.get("behind") != "1" or st.behind)]
     paginator = PageNumberPagination()
     page = paginator.paginate_queryset(rows, request)
     response = paginator.get_paginated_response(page)
     response.data["template_migrations"] = len(rollout.template_migrations())
+    response.data["upgrade_counts"] = upgrade.counts(_companies())
     return response
+
+
+def _upgrade(t: Tenant) -> dict | None:
+    try:
+        u = t.upgrade
+    except CompanyUpgrade.DoesNotExist:
+        return None
+    return {"state": u.state, "error": u.error, "attempts": u.attempts, "seconds": u.seconds,
+            "started_at": u.started_at, "finished_at": u.finished_at, "fingerprint": u.fingerprint}
 
 
 # --- catalogue ---------------------------------------------------------------------------------
