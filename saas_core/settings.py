@@ -105,6 +105,8 @@ GET_EXECUTOR_FUNCTION = "tenants.migration.get_executor"
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 
 MIDDLEWARE = [
+    # /healthz and /readyz for probes, answered before host checks and HTTPS redirects.
+    "saas_core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside the host routing, so the unknown-workspace page and error pages carry the policy too.
     "csp.middleware.CSPMiddleware",
@@ -299,7 +301,8 @@ USE_TZ = True
 
 # --- static and media -------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = embedded.DATA_DIR / "static"
+# The container image collects static files at build time into a folder of its own (Dockerfile).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or embedded.DATA_DIR / "static")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing folder
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", embedded.DATA_DIR / "media"))
 MEDIA_URL = "/media/"
