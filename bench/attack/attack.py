@@ -32,6 +32,7 @@ import time
 import requests
 
 XSS = "<img src=x onerror=alert(1)>"
+SECRET = f"Beta secret {time.time_ns()}"  # B's names, unique per run (a run must not find an earlier run's)
 ATTEMPTS: collections.Counter = collections.Counter()
 FOUND: list[tuple[str, str]] = []
 
@@ -63,10 +64,14 @@ class Company:
         return self.api.get(self.base + path, timeout=60, **kw)
 
     def call(self, method: str, path: str, **kw):
-        return self.api.request(method, self.base + path, timeout=60, **kw)
+        answer = self.api.request(method, self.base + path, timeout=60, **kw)
+        if answer.status_code == 429 and path != "/api/v1/auth/token/":  # the API's rate limit: wait, once
+            time.sleep(min(int(answer.headers.get("Retry-After", "5")), 60))
+            answer = self.api.request(method, self.base + path, timeout=60, **kw)
+        return answer
 
 
-def seed(b: Company, n: int = 12, label: str = "Beta secret") -> dict[str, list]:
+def seed(b: Company, n: int = 12, label: str = SECRET) -> dict[str, list]:
     """Objects in B, more of each than A has, so that the top ids exist only in B."""
     ids: dict[str, list] = collections.defaultdict(list)
     for i in range(n):
@@ -75,12 +80,17 @@ def seed(b: Company, n: int = 12, label: str = "Beta secret") -> dict[str, list]
             "confirm_duplicates": True, "contact": {"name": f"{label} contact {i}", "mobile": f"139{i:04d}{i:04d}"}})
         if answer.status_code == 201:
             customer = answer.json()["id"]
-            b.call("POST", "/api/v1/followups/", json={"customer": customer, "content": f"{label} note {i}"})
-            b.call("POST", "/api/v1/tasks/", json={"title": f"{label} task {i}", "customer": customer})
+            ids["customers"].append(customer)
+            ids["followups"].append(b.call("POST", "/api/v1/followups/", json={
+                "customer": customer, "subject": f"{label} note {i}", "content": "x"}).json().get("id"))
+            ids["tasks"].append(b.call("POST", "/api/v1/tasks/", json={
+                "title": f"{label} task {i}", "customer": customer, "starts_at": "2026-12-08T09:00:00Z",
+                "ends_at": "2026-12-08T10:00:00Z"}).json().get("id"))
             b.call("POST", "/api/v1/announcements/", json={"title": f"{label} news {i}", "body": "x"})
-            b.api.post(b.base + f"/api/v1/customers/{customer}/attachments/",
-                       files={"file": (f"{label}-{i}.txt", b"secret", "text/plain")}, timeout=60)
-    for kind, path in [("contacts", "/api/v1/contacts/"), ("tasks", "/api/v1/tasks/"), ("users", "/api/v1/users/"),
+            ids["attachments"].append(b.api.post(b.base + f"/api/v1/customers/{customer}/attachments/",
+                                                 files={"file": (f"{label}-{i}.txt", b"secret", "text/plain")},
+                                                 timeout=60).json().get("id"))
+    for kind, path in [("customers", "/api/v1/customers/"), ("contacts", "/api/v1/contacts/"), ("tasks", "/api/v1/tasks/"), ("users", "/api/v1/users/"),
                        ("followups", "/api/v1/followups/"), ("announcements", "/api/v1/announcements/"),
                        ("departments", "/api/v1/departments/"), ("notifications", "/api/v1/notifications/"),
                        ("recycle-bin", "/api/v1/recycle-bin/"), ("imports", "/api/v1/imports/"),
@@ -95,7 +105,8 @@ def seed(b: Company, n: int = 12, label: str = "Beta secret") -> dict[str, list]
 
 
 def cross_company(a: Company, b: Company, b_ids: dict[str, list], a_ids: dict[str, list], schema: dict) -> None:
-    only_b = {k: sorted(set(v) - set(a_ids.get(k, []))) for k, v in b_ids.items()}
+    only_b = {k: sorted(set(v) - set(a_ids.get(k, [])) - {None}) for k, v in b_ids.items()}
+    print("ids only in B:", {k: len(v) for k, v in only_b.items()}, file=sys.stderr)
     for path, operations in schema["paths"].items():
         m = re.match(r"/api/v1/([a-z-]+)/\{(id|pk)\}/", path)
         if not m or m.group(1) not in only_b or not only_b[m.group(1)]:
@@ -116,11 +127,28 @@ def cross_company(a: Company, b: Company, b_ids: dict[str, list], a_ids: dict[st
         cookie = requests.get(b.base + path, headers={"Host": b.host}, cookies=a.session.cookies.get_dict(), timeout=60)
         attempt("session on the other host", cookie.status_code in (401, 403, 404),
                 f"GET {path} on B with A's session: {cookie.status_code}")
+    for the_id in only_b.get("attachments", [])[-3:]:
+        for path in [f"/attachments/{the_id}/download/", f"/attachments/{the_id}/", f"/api/v1/attachments/{the_id}/download/"]:
+            answer = a.session.get(a.base + path, timeout=60, allow_redirects=False)
+            attempt("file link of the other company", answer.status_code in (302, 403, 404) and answer.content != b"secret",
+                    f"{path} as A: {answer.status_code}")
+    started = b.call("POST", "/api/v1/company/export/")
+    if started.status_code == 202:
+        token = started.json()["token"]
+        for path in [f"/api/v1/company/export/{token}/", f"/api/v1/company/export/{token}/download/",
+                     f"/company/export/{token}/download/"]:
+            answer = a.session.get(a.base + path, timeout=60, allow_redirects=False) if not path.startswith("/api") \
+                else a.get(path)
+            attempt("export link of the other company", answer.status_code in (302, 403, 404),
+                    f"{path} as A: {answer.status_code}")
     # B's data must not show up in A's search, list and export
-    for path in ["/api/v1/customers/?search=Beta%20secret", "/customers/?q=Beta+secret", "/imports/export/customers.xlsx",
-                 "/customers/picker/?q=Beta"]:
+    quoted = requests.utils.quote(SECRET)
+    for path in [f"/api/v1/customers/?search={quoted}", f"/customers/?q={quoted}", "/imports/export/customers.xlsx",
+                 "/imports/export/contacts.xlsx", f"/api/v1/contacts/?search={quoted}", "/api/v1/tasks/",
+                 "/api/v1/followups/", "/api/v1/announcements/", "/api/v1/attachments/"]:
         answer = a.session.get(a.base + path, timeout=60) if not path.startswith("/api") else a.get(path)
-        attempt("cross-company search/export", b"Beta secret" not in answer.content, f"{path}: B's customer in A")
+        attempt("cross-company search/export", f"{SECRET} ".encode() not in answer.content and answer.status_code < 500,
+                f"{path}: B's data in A ({answer.status_code})")
 
 
 def xss(a: Company) -> None:
