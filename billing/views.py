@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from billing import account as account_info
 from billing import services
 from billing.forms import CardForm, ChoiceForm, LogoForm
-from billing.models import Module, Subscription
+from billing.models import Module, Subscription, installed_module_keys
 from billing.problems import PaymentServiceError
 from saas_core.accounts.permissions import boss_required
 from tenants.models import Tenant
@@ -53,6 +53,9 @@ def _page(request: HttpRequest, *, choice_form=None, card_form=None, status=200)
         "invoices": invoices,
         "stripe_problem": stripe_problem,
         "add_ons": subscription.modules.installed() if subscription else [],
+        # A plan may include a module this installation lacks (sold before issue 13): say so.
+        "plan_modules": subscription.plan.included_modules.order_by("sort_order", "key") if subscription else [],
+        "installed": installed_module_keys(),
         "seats_used": services.seats_used(),
         "paying": bool(subscription and subscription.stripe_subscription_id and tenant.status != Tenant.Status.CANCELLED),
         "overdue": tenant.status in (Tenant.Status.PAST_DUE, Tenant.Status.READ_ONLY),

@@ -179,6 +179,14 @@ def listen_address(args: argparse.Namespace) -> str:
     return "0.0.0.0" if args.public else args.host  # noqa: S104 - asked for with --public
 
 
+def web_server_command(*, host: str, port: str, app: str = "saas_core.asgi:application") -> list[str]:
+    """uvicorn serving ``app``. Without ``--no-proxy-headers`` uvicorn believes X-Forwarded-For from
+    127.0.0.1 and puts its address in the request, so a client on this host (or behind a local
+    proxy that passes the header on) chose its own address: a fresh sign-in lock and rate limit
+    per forged address. Only ``TRUSTED_PROXIES`` (saas_core.net) decides whom to believe."""
+    return [sys.executable, "-m", "uvicorn", app, "--host", host, "--port", str(port), "--no-proxy-headers"]
+
+
 def run(args: argparse.Namespace) -> None:
     """Start everything: services, migrations, demo data, web server, worker and beat."""
     _setup_django()
@@ -202,8 +210,7 @@ def run(args: argparse.Namespace) -> None:
     procs = _start_localstripe(env, base, port)
     catcher = _start_mail_catcher(env)
     procs += [
-        subprocess.Popen([sys.executable, "-m", "uvicorn", "saas_core.asgi:application", "--host", host,
-                          "--port", port, "--no-access-log"], env=env),
+        subprocess.Popen([*web_server_command(host=host, port=port), "--no-access-log"], env=env),
         subprocess.Popen([sys.executable, "-m", "celery", "-A", "saas_core", "worker", "-l", "warning",
                           "--concurrency", "2"], env=env),
         subprocess.Popen([sys.executable, "-m", "celery", "-A", "saas_core", "beat", "-l", "warning",

@@ -16,6 +16,10 @@ What is kept as it is, by cell type:
   left alone: it can call no function and reach nothing, and a phone number with a stray
   apostrophe would no longer dial or match;
 - dates and booleans are written as fixed text that never starts with one of those characters.
+
+Importing an exported file gives the original text back (``restore``): one apostrophe before one
+of those characters is taken off. So that this is exact, text that already starts with
+apostrophes before such a character gets one more on export (``'=x`` is written ``''=x``).
 """
 
 from __future__ import annotations
@@ -26,8 +30,18 @@ TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?[0-9][0-9 ().\-]*\Z")
 
 
+def _quoted(text: str) -> bool:
+    """Apostrophes before a formula character: how ``neutralise`` writes such text."""
+    return text.startswith("'") and text.lstrip("'").startswith(TRIGGERS)
+
+
 def neutralise(text: str) -> str:
     """``text`` as a spreadsheet must show it: inert, with an apostrophe before a formula."""
-    if text.startswith(TRIGGERS) and not _PLAIN_NUMBER.match(text):
+    if (text.startswith(TRIGGERS) and not _PLAIN_NUMBER.match(text)) or _quoted(text):
         return "'" + text
     return text
+
+
+def restore(text: str) -> str:
+    """The text ``neutralise`` was given, from what it wrote (applied to every imported cell)."""
+    return text[1:] if _quoted(text) else text

@@ -23,7 +23,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from saas_core.imports import sheetxml
-from saas_core.imports.formulas import neutralise
+from saas_core.imports.formulas import neutralise, restore
 from saas_core.imports.limits import DIMENSION_PEEK, ReadLimits, TooLarge, declared_size
 
 XLSX, CSV = "xlsx", "csv"
@@ -114,9 +114,15 @@ def _header_of(rows: Iterator[list]) -> tuple[list[str], int]:
 def open_table(path: str | Path, fmt: str, encoding: str = "", limits: ReadLimits | None = None) -> Table:
     """The file as a table; with ``limits`` (the import worker's) a file beyond them is refused
     (``UnreadableFile`` naming the limit) in bounded memory."""
-    if fmt == XLSX:
-        return _open_xlsx(path, limits)
-    return _open_csv(path, encoding or detect_encoding(path), limits)
+    table = _open_xlsx(path, limits) if fmt == XLSX else _open_csv(path, encoding or detect_encoding(path), limits)
+    table.rows = _restored(table.rows)
+    return table
+
+
+def _restored(rows: Iterator[list]) -> Iterator[list]:
+    """Text our exports neutralised comes back as it was (``formulas.restore``)."""
+    for row in rows:
+        yield [restore(v) if isinstance(v, str) else v for v in row]
 
 
 def _bounded_csv(rows: Iterator[list], limits: ReadLimits | None, first_number: int) -> Iterator[list]:

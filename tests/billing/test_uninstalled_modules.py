@@ -164,3 +164,13 @@ def test_the_plan_part_is_given_back_on_top_of_other_refunds_only_up_to_what_was
     [again] = refund_uninstalled_modules()
     assert again.refunded == {}
     assert sorted(r.amount for r in stripe.Refund.list(payment_intent=paid.payment_intent).data) == [1000, 5000]
+
+
+def test_the_subscription_page_says_which_of_the_plans_modules_is_not_available(plan_with_absent_module, module,
+                                                                                 plan, tenant_a, boss_a, client_for):
+    plan.included_modules.add(module)
+    page = client_for(tenant_a, boss_a).get("/billing/").content.decode()
+    row = page.split('data-testid="subscription-plan-modules"')[1].split("</dd>")[0]
+    assert "Inventory" in row and "SMS" in row
+    assert row.count('data-testid="not-installed"') == 1
+    assert row.index("Inventory") < row.index("not-installed") < row.index("SMS")

@@ -202,7 +202,8 @@ def test_every_object_is_well_formed_and_labelled(out):
 
 def test_web_worker_beat_run_the_right_commands(out):
     web = out.container("web")
-    assert web["command"] == ["uvicorn", "saas_core.asgi:application", "--host", LISTEN_ALL, "--port", "8000"]
+    assert web["command"] == ["uvicorn", "saas_core.asgi:application", "--host", LISTEN_ALL, "--port", "8000",
+                              "--no-proxy-headers"]
     assert web["ports"] == [{"name": "http", "containerPort": 8000, "protocol": "TCP"}]
     worker = out.container("worker")
     assert worker["command"][:6] == ["celery", "-A", "saas_core", "worker", "-l", "info"]

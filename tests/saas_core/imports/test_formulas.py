@@ -15,10 +15,10 @@ from openpyxl import load_workbook
 
 from saas_core.customers import services as customer_services
 from saas_core.imports import readers
-from saas_core.imports.formulas import neutralise
+from saas_core.imports.formulas import neutralise, restore
 from saas_core.imports.xlsx import Sheet, write_xlsx
 from tests.conftest import in_tenant
-from tests.saas_core.imports.conftest import csv_bytes, run, uploaded
+from tests.saas_core.imports.conftest import csv_bytes, import_file, run, uploaded
 
 pytestmark = pytest.mark.django_db
 
@@ -53,8 +53,18 @@ def test_the_rule_per_kind_of_value():
     # plain numbers and phone numbers typed as text stay as they are
     for text in ("+86 138 0013 8000", "+8613800138000", "-12.50", "+1 (415) 555-0100", "010-62345678"):
         assert neutralise(text) == text
-    for text in ("北京华兴", "a=b", "", "'=already"):
+    for text in ("北京华兴", "a=b", "", "'plain", "'12"):
         assert neutralise(text) == text
+    # text that already looks neutralised gets one more apostrophe, so that import restores it exactly
+    assert neutralise("'=already") == "''=already" and neutralise("'-5") == "''-5"
+
+
+def test_import_takes_off_exactly_the_apostrophe_export_put_on():
+    for text in [*HOSTILE, "'=already", "''+x", "'-5", "-12.50", "+86 138 0013 8000", "'plain", "'", "a'=b", ""]:
+        assert restore(neutralise(text)) == text, text
+    # only an apostrophe before = + - @ tab CR is ours
+    for text in ("'plain", "'12", "'", "'中文"):
+        assert restore(text) == text
 
 
 def test_the_writer_keeps_numbers_numeric_and_neutralises_text(tmp_path):
@@ -128,3 +138,34 @@ def test_the_company_archive(tenant_a, hostile, client_for, settings, tmp_path, 
             assert_inert(zf.read(name), [])
     data = json.loads(zf.read("data.json"))  # the machine-readable copy keeps the raw value
     assert [c["name"] for c in data["entities"]["customers.customer"]] == [HYPERLINK]
+
+
+def test_an_exported_customer_list_imports_back_as_the_original_text(tenant_a, tenant_b, hostile, client_for,
+                                                                     make_user):
+    """Export from one company, import into another: the names come back without the apostrophes
+    the export added (they were kept before: "'=HYPERLINK(…)")."""
+    data = b"".join(client_for(tenant_a, hostile).get("/imports/export/customers.xlsx").streaming_content)
+    assert_inert(data, [HYPERLINK])
+    from saas_core.accounts.models import User
+    from saas_core.customers.models import Contact, Customer
+
+    with in_tenant(tenant_b):
+        boss_b = User.objects.get(username=tenant_b.boss_username)
+    make_user(tenant_b, name=hostile.name)  # the owner column names A's Boss
+    job = import_file(tenant_b, boss_b, data, "customers.xlsx")
+    assert job.imported == 1, (job.status, job.error, job.rejected)
+
+    with in_tenant(tenant_b):
+        assert list(Customer.objects.values_list("name", flat=True)) == [HYPERLINK]
+        assert Customer.objects.get().phone == "+86 10 6234 5678"
+        assert list(Contact.objects.values_list("name", flat=True)) == ["@SUM(1+1)*cmd|' /C calc'!A0"]
+
+
+def test_a_csv_export_imports_back_too(tenant_a, boss_a):
+    data = readers.csv_bytes([["客户名称", "电话"], [HYPERLINK, "010-62345678"], ["'=already", "010-62345679"]])
+    job = import_file(tenant_a, boss_a, data, "customers.csv")
+    assert job.imported == 2, (job.status, job.error)
+    from saas_core.customers.models import Customer
+
+    with in_tenant(tenant_a):
+        assert sorted(Customer.objects.values_list("name", flat=True)) == sorted([HYPERLINK, "'=already"])
