@@ -70,7 +70,8 @@ _entries: dict[tuple, object] = {}
 
 def _menu_entry(cls, raw: dict):
     permission = tuple(raw.get("permission") or ())
-    key = (raw["key"], raw["url_name"], raw["section"], raw.get("order", 100), permission)
+    section = raw.get("section", "marketing")
+    key = (raw["key"], raw["url_name"], section, raw.get("group", ""), raw.get("order", 100), permission)
     entry = _entries.get(key)
     if entry is None:
         visible = None
@@ -79,8 +80,8 @@ def _menu_entry(cls, raw: dict):
                 from saas_core.org.access import can
 
                 return can(request.user, *_perm)
-        entry = _entries[key] = cls(raw["key"], raw["label"], raw["url_name"], raw["section"],
-                                    order=raw.get("order", 100), visible=visible)
+        entry = _entries[key] = cls(raw["key"], raw["label"], raw["url_name"], section,
+                                    order=raw.get("order", 100), visible=visible, group=raw.get("group", ""))
     return entry
 
 

@@ -78,9 +78,11 @@ class ModuleSpec:
 
     @hookspec
     def crm_menu_entries(self) -> list[dict]:
-        """Menu entries: ``[{"key", "label", "url_name", "section", "order", "permission": (module, action)}]``.
+        """Menu entries: ``[{"key", "label", "url_name", "group", "order", "permission": (module, action)}]``.
 
-        Called per request for the tenant; ``section`` is one of ``web.menu.SECTIONS``.
+        Called per request for the tenant; ``group`` is one of ``web.menu.GROUPS`` (the sidebar's
+        group; a module's pages usually go to "modules"). An older ``section`` (a key of
+        ``web.menu.SECTION_GROUPS``) is still understood when ``group`` is missing.
         ``permission`` (optional) hides the entry from roles without that permission.
         """
 

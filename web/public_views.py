@@ -46,7 +46,22 @@ class SignupForm(forms.Form):
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/public_home.html")
+    return render(request, "web/public_home.html", {"features": advertised_features(), "add_ons": advertised_modules()})
+
+
+def advertised_features() -> list[str]:
+    """What a workspace has, from the permission registry: a part that is not built registers no
+    module, so the public site never promises a page that answers 404 (issue 14)."""
+    from saas_core.org.permissions import registered_modules
+
+    return [str(m.label) for m in registered_modules() if m.business and m.plugin is None]
+
+
+def advertised_modules() -> list[str]:
+    """The optional modules installed here (pluggy plugins), which a company may add."""
+    from plugins import manager
+
+    return [str(info["name"]) for info in manager.module_infos()]
 
 
 def workspace_url(request: HttpRequest, host: str, path: str) -> str:

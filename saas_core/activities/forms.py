@@ -12,44 +12,53 @@ from saas_core.activities.services import WINDOWS
 from saas_core.customers.models import Customer
 from saas_core.dictionaries.fields import DictionaryFormMixin
 from saas_core.org.scope import visible
+from web.pickers import CustomerPickerField, PeoplePickerField, PersonPickerField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class CustomerRefMixin:
-    """A customer chosen by number or exact name among those the user sees (a select of a
-    million customers would not render); fixed when the form is opened from the customer."""
+def customer_field(**kwargs) -> CustomerPickerField:
+    return CustomerPickerField(label=_("Customer"), error_messages={
+        "required": _("Choose the customer."),
+        "invalid_choice": _("Choose a customer you can see: search by name, pinyin, number or phone."),
+    }, **kwargs)
+
+
+class CustomerPickMixin:
+    """The customer: picked among those the user's data scope shows (a million customers fit no
+    select, so it is the search-as-you-type picker); fixed when the form is opened from the customer."""
 
     def _setup_customer(self, user: User, customer: Customer | None) -> None:
         self.user, self.customer = user, customer
         if customer is not None:
-            del self.fields["customer_ref"]
+            del self.fields["customer"]
             if "contact" in self.fields:
                 self.fields["contact"].queryset = customer.contacts.all()
-        else:
-            instance_customer = self.instance.customer if getattr(self.instance, "customer_id", None) else None
-            if instance_customer is not None and not self.is_bound:
-                self.initial["customer_ref"] = instance_customer.number
-            if "contact" in self.fields:
-                if instance_customer is not None:
-                    self.fields["contact"].queryset = instance_customer.contacts.all()
-                else:
-                    del self.fields["contact"]
+            return
+        self.fields["customer"].queryset = visible(Customer.objects.all(), user)
+        instance_customer = self.instance.customer if getattr(self.instance, "customer_id", None) else None
+        if instance_customer is not None and not self.is_bound:
+            self.initial["customer"] = instance_customer.pk
+        if "contact" in self.fields:
+            if instance_customer is not None:
+                self.fields["contact"].queryset = instance_customer.contacts.all()
+            else:
+                del self.fields["contact"]
 
-    def clean_customer_ref(self):
-        ref = (self.cleaned_data.get("customer_ref") or "").strip()
-        found = visible(Customer.objects.filter(number__in={ref, ref.upper()}), self.user).first() or \
-            visible(Customer.objects.filter(name=ref), self.user).first()
-        if found is None:
-            raise forms.ValidationError(_("No customer you can see has the number or name “%(ref)s”.") % {"ref": ref})
-        self.customer = found
-        return ref
+    def clean_customer(self):
+        self.customer = self.cleaned_data.get("customer")
+        return self.customer
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("assignees", None)
+        data["customer"] = self.customer
+        return data
 
 
-class FollowUpForm(CustomerRefMixin, DictionaryFormMixin, forms.ModelForm):
-    customer_ref = forms.CharField(label=_("Customer"), max_length=200,
-                                   help_text=_("The customer's number or full name."))
+class FollowUpForm(CustomerPickMixin, DictionaryFormMixin, forms.ModelForm):
+    customer = customer_field()
 
     class Meta:
         model = FollowUp
@@ -59,27 +68,15 @@ class FollowUpForm(CustomerRefMixin, DictionaryFormMixin, forms.ModelForm):
     def __init__(self, *args, user: User, customer: Customer | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_customer(user, customer)
-        self.order_fields(["customer_ref"])
+        self.order_fields(["customer"])
         if not self.instance.pk and not self.is_bound:
             self.initial["happened_at"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
 
-    def service_fields(self) -> dict:
-        data = dict(self.cleaned_data)
-        data.pop("customer_ref", None)
-        data["customer"] = self.customer
-        return data
 
-
-class UserChoices(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return f"{obj} ({obj.get_role_display()})"
-
-
-class TaskForm(CustomerRefMixin, DictionaryFormMixin, forms.ModelForm):
-    customer_ref = forms.CharField(label=_("Customer"), max_length=200, required=False,
-                                   help_text=_("Optional: the customer's number or full name."))
-    assignees = UserChoices(label=_("Assignees"), queryset=User.objects.none(), required=False,
-                            help_text=_("Leave empty to do it yourself."))
+class TaskForm(CustomerPickMixin, DictionaryFormMixin, forms.ModelForm):
+    customer = customer_field(required=False, help_text=_("Optional."))
+    assignees = PeoplePickerField(label=_("Assignees"), queryset=User.objects.none(), required=False,
+                                  help_text=_("Leave empty to do it yourself."))
 
     class Meta:
         model = Task
@@ -95,28 +92,14 @@ class TaskForm(CustomerRefMixin, DictionaryFormMixin, forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["assignees"] = [a.user_id for a in self.instance.assignments.filter(active=True)]
 
-    def clean_customer_ref(self):
-        if not (self.cleaned_data.get("customer_ref") or "").strip():
-            self.customer = None
-            return ""
-        return super().clean_customer_ref()
-
-    def service_fields(self) -> dict:
-        data = dict(self.cleaned_data)
-        data.pop("customer_ref", None)
-        data.pop("assignees", None)
-        data["customer"] = self.customer
-        return data
-
 
 class HandOverForm(forms.Form):
-    to = forms.ModelChoiceField(label=_("Hand over to"), queryset=User.objects.none())
+    to = PersonPickerField(label=_("Hand over to"), queryset=User.objects.none())
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to"].queryset = User.objects.filter(is_active=True).exclude(pk=user.pk).order_by("name", "username")
-        self.fields["to"].label_from_instance = lambda u: f"{u} ({u.get_role_display()})"
 
 
 class FollowUpFilterForm(forms.Form):
@@ -152,9 +135,8 @@ class ReplyForm(forms.Form):
     body = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
 
 
-class CareRecordForm(CustomerRefMixin, DictionaryFormMixin, forms.ModelForm):
-    customer_ref = forms.CharField(label=_("Customer"), max_length=200,
-                                   help_text=_("The customer's number or full name."))
+class CareRecordForm(CustomerPickMixin, DictionaryFormMixin, forms.ModelForm):
+    customer = customer_field()
 
     class Meta:
         model = CareRecord
@@ -164,8 +146,6 @@ class CareRecordForm(CustomerRefMixin, DictionaryFormMixin, forms.ModelForm):
     def __init__(self, *args, user: User, customer: Customer | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_customer(user, customer)
-        self.order_fields(["customer_ref"])
+        self.order_fields(["customer"])
         if not self.instance.pk and not self.is_bound:
             self.initial["day"] = timezone.localdate().isoformat()
-
-    service_fields = FollowUpForm.service_fields

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from saas_core.activities import care, services
@@ -44,7 +45,8 @@ def _next(request: HttpRequest, fallback: str) -> str:
 
 
 def _customer_param(request: HttpRequest) -> Customer | None:
-    raw = request.GET.get("customer") or request.POST.get("customer")
+    """The customer a form was opened from (``?customer=``); a posted ``customer`` is the picker's."""
+    raw = request.GET.get("customer")
     if not raw:
         return None
     customer = Customer.objects.filter(pk=raw).first() if str(raw).isdigit() else None
@@ -323,7 +325,8 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         "view": view, "day": day, "days": days, "weeks": weeks, "prev": prev, "next": nxt, "who": who,
         "team": team, "hours": range(7, 22), "weekdays": [pycalendar.day_abbr[i] for i in range(7)],
         "can_add": can(user, MODULE, "create"),
-        "views": [("month", _("Month")), ("week", _("Week")), ("day", _("Day"))],
+        # "Day" alone is also the reports' date column (日期): the calendar's view button is 日.
+        "views": [("month", _("Month")), ("week", _("Week")), ("day", pgettext("calendar view", "Day"))],
     })
 
 

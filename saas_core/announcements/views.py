@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,13 +14,14 @@ from saas_core.announcements.models import Announcement
 from saas_core.org.access import can, permission_required
 from saas_core.records import bin as recycle_bin
 from web.forms import add_service_errors
+from web.pagination import paginate
 
 MODULE = "announcements"
 
 
 @permission_required(MODULE, "view")
 def announcement_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(services.current_for(request.user), 20).get_page(request.GET.get("page"))
+    page, _size = paginate(request, services.current_for(request.user))
     return render(request, "announcements/list.html", {
         "page": page, "can_post": can(request.user, MODULE, "create"),
     })

@@ -8,10 +8,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from saas_core.accounts.forms import UserChoiceField
 from saas_core.accounts.models import User
 from saas_core.customers.models import CustomerShare
 from saas_core.org.access import can
+from web.pickers import PeoplePickerField, PersonPickerField
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -34,15 +34,9 @@ def shown_until(expires_at: datetime | None) -> str:
     return local.strftime("%Y-%m-%d %H:%M")
 
 
-class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return f"{obj} ({obj.get_role_display()})"
-
-
 class ShareForm(forms.Form):
-    users = UserMultipleChoiceField(
-        label=_("Colleagues"), queryset=User.objects.none(), widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
+    users = PeoplePickerField(
+        label=_("Colleagues"), queryset=User.objects.none(),
         error_messages={"required": _("Choose at least one colleague.")},
     )
     level = forms.ChoiceField(label=_("Level"), choices=CustomerShare.Level.choices, initial=CustomerShare.Level.READ)
@@ -65,7 +59,7 @@ class ShareForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    to_user = UserChoiceField(
+    to_user = PersonPickerField(
         label=_("New owner"), queryset=User.objects.none(), empty_label=_("(choose a colleague)"),
         error_messages={"required": _("Choose the new owner.")},
     )

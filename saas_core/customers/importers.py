@@ -24,6 +24,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from saas_core import regions
 from saas_core.customers import bulk, services
 from saas_core.customers.access import can_edit
 from saas_core.customers.models import Contact, Customer, PhoneNumber
@@ -133,11 +134,34 @@ def _max(model, name) -> int | None:
 
 
 C, K = Customer, Contact
+# The template's sample row names an obviously made-up customer (it used to be a demo company's
+# name, so importing the template unchanged warned of a duplicate); a row still carrying it is
+# rejected with a reason rather than imported (issue 14).
+SAMPLE_NAME = gettext_lazy("Sample customer (delete this row before importing)")
+
+
+@cache
+def _sample_names() -> frozenset[str]:
+    from saas_core.customers.search_keys import normalise
+
+    names = set()
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            names.add(normalise(str(SAMPLE_NAME)))
+    return frozenset(names)
+
+
+def _is_sample(name: str) -> bool:
+    from saas_core.customers.search_keys import normalise
+
+    return normalise(name) in _sample_names()
+
+
 COLUMNS = [
     Column("name", "客户名称", "Customer name", required=True, max_length=_max(C, "name"),
            aliases=("客户", "公司名称", "公司", "企业名称", "单位名称", "名称", "company", "company name", "customer"),
-           example="北京华兴科技有限公司"),
-    Column("short_name", "简称", "Short name", max_length=_max(C, "short_name"), aliases=("客户简称",), example="华兴科技"),
+           example=SAMPLE_NAME),
+    Column("short_name", "简称", "Short name", max_length=_max(C, "short_name"), aliases=("客户简称",), example="示例"),
     Column("number", "客户编号", "Customer number", max_length=_max(C, "number"), aliases=("编号", "number", "no")),
     Column("kind", "客户性质", "Kind", repeats=True, parse=_kind_parser, aliases=("性质", "企业/个人", "type of customer"),
            example="企业"),
@@ -149,12 +173,16 @@ COLUMNS = [
     Column("industry", "所属行业", "Industry", repeats=True, parse=_dictionary("industry"), aliases=("行业",), example="计算机/互联网"),
     Column("source", "客户来源", "Source", repeats=True, parse=_dictionary("customer_source"), aliases=("来源",), example="展会"),
     Column("value_class", "价值评估", "Value class", repeats=True, parse=_dictionary("value_class"), aliases=("价值",)),
-    Column("province", "省份", "Province", max_length=_max(C, "province"), aliases=("省", "所在省份"), example="北京"),
-    Column("city", "城市", "City", max_length=_max(C, "city"), aliases=("市", "所在城市"), example="北京"),
+    # Places are matched to the standard names in clean() (江苏 → 江苏省), the three together.
+    Column("province", "省份", "Province", max_length=_max(C, "province"), aliases=("省", "所在省份", "省/直辖市"),
+           example="北京市"),
+    Column("city", "城市", "City", max_length=_max(C, "city"), aliases=("市", "所在城市", "地级市"), example="北京市"),
+    Column("district", "区县", "District", max_length=_max(C, "district"),
+           aliases=("区", "县", "区/县", "所在区县", "county"), example="海淀区"),
     Column("address", "地址", "Address", max_length=_max(C, "address"), aliases=("详细地址", "公司地址"),
-           example="海淀区中关村大街1号"),
+           example="中关村大街1号"),
     Column("phone", "电话", "Phone", parse=_phone, max_length=_max(C, "phone"),
-           aliases=("公司电话", "客户电话", "座机", "固定电话", "telephone", "tel"), example="010-62345678"),
+           aliases=("公司电话", "客户电话", "座机", "固定电话", "telephone", "tel"), example="010-1234 5678"),
     Column("fax", "传真", "Fax", max_length=_max(C, "fax")),
     Column("email", "邮箱", "E-mail", parse=parse_email, max_length=_max(C, "email"),
            aliases=("电子邮箱", "电子邮件", "公司邮箱", "email", "mail")),
@@ -168,7 +196,7 @@ COLUMNS = [
            example="采购经理", group="contact"),
     Column("contact_department", "部门", "Department", max_length=_max(K, "department"), group="contact"),
     Column("contact_mobile", "手机", "Mobile", parse=_phone, max_length=_max(K, "mobile"),
-           aliases=("手机号", "手机号码", "移动电话", "mobile phone", "cell", "cellphone"), example="138 1234 5678",
+           aliases=("手机号", "手机号码", "移动电话", "mobile phone", "cell", "cellphone"), example="138 0000 0000",
            group="contact"),
     Column("contact_phone", "联系人电话", "Contact phone", parse=_phone, max_length=_max(K, "phone"),
            aliases=("联系电话", "办公电话", "office phone"), group="contact"),
@@ -217,9 +245,31 @@ class CustomerImporter(Importer):
         return ctx
 
     def clean(self, row: Row, ctx: dict) -> None:
+        if _is_sample(str(row.values.get("name") or "")):
+            row.reject(_("This is the template's sample row; delete it from the file."), "name")
         contact = {k: v for k, v in row.values.items() if k.startswith(CONTACT_PREFIX)}
         if contact and "contact_name" not in contact:
             row.reject(_("Contact name: enter the contact's name, or leave the contact's columns empty."), "contact_name")
+        self.clean_region(row)
+
+    def clean_region(self, row: Row) -> None:
+        """The row's province, city and district as their standard names (江苏 / 江苏省 / Jiangsu →
+        江苏省; 南京 → 南京市, its province found when the column is empty). A place that cannot be
+        matched rejects the row, naming the value: stored as typed it would be one more bar
+        beside the real one in every report, and the error report lets the user fix the row and
+        import it again; nothing of the row is written meanwhile."""
+        typed = tuple(as_text(row.values.get(key, "")) for key in services.REGION_FIELDS)
+        if not any(typed):
+            return
+        try:
+            standard = regions.resolve(*typed)
+        except regions.RegionError as exc:
+            column = next(c for c in self.columns if c.key == exc.field_name)
+            row.reject(f"{column.label}: {' '.join(exc.messages)}", exc.field_name)
+            return
+        for key, value in zip(services.REGION_FIELDS, standard, strict=True):
+            if value or key in row.values:
+                row.values[key] = value
 
     def split(self, row: Row) -> tuple[dict, dict | None]:
         fields = {k: v for k, v in row.values.items() if not k.startswith(CONTACT_PREFIX)}

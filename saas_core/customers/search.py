@@ -9,6 +9,7 @@ the table (EXPLAIN output in docs/search-plans.md, written by bench/customers).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.db.models import Q, QuerySet
@@ -18,6 +19,36 @@ from saas_core.customers.search_keys import Term, normalise, terms
 
 MIN_PHONE_DIGITS = 4
 MAX_PHONE_MATCHES = 5000  # a 4-digit suffix matches ~1 in 10,000 numbers
+MIN_JOINED_PHONE_DIGITS = 7  # a local number without its area code
+_DIGIT_GROUP = re.compile(r"\+?\(?\d+\)?(?:-\d+)*-?")
+
+
+def keywords(query: str) -> list[str]:
+    """The query's keywords; a run of digit groups is one phone number, not several keywords.
+
+    The product shows numbers as ``139 0571 0000`` and ``+86 10 6234 5678``; pasted back into a
+    search they must find that number (issue 14). Groups join only when together they are long
+    enough for a phone number, so ``北京 5678`` stays a name and a phone suffix.
+    """
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        joined = "".join(run)
+        if len(run) > 1 and len(normalise_phone(joined)) >= MIN_JOINED_PHONE_DIGITS:
+            out.append(joined)
+        else:
+            out.extend(run)
+        run.clear()
+
+    for word in (query or "").split():
+        if _DIGIT_GROUP.fullmatch(normalise(word)):
+            run.append(word)
+        else:
+            flush()
+            out.append(word)
+    flush()
+    return out
 
 
 def _check(term: Term) -> Q:
@@ -86,7 +117,7 @@ def search(queryset: QuerySet, query: str, **options) -> QuerySet:
     reading the short one and skipping through the long one, instead of producing both in full.
     """
     single: list[Term] = []
-    for keyword in (query or "").split():
+    for keyword in keywords(query):
         readings = terms(keyword)
         term = _single_term(keyword, readings)
         if term is not None:

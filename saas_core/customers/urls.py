@@ -13,6 +13,7 @@ urlpatterns = [
     path("charts/", views.customer_charts, name="charts"),
     path("charts/data/", views.customer_charts_data, name="charts_data"),
     path("duplicates/", views.duplicate_check, name="duplicates"),
+    path("pick/", views.customer_pick, name="pick"),
     path("<int:pk>/", views.customer_detail, name="detail"),
     path("<int:pk>/panels/<slug:key>/", views.customer_panel, name="panel"),
     path("<int:pk>/edit/", views.customer_edit, name="edit"),

@@ -25,7 +25,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from saas_core.customers import access, charts, queries, services
@@ -252,10 +252,17 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     else:
         page, size = _page(request, customers.values(*LIST_COLUMNS))
     active = filters.get("view") or "all"
+    status = filters.get("status") or ""
     tabs = [
-        {"key": c.key, "label": c.label, "group": c.group, "active": c.key == active,
+        {"key": c.key, "label": c.label, "group": c.group, "active": c.key == active and not (c.key == "all" and status),
          "url": _url_with(request, drop=("page", "days"), view=None if c.key == "all" else c.key)}
         for c in queries.categories()
+    ] + [
+        # Statuses name their field: the status 潜在 and the category 潜在客户 read as one word (issue 14).
+        {"key": f"status-{value}", "label": pgettext("customer list filter", "Status: %(status)s") % {"status": label},
+         "group": "status", "active": status == value,
+         "url": _url_with(request, drop=("page", "days", "view"), status=None if status == value else value)}
+        for value, label in Customer.Status.choices
     ]
     user = request.user
     can_edit, can_delete = can(user, "customers", "edit"), can(user, "customers", "delete")
@@ -461,7 +468,33 @@ def duplicate_check(request: HttpRequest) -> JsonResponse:
     phones = tuple(p[:50] for p in request.GET.getlist("phone") if p.strip())[:5]
     found = services.find_duplicates(name=request.GET.get("name", "")[:200], phones=phones, exclude=exclude)
     return JsonResponse({"duplicates": [
-        {"name": d.name, "owner": d.owner, "reason": d.reason} for d in found
+        {"name": d.name, "owner": d.owner, "reason": d.reason, "text": d.text} for d in found
+    ]})
+
+
+PICK_LIMIT = 20
+
+
+@require_GET
+def customer_pick(request: HttpRequest) -> JsonResponse:
+    """The customer picker's matches (``web.pickers``): the list's quick search over the customers
+    the user's data scope shows, best-known first."""
+    from saas_core.customers.search import search_customers
+    from web.pickers import CustomerPickerField
+
+    user = request.user
+    if not user.is_authenticated:
+        return JsonResponse({"detail": _("Sign in first.")}, status=401)
+    if not can(user, "customers", "view"):
+        return JsonResponse({"detail": denial_message(user, "customers", "view")}, status=403)
+    query = (request.GET.get("q") or "").strip()[:100]
+    if not query:
+        return JsonResponse({"results": []})
+    found = search_customers(visible(Customer.objects.all(), user), query).select_related("owner")
+    label = CustomerPickerField().label_from_instance
+    return JsonResponse({"results": [
+        {"id": c.pk, "label": label(c), "owner": str(c.owner or _("public pool"))}
+        for c in found.order_by("name", "pk")[:PICK_LIMIT]
     ]})
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from saas_core.dictionaries.models import DictionaryItem, DictionaryType, in_language
 from saas_core.dictionaries.services import LABEL_MAX
-from web.forms import add_service_errors
+from web.forms import NOT_SET, add_service_errors
 
 EXTRA_PREFIX = "extra__"
 
@@ -47,7 +47,7 @@ class ItemForm(forms.Form):
         if kind == "int":
             return forms.IntegerField(label=label, required=False, min_value=spec.get("min"), max_value=spec.get("max"))
         if kind == "choice":
-            choices = [("", "---------")] + [(c[0], in_language(c[1], c[2])) for c in spec.get("choices", [])]
+            choices = [("", NOT_SET)] + [(c[0], in_language(c[1], c[2])) for c in spec.get("choices", [])]
             return forms.ChoiceField(label=label, required=False, choices=choices)
         return forms.CharField(label=label, required=False, max_length=100)
 

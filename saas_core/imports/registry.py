@@ -310,7 +310,7 @@ class Importer:
         return [f"{c.label}{' *' if c.required else ''}" for c in self.columns]
 
     def template_rows(self) -> list[list]:
-        return [[c.example for c in self.columns]]
+        return [[str(c.example) if isinstance(c.example, Promise) else c.example for c in self.columns]]
 
     def propose_mapping(self, headers: Sequence[str]) -> dict[str, int]:
         """column key -> index of the header that names it (label in either language, key or alias)."""

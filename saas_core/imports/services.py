@@ -669,8 +669,13 @@ def fail(job_id: int, message: str) -> ImportJob:
 
 
 def build_report(job: ImportJob) -> str:
-    """The xlsx of every row not imported: its row number, outcome, reasons and the original cells."""
+    """The xlsx of every row not imported: its row number, outcome, reasons and the original cells
+    (its storage name), or "" when every row was imported."""
     issues = job.issues.order_by("row_number")
+    if not issues.exists():  # nothing to report: no link to an empty sheet (issue 14)
+        if job.report:
+            storage.delete(job.report)
+        return ""
     header = [_("Row"), _("Result"), _("Reasons"), *job.headers]
     outcomes = dict(ImportIssue.Outcome.choices)
 

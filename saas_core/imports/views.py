@@ -9,7 +9,6 @@ from urllib.parse import quote
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,6 +22,7 @@ from saas_core.imports.registry import exporters, get_exporter, get_importer, im
 from saas_core.imports.xlsx import Sheet, write_xlsx
 from saas_core.org.access import can, has_right, require, require_right
 from web.forms import add_service_errors
+from web.pagination import paginate
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -48,7 +48,7 @@ def _attachment(response, filename: str):
 
 @login_required
 def job_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(services.jobs_for(request.user), 20).get_page(request.GET.get("page"))
+    page, _size = paginate(request, services.jobs_for(request.user))
     available = [i for i in importers() if can(request.user, i.module, "import")]
     exports = [e for e in exporters() if can_export(request.user, e.module)]
     return render(request, "imports/list.html", {"page": page, "importers": available, "exports": exports})

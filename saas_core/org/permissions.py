@@ -103,6 +103,11 @@ def modules() -> list[Module]:
     return sorted((m for m in _modules.values() if _module_visible(m.plugin)), key=lambda m: (m.order, m.key))
 
 
+def registered_modules() -> list[Module]:
+    """Every registered module, whether or not its optional module is on (no tenant needed)."""
+    return sorted(_modules.values(), key=lambda m: (m.order, m.key))
+
+
 def get_module(key: str) -> Module:
     """The registered module; an unknown key is a programming error and fails loudly."""
     try:
@@ -220,47 +225,77 @@ def _seed_defaults() -> dict[str, dict[str, tuple[str, ...]]]:
     return out
 
 
+# Every module, right and customer section the product plans, with its label and defaults. Only
+# those whose feature is built are registered (below); the issue that builds opportunities,
+# contracts, service, inventory ... brings its rows back with ``register_planned_module("opportunities")``
+# (and ``register_planned_right`` / ``register_planned_section``), so the role matrix and the
+# public site never show boxes for pages that answer 404.
+PLANNED_MODULES: dict[str, tuple[str | Promise, str | Promise]] = {
+    "customers": (_("Customers"), _("customers")),
+    "contacts": (_("Contacts"), _("contacts")),
+    "activities": (_("Follow-ups and schedules"), _("follow-ups")),
+    "opportunities": (_("Opportunities"), _("opportunities")),
+    "contracts": (_("Contracts and orders"), _("contracts and orders")),
+    "payments": (_("Payments and invoices"), _("payments and invoices")),
+    "products": (_("Products"), _("products")),
+    "service": (_("Service"), _("service records")),
+    "purchasing": (_("Purchasing"), _("purchasing")),
+    "inventory": (_("Inventory"), _("inventory")),
+    "marketing": (_("Marketing"), _("marketing")),
+    "reports": (_("Reports"), _("reports")),
+}
+PLANNED_RIGHTS: dict[str, tuple[str | Promise, tuple[str, ...]]] = {
+    SEE_COST_PRICE: (_("See cost price"), (Role.DIRECTOR, Role.DIRECTOR_ASSISTANT, Role.PURCHASER)),
+    EXPORT_EXCEL: (_("Export to Excel"), (Role.DIRECTOR, Role.MANAGER, Role.DIRECTOR_ASSISTANT, Role.MANAGER_ASSISTANT)),
+    PURGE_RECYCLE_BIN: (_("Purge the recycle bin"), ()),
+    UNDO_STOCK_MOVES: (_("Undo stock moves"), (Role.WAREHOUSE_KEEPER,)),
+    VIEW_COMBINED_REPORTS: (_("View combined reports"), (Role.DIRECTOR, Role.DIRECTOR_ASSISTANT)),
+}
+PLANNED_SECTIONS: dict[str, tuple[str | Promise, bool]] = {  # key -> label, shown to Customer service by default
+    "basic": (_("Basic information"), True),
+    "contacts": (_("Contacts"), True),
+    "followups": (_("Follow-ups"), True),
+    "opportunities": (_("Opportunities"), False),
+    "contracts": (_("Contracts and orders"), False),
+    "payments": (_("Payments"), False),
+    "service": (_("Service"), True),
+}
+# What is built today (issue 14: the rest 404ed while the matrix offered boxes for them).
+BUILT_MODULES = ("customers", "contacts", "activities")
+BUILT_RIGHTS = (EXPORT_EXCEL, PURGE_RECYCLE_BIN)
+BUILT_SECTIONS = ("basic", "contacts", "followups")
+
+
+def register_planned_module(key: str, **overrides) -> Module:
+    """Register one of ``PLANNED_MODULES`` with its seeded label, noun, order and role defaults."""
+    label, noun = PLANNED_MODULES[key]
+    order = (list(PLANNED_MODULES).index(key) + 1) * 10
+    options = {"order": order, "defaults": _seed_defaults().get(key), "noun": noun} | overrides
+    return register_module(key, label, **options)
+
+
+def register_planned_right(key: str) -> Right:
+    label, defaults = PLANNED_RIGHTS[key]
+    return register_right(key, label, defaults=defaults)
+
+
+def register_planned_section(key: str) -> CustomerSection:
+    label, service = PLANNED_SECTIONS[key]
+    return register_customer_section(key, label, order=(list(PLANNED_SECTIONS).index(key) + 1) * 10, service_default=service)
+
+
 def _seed() -> None:
     defaults = _seed_defaults()
-    seeded = [
-        ("customers", _("Customers"), _("customers")),
-        ("contacts", _("Contacts"), _("contacts")),
-        ("activities", _("Follow-ups and schedules"), _("follow-ups")),
-        ("opportunities", _("Opportunities"), _("opportunities")),
-        ("contracts", _("Contracts and orders"), _("contracts and orders")),
-        ("payments", _("Payments and invoices"), _("payments and invoices")),
-        ("products", _("Products"), _("products")),
-        ("service", _("Service"), _("service records")),
-        ("purchasing", _("Purchasing"), _("purchasing")),
-        ("inventory", _("Inventory"), _("inventory")),
-        ("marketing", _("Marketing"), _("marketing")),
-        ("reports", _("Reports"), _("reports")),
-    ]
-    for order, (key, label, noun) in enumerate(seeded, start=1):
-        register_module(key, label, order=order * 10, defaults=defaults.get(key), noun=noun)
+    for key in BUILT_MODULES:
+        register_planned_module(key)
     register_module("announcements", _("Announcements"), business=False, order=200,
                     defaults=defaults.get("announcements"), noun=_("announcements"))
     register_module("organisation", _("Organisation (users, departments, roles, dictionaries)"), business=False,
                     order=210, defaults=defaults.get("organisation"), noun=_("the organisation"))
-
-    register_right(SEE_COST_PRICE, _("See cost price"), defaults=[Role.DIRECTOR, Role.DIRECTOR_ASSISTANT, Role.PURCHASER])
-    register_right(EXPORT_EXCEL, _("Export to Excel"), defaults=[
-        Role.DIRECTOR, Role.MANAGER, Role.DIRECTOR_ASSISTANT, Role.MANAGER_ASSISTANT,
-    ])
-    register_right(PURGE_RECYCLE_BIN, _("Purge the recycle bin"))
-    register_right(UNDO_STOCK_MOVES, _("Undo stock moves"), defaults=[Role.WAREHOUSE_KEEPER])
-    register_right(VIEW_COMBINED_REPORTS, _("View combined reports"), defaults=[Role.DIRECTOR, Role.DIRECTOR_ASSISTANT])
-
-    for order, (key, label, service) in enumerate([
-        ("basic", _("Basic information"), True),
-        ("contacts", _("Contacts"), True),
-        ("followups", _("Follow-ups"), True),
-        ("opportunities", _("Opportunities"), False),
-        ("contracts", _("Contracts and orders"), False),
-        ("payments", _("Payments"), False),
-        ("service", _("Service"), True),
-    ], start=1):
-        register_customer_section(key, label, order=order * 10, service_default=service)
+    for key in BUILT_RIGHTS:
+        register_planned_right(key)
+    for key in BUILT_SECTIONS:
+        register_planned_section(key)
 
 
 _seed()

@@ -10,26 +10,19 @@ from saas_core.dictionaries.models import DictionaryItem, DictionaryType
 from saas_core.org.models import Department
 from saas_core.org.services import department_choices
 from saas_core.pools.models import LEVEL_TYPES, Pool, ReclaimRule
-
-
-class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return f"{obj} ({obj.get_role_display()})"
+from web.pickers import PeoplePickerField
 
 
 class PoolForm(forms.ModelForm):
-    member_users = UserMultipleChoiceField(
-        label=_("Member users"), required=False, queryset=User.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-    )
+    member_users = PeoplePickerField(label=_("Member users"), required=False, queryset=User.objects.none())
     member_departments = forms.ModelMultipleChoiceField(
         label=_("Member departments"), required=False, queryset=Department.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Everyone in these departments and their sub-departments is a member. "
                     "A pool without any members is open to everyone."),
     )
-    admins = UserMultipleChoiceField(
-        label=_("Admins"), required=False, queryset=User.objects.none(), widget=forms.SelectMultiple(attrs={"size": 6}),
+    admins = PeoplePickerField(
+        label=_("Admins"), required=False, queryset=User.objects.none(),
         help_text=_("Admins may assign the pool's customers to members. The Boss is an admin of every pool."),
     )
 

@@ -19,3 +19,19 @@ def test_signups_per_address_answer_429_with_a_message(public_client, tenant_a, 
     assert Tenant.objects.count() == before
     # Another address may still sign up.
     assert public_client.post("/signup/", signup_data(), REMOTE_ADDR="198.51.100.5").status_code == 302
+
+
+@pytest.mark.parametrize("language, present, absent", [
+    ("en", ["Customers", "Contacts", "Follow-ups and schedules", "SMS"],
+     ["Opportunities", "Contracts", "orders", "Payments", "service"]),
+    ("zh-hans", ["客户", "联系人"], ["销售机会", "合同", "订单", "回款", "客服"]),
+])
+def test_the_public_site_advertises_only_what_exists(public_client, language, present, absent):
+    """Issue 14: it promised opportunities, contracts, orders, payments and service, which 404."""
+    public_client.cookies["django_language"] = language
+    html = public_client.get("/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    advertised = html.split('data-test="advertised"')[1]
+    for word in present:
+        assert word in advertised, word
+    for word in absent:
+        assert word not in html, word

@@ -9,9 +9,13 @@ register = template.Library()
 @register.filter
 def bs(field):
     """Render a form field with Bootstrap's classes, marking it invalid when it has errors."""
+    from web.forms import name_empty_choice
+
     widget = field.field.widget
     if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
         return _choices(field)
+    if isinstance(widget, forms.Select):
+        name_empty_choice(field.field)
     kind = getattr(widget, "input_type", None)
     css = "form-check-input" if kind in ("checkbox", "radio") else ("form-select" if kind == "select" else "form-control")
     if field.errors:
@@ -54,6 +58,31 @@ def page_url(context, page_number: int) -> str:
 
 
 @register.filter
+def day_or_moment(value) -> str:
+    """A planned moment as the user gave it: "2026-12-09" when only a day was set (stored as that
+    day's local midnight; issue 14 showed an invented "00:00"), else "2026-12-09 14:30"."""
+    from datetime import time
+
+    from django.utils import timezone
+
+    if not value:
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return local.strftime("%Y-%m-%d" if local.time() == time.min else "%Y-%m-%d %H:%M")
+
+
+@register.simple_tag
+def page_size_choices(page) -> list[tuple[int, bool]]:
+    """The pager's sizes, the page's own marked: read from the page, so a view cannot forget to
+    pass them (notifications, imports and announcements showed an empty select; issue 14)."""
+    from web.pagination import PAGE_SIZES
+
+    current = page.paginator.per_page
+    sizes = PAGE_SIZES if current in PAGE_SIZES else sorted({*PAGE_SIZES, current})
+    return [(size, size == current) for size in sizes]
+
+
+@register.filter
 def minor_units(amount) -> str:
     """Integer minor units (fen, cents) as a decimal amount: 1990 -> "19.90"."""
     from decimal import Decimal
@@ -71,3 +100,15 @@ def phone_actions(context, number: str, contact=None) -> list[dict]:
 
     request = context.get("request")
     return actions(request, number, contact) if request is not None else []
+
+
+@register.simple_tag
+def icon(name: str, size: int = 16, css: str = ""):
+    """An inline SVG icon of ``web.icons`` (decorative: hidden from screen readers)."""
+    from web.icons import PATHS
+
+    paths = format_html_join("", '<path d="{}"/>', ((d,) for d in PATHS[name]))
+    return format_html(
+        '<svg class="icon {}" width="{}" height="{}" viewBox="0 0 16 16" fill="currentColor" aria-hidden="true">{}</svg>',
+        css, size, size, paths,
+    )

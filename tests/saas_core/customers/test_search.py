@@ -50,6 +50,15 @@ def found(tenant, query) -> set[str]:
     ("9911", {"重庆长安汽车配件有限公司"}),
     ("1234", {"厦门海联物流有限公司"}),  # stored from full-width digits
     ("13800239911", {"重庆长安汽车配件有限公司"}),
+    # Issue 14: the product's own display format is one number, not three keywords.
+    ("138 0023 9911", {"重庆长安汽车配件有限公司"}),
+    ("138-0023-9911", {"重庆长安汽车配件有限公司"}),
+    ("+86 138 0023 9911", {"重庆长安汽车配件有限公司"}),
+    ("１３９ ０５９２ １２３４", {"厦门海联物流有限公司"}),
+    ("010 6234 5678", {"北京华兴科技有限公司"}),
+    ("(010) 6234-5678", {"北京华兴科技有限公司"}),
+    ("6234 5678", {"北京华兴科技有限公司"}),  # a landline without its area code
+    ("北京 5678", {"北京华兴科技有限公司"}),  # a name and a suffix stay two keywords
     ("yxgs", set()),  # the legal form is in every name, so it is not a search key
     ("b", set()),  # one letter is too little to search by
     ("科技 上海", set()),
@@ -78,3 +87,22 @@ def test_renaming_updates_the_keys_and_deleted_customers_are_not_found(tenant_a,
 def test_search_never_crosses_tenants(tenant_a, tenant_b, customers):
     assert found(tenant_b, "bjkj") == set()
     assert found(tenant_b, "5678") == set()
+
+
+def test_contacts_and_the_api_find_a_mobile_as_displayed(tenant_a, boss_a, client_for):
+    """Issue 14: `139 0571 0000` found nothing in the contact list, the API or the pickers."""
+    from saas_core.customers.models import Contact
+    from saas_core.customers.search import search_contacts
+    from tests.conftest import api
+
+    with in_tenant(tenant_a):
+        customer = services.create_customer(by=boss_a, name="杭州西湖茶业有限公司", confirm_duplicates=True,
+                                            contact={"name": "欧阳娜娜", "mobile": "13905710000"})
+        for query in ("139 0571 0000", "139-0571-0000", "+86 139 0571 0000"):
+            assert list(search_contacts(Contact.objects.all(), query).values_list("name", flat=True)) == ["欧阳娜娜"]
+    client = api(tenant_a, boss_a)
+    for query in ("139 0571 0000", "+86 139 0571 0000"):
+        listed = client.get("/api/v1/customers/", {"search": query}).json()
+        assert [c["id"] for c in listed["results"]] == [customer.pk], query
+    page = client_for(tenant_a, boss_a).get("/customers/", {"q": "139 0571 0000"}).content.decode()
+    assert "杭州西湖茶业有限公司" in page

@@ -70,7 +70,8 @@ def test_live_duplicate_check_json(client_for, tenant_a, org):
     existing = add(tenant_a, org.sales_w, "上海远航贸易有限公司", phone="021-5888 1111")
     client = client_for(tenant_a, org.sales1)
     found = client.get("/customers/duplicates/", {"name": "上海远航贸易有限公司"}).json()
-    assert found == {"duplicates": [{"name": "上海远航贸易有限公司", "owner": "Sales Zhou", "reason": "same name"}]}
+    assert found == {"duplicates": [{"name": "上海远航贸易有限公司", "owner": "Sales Zhou", "reason": "same name",
+                                     "text": "“上海远航贸易有限公司” — owner: Sales Zhou (same name)"}]}
     by_phone = client.get("/customers/duplicates/", {"name": "X", "phone": ["", "+86 21 5888 1111"]}).json()
     assert [d["reason"] for d in by_phone["duplicates"]] == ["same phone number"]
     assert client.get("/customers/duplicates/", {"name": "上海远航贸易有限公司", "exclude": existing.pk}).json() == {
@@ -78,6 +79,17 @@ def test_live_duplicate_check_json(client_for, tenant_a, org):
     assert client.get("/customers/duplicates/", {"name": "Nobody"}).json() == {"duplicates": []}
     refused = client_for(tenant_a, org.maintainer).get("/customers/duplicates/", {"name": "上海远航贸易有限公司"})
     assert refused.status_code == 403
+
+
+def test_live_duplicate_warning_is_whole_in_chinese(client_for, tenant_a, org):
+    """Issue 14: it read `“%北京华兴科技有限公司” — owner: %刘洋` (a stray %, English in the zh UI)."""
+    add(tenant_a, org.sales_w, "北京华兴科技有限公司")
+    with in_tenant(tenant_a):
+        type(org.sales1).objects.filter(pk=org.sales1.pk).update(language="zh-hans")
+    client = client_for(tenant_a, org.sales1)
+    [found] = client.get("/customers/duplicates/", {"name": "北京华兴科技有限公司"}).json()["duplicates"]
+    assert found["text"] == "“北京华兴科技有限公司”——负责人：Sales Zhou（名称相同）"
+    assert "data-duplicate-text" not in client.get("/customers/new/").content.decode()  # no template left to fill
     assert client_for(tenant_a).get("/customers/duplicates/?name=x").status_code == 401
 
 
@@ -190,7 +202,7 @@ def test_360_view_is_built_from_registered_panels_and_sections(client_for, tenan
     def quotes(request, c):
         return {"children": [], "parent": None} if request.user.role != "sales" else None
 
-    register_panel("test_quotes", "Quotes", "customers/panels/children.html", quotes, order=50, section="opportunities")
+    register_panel("test_quotes", "Quotes", "customers/panels/children.html", quotes, order=50, section="followups")
     try:
         with in_tenant(tenant_a):
             RoleSetting.objects.filter(role="customer_service").update(customer_sections=["contacts"])

@@ -70,7 +70,7 @@ def test_template_download_has_every_column_and_marks_the_required(tenant_a, bos
     ws = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).worksheets[0]
     header, example = list(ws.iter_rows(values_only=True))[:2]
     assert header[0] == "Customer name *" and "Mobile" in header and "Contact name" in header
-    assert example[0] == "北京华兴科技有限公司"
+    assert example[0] == "Sample customer (delete this row before importing)"
     from django.utils import translation
 
     from saas_core.imports.registry import get_importer
@@ -495,3 +495,36 @@ def test_a_workbook_broken_further_on_fails_the_job_with_a_reason(tenant_a, boss
         job = run(job)
         assert job.status == ImportJob.Status.FAILED
         assert job.error.startswith("The file is not a valid xlsx workbook (")
+
+
+def test_the_templates_sample_row_is_flagged_not_imported(tenant_a, boss_a):
+    """Issue 14: the sample row was a demo company (北京华兴科技有限公司), so importing the template
+    unchanged made a duplicate; it is an obvious sample now, and a row still carrying it is rejected."""
+    from django.utils import translation
+
+    from saas_core.imports.registry import get_importer
+
+    for language, sample in (("zh-hans", "示例客户（导入前删除此行）"), ("en", "Sample customer (delete this row before importing)")):
+        out = io.BytesIO()
+        with translation.override(language):
+            services.template_xlsx(get_importer("customers"), out)
+        rows = list(load_workbook(io.BytesIO(out.getvalue()), read_only=True).worksheets[0].iter_rows(values_only=True))
+        assert rows[1][0] == sample, language
+        job = import_file(tenant_a, boss_a, out.getvalue(), f"template-{language}.xlsx")
+        with in_tenant(tenant_a):
+            assert (job.imported, job.rejected) == (0, 1)
+            assert not Customer.objects.filter(name=sample).exists()
+            reasons = report_rows(job)[1][2]
+        assert "sample row" in reasons
+
+
+def test_no_report_is_offered_when_every_row_was_imported(tenant_a, boss_a, client_for):
+    """Issue 14: "download the report of rows not imported" was shown when nothing failed."""
+    job = import_file(tenant_a, boss_a, xlsx_bytes(GOOD), "all-good.xlsx")
+    with in_tenant(tenant_a):
+        assert job.imported == 3 and job.report == ""
+    client = client_for(tenant_a, boss_a)
+    assert '<p class="d-none" data-testid="report-area">' in client.get(f"/imports/{job.pk}/").content.decode()
+    assert client.get(f"/imports/{job.pk}/status.json").json()["has_report"] is False
+    bad = import_file(tenant_a, boss_a, xlsx_bytes(BAD[:1]), "one-bad.xlsx")
+    assert '<p class="" data-testid="report-area">' in client.get(f"/imports/{bad.pk}/").content.decode()

@@ -3,7 +3,6 @@
   var form = document.getElementById("customer-form"), box = document.getElementById("live-duplicates");
   if (!form || !box) { return; }
   var names = ["name"], phones = ["phone", "fax", "contact_mobile", "contact_phone"], timer = null, last = "";
-  var template = form.dataset.duplicateText;
   function value(n) { var el = form.elements[n]; return el ? el.value.trim() : ""; }
   function check() {
     var params = new URLSearchParams();
@@ -21,7 +20,7 @@
         (data.duplicates || []).forEach(function (d, i) {
           var span = document.createElement("span");
           span.setAttribute("data-testid", "live-duplicate");
-          span.textContent = (i ? "; " : "") + template.replace("%(name)s", d.name).replace("%(owner)s", d.owner).replace("%(reason)s", d.reason);
+          span.textContent = (i ? "; " : "") + d.text;
           items.appendChild(span);
         });
         box.classList.toggle("d-none", !(data.duplicates || []).length);
