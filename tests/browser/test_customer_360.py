@@ -82,7 +82,7 @@ def test_tabs_switch_keep_the_url_load_lazily_and_fit_a_phone(page: Page, live_s
     for tab in ("contacts", "followups", "tasks", "attachments", "log"):
         page.locator(f"[data-tab={tab}]").click()
         expect(page.locator(f"[data-pane={tab}]")).to_be_visible()
-        expect(page.locator(f"[data-pane={tab}] [data-panel-src]")).to_have_count(0)  # all loaded
+        expect(page.locator(f"[data-pane={tab}] [data-panel-loading]")).to_have_count(0)  # every panel loaded
         assert page.evaluate(NO_SIDEWAYS_SCROLL), tab
     page.screenshot(path=str(screenshots / "customer_360_390_log.png"), full_page=True)
     expect(page.locator("[data-pane=contacts] [data-testid=contact-row]")).to_contain_text("欧阳娜娜")
