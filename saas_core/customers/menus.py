@@ -1,8 +1,8 @@
-"""Menu entries, workbench panels and 360° panels of customers (registered on start-up)."""
+"""Menu entries of customers (registered on start-up)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from saas_core.customers import global_search, panels  # noqa: F401 - register the search sources and 360° panels
+from saas_core.customers import global_search  # noqa: F401 - registers the search sources (360° panels: apps.py)
 from saas_core.org.access import menu_visible
 from web.menu import MenuEntry, register
 

@@ -41,12 +41,13 @@ def test_follow_up_from_360_and_a_daily_report_with_reply(page: Page, desks, liv
     # --- a follow-up from the customer's 360° view -------------------------------------------
     sign_in(seller, base, *SELLER)
     pk = new_customer(seller, base, "杭州云帆网络科技有限公司")
+    seller.locator("[data-tab=followups]").click()  # the tab's panel (with the form) is fetched
     form = seller.locator("[data-testid=followup-form]")
     form.locator("#id_kind").select_option(label="Phone call")
     form.locator("#id_subject").fill("电话沟通采购需求")
     form.locator("#id_content").fill("客户计划下月采购 200 台")
     form.locator("[data-testid=save-followup]").click()
-    expect(seller).to_have_url(base + f"/customers/{pk}/")
+    expect(seller).to_have_url(base + f"/customers/{pk}/?tab=followups")
     expect(alert(seller, "success")).to_contain_text("电话沟通采购需求")
     expect(seller.locator("[data-testid=customer-followups] [data-testid=followup-row]")).to_contain_text("Phone call")
     seller.screenshot(path=str(screenshots / "followup_360.png"), full_page=True)

@@ -41,7 +41,9 @@ def test_upload_list_download_and_delete_on_the_360_view(page: Page, live_site, 
         page.locator("main form[method=post] button[type=submit]").first.click()
         expect(page).to_have_url(re.compile(re.escape(base + "/customers/") + r"\d+/$"))
 
+        page.locator("[data-tab=attachments]").click()  # the panel is fetched when its tab opens
         panel = page.locator("[data-panel=attachments]")
+        expect(panel).to_have_attribute("data-loaded", "1")
         expect(panel.locator("[data-testid=attachment-row]")).to_have_count(0)
         form = panel.locator("[data-testid=attachment-upload]")
         form.locator("input[type=file]").set_input_files(files=[{"name": NAME, "mimeType": "text/plain", "buffer": CONTENT}])
@@ -71,7 +73,7 @@ def test_upload_list_download_and_delete_on_the_360_view(page: Page, live_site, 
         expect(page).to_have_url(re.compile(r"/attachments/\d+/delete/$"))
         expect(page.locator("main")).to_contain_text(NAME)
         page.locator("[data-testid=confirm-delete]").click()
-        expect(page).to_have_url(re.compile(re.escape(base + "/customers/") + r"\d+/#panel-attachments$"))
+        expect(page).to_have_url(re.compile(re.escape(base + "/customers/") + r"\d+/\?tab=attachments#panel-attachments$"))
         expect(page.locator("[data-panel=attachments] [data-testid=attachment-row]")).to_have_count(0)
         open_menu(page, "recycle_bin")
         expect(page.locator("main")).to_contain_text(NAME)

@@ -133,5 +133,6 @@ def test_create_with_duplicate_warning_search_the_list_and_open_the_360_view(pag
     page.locator("[data-testid=classify-form] button[type=submit]").click()
     expect(page).to_have_url(first_url)
     expect(page.locator("[data-testid=basic-info] [data-field=status]")).not_to_have_text(re.compile("^\\s*$"))
+    page.locator("[data-tab=log]").click()  # the data log is fetched when its tab opens
     expect(page.locator("[data-testid=recent-changes] tbody tr").first).to_contain_text("→")  # the newest: old → new
     page.screenshot(path=str(screenshots / "customer_360.png"), full_page=True)

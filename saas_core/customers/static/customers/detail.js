@@ -21,7 +21,8 @@
       var src = section.dataset.panelSrc;
       delete section.dataset.panelSrc;
       fetch(src, { credentials: "same-origin", headers: { "Accept": "text/html" } }).then(function (response) {
-        if (!response.ok || response.redirected) {  // a lapsed session answers with the login page throw new Error(String(response.status)); }
+        // A lapsed session answers with a redirect to the login page: not a panel.
+        if (!response.ok || response.redirected) { throw new Error(String(response.status)); }
         return response.text();
       }).then(function (html) {
         var body = section.querySelector("[data-panel-body]");
