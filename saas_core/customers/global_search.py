@@ -17,24 +17,13 @@ def _customers(request, query: str, limit: int) -> list[SearchHit]:
     rows = queries.newest_first_slice(
         queries.customer_list(request.user, {"q": query}), 0, limit, values=("id", "name", "number", "owner__name"),
     )
-    primary = _primary_mobiles([row["id"] for row in rows])
+    primary = queries.primary_contacts([row["id"] for row in rows])
     return [
         SearchHit(row["name"], reverse("customers:detail", args=[row["id"]]),
                   " · ".join(part for part in (row["number"], row["owner__name"]) if part),
-                  tuple(p for p in (primary.get(row["id"]),) if p))
+                  tuple(p for p in (primary.get(row["id"], ("", ""))[1],) if p))
         for row in rows
     ]
-
-
-def _primary_mobiles(customer_ids: list[int]) -> dict[int, str]:
-    from saas_core.customers.models import Contact
-
-    found: dict[int, str] = {}
-    rows = Contact.objects.filter(customer_id__in=customer_ids).exclude(mobile="").order_by(
-        "customer_id", "-is_primary", "id").values_list("customer_id", "mobile")
-    for customer_id, mobile in rows:
-        found.setdefault(customer_id, mobile)
-    return found
 
 
 def _contacts(request, query: str, limit: int) -> list[SearchHit]:

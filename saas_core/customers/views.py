@@ -210,12 +210,20 @@ def _day(value) -> str:
 _ROW = (
     '<tr data-testid="customer-row" data-id="{id}">{tick}<td class="text-nowrap">{number}</td>'
     '<td><a href="{url}" data-testid="customer-name">{name}</a>{badges}</td>'
-    '<td>{status}</td><td>{category}</td><td>{industry}</td><td>{owner}</td>'
+    '<td data-testid="customer-contact">{contact}</td><td>{status}</td><td>{category}</td><td>{industry}</td><td>{owner}</td>'
     '<td class="text-nowrap">{last_contact}</td><td class="text-nowrap">{created}</td></tr>\n'
 )
 _TICK = '<td><input class="form-check-input row-check" type="checkbox" name="ids" value="{}" form="batch" aria-label="{}"></td>'
 _INDIVIDUAL = ' <span class="badge bg-light text-dark border">{}</span>'
 _HOT = ' <span class="badge bg-danger" data-testid="hot-badge">{}</span>'
+
+
+def _contact_cell(name: str, number: str) -> SafeString:
+    """The list's contact column: the primary contact and a number to call (and text, if a mobile)."""
+    if not (name or number):
+        return mark_safe("")
+    phone = render_to_string("web/_phone.html", {"number": number}) if number else ""
+    return format_html('<span class="text-nowrap">{}</span> {}', name, phone)
 
 
 def _list_rows(page: ListPage, *, tickable: bool) -> SafeString:
@@ -224,6 +232,7 @@ def _list_rows(page: ListPage, *, tickable: bool) -> SafeString:
     statuses = {value: str(label) for value, label in Customer.Status.choices}
     detail = reverse("customers:detail", args=[0])[:-2]  # ".../customers/" + id + "/"
     pool, individual, hot = _("Public pool"), format_html(_INDIVIDUAL, _("Individual")), format_html(_HOT, _("Hot"))
+    contacts = queries.primary_contacts([c["id"] for c in page])
     rows = []
     for c in page:
         badges = format_html(
@@ -233,6 +242,7 @@ def _list_rows(page: ListPage, *, tickable: bool) -> SafeString:
         rows.append(format_html(
             _ROW, id=c["id"], url=f"{detail}{c['id']}/", number=c["number"], name=c["name"],
             tick=format_html(_TICK, c["id"], c["name"]) if tickable else "", badges=badges,
+            contact=_contact_cell(*contacts.get(c["id"], ("", ""))),
             status=statuses.get(c["status"], c["status"]),
             category=in_language(c["category__label_zh"] or "", c["category__label_en"] or ""),
             industry=in_language(c["industry__label_zh"] or "", c["industry__label_en"] or ""),

@@ -112,7 +112,7 @@ def test_share_transfer_and_merge(page: Page, desks, live_site, screenshots):
     expect(page).to_have_url(base + "/customers/")
     expect(page.locator("main .alert-success[role=alert]")).to_contain_text(ZHANG[1])
     for pk in (alpha, beta, gamma):
-        expect(page.locator(f"[data-testid=customer-row][data-id='{pk}'] td").nth(6)).to_have_text(ZHANG[1])
+        expect(page.locator(f"[data-testid=customer-row][data-id='{pk}'] td").nth(7)).to_have_text(ZHANG[1])
 
     # --- merge a duplicate into its twin --------------------------------------------------------
     survivor = new_customer(page, base, "北京华兴科技有限公司", contact="张伟")

@@ -112,3 +112,31 @@ def icon(name: str, size: int = 16, css: str = ""):
         '<svg class="icon {}" width="{}" height="{}" viewBox="0 0 16 16" fill="currentColor" aria-hidden="true">{}</svg>',
         css, size, size, paths,
     )
+
+
+def _dialable(number: str) -> str:
+    """What a phone dials: the normalised digits (+86 and separators dropped, an extension cut),
+    with the "+" kept for a number of another country."""
+    from saas_core.customers.phones import normalise_phone
+
+    digits = normalise_phone(number or "")
+    text = (number or "").strip().replace("＋", "+")
+    foreign = text.startswith("+") and not text.startswith("+86") or digits.startswith("00") and not digits.startswith("0086")
+    return ("+" + digits.lstrip("0") if foreign else digits)
+
+
+@register.filter
+def is_mobile(number: str) -> bool:
+    """A mainland mobile number (11 digits from 1), which can also take a text message."""
+    digits = _dialable(number)
+    return len(digits) == 11 and digits.startswith("1")
+
+
+@register.filter
+def tel_href(number: str) -> str:
+    return "tel:" + _dialable(number)
+
+
+@register.filter
+def sms_href(number: str) -> str:
+    return "sms:" + _dialable(number)

@@ -35,6 +35,36 @@
     });
   }
 
+  // Lists become cards on a phone (app.css, .table-cards): each body cell gets its column's
+  // heading as data-label, which the card shows before the value. Tables marked .table-keep
+  // (the calendar's month grid) and tables without a heading row stay as they are.
+  function labelCells(root) {
+    var tables = Array.prototype.slice.call(root.querySelectorAll("table.table"));
+    if (root.matches && root.matches("table.table")) { tables.push(root); }
+    tables.forEach(function (table) {
+      var head = table.tHead && table.tHead.rows[0];
+      if (!head || table.classList.contains("table-keep")) { return; }
+      var labels = [];
+      Array.prototype.forEach.call(head.cells, function (th) {
+        for (var n = 0; n < (th.colSpan || 1); n++) { labels.push(th.textContent.trim()); }
+      });
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        Array.prototype.forEach.call(body.rows, function (row) {
+          var column = 0;
+          Array.prototype.forEach.call(row.cells, function (cell) {
+            if ((cell.colSpan || 1) === 1 && labels[column] && !cell.hasAttribute("data-label")) {
+              cell.setAttribute("data-label", labels[column]);
+            }
+            column += cell.colSpan || 1;
+          });
+        });
+      });
+      table.classList.add("table-cards");
+    });
+  }
+
+  function onLoad(root) { sizeBars(root); labelCells(root); }
+
   // htmx.onLoad runs for the page and again for every fragment htmx swaps in (export progress).
-  if (window.htmx) { window.htmx.onLoad(sizeBars); } else { sizeBars(document); }
+  if (window.htmx) { window.htmx.onLoad(onLoad); } else { onLoad(document); }
 })();
