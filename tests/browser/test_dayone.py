@@ -83,3 +83,23 @@ def test_live_duplicate_warning_reads_whole(page: Page, live_site, language, own
     expect(live).to_contain_text(owner_word)
     text = live.first.inner_text()
     assert "%" not in text and absent not in text, text
+
+
+def test_the_smaller_labels_read_right_in_chinese(page: Page, live_site, screenshots):
+    """The status quick filter 状态：潜在 (apart from the category 潜在客户), the calendar's 日 button,
+    请选择 as a select's empty choice, and a pager whose size select is not empty."""
+    base = sign_up(page, live_site, "Wang Lei", company="Labels Test")
+    page.locator("[data-lang=zh-hans]").first.click()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+
+    page.goto(base + "/customers/")
+    expect(page.locator("[data-view=status-prospect]")).to_have_text("状态：潜在")
+    expect(page.locator("[data-view=potential]")).to_have_text("潜在客户")
+    page.goto(base + "/activities/calendar/")
+    expect(page.locator("[data-calendar-view=day]")).to_have_text("日")
+    page.goto(base + "/customers/new/")
+    expect(page.locator("#id_contact_gender option[value='']")).to_have_text("请选择")
+    assert "---------" not in page.content()
+    page.goto(base + "/activities/notifications/")
+    expect(page.locator("[data-testid=page-size] option")).to_have_text(["20", "50", "100"])
+    page.screenshot(path=str(screenshots / "dayone_labels_zh.png"), full_page=True)
