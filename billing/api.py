@@ -7,6 +7,7 @@ import functools
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.request import Request
@@ -47,6 +48,120 @@ class CardSerializer(serializers.Serializer):
     exp_month = serializers.IntegerField(min_value=1, max_value=12)
     exp_year = serializers.IntegerField(min_value=2000, max_value=2100)
     cvc = serializers.CharField(max_length=4)
+
+
+class CancelSerializer(serializers.Serializer):
+    cancel = serializers.BooleanField(default=True, help_text="true: end at period end; false: keep the subscription.")
+
+
+# What the operations answer, for the published schema (the views build these dicts themselves).
+
+class CardOnFileSerializer(serializers.Serializer):
+    brand = serializers.CharField()
+    last4 = serializers.CharField()
+
+
+class SubscriptionDetailSerializer(serializers.Serializer):
+    plan = serializers.CharField(help_text="The plan's code.")
+    currency = serializers.CharField()
+    price_per_seat_minor = serializers.IntegerField()
+    seats = serializers.IntegerField()
+    seats_used = serializers.IntegerField()
+    modules = serializers.ListField(child=serializers.CharField(), help_text="Keys of the add-on modules.")
+    card = CardOnFileSerializer(allow_null=True)
+    current_period_end = serializers.DateTimeField(allow_null=True)
+    cancel_at_period_end = serializers.BooleanField()
+
+
+class BillingStateSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Tenant.Status.choices)
+    trial_ends_at = serializers.DateTimeField(allow_null=True)
+    subscription = SubscriptionDetailSerializer(allow_null=True)
+
+
+class QuoteSerializer(serializers.Serializer):
+    """Amounts in minor units (fen, cents) of ``currency``."""
+
+    currency = serializers.CharField()
+    plan_total_minor = serializers.IntegerField()
+    modules_total_minor = serializers.IntegerField()
+    proration_minor = serializers.IntegerField(help_text="On the next invoice; negative: a credit.")
+    module_credit_minor = serializers.IntegerField()
+    charged_now_minor = serializers.IntegerField()
+    period_end = serializers.DateTimeField(allow_null=True)
+    added = serializers.ListField(child=serializers.CharField())
+    removed = serializers.ListField(child=serializers.CharField())
+
+
+class ChangeResultSerializer(BillingStateSerializer):
+    quote = QuoteSerializer()
+
+
+class InvoiceSummarySerializer(serializers.Serializer):
+    id = serializers.CharField()
+    created = serializers.IntegerField(help_text="Unix time.")
+    currency = serializers.CharField()
+    total_minor = serializers.IntegerField()
+    amount_paid_minor = serializers.IntegerField()
+    status = serializers.CharField(allow_null=True)
+
+
+class InvoiceListSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = InvoiceSummarySerializer(many=True)
+
+
+class InvoiceLineSerializer(serializers.Serializer):
+    description = serializers.CharField(allow_null=True)
+    amount_minor = serializers.IntegerField()
+    quantity = serializers.IntegerField(allow_null=True)
+
+
+class InvoiceDetailSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    created = serializers.IntegerField(help_text="Unix time.")
+    currency = serializers.CharField()
+    total_minor = serializers.IntegerField()
+    status = serializers.CharField(allow_null=True)
+    lines = InvoiceLineSerializer(many=True)
+
+
+class AccountSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    status = serializers.CharField(help_text="The status in words, in the request's language.")
+    status_code = serializers.ChoiceField(choices=Tenant.Status.choices)
+    seats_used = serializers.IntegerField()
+    seats_limit = serializers.IntegerField(allow_null=True)
+    plan = serializers.CharField(allow_null=True, help_text="The plan's code.")
+    modules = serializers.ListField(child=serializers.CharField(), help_text="Keys of the modules switched on.")
+    start_date = serializers.DateTimeField()
+    paid_since = serializers.DateTimeField(allow_null=True)
+    expiry = serializers.DateTimeField(allow_null=True)
+    days_left = serializers.IntegerField(allow_null=True)
+    storage_used = serializers.IntegerField(help_text="Bytes.")
+    storage_quota = serializers.IntegerField(allow_null=True, help_text="Bytes.")
+    storage_percent = serializers.IntegerField(allow_null=True)
+    has_logo = serializers.BooleanField()
+
+
+_PAYMENT_ERRORS = {
+    402: OpenApiResponse(description="The card was declined or the payment failed (`code`: `payment_service`)."),
+    409: OpenApiResponse(description="The change conflicts with the subscription's state (`code`: `payment_service`)."),
+    503: OpenApiResponse(description="The payment service cannot be reached; try again after Retry-After "
+                                     "(`code`: `payment_service`)."),
+}
+
+
+# Request examples: the documentation shows them, and the schema fuzz sends them first.
+CHOICE_EXAMPLE = [OpenApiExample("Team plan, 3 seats, no add-on", value={"plan": "team", "seats": 3, "modules": []},
+                                 request_only=True)]
+CARD_EXAMPLE = [OpenApiExample("A test card", value={"number": "4242424242424242", "exp_month": 12,
+                                                     "exp_year": 2035, "cvc": "123"}, request_only=True)]
+
+
+def _paying(ok, request=None, **kwargs):
+    """``extend_schema`` of an operation that talks to Stripe: its answer plus Stripe's failures."""
+    return extend_schema(request=request, responses={200: ok, **_PAYMENT_ERRORS}, **kwargs)
 
 
 def _tenant(request: Request) -> Tenant:
@@ -99,6 +214,7 @@ def _quote_data(quote) -> dict:
             "added": [m.key for m in quote.added], "removed": [m.key for m in quote.removed]}
 
 
+@extend_schema(responses=BillingStateSerializer)
 @api_view(["GET"])
 @permission_classes([IsBoss])
 def subscription(request: Request) -> Response:
@@ -106,6 +222,7 @@ def subscription(request: Request) -> Response:
     return Response(_state(_tenant(request)))
 
 
+@extend_schema(request=ChoiceSerializer, responses=QuoteSerializer, examples=CHOICE_EXAMPLE)
 @api_view(["POST"])
 @permission_classes([IsBoss])
 def quote(request: Request) -> Response:
@@ -113,6 +230,7 @@ def quote(request: Request) -> Response:
     return Response(_quote_data(services.quote_change(_tenant(request), **_choice(request))))
 
 
+@_paying(BillingStateSerializer, request=CardSerializer, examples=CARD_EXAMPLE)
 @api_view(["POST"])
 @permission_classes([IsBoss])
 @answers_payment_problems
@@ -123,6 +241,7 @@ def card(request: Request) -> Response:
     return Response(_state(_tenant(request)))
 
 
+@_paying(BillingStateSerializer, request=ChoiceSerializer, examples=CHOICE_EXAMPLE)
 @api_view(["POST"])
 @permission_classes([IsBoss])
 @answers_payment_problems
@@ -131,6 +250,7 @@ def subscribe(request: Request) -> Response:
     return Response(_state(_tenant(request)))
 
 
+@_paying(ChangeResultSerializer, request=ChoiceSerializer, examples=CHOICE_EXAMPLE)
 @api_view(["POST"])
 @permission_classes([IsBoss])
 @answers_payment_problems
@@ -139,6 +259,7 @@ def change(request: Request) -> Response:
     return Response({**_state(_tenant(request)), "quote": _quote_data(figures)})
 
 
+@_paying(BillingStateSerializer, request=CancelSerializer)
 @api_view(["POST"])
 @permission_classes([IsBoss])
 @answers_payment_problems
@@ -151,6 +272,7 @@ def cancel(request: Request) -> Response:
     return Response(_state(_tenant(request)))
 
 
+@_paying(BillingStateSerializer)
 @api_view(["POST"])
 @permission_classes([IsBoss])
 @answers_payment_problems
@@ -159,6 +281,7 @@ def pay(request: Request) -> Response:
     return Response(_state(_tenant(request)))
 
 
+@_paying(InvoiceListSerializer, operation_id="billing_invoices_list")
 @api_view(["GET"])
 @permission_classes([IsBoss])
 @answers_payment_problems
@@ -169,6 +292,7 @@ def invoices(request: Request) -> Response:
     return Response({"count": len(rows), "results": rows})
 
 
+@extend_schema(responses=InvoiceDetailSerializer)
 @api_view(["GET"])
 @permission_classes([IsBoss])
 def invoice(request: Request, invoice_id: str) -> Response:
@@ -181,6 +305,7 @@ def invoice(request: Request, invoice_id: str) -> Response:
                                 "quantity": line.quantity} for line in found.lines.data]})
 
 
+@extend_schema(responses=AccountSerializer)
 @api_view(["GET"])
 @permission_classes([IsBoss])
 def account(request: Request) -> Response:

@@ -1,4 +1,5 @@
-"""Read-only workspaces: reads and exports work, writes are refused with the reason and the fix.
+"""Read-only workspaces (unpaid, or an upgrade of the schema failed): reads and exports work,
+writes are refused with the reason and the fix.
 
 A workspace the vendor has suspended refuses everything (sign-in included) with the reason.
 """
@@ -12,7 +13,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from tenants import lifecycle
+from tenants import lifecycle, upgrade
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # What a read-only workspace still posts to: signing in and out, paying, exporting, language.
@@ -34,12 +35,11 @@ class ReadOnlyWorkspaceMiddleware:
             return self.get_response(request)
         if tenant.suspended_at is not None and not request.path.startswith(SUSPENDED_PREFIXES):
             return _refuse(request, lifecycle.suspended_message(), "suspended", _("This workspace is suspended"))
-        if (
-            request.method not in SAFE_METHODS
-            and not lifecycle.may_write(tenant)
-            and not request.path.startswith(ALLOWED_PREFIXES)
-        ):
-            return _refuse(request, lifecycle.refusal_message(tenant), "read_only")
+        if request.method not in SAFE_METHODS and not request.path.startswith(ALLOWED_PREFIXES):
+            if not lifecycle.may_write(tenant):
+                return _refuse(request, lifecycle.refusal_message(tenant), "read_only")
+            if upgrade.is_held(tenant):  # its schema is half-way between two versions of the code
+                return _refuse(request, upgrade.held_message(), "read_only")
         return self.get_response(request)
 
 

@@ -214,8 +214,9 @@ def save_card(tenant: Tenant, *, number: str, exp_month: int, exp_year: int, cvc
     this_year = timezone.now().year
     if not this_year <= int(exp_year or 0) <= this_year + 20:
         errors["exp_year"] = [_("Enter the expiry year (four digits, not in the past).")]
-    if not (cvc or "").isdigit() or len(cvc) not in (3, 4):
-        errors["cvc"] = [_("Enter the 3 or 4 digit security code.")]
+    # American Express (34…, 37…) prints 4 digits; every other scheme 3, and Stripe refuses the rest.
+    if not (cvc or "").isdigit() or len(cvc) != (4 if number[:2] in ("34", "37") else 3):
+        errors["cvc"] = [_("Enter the card's security code: 4 digits on American Express, 3 on other cards.")]
     if errors:
         raise ValidationError(errors)
     subscription = _subscription(tenant)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 import stripe
@@ -155,7 +156,7 @@ def change_subscription(subscription_id: str, plan_id: str, quantity: int):
 
 def _drop_localstripe_credits(customer_id: str) -> None:
     for item in stripe.InvoiceItem.list(customer=customer_id, limit=100).data:
-        if item.invoice is None and OUR_ITEM not in (item.metadata or {}):
+        if item.invoice is None and OUR_ITEM not in _metadata(item):
             stripe.InvoiceItem.delete(item.id)
 
 
@@ -172,27 +173,41 @@ def cancel_now(subscription_id: str) -> None:
         log.warning("subscription %s was already gone at Stripe", subscription_id)
 
 
-def refund_subscription_payments(subscription_id: str, *, description: str, metadata: dict[str, str]) -> dict[str, int]:
+def _metadata(obj) -> dict:
+    """A Stripe object's metadata as a dict (stripe 16's StripeObject has no ``get``)."""
+    found = getattr(obj, "metadata", None)
+    return found.to_dict() if hasattr(found, "to_dict") else dict(found or {})
+
+
+def refund_subscription_payments(subscription_id: str, *, description: str, metadata: dict[str, str],
+                                 part: str = "", share: Callable[[Any], int] | None = None) -> dict[str, int]:
     """Refund to the card whatever is still unrefunded of every paid invoice of a subscription;
     returns {currency: minor units refunded now}. What Stripe has refunded already is subtracted,
     so a second run (or a run after a crash half-way) refunds nothing twice. An invoice paid
-    without a card payment (by credit) gets a credit on the customer's next invoice instead, once."""
+    without a card payment (by credit) gets a credit on the customer's next invoice instead, once.
+
+    With ``part`` and ``share`` only a part of each invoice is given back: ``share(invoice)`` minor
+    units, less what was refunded already under the same ``part`` (recorded in the refunds'
+    metadata), and never more than is left unrefunded of the invoice."""
     configure()
     refunded: dict[str, int] = {}
     for invoice in stripe.Invoice.list(subscription=subscription_id, limit=100).data:
         if invoice.status != "paid" or not invoice.amount_paid:
             continue
+        wanted = invoice.amount_paid if share is None else min(share(invoice), invoice.amount_paid)
         if invoice.payment_intent:
-            already = sum(r.amount for r in stripe.Refund.list(payment_intent=invoice.payment_intent, limit=100).data)
-            amount = invoice.amount_paid - already
+            refunds = stripe.Refund.list(payment_intent=invoice.payment_intent, limit=100).data
+            already = sum(r.amount for r in refunds)
+            mine = sum(r.amount for r in refunds if _metadata(r).get("part", "") == part) if part else already
+            amount = min(wanted - mine, invoice.amount_paid - already)
             if amount > 0:
                 stripe.Refund.create(payment_intent=invoice.payment_intent, amount=amount,
-                                     metadata={**metadata, "invoice": invoice.id})
+                                     metadata={**metadata, "invoice": invoice.id, **({"part": part} if part else {})})
         else:
-            marker = {OUR_ITEM: "refund", "invoice": invoice.id}
+            marker = {OUR_ITEM: "refund", "invoice": invoice.id, **({"part": part} if part else {})}
             booked = [i for i in stripe.InvoiceItem.list(customer=invoice.customer, limit=100).data
-                      if (i.metadata or {}).get("invoice") == invoice.id]
-            amount = 0 if booked else invoice.amount_paid
+                      if _metadata(i).get("invoice") == invoice.id and _metadata(i).get("part", "") == part]
+            amount = 0 if booked else wanted
             if amount:
                 stripe.InvoiceItem.create(customer=invoice.customer, amount=-amount, currency=invoice.currency,
                                           description=description,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from billing import account as account_info
 from billing import services
 from billing.forms import CardForm, ChoiceForm, LogoForm
-from billing.models import Subscription
+from billing.models import Module, Subscription
 from billing.problems import PaymentServiceError
 from saas_core.accounts.permissions import boss_required
 from tenants.models import Tenant
@@ -30,6 +30,10 @@ def _choice_form(request: HttpRequest, subscription: Subscription | None, data=N
     if subscription is not None:
         initial = {"plan": subscription.plan_id, "seats": services.default_seats(subscription),
                    "modules": list(subscription.modules.values_list("key", flat=True))}
+        # From the Modules page's "Add to subscription": that module ticked, nothing bought yet.
+        add = request.GET.get("add_module", "")
+        if add and add not in initial["modules"] and Module.objects.for_sale().filter(key=add).exists():
+            initial["modules"].append(add)
     return ChoiceForm(data, initial=initial, current_plan=subscription.plan if subscription else None)
 
 

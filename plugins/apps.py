@@ -7,8 +7,15 @@ class PluginsConfig(AppConfig):
     verbose_name = "Modules"
 
     def ready(self) -> None:
-        from plugins import catalogue, manager
-        from saas_core.org.permissions import register_module
+        from plugins import catalogue, gate, manager
+        from saas_core.org.permissions import register_module, set_module_visibility
+
+        # The core's registries sit below this app: it feeds them, they never call up into it.
+        set_module_visibility(gate.permission_module_visible)
+        if apps.is_installed("saas_core.customers"):
+            from saas_core.customers.panels import register_panel_source
+
+            register_panel_source(gate.customer_panels)
 
         for key, specs in manager.per_module("crm_permission_modules").items():
             for spec in specs or ():

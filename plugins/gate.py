@@ -2,10 +2,12 @@
 
 - ``ModuleGateMiddleware``: a module's pages and API answer 404 where it is off.
 - ``menu_entries``, ``customer_panels``, ``phone_actions``: the hook results of the enabled
-  modules only, shaped for ``web.menu`` and ``saas_core.customers.panels``.
+  modules only, shaped for ``web.menu`` and ``saas_core.customers.panels`` (which the plugins app
+  feeds on start-up: this module imports neither registry's internals).
 - ``hidden_dictionary_types``: dictionary types of modules that are off (the dictionary pages
   and API leave them out; their values stay).
-- ``permission_module_visible``: the role matrix shows a module's permissions only where it is on.
+- ``permission_module_visible``: the role matrix shows a module's permissions only where it is on
+  (handed to ``saas_core.org.permissions.set_module_visibility`` on start-up).
 """
 
 from __future__ import annotations
@@ -68,7 +70,8 @@ _entries: dict[tuple, object] = {}
 
 def _menu_entry(cls, raw: dict):
     permission = tuple(raw.get("permission") or ())
-    key = (raw["key"], raw["url_name"], raw["section"], raw.get("order", 100), permission)
+    section = raw.get("section", "marketing")
+    key = (raw["key"], raw["url_name"], section, raw.get("group", ""), raw.get("order", 100), permission)
     entry = _entries.get(key)
     if entry is None:
         visible = None
@@ -77,20 +80,15 @@ def _menu_entry(cls, raw: dict):
                 from saas_core.org.access import can
 
                 return can(request.user, *_perm)
-        entry = _entries[key] = cls(raw["key"], raw["label"], raw["url_name"], raw["section"],
-                                    order=raw.get("order", 100), visible=visible)
+        entry = _entries[key] = cls(raw["key"], raw["label"], raw["url_name"], section,
+                                    order=raw.get("order", 100), visible=visible, group=raw.get("group", ""))
     return entry
 
 
-def customer_panels(request) -> list:
-    """``CustomerPanel`` objects for the enabled modules' ``crm_customer_panels``."""
-    from saas_core.customers.panels import CustomerPanel
-
-    return [
-        CustomerPanel(raw["key"], raw["label"], raw["template"], raw["context"], raw.get("order", 100),
-                      raw.get("section", "basic"), raw.get("column", "main"))
-        for raw in flatten(hooks_for(_tenant(request)).crm_customer_panels())
-    ]
+def customer_panels(request) -> list[dict]:
+    """The enabled modules' ``crm_customer_panels`` (``saas_core.customers.panels.register_panel``
+    keyword dicts); the plugins app registers this as a panel source of the 360° registry."""
+    return list(flatten(hooks_for(_tenant(request)).crm_customer_panels()))
 
 
 def phone_actions(request, number: str, contact=None) -> list[dict]:

@@ -78,17 +78,22 @@ class ModuleSpec:
 
     @hookspec
     def crm_menu_entries(self) -> list[dict]:
-        """Menu entries: ``[{"key", "label", "url_name", "section", "order", "permission": (module, action)}]``.
+        """Menu entries: ``[{"key", "label", "url_name", "group", "order", "permission": (module, action)}]``.
 
-        Called per request for the tenant; ``section`` is one of ``web.menu.SECTIONS``.
+        Called per request for the tenant; ``group`` is one of ``web.menu.GROUPS`` (the sidebar's
+        group; a module's pages usually go to "modules"). An older ``section`` (a key of
+        ``web.menu.SECTION_GROUPS``) is still understood when ``group`` is missing.
         ``permission`` (optional) hides the entry from roles without that permission.
         """
 
     @hookspec
     def crm_customer_panels(self) -> list[dict]:
-        """Customer 360° panels: ``[{"key", "label", "template", "context", "order", "section", "column"}]``.
+        """Customer 360° panels: ``[{"key", "label", "template", "context", ...}]``, the keyword
+        arguments of ``saas_core.customers.panels.register_panel`` (``order``, ``section``, ``column``,
+        ``tab``, ``lazy``, ``permission``, ``visible``).
 
-        ``context(request, customer)`` returns a dict or None (hidden). Called per request.
+        ``context(request, customer)`` returns a dict or None (hidden). Called per request. A module's
+        panel is lazy (loaded when its tab opens) unless it says ``"lazy": False``.
         """
 
     @hookspec

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import sys
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import defaults
 
@@ -34,15 +35,33 @@ def busy_message() -> str:
              "please try again in a minute.")
 
 
+def error_language(request: HttpRequest) -> str:
+    """The language an error page speaks: the one LocaleMiddleware (or the user's preference)
+    chose, else, when the request failed before that (host routing, the database), the one its
+    cookie or Accept-Language asks for."""
+    return getattr(request, "LANGUAGE_CODE", None) or translation.get_language_from_request(request)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    """handler500: a busy database answers 503 with Retry-After; anything else is Django's 500.
+    """handler500: a busy database answers 503 with Retry-After; anything else our branded 500.
 
     Rendered without the request's context: its processors would ask the database again."""
-    if not is_busy_error(sys.exc_info()[1]):
-        return defaults.server_error(request)
-    if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": busy_message(), "code": "busy"}, status=503)
-    else:
-        response = HttpResponse(loader.render_to_string("web/busy.html", {"message": busy_message()}), status=503)
+    with translation.override(error_language(request)):
+        if not is_busy_error(sys.exc_info()[1]):
+            return _internal_error(request)
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"detail": busy_message(), "code": "busy"}, status=503)
+        else:
+            response = HttpResponse(loader.render_to_string("web/busy.html", {"message": busy_message()}), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def _internal_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        detail = _("An error on our side stopped this request. It has been recorded; please try again in a moment.")
+        return JsonResponse({"detail": detail, "code": "server_error"}, status=500)
+    try:
+        return HttpResponseServerError(loader.render_to_string("web/500.html"))
+    except Exception:  # noqa: BLE001 - the error page must not fail in turn (templates, static storage)
+        return defaults.server_error(request)

@@ -105,6 +105,8 @@ GET_EXECUTOR_FUNCTION = "tenants.migration.get_executor"
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 
 MIDDLEWARE = [
+    # /healthz and /readyz for probes, answered before host checks and HTTPS redirects.
+    "saas_core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside the host routing, so the unknown-workspace page and error pages carry the policy too.
     "csp.middleware.CSPMiddleware",
@@ -299,7 +301,8 @@ USE_TZ = True
 
 # --- static and media -------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = embedded.DATA_DIR / "static"
+# The container image collects static files at build time into a folder of its own (Dockerfile).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or embedded.DATA_DIR / "static")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing folder
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", embedded.DATA_DIR / "media"))
 MEDIA_URL = "/media/"
@@ -329,6 +332,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"CRM <no-reply@{BASE_DOMAIN}>")
+# Set only by ``crm run`` (the dev run) for its mail catcher: the folder its loopback SMTP server
+# keeps messages in, listed at /dev/mail/ on the public site (saas_core.devmail). Empty: no page.
+DEV_MAIL_DIR = os.environ.get("DEV_MAIL_DIR", "")
 
 # --- API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -369,6 +375,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CustomerKindEnum": "saas_core.customers.models.Customer.Kind",
         "CustomerStatusEnum": "saas_core.customers.models.Customer.Status",
+        "AudienceKindEnum": "plugins.sms.models.SmsAudience.Kind",
+        "CompanyStatusEnum": "tenants.models.Tenant.Status",
     },
 }
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/console/", include("tenants.console.api_urls")),
     path("stripe/webhook/", stripe_webhook, name="stripe-webhook"),
     path("i18n/setlang/", web_views.set_language, name="set_language"),
+    path("dev/mail/", web_views.dev_mail, name="dev-mail"),  # 404 unless in the dev run (DEV_MAIL_DIR)
 ]
 
 handler403 = "web.views.permission_denied"

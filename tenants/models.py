@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_tenants.models import DomainMixin, TenantMixin
 
 from saas_core.i18n import TIME_ZONE_CHOICES
@@ -127,3 +128,56 @@ class VendorSettings(models.Model):
 
     def __str__(self) -> str:
         return "vendor settings"
+
+
+class CompanyUpgrade(models.Model):
+    """Where one company's schema stands in the upgrade rollout (``crm migrate``, tenants.upgrade).
+
+    ``fingerprint`` is that of the deployed code's migrations the schema was last found complete
+    for (or was being migrated to); a failed company is read-only until a retry succeeds."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("upgrade state", "Pending")
+        MIGRATING = "migrating", _("Migrating")
+        DONE = "done", _("Up to date")
+        FAILED = "failed", pgettext_lazy("upgrade state", "Failed")
+
+    tenant = models.OneToOneField(Tenant, on_delete=models.CASCADE, primary_key=True, related_name="upgrade")
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.PENDING)
+    fingerprint = models.CharField(_("migrations fingerprint"), max_length=64, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    seconds = models.FloatField(_("duration (seconds)"), null=True, blank=True)
+    applied = models.PositiveIntegerField(_("migrations applied"), default=0)  # by the last run that migrated it
+
+    class Meta:
+        verbose_name = _("company upgrade")
+        verbose_name_plural = _("company upgrades")
+        indexes = [models.Index(fields=["state"], name="tenants_upgrade_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id} {self.state}"
+
+
+class UpgradeRun(models.Model):
+    """One ``crm migrate`` (or a retry from the console): when, for which code, with what result."""
+
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    fingerprint = models.CharField(_("migrations fingerprint"), max_length=64)
+    workers = models.PositiveSmallIntegerField(_("workers"), default=1)
+    checked = models.PositiveIntegerField(_("companies checked"), default=0)
+    skipped = models.PositiveIntegerField(_("companies already up to date"), default=0)
+    migrated = models.PositiveIntegerField(_("companies migrated"), default=0)
+    failed = models.PositiveIntegerField(_("companies failed"), default=0)
+    host = models.CharField(_("host and process"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("upgrade run")
+        verbose_name_plural = _("upgrade runs")
+
+    def __str__(self) -> str:
+        return f"upgrade {self.started_at:%Y-%m-%d %H:%M} {self.fingerprint[:12]}"

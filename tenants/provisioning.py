@@ -20,7 +20,7 @@ from django_tenants.utils import schema_context, schema_exists
 from saas_core.accounts import services as accounts
 from saas_core.accounts.models import Role, User
 from saas_core.busy import is_busy_error
-from tenants import vendor_settings
+from tenants import upgrade, vendor_settings
 from tenants.models import Domain, Tenant
 from tenants.schema_clone import clone_schema, drop_schema, run_step
 
@@ -133,7 +133,7 @@ def create_workspace(
         with busy_refused():
             tenant, domain = _claim(subdomain, company_name, held)
         try:
-            with busy_refused():
+            with busy_refused(), upgrade.template_shared():
                 clone_schema(settings.TEMPLATE_SCHEMA_NAME, tenant.schema_name, run=_run_step)
                 with transaction.atomic():
                     boss, token = _make_ready(tenant, plan, email=email, admin_name=admin_name.strip(),

@@ -11,12 +11,17 @@ from saas_core.accounts.permissions import boss_required
 from tenants import services
 from tenants.models import Tenant
 from web.forms import add_service_errors
+from web.widgets import use_time_zone_select
 
 
 class CompanyForm(forms.ModelForm):
     class Meta:
         model = Tenant
         fields = ["name", "time_zone", "currency", "recycle_bin_days"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_time_zone_select(self)
 
 
 @boss_required

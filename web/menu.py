@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -19,44 +20,56 @@ class MenuEntry:
     key: str
     label: str | Promise
     url_name: str
-    section: str  # the top-level menu group key
+    section: str  # the seeds' top-level menu; decides the group when none is given
     order: int = 100
     menus: frozenset[str] = frozenset({"quick", "advanced"})
     visible: Callable | None = None  # visible(request) -> bool
+    group: str = ""  # a key of GROUPS (the sidebar's group), or "" for the section's
+    query: str = ""  # appended to the URL, e.g. "kind=schedule"
+
+    def __post_init__(self) -> None:
+        if not self.group:
+            object.__setattr__(self, "group", SECTION_GROUPS.get(self.section, "system"))
 
     def url(self) -> str:
         # Reversed once per URL configuration: every page renders the whole menu.
         key = (self.url_name, get_urlconf(), get_script_prefix())
         url = _urls.get(key)
         if url is None:
-            url = _urls[key] = reverse(self.url_name)
+            url = _urls[key] = reverse(self.url_name) + (f"?{self.query}" if self.query else "")
         return url
 
 
 @dataclass(frozen=True)
-class MenuSection:
+class MenuGroup:
     key: str
     label: str | Promise
     order: int
+    icon: str  # a key of web.icons.PATHS
     entries: list[MenuEntry] = field(default_factory=list)
 
 
-# The seeds' top-level groups, in their order (quick menu / advanced menu).
-SECTIONS: dict[str, tuple[str | Promise, int]] = {
-    "workbench": (_("Workbench"), 10),
-    "customers": (_("Customers"), 20),
-    "contacts": (_("Contacts"), 30),
-    "projects": (_("Projects"), 35),
-    "schedule": (_("Schedule"), 40),
-    "opportunities": (_("Opportunities"), 50),
-    "contracts": (_("Contracts & orders"), 60),
-    "service": (_("Service"), 70),
-    "products": (_("Products"), 80),
-    "purchasing": (_("Purchasing"), 90),
-    "inventory": (_("Inventory"), 100),
-    "marketing": (_("Marketing"), 110),
-    "account": (_("Account"), 120),
-    "tools": (_("Tools"), 130),
+# The sidebar's groups, in their order. "home" is the workbench above the groups; "me" is the
+# user menu of the top bar (personal pages), not the sidebar. A group with no entry the user
+# may open is not shown, so a part of the product not built yet has no empty heading.
+GROUPS: dict[str, tuple[str | Promise, int, str]] = {
+    "home": (_("Workbench"), 0, "workbench"),
+    "customers": (pgettext_lazy("menu group", "Customers"), 10, "customers"),
+    "activities": (pgettext_lazy("menu group", "Activities"), 20, "activities"),
+    "sales": (pgettext_lazy("menu group", "Sales"), 30, "sales"),
+    "service": (pgettext_lazy("menu group", "Service"), 40, "service"),
+    "reports": (pgettext_lazy("menu group", "Reports"), 50, "reports"),
+    "modules": (pgettext_lazy("menu group", "Modules"), 60, "modules"),
+    "system": (pgettext_lazy("menu group", "System"), 70, "system"),
+    "me": (_("My account"), 80, "person"),
+}
+
+# Where an entry registered with only a seeds' section goes (modules written before groups).
+SECTION_GROUPS: dict[str, str] = {
+    "workbench": "home", "customers": "customers", "contacts": "customers", "projects": "sales",
+    "schedule": "activities", "opportunities": "sales", "contracts": "sales", "service": "service",
+    "products": "sales", "purchasing": "modules", "inventory": "modules", "marketing": "modules",
+    "account": "system", "tools": "system",
 }
 
 _entries: dict[str, MenuEntry] = {}
@@ -67,20 +80,30 @@ def register(entry: MenuEntry) -> None:
     _entries[entry.key] = entry
 
 
-def build_menu(request, mode: str) -> list[MenuSection]:
-    """The sections with at least one entry this user may open, each with those entries.
-
-    The enabled modules' entries (``crm_menu_entries``) join the registered ones per request.
-    """
+def _open_entries(request, mode: str) -> list[MenuEntry]:
+    """The entries this user may open, in order; the enabled modules' entries
+    (``crm_menu_entries``) join the registered ones per request."""
     from plugins.gate import menu_entries
 
-    sections: dict[str, MenuSection] = {}
-    for entry in sorted([*_entries.values(), *menu_entries(request)], key=lambda e: e.order):
-        if mode not in entry.menus or (entry.visible and not entry.visible(request)):
-            continue
-        label, order = SECTIONS[entry.section]
-        sections.setdefault(entry.section, MenuSection(entry.section, label, order)).entries.append(entry)
-    return sorted(sections.values(), key=lambda s: s.order)
+    return [
+        entry for entry in sorted([*_entries.values(), *menu_entries(request)], key=lambda e: e.order)
+        if mode in entry.menus and not (entry.visible and not entry.visible(request))
+    ]
+
+
+def quick_create(request) -> list[MenuEntry]:
+    """The top bar's "+" menu: the entries registered with ``menus={"create"}`` this user may open."""
+    return _open_entries(request, "create")
+
+
+def build_groups(request, mode: str) -> dict[str, MenuGroup]:
+    """The sidebar's groups (and "home", "me") with at least one entry this user may open, in order."""
+    groups: dict[str, MenuGroup] = {}
+    for entry in _open_entries(request, mode):
+        label, order, icon = GROUPS.get(entry.group, GROUPS["system"])
+        key = entry.group if entry.group in GROUPS else "system"
+        groups.setdefault(key, MenuGroup(key, label, order, icon)).entries.append(entry)
+    return dict(sorted(groups.items(), key=lambda item: item[1].order))
 
 
 def is_boss(request) -> bool:
@@ -88,10 +111,10 @@ def is_boss(request) -> bool:
 
 
 register(MenuEntry("workbench", _("Workbench"), "web:workbench", "workbench", order=1))
-register(MenuEntry("settings", _("My settings"), "accounts:settings", "account", order=10))
-register(MenuEntry("password", _("Change password"), "accounts:password_change", "account", order=20))
+register(MenuEntry("settings", _("My settings"), "accounts:settings", "account", order=10, group="me"))
+register(MenuEntry("password", _("Change password"), "accounts:password_change", "account", order=20, group="me"))
 register(MenuEntry("users", _("Users"), "accounts:user_list", "account", order=30, visible=is_boss))
 register(MenuEntry("login_log", _("Login log"), "accounts:login_log", "account", order=40, visible=is_boss))
 register(MenuEntry("company", _("Company settings"), "tenants:company_settings", "account", order=50, visible=is_boss))
 register(MenuEntry("modules", _("Modules"), "modules:list", "account", order=55, visible=is_boss))
-register(MenuEntry("api_docs", _("API documentation"), "api-docs", "tools", order=10))
+register(MenuEntry("api_docs", _("API documentation"), "api-docs", "tools", order=60, group="me"))

@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 
+def may_see(request, customer) -> bool:
+    """Whether the 360° view shows the tab at all (cheap: no query of the log)."""
+    from plugins.sms import access
+
+    return access.may_read_log(request.user)
+
+
 def recent_messages(request, customer) -> dict | None:
     from plugins.sms import access, queries
 

@@ -86,10 +86,10 @@ def crm_phone_actions(request, number: str, contact) -> list[dict]:
 
 @hookimpl
 def crm_customer_panels() -> list[dict]:
-    from plugins.sms.panels import recent_messages
+    from plugins.sms.panels import may_see, recent_messages
 
     return [{"key": "sms", "label": _("Text messages"), "template": "sms/panel.html", "context": recent_messages,
-             "order": 80, "section": "basic", "column": "side"}]
+             "order": 80, "section": "basic", "tab": "sms", "visible": may_see}]
 
 
 @hookimpl

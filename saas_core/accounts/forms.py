@@ -1,13 +1,24 @@
 from __future__ import annotations
 
+import logging
+import smtplib
+
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import Q
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from saas_core.accounts.models import LoginAttempt, Role, User
 from web.forms import NOT_SET
 from web.pickers import PersonPickerField
+from web.widgets import use_time_zone_select
+
+logger = logging.getLogger(__name__)
+
+SAME_AS_COMPANY = _("Same as the company")
 
 
 class LoginForm(forms.Form):
@@ -49,6 +60,7 @@ class UserFormBase(forms.ModelForm):
             queryset=others, required=False, label=_("Superior"), empty_label=_("(no superior)"),
             help_text=_("Whom this user reports to; used by the data scope “own records and those of subordinates”."),
         )
+        use_time_zone_select(self, blank_label=SAME_AS_COMPANY)
 
     def validate_unique(self):
         """accounts.services checks user names (also against deleted users) with clearer messages."""
@@ -83,6 +95,10 @@ class SettingsForm(forms.ModelForm):
         model = User
         fields = ["name", "email", "mobile", "signature", "language", "time_zone", "menu_mode"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_time_zone_select(self, blank_label=SAME_AS_COMPANY)
+
 
 class LoginLogFilterForm(forms.Form):
     q = forms.CharField(label=_("User"), required=False)
@@ -107,3 +123,39 @@ class UserFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].tree_choices(_("All departments"))
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, but it knows whether the mail went out: Django's own logs a failed
+    send and lets the page say "sent" all the same.
+
+    ``delivery_failed`` is also set when no account matched and the mail server cannot be
+    reached, so "could not be sent" says nothing about whether the address has an account."""
+
+    delivery_failed = False
+    _attempted = False
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None) -> None:
+        self._attempted = True
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        message = EmailMultiAlternatives(subject, loader.render_to_string(email_template_name, context),
+                                         from_email, [to_email])
+        if html_email_template_name is not None:
+            message.attach_alternative(loader.render_to_string(html_email_template_name, context), "text/html")
+        try:
+            message.send()
+        except (OSError, smtplib.SMTPException):
+            logger.exception("password reset e-mail to user %s could not be sent", context["user"].pk)
+            self.delivery_failed = True
+
+    def save(self, **kwargs) -> None:
+        super().save(**kwargs)
+        if not self._attempted:
+            connection = get_connection(fail_silently=False)
+            try:
+                connection.open()
+                connection.close()
+            except (OSError, smtplib.SMTPException):
+                logger.exception("password reset: the mail server cannot be reached")
+                self.delivery_failed = True

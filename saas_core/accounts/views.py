@@ -19,6 +19,7 @@ from saas_core.accounts import queries, services
 from saas_core.accounts.forms import (
     LoginForm,
     LoginLogFilterForm,
+    PasswordResetForm,
     SetPasswordForm,
     SettingsForm,
     UserCreateForm,
@@ -97,6 +98,25 @@ class PasswordChange(PasswordChangeView):
         services.revoke_sign_ins(form.user, keep=self.request)
         messages.success(self.request, _("Your password has been changed."))
         return response
+
+
+class PasswordReset(auth_views.PasswordResetView):
+    """Says so when the link could not be sent (the mail server down or refusing), instead of
+    "check your e-mail" for a mail that never left."""
+
+    form_class = PasswordResetForm
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if not form.delivery_failed:
+            return response
+        form.add_error(None, _("The e-mail could not be sent just now, so no link is on its way. Please try "
+                               "again later, or ask your administrator to set a new password for you."))
+        return self.render_to_response(self.get_context_data(form=form))
 
 
 class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
@@ -217,12 +237,7 @@ def password_reset_urls():
     from django.urls import path
 
     return [
-        path("password-reset/", auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset.html",
-            email_template_name="accounts/email/password_reset.txt",
-            subject_template_name="accounts/email/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password_reset_done"),
-        ), name="password_reset"),
+        path("password-reset/", PasswordReset.as_view(), name="password_reset"),
         path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(
             template_name="accounts/password_reset_done.html"), name="password_reset_done"),
         path("password-reset/<uidb64>/<token>/", PasswordResetConfirm.as_view(), name="password_reset_confirm"),

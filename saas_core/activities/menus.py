@@ -1,6 +1,7 @@
 """Menu entries, workbench panels and customer 360° panels of activities (registered on start-up)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from saas_core.activities import panels  # noqa: F401 - registers the 360° panels
 from saas_core.org.access import can, menu_visible
@@ -14,8 +15,18 @@ register(MenuEntry("tasks", _("Schedules and tasks"), "activities:tasks", "sched
 register(MenuEntry("calendar", _("Calendar"), "activities:calendar", "schedule", order=30, visible=_view))
 register(MenuEntry("today", _("Today's progress"), "activities:today", "schedule", order=40, visible=_view))
 register(MenuEntry("daily_reports", _("Daily reports"), "activities:reports", "schedule", order=50, visible=_view))
-register(MenuEntry("care", _("Customer care"), "activities:care", "customers", order=40, visible=_view))
-register(MenuEntry("notifications", _("Notifications"), "activities:notifications", "account", order=5))
+register(MenuEntry("care", _("Customer care"), "activities:care", "customers", order=60, visible=_view,
+                   group="activities"))
+register(MenuEntry("notifications", _("Notifications"), "activities:notifications", "account", order=5, group="me"))
+
+_create = menu_visible("activities", "create")
+_quick = frozenset({"create"})
+register(MenuEntry("create_followup", _("Follow-up"), "activities:followup_create", "schedule", order=30,
+                   visible=_create, menus=_quick))
+register(MenuEntry("create_task", _("Task"), "activities:task_create", "schedule", order=40,
+                   visible=_create, menus=_quick, query="kind=task"))
+register(MenuEntry("create_schedule", pgettext_lazy("task kind", "Schedule"), "activities:task_create", "schedule",
+                   order=50, visible=_create, menus=_quick, query="kind=schedule"))
 
 
 def _workbench(request):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from saas_core.attachments import permissions  # noqa: F401 - the customer section the panel is filed under
 from saas_core.attachments.parents import register_parent
 from saas_core.customers.models import Customer
-from saas_core.customers.panels import register_panel
+from saas_core.customers.panels import detail_url, register_panel
 
 PANEL_ROWS = 10
 
@@ -39,7 +39,7 @@ def _visible(queryset, user):
 
 
 def _url(customer: Customer) -> str:
-    return reverse("customers:detail", args=[customer.pk]) + "#panel-attachments"
+    return detail_url(customer.pk, "attachments")
 
 
 def _rerender(request, customer: Customer, form):
@@ -47,7 +47,7 @@ def _rerender(request, customer: Customer, form):
     from saas_core.customers.views import _render_detail
 
     request.customer_forms = {**getattr(request, "customer_forms", {}), "attachments": form}
-    return _render_detail(request, customer, status=400)
+    return _render_detail(request, customer, status=400, tab="attachments")
 
 
 def _panel(request, customer: Customer) -> dict | None:
@@ -67,4 +67,5 @@ def _panel(request, customer: Customer) -> dict | None:
 
 register_parent(Customer, key="customer", can_view=can_view, can_edit=can_edit, url=_url, visible=_visible,
                 rerender=_rerender)
-register_panel("attachments", _("Attachments"), "attachments/panel.html", _panel, order=30, section="attachments")
+register_panel("attachments", _("Attachments"), "attachments/panel.html", _panel, order=30, section="attachments",
+               tab="attachments", lazy=True, permission=("attachments", "view"))

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import Q
 from django.utils import timezone
 
 from saas_core.customers.models import Customer, CustomerShare
 from saas_core.org.access import can
 from saas_core.org.scope import visible_user_ids
+
+# Checks ``link(user, customer) -> bool`` that apps register (activities: a task on the customer
+# assigned to or created by the user): such a user reaching a customer out of scope is told why.
+_links: list[Callable] = []
+
+
+def register_link(check: Callable) -> None:
+    """Register a legitimate reason for ``user`` to reach ``customer`` without seeing it."""
+    if check not in _links:
+        _links.append(check)
+
+
+def has_link(user, customer: Customer) -> bool:
+    return any(check(user, customer) for check in _links)
 
 
 def _active_share(user, customer: Customer):

@@ -27,6 +27,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
+from saas_core import regions
 from saas_core.customers import access, queries, services, sharing
 from saas_core.customers import merge as merging
 from saas_core.customers.models import Contact, Customer, CustomerShare, shared_with
@@ -222,10 +223,10 @@ def customer_filters(params, user) -> Q:
     ):
         if part is not None:
             q &= part
-    for name in ("province", "city"):
+    for name in ("province", "city", "district"):
         values = _values(params, name)
         if values:
-            q &= Q(**{f"{name}__in": values})
+            q &= Q(**{f"{name}__in": [regions.standard_name(name, v) for v in values]})
     is_hot = _bool(params, "is_hot")
     if is_hot is not None:  # hot now: flagged and not expired, as on the web list
         q &= queries.hot_now_q() if is_hot else ~queries.hot_now_q()
@@ -250,7 +251,8 @@ LIST_PARAMETERS = [
     OpenApiParameter("status", str, description="prospect / intention / paused / signed."),
     *(OpenApiParameter(name, str, description="Pick-list value ids or keys, comma-separated.") for name in (
         "category", "grade", "customer_type", "industry", "source", "value_class", "hot_reason")),
-    OpenApiParameter("province", str), OpenApiParameter("city", str),
+    OpenApiParameter("province", str, description="江苏, 江苏省 and Jiangsu all find 江苏省's customers."),
+    OpenApiParameter("city", str), OpenApiParameter("district", str),
     OpenApiParameter("owner", str, description="User ids, “me”, or “none” (the public pool)."),
     OpenApiParameter("is_hot", bool), OpenApiParameter("parent", int, description="Sub-customers of this customer."),
     OpenApiParameter("shared_with_me", bool),

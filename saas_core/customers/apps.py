@@ -8,4 +8,7 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self) -> None:
-        from saas_core.customers import menus  # noqa: F401 - registers menu entries and panels
+        from saas_core.customers import (
+            builtin_panels,  # noqa: F401 - registers the built-in 360° panels
+            menus,  # noqa: F401 - registers menu entries
+        )

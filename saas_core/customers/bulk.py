@@ -39,7 +39,13 @@ from django.utils.translation import gettext as _
 
 from saas_core.customers.models import Contact, Customer, PhoneNumber
 from saas_core.customers.phones import normalise_phone
-from saas_core.customers.services import CONTACT_FIELDS, CUSTOMER_FIELDS, apply_search_keys, reserve_ids
+from saas_core.customers.services import (
+    CONTACT_FIELDS,
+    CUSTOMER_FIELDS,
+    apply_search_keys,
+    normalise_region,
+    reserve_ids,
+)
 from saas_core.dictionaries.fields import DictionaryForeignKey
 from saas_core.dictionaries.services import items_for
 from saas_core.imports.dbcopy import insert
@@ -141,6 +147,10 @@ def validate(customer: Customer, contact: Contact | None, given: set[str], conta
     allowed = {} if allowed is None else allowed
     memo = {} if memo is None else memo
     errors: dict[str, list[str]] = {}
+    try:
+        normalise_region(customer)  # resolve() keeps its answers: imports repeat places a lot
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     for record, prefix, relations, fields in (
         (customer, "", CUSTOMER_RELATIONS, given), (contact, "contact_", CONTACT_RELATIONS, contact_given),
     ):

@@ -45,6 +45,7 @@ class CustomerExporter(Exporter):
         ExportColumn("价值评估", "Value class", lambda c: _label(c.value_class)),
         ExportColumn("省份", "Province", lambda c: c.province),
         ExportColumn("城市", "City", lambda c: c.city),
+        ExportColumn("区县", "District", lambda c: c.district),
         ExportColumn("地址", "Address", lambda c: c.address),
         ExportColumn("电话", "Phone", lambda c: c.phone),
         ExportColumn("传真", "Fax", lambda c: c.fax),

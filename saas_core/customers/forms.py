@@ -11,6 +11,7 @@ from saas_core.customers.models import Contact, Customer
 from saas_core.dictionaries import services as dictionaries
 from saas_core.dictionaries.fields import DictionaryFormMixin
 from saas_core.org.scope import visible, visible_user_ids
+from saas_core.regions.forms import use_region_picker
 from web.pickers import CustomerPickerField
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -30,13 +31,15 @@ class CustomerForm(DictionaryFormMixin, forms.ModelForm):
         model = Customer
         fields = (
             "kind", "name", "short_name", "number", "status", "category", "grade", "customer_type", "industry",
-            "source", "value_class", "province", "city", "address", "phone", "fax", "email", "website", "remark",
+            "source", "value_class", "province", "city", "district", "address", "phone", "fax", "email", "website",
+            "remark",
         )
         widgets = {"kind": forms.RadioSelect, "remark": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        use_region_picker(self)
         self.fields["number"].required = False
         self.fields["number"].help_text = _("Leave it empty to number the customer automatically.")
         self.fields["parent"].queryset = visible(Customer.objects.all(), user)

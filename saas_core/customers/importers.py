@@ -24,6 +24,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from saas_core import regions
 from saas_core.customers import bulk, services
 from saas_core.customers.access import can_edit
 from saas_core.customers.models import Contact, Customer, PhoneNumber
@@ -172,10 +173,14 @@ COLUMNS = [
     Column("industry", "所属行业", "Industry", repeats=True, parse=_dictionary("industry"), aliases=("行业",), example="计算机/互联网"),
     Column("source", "客户来源", "Source", repeats=True, parse=_dictionary("customer_source"), aliases=("来源",), example="展会"),
     Column("value_class", "价值评估", "Value class", repeats=True, parse=_dictionary("value_class"), aliases=("价值",)),
-    Column("province", "省份", "Province", max_length=_max(C, "province"), aliases=("省", "所在省份"), example="北京"),
-    Column("city", "城市", "City", max_length=_max(C, "city"), aliases=("市", "所在城市"), example="北京"),
+    # Places are matched to the standard names in clean() (江苏 → 江苏省), the three together.
+    Column("province", "省份", "Province", max_length=_max(C, "province"), aliases=("省", "所在省份", "省/直辖市"),
+           example="北京市"),
+    Column("city", "城市", "City", max_length=_max(C, "city"), aliases=("市", "所在城市", "地级市"), example="北京市"),
+    Column("district", "区县", "District", max_length=_max(C, "district"),
+           aliases=("区", "县", "区/县", "所在区县", "county"), example="海淀区"),
     Column("address", "地址", "Address", max_length=_max(C, "address"), aliases=("详细地址", "公司地址"),
-           example="海淀区中关村大街1号"),
+           example="中关村大街1号"),
     Column("phone", "电话", "Phone", parse=_phone, max_length=_max(C, "phone"),
            aliases=("公司电话", "客户电话", "座机", "固定电话", "telephone", "tel"), example="010-1234 5678"),
     Column("fax", "传真", "Fax", max_length=_max(C, "fax")),
@@ -245,6 +250,26 @@ class CustomerImporter(Importer):
         contact = {k: v for k, v in row.values.items() if k.startswith(CONTACT_PREFIX)}
         if contact and "contact_name" not in contact:
             row.reject(_("Contact name: enter the contact's name, or leave the contact's columns empty."), "contact_name")
+        self.clean_region(row)
+
+    def clean_region(self, row: Row) -> None:
+        """The row's province, city and district as their standard names (江苏 / 江苏省 / Jiangsu →
+        江苏省; 南京 → 南京市, its province found when the column is empty). A place that cannot be
+        matched rejects the row, naming the value: stored as typed it would be one more bar
+        beside the real one in every report, and the error report lets the user fix the row and
+        import it again; nothing of the row is written meanwhile."""
+        typed = tuple(as_text(row.values.get(key, "")) for key in services.REGION_FIELDS)
+        if not any(typed):
+            return
+        try:
+            standard = regions.resolve(*typed)
+        except regions.RegionError as exc:
+            column = next(c for c in self.columns if c.key == exc.field_name)
+            row.reject(f"{column.label}: {' '.join(exc.messages)}", exc.field_name)
+            return
+        for key, value in zip(services.REGION_FIELDS, standard, strict=True):
+            if value or key in row.values:
+                row.values[key] = value
 
     def split(self, row: Row) -> tuple[dict, dict | None]:
         fields = {k: v for k, v in row.values.items() if not k.startswith(CONTACT_PREFIX)}

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from saas_core.customers import panels  # noqa: F401 - registers the built-in 360° panels
+from saas_core.customers import global_search, panels  # noqa: F401 - register the search sources and 360° panels
 from saas_core.org.access import menu_visible
 from web.menu import MenuEntry, register
 
@@ -10,5 +10,7 @@ register(MenuEntry("customers", _("Customers"), "customers:list", "customers", o
                    visible=menu_visible("customers")))
 register(MenuEntry("customer_new", _("New customer"), "customers:create", "customers", order=20,
                    visible=menu_visible("customers", "create")))
-register(MenuEntry("contacts", _("Contacts"), "customers:contacts", "contacts", order=10,
+register(MenuEntry("contacts", _("Contacts"), "customers:contacts", "contacts", order=30,
                    visible=menu_visible("contacts")))
+register(MenuEntry("create_customer", _("Customer"), "customers:create", "customers", order=10,
+                   visible=menu_visible("customers", "create"), menus=frozenset({"create"})))

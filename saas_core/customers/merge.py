@@ -50,9 +50,12 @@ EXPLICIT: set[tuple[type[models.Model], str]] = {
 CHILDREN = "customers.customer.children"  # the key counting moved sub-customers
 # Filled from the merged customer when empty on the survivor.
 FILLABLE = (
-    "short_name", "category", "grade", "customer_type", "industry", "source", "value_class", "province", "city",
+    "short_name", "category", "grade", "customer_type", "industry", "source", "value_class",
     "address", "phone", "fax", "email", "website", "next_contact_at",
 )
+# The place is taken whole or not at all: a district of the merged customer's city must not land
+# beside the survivor's city.
+PLACE = ("province", "city", "district")
 
 
 @dataclass
@@ -287,6 +290,11 @@ def _empty(value) -> bool:
 
 
 def _fill(survivor: Customer, merged: Customer, result: MergeResult) -> list[str]:
+    if all(_empty(getattr(survivor, name)) for name in PLACE):
+        for name in PLACE:
+            if not _empty(getattr(merged, name)):
+                setattr(survivor, name, getattr(merged, name))
+                result.filled.append(name)
     for name in FILLABLE:
         attname = Customer._meta.get_field(name).attname
         mine, theirs = getattr(survivor, attname), getattr(merged, attname)

@@ -75,6 +75,7 @@ class Customer(SearchKeysMixin, BusinessRecord):
     value_class = DictionaryForeignKey("value_class", _("value class"))
     province = models.CharField(_("province"), max_length=30, blank=True)
     city = models.CharField(_("city"), max_length=30, blank=True)
+    district = models.CharField(_("district"), max_length=30, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     fax = models.CharField(_("fax"), max_length=50, blank=True)
@@ -124,6 +125,11 @@ class Customer(SearchKeysMixin, BusinessRecord):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def place(self) -> str:
+        """Province, city and district as one reads them (北京市 海淀区: a municipality is its own city)."""
+        return " ".join(dict.fromkeys(p for p in (self.province, self.city, self.district) if p))
 
 
 @business_record(

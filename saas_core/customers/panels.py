@@ -1,33 +1,50 @@
-"""The customer 360° view is built from registered panels (CUS-04).
+"""The registry the customer 360° view is built from: tabs and panels (CUS-04).
 
-An app or module adds a panel on start-up (in its ``AppConfig.ready``, e.g. from its menus.py)::
+The page is a summary header over tabs (基本信息 / 联系人 / 跟进 / 任务 / 附件 / 日志 and any a
+module adds); each tab holds panels. An app or module registers its panel on start-up (in its
+``AppConfig.ready``, e.g. from its menus.py)::
 
     from saas_core.customers.panels import register_panel
 
     def _quotes(request, customer):
-        if not can(request.user, "opportunities", "view"):
-            return None                      # hidden for this user
         return {"quotes": Quote.objects.filter(customer=customer)[:10]}
 
-    register_panel("quotes", _("Quotes"), "sfa/_customer_quotes.html", _quotes, order=60, section="opportunities")
+    register_panel("quotes", _("Quotes"), "sfa/_customer_quotes.html", _quotes, order=60,
+                   section="opportunities", permission=("opportunities", "view"), lazy=True)
 
-- ``context(request, customer)`` returns the template's context (a dict) or None to hide the panel;
-  the template also gets ``customer``, ``panel`` and ``request``.
+- ``context(request, customer)`` (the loader) returns the template's context (a dict) or None to
+  hide the panel; the template also gets ``customer``, ``panel`` and ``request``.
+- ``permission`` ``(module, action)`` and ``visible(request, customer)`` decide cheaply whether
+  the panel (and so its tab) shows at all, without running the loader.
+- ``lazy`` panels run their loader only when their tab is shown: the page holds a placeholder
+  that fetches ``customers:panel`` (which checks tenant, data scope and permission like the page)
+  and a plain link to the same URL for a browser without JavaScript.
+- ``tab`` is the tab key; by default a "side" panel joins "basic" and a "main" panel gets a tab of
+  its own (labelled like the panel) unless a tab of its key is registered (``register_tab``).
 - ``section`` is a customer section key (``saas_core.org.permissions.register_customer_section``):
-  the Customer service role sees only the sections the Boss allowed it
-  (``org.access.customer_sections``); every other role sees every section.
-- ``column`` places the panel: "main" (wide, left) or "side" (narrow, right).
+  the Customer service role sees only the sections the Boss allowed it; every other role sees all.
+- ``column`` places the panel within its tab: "main" (wide, left) or "side" (narrow, right).
+
+Modules that are on for the tenant add panels through the ``crm_customer_panels`` hook; the
+plugins app feeds them in with ``register_panel_source`` (this module imports no app above it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
 
 from saas_core.org import permissions as org_permissions
-from saas_core.org.access import customer_sections
+
+
+@dataclass(frozen=True)
+class CustomerTab:
+    key: str
+    label: str | Promise
+    order: int = 100
 
 
 @dataclass(frozen=True)
@@ -39,16 +56,64 @@ class CustomerPanel:
     order: int = 100
     section: str = "basic"
     column: str = "main"
+    tab: str = ""
+    lazy: bool = False
+    permission: tuple[str, str] | None = None
+    visible: Callable | None = None  # visible(request, customer) -> bool, cheap
+
+    @property
+    def tab_key(self) -> str:
+        return self.tab or ("basic" if self.column == "side" else self.key)
 
 
+@dataclass(frozen=True)
+class CustomerFigure:
+    """A key figure of the summary header (contacts, last and next follow-up, open tasks)."""
+
+    key: str
+    label: str | Promise
+    value: Callable  # value(request, customer) -> str | int | None ("—" when None)
+    order: int = 100
+    tab: str = ""  # the tab the figure links to
+    permission: tuple[str, str] | None = None
+
+
+_figures: dict[str, CustomerFigure] = {}
+_tabs: dict[str, CustomerTab] = {}
 _panels: dict[str, CustomerPanel] = {}
+_sources: list[Callable] = []
 
 
-def register_panel(
+def register_tab(key: str, label: str | Promise, *, order: int = 100) -> CustomerTab:
+    tab = _tabs[key] = CustomerTab(key, label, order)
+    return tab
+
+
+def register_figure(
+    key: str, label: str | Promise, value: Callable, *, order: int = 100, tab: str = "",
+    permission: tuple[str, str] | None = None,
+) -> CustomerFigure:
+    figure = _figures[key] = CustomerFigure(key, label, value, order, tab, tuple(permission) if permission else None)
+    return figure
+
+
+def figures_for(request, customer) -> list[tuple[CustomerFigure, object]]:
+    """The header's key figures this user may see, with their values."""
+    from saas_core.org.access import can
+
+    return [
+        (figure, figure.value(request, customer))
+        for figure in sorted(_figures.values(), key=lambda f: (f.order, f.key))
+        if not figure.permission or can(request.user, *figure.permission)
+    ]
+
+
+def make_panel(
     key: str, label: str | Promise, template: str, context: Callable, *, order: int = 100, section: str = "basic",
-    column: str = "main",
+    column: str = "main", tab: str = "", lazy: bool = False, permission: tuple[str, str] | None = None,
+    visible: Callable | None = None,
 ) -> CustomerPanel:
-    """Register (or replace) a 360° panel; its ``section`` must be a registered customer section."""
+    """A checked panel (its ``section`` must be a registered customer section)."""
     if section not in {s.key for s in org_permissions.customer_sections()}:
         raise LookupError(
             f"unknown customer section {section!r} for panel {key!r}; "
@@ -56,8 +121,13 @@ def register_panel(
         )
     if column not in ("main", "side"):
         raise ValueError(f"column must be 'main' or 'side', not {column!r}")
-    panel = CustomerPanel(key, label, template, context, order, section, column)
-    _panels[key] = panel
+    return CustomerPanel(key, label, template, context, order, section, column, tab, lazy,
+                         tuple(permission) if permission else None, visible)
+
+
+def register_panel(key: str, label: str | Promise, template: str, context: Callable, **options) -> CustomerPanel:
+    """Register (or replace) a 360° panel; the options are ``make_panel``'s."""
+    panel = _panels[key] = make_panel(key, label, template, context, **options)
     return panel
 
 
@@ -65,124 +135,88 @@ def unregister_panel(key: str) -> None:
     _panels.pop(key, None)
 
 
+def register_panel_source(source: Callable[[object], Iterable[dict]]) -> None:
+    """Add panels per request: ``source(request)`` returns ``make_panel`` keyword dicts (the plugins
+    app turns the enabled modules' ``crm_customer_panels`` into these). Module panels are lazy
+    unless they say otherwise."""
+    if source not in _sources:
+        _sources.append(source)
+
+
 def registered_panels() -> list[CustomerPanel]:
     return sorted(_panels.values(), key=lambda p: (p.order, p.key))
 
 
-def panels_for(request, customer) -> list[tuple[CustomerPanel, dict]]:
-    """The panels this user may see of this customer, with their contexts, in order.
+def _request_panels(request) -> list[CustomerPanel]:
+    extra = [make_panel(**{"lazy": True, **raw}) for source in _sources for raw in source(request)]
+    return sorted([*registered_panels(), *extra], key=lambda p: (p.order, p.key))
 
-    The enabled modules' panels (``crm_customer_panels``) join the registered ones per request.
-    """
-    from plugins.gate import customer_panels
+
+def _may_see(request, customer, panel: CustomerPanel, allowed: list[str] | None) -> bool:
+    from saas_core.org.access import can
+
+    if allowed is not None and panel.section not in allowed:
+        return False
+    if panel.permission and not can(request.user, *panel.permission):
+        return False
+    return panel.visible is None or bool(panel.visible(request, customer))
+
+
+def visible_panels(request, customer) -> list[CustomerPanel]:
+    """The panels this user may see of this customer, in order, without running their loaders."""
+    from saas_core.org.access import customer_sections
 
     allowed = customer_sections(request.user)
-    shown = []
-    panels = sorted([*registered_panels(), *customer_panels(request)], key=lambda p: (p.order, p.key))
+    return [p for p in _request_panels(request) if _may_see(request, customer, p, allowed)]
+
+
+def find_panel(request, customer, key: str) -> CustomerPanel | None:
+    return next((p for p in visible_panels(request, customer) if p.key == key), None)
+
+
+def tab_of(panel: CustomerPanel) -> CustomerTab:
+    key = panel.tab_key
+    return _tabs.get(key) or CustomerTab(key, panel.label, panel.order)
+
+
+def detail_url(customer_pk: int, panel_key: str = "") -> str:
+    """The 360° view opened on the tab holding ``panel_key`` (a redirect after a change in it)."""
+    from django.urls import reverse
+
+    url = reverse("customers:detail", args=[customer_pk])
+    panel = _panels.get(panel_key)
+    if panel is None:
+        return url
+    return f"{url}?tab={panel.tab_key}#panel-{panel.key}"
+
+
+def tabs_for(panels: Iterable[CustomerPanel]) -> list[tuple[CustomerTab, list[CustomerPanel]]]:
+    """The tabs that have a panel, in order, each with its panels."""
+    grouped: dict[str, tuple[CustomerTab, list[CustomerPanel]]] = {}
     for panel in panels:
-        if allowed is not None and panel.section not in allowed:
-            continue
+        tab = tab_of(panel)
+        grouped.setdefault(tab.key, (tab, []))[1].append(panel)
+    return sorted(grouped.values(), key=lambda item: (item[0].order, item[0].key))
+
+
+def panels_for(request, customer) -> list[tuple[CustomerPanel, dict]]:
+    """Every panel this user may see of this customer, loaded (lazy ones too), in order."""
+    shown = []
+    for panel in visible_panels(request, customer):
         data = panel.context(request, customer)
         if data is not None:
             shown.append((panel, data))
     return shown
 
 
-# --- the built-in panels ------------------------------------------------------------------------
-# Contexts read ``request.customer_forms`` (set by a view that re-renders the page after a
-# rejected change) so the form comes back with its errors.
-
-
-def _bound_form(request, key: str):
-    return getattr(request, "customer_forms", {}).get(key)
-
-
-def _fresh(customer):
-    """A separate copy for a ModelForm to validate against (it writes the values into its instance)."""
-    return type(customer).objects.get(pk=customer.pk)
-
-
-def _basic(request, customer) -> dict:
-    from saas_core.customers import access
-    from saas_core.customers.forms import ClassifyForm
-
-    editable = access.can_edit(request.user, customer)
-    form = _bound_form(request, "classify") or (ClassifyForm(instance=_fresh(customer)) if editable else None)
-    return {"can_edit": editable, "classify_form": form}
-
-
-def _hot(request, customer) -> dict:
-    from saas_core.customers import access
-    from saas_core.customers.forms import HotForm
-    from saas_core.customers.queries import is_hot_now
-
-    editable = access.can_edit(request.user, customer)
-    hot_now = is_hot_now(customer)
-    form = _bound_form(request, "hot") or (HotForm(instance=_fresh(customer)) if editable else None)
-    return {"hot_now": hot_now, "expired": customer.is_hot and not hot_now, "can_edit": editable, "hot_form": form}
-
-
-def _contacts(request, customer) -> dict | None:
-    from saas_core.customers import access
-    from saas_core.org.access import can
-
-    user = request.user
-    if not can(user, "contacts", "view"):
-        return None
-    editable = access.can_edit(user, customer)
-    return {
-        "contacts": list(customer.contacts.select_related("role", "category")),
-        "can_add": editable and can(user, "contacts", "create"),
-        "can_change": editable and can(user, "contacts", "edit"),
-        "can_remove": access.can_delete(user, customer) and can(user, "contacts", "delete"),
-    }
-
-
-def _children(request, customer) -> dict:
-    from saas_core.org.scope import visible
-
-    children = visible(customer.children.all(), request.user).select_related("owner").order_by("name", "pk")
-    return {"children": list(children[:50]), "parent": customer.parent if customer.parent_id else None}
-
-
-def _data_log(request, customer) -> dict | None:
-    from django.urls import reverse
-
-    from saas_core.org.access import is_boss
-    from saas_core.records.history import history_of
-
-    if not is_boss(request.user):  # the data log is the Boss's (LOG-01)
-        return None
-    return {
-        "entries": history_of(customer)[:5],
-        "history_url": reverse("records:history", args=[customer._meta.label_lower, customer.pk]),
-    }
-
-
-def _shares(request, customer) -> dict:
-    """"Shared with": everyone who sees the customer sees the list; who may change it shares (CUS-05)."""
-    from saas_core.customers import access, sharing
-    from saas_core.customers.action_forms import ShareForm, shown_until
-
-    editable = access.can_edit(request.user, customer)
-    shares = list(sharing.shares_of(customer))
-    for share in shares:
-        share.expired, share.until = sharing.is_expired(share), shown_until(share.expires_at)
-    form = _bound_form(request, "share") or (ShareForm(customer=customer, user=request.user) if editable else None)
-    return {"shares": shares, "can_share": editable, "share_form": form}
-
-
-def _register_builtin() -> None:
-    from django.utils.translation import gettext_lazy as _
-
-    register_panel("basic", _("Basic information"), "customers/panels/basic.html", _basic, order=10, section="basic")
-    register_panel("contacts", _("Contacts"), "customers/panels/contacts.html", _contacts, order=20, section="contacts")
-    register_panel("data_log", _("Data log"), "customers/panels/data_log.html", _data_log, order=90, section="basic")
-    register_panel("hot", _("Hot flag"), "customers/panels/hot.html", _hot, order=10, section="basic", column="side")
-    register_panel("children", _("Sub-customers"), "customers/panels/children.html", _children, order=20,
-                   section="basic", column="side")
-    register_panel("shares", _("Shared with"), "customers/panels/shares.html", _shares, order=15, section="basic",
-                   column="side")
-
-
-_register_builtin()
+# The tabs every company has; the labels carry a context because "Log" or "Tasks" alone also
+# name other things (a verb, the task list page).
+for _key, _label, _order in (
+    ("basic", pgettext_lazy("customer tab", "Basic information"), 10),
+    ("contacts", pgettext_lazy("customer tab", "Contacts"), 20),
+    ("followups", pgettext_lazy("customer tab", "Follow-ups"), 30),
+    ("tasks", pgettext_lazy("customer tab", "Tasks"), 40),
+    ("attachments", pgettext_lazy("customer tab", "Attachments"), 50),
+    ("log", pgettext_lazy("customer tab", "Log"), 90),
+):
+    register_tab(_key, _label, order=_order)

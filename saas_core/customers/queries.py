@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from saas_core import regions
 from saas_core.customers.models import BIRTHDAY_MONTH, Contact, Customer
 from saas_core.customers.search import search, search_contacts, search_customers
 from saas_core.dictionaries.services import items_for
@@ -165,9 +166,12 @@ def filter_customers(queryset: QuerySet[Customer], filters: Mapping) -> QuerySet
         queryset = search(queryset, str(f["name"]))
     if "number" in f:
         queryset = queryset.filter(number__startswith=str(f["number"]).strip().upper())
-    for key in ("kind", "status", "province", "city"):
+    for key in ("kind", "status"):
         if key in f:
             queryset = queryset.filter(**{key: f[key]})
+    for key in ("province", "city"):
+        if key in f:
+            queryset = queryset.filter(**{key: regions.standard_name(key, f[key])})
     for key in DICTIONARY_FILTERS:
         if key in f:
             queryset = queryset.filter(**{f"{key}_id": getattr(f[key], "pk", f[key])})

@@ -132,11 +132,18 @@ class CustomerSerializer(serializers.ModelSerializer):
         model = Customer
         fields = [
             "id", "number", "name", "short_name", "kind", "status", "category", "grade", "customer_type", "industry",
-            "source", "value_class", "province", "city", "address", "phone", "fax", "email", "website", "remark",
-            "parent", "parent_name", "owner", "owner_name", "is_hot", "heat", "hot_reason", "hot_until",
+            "source", "value_class", "province", "city", "district", "address", "phone", "fax", "email", "website",
+            "remark", "parent", "parent_name", "owner", "owner_name", "is_hot", "heat", "hot_reason", "hot_until",
             "last_contact_at", "next_contact_at", "created_at", "updated_at", "contact", "confirm_duplicates",
         ]
         read_only_fields = ["id", "last_contact_at", "created_at", "updated_at"]
+        extra_kwargs = {
+            "province": {"help_text": "A province of China by its standard name (江苏省); 江苏 and Jiangsu are "
+                                      "accepted and stored as 江苏省. 400 when it names no province."},
+            "city": {"help_text": "A city of the province (南京市; 南京 is accepted). Given alone, the province is "
+                                  "found from it. 400 when it is not a city of the province."},
+            "district": {"help_text": "A district or county of the city (玄武区). 400 when it is not in the city."},
+        }
 
     def get_validators(self):
         return []  # the number's uniqueness (among live customers) is checked by customers.services

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plugins import events
+from saas_core import regions
 from saas_core.customers.models import Contact, Customer, PhoneNumber
 from saas_core.customers.phones import normalise_phone
 from saas_core.customers.search_keys import keys_for, normalise
@@ -17,13 +18,30 @@ from saas_core.org.access import require
 
 CUSTOMER_FIELDS = (
     "number", "name", "short_name", "kind", "status", "category", "grade", "customer_type", "industry",
-    "source", "value_class", "province", "city", "address", "phone", "fax", "email", "website", "remark",
+    "source", "value_class", "province", "city", "district", "address", "phone", "fax", "email", "website", "remark",
     "parent", "owner", "is_hot", "heat", "hot_reason", "hot_until", "next_contact_at",
 )
 CONTACT_FIELDS = (
     "name", "gender", "title", "department", "mobile", "phone", "email", "qq", "wechat", "role", "category",
     "birthday", "is_primary", "remark",
 )
+
+
+REGION_FIELDS = ("province", "city", "district")
+
+
+def region_of(customer: Customer) -> tuple[str, str, str]:
+    return tuple(getattr(customer, name) or "" for name in REGION_FIELDS)  # type: ignore[return-value]
+
+
+def normalise_region(customer: Customer, before: tuple[str, str, str] | None = None) -> None:
+    """Store the standard names of the customer's province, city and district (江苏 → 江苏省),
+    refusing (RegionError, by field) what is not a place of China or not inside its province or
+    city. A place left as it was (``before``: typed before the picker existed, or abroad) is kept."""
+    current = region_of(customer)
+    if current == before:
+        return
+    customer.province, customer.city, customer.district = regions.resolve(*current)
 
 
 def apply_search_keys(record: Customer | Contact) -> None:
@@ -175,13 +193,18 @@ def create_customer(
         contact_obj = Contact(customer=customer, created_by=by, is_primary=True)
         _assign(contact_obj, contact, CONTACT_FIELDS)
     errors = {}
+    try:
+        normalise_region(customer)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     for record, prefix in ((customer, ""), (contact_obj, "contact_")):
         if record is None:
             continue
         try:
             record.full_clean(exclude=["customer", "number", "search_tokens"], validate_unique=False)
         except ValidationError as exc:
-            errors.update({f"{prefix}{k}": v for k, v in exc.message_dict.items()})
+            for key, messages in exc.message_dict.items():
+                errors.setdefault(f"{prefix}{key}", []).extend(messages)
     if errors:
         raise ValidationError(errors)
     if not confirm_duplicates:
@@ -214,7 +237,9 @@ def create_customer(
 def update_customer(customer: Customer, *, by, check_permission: bool = True, **fields) -> Customer:
     if check_permission:
         require(by, "customers", "edit")
+    before = region_of(customer)
     _assign(customer, fields, CUSTOMER_FIELDS)
+    normalise_region(customer, before)
     customer.full_clean(exclude=["number", "search_tokens"], validate_unique=False)
     if "number" in fields and Customer.objects.filter(number=customer.number).exclude(pk=customer.pk).exists():
         raise ValidationError({"number": [_("Customer number %(number)s is already in use.") % {"number": customer.number}]})

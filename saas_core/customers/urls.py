@@ -15,6 +15,7 @@ urlpatterns = [
     path("duplicates/", views.duplicate_check, name="duplicates"),
     path("pick/", views.customer_pick, name="pick"),
     path("<int:pk>/", views.customer_detail, name="detail"),
+    path("<int:pk>/panels/<slug:key>/", views.customer_panel, name="panel"),
     path("<int:pk>/edit/", views.customer_edit, name="edit"),
     path("<int:pk>/classify/", views.customer_classify, name="classify"),
     path("<int:pk>/hot/", views.customer_hot, name="hot"),

@@ -2,7 +2,8 @@
 
 Every list goes through ``org.scope.visible``; every page about one customer answers 404 when
 ``customers.access.can_view`` says no (the same as for an id that does not exist, e.g. another
-company's), and 403 with a message when the user sees it but may not do what was asked.
+company's), and 403 with a message when the user sees it but may not do what was asked. The
+360° view and its panels say why instead (403 naming the owner) to a user with a link to it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from saas_core.customers import access, charts, queries, services
+from saas_core.customers import panels as panel_registry
 from saas_core.customers.forms import (
     ClassifyForm,
     ContactFilterForm,
@@ -38,7 +40,7 @@ from saas_core.customers.forms import (
     HotForm,
 )
 from saas_core.customers.models import Contact, Customer
-from saas_core.customers.panels import panels_for
+from saas_core.customers.panels import CustomerPanel
 from saas_core.dictionaries.models import DictionaryItem, in_language
 from saas_core.dictionaries.services import choices as dictionary_choices
 from saas_core.org.access import can, denial_message, has_right, permission_required, require
@@ -130,14 +132,34 @@ def _back_to_list(request: HttpRequest, fallback: str = "customers:list") -> str
     return reverse(fallback)
 
 
-def _customer_or_404(request: HttpRequest, pk: int) -> Customer:
-    customer = (
+def _customer(pk: int) -> Customer | None:
+    return (
         Customer.objects.select_related(
             "owner", "category", "grade", "customer_type", "industry", "source", "value_class", "hot_reason", "parent",
         ).filter(pk=pk).first()
     )
+
+
+def _customer_or_404(request: HttpRequest, pk: int) -> Customer:
+    customer = _customer(pk)
     if customer is None or not access.can_view(request.user, customer):
         raise Http404
+    return customer
+
+
+def _customer_or_denied(request: HttpRequest, pk: int) -> Customer:
+    """The customer for the 360° view. One the user may not see but has a legitimate link to
+    (``access.has_link``: e.g. an assignee of a task on it following the task's link) is a 403
+    naming its owner, so they learn whom to ask; to anyone else it stays a 404, as does another
+    company's customer (not in this schema at all)."""
+    customer = _customer(pk)
+    if customer is None:
+        raise Http404
+    if not access.can_view(request.user, customer):
+        if not access.has_link(request.user, customer):
+            raise Http404
+        owner = customer.owner if customer.owner_id else _("Public pool")
+        raise PermissionDenied(_("You cannot view this customer (owner: %(owner)s)") % {"owner": owner})
     return customer
 
 
@@ -479,26 +501,70 @@ def customer_pick(request: HttpRequest) -> JsonResponse:
 # --- the 360° view ------------------------------------------------------------------------------
 
 
-def _render_detail(request: HttpRequest, customer: Customer, status: int = 200) -> HttpResponse:
-    shown = panels_for(request, customer)
-    rendered = [
-        {"panel": panel, "html": render_to_string(panel.template, {**data, "customer": customer, "panel": panel},
-                                                  request=request)}
-        for panel, data in shown
-    ]
+def _rendered_panel(request: HttpRequest, customer: Customer, panel: CustomerPanel) -> dict | None:
+    data = panel.context(request, customer)
+    if data is None:
+        return None
+    html = render_to_string(panel.template, {**data, "customer": customer, "panel": panel}, request=request)
+    return {"panel": panel, "html": html}
+
+
+def _selected_tab(request: HttpRequest, tabs: list, wanted: str | None) -> str:
+    keys = [tab.key for tab, _panels in tabs]
+    wanted = wanted or request.GET.get("tab", "")
+    return wanted if wanted in keys else (keys[0] if keys else "")
+
+
+def _render_detail(request: HttpRequest, customer: Customer, status: int = 200, tab: str | None = None) -> HttpResponse:
+    """The summary header over the tabs; only the selected tab's lazy panels are loaded now, the
+    others hold a placeholder the page's script fills from ``customers:panel`` when opened."""
+    tabs = panel_registry.tabs_for(panel_registry.visible_panels(request, customer))
+    selected = _selected_tab(request, tabs, tab)
+    shown = []
+    for tab_info, panels in tabs:
+        items = []
+        for panel in panels:
+            if panel.lazy and tab_info.key != selected:
+                url = reverse("customers:panel", args=[customer.pk, panel.key])
+                items.append({"panel": panel, "url": url})
+            elif (item := _rendered_panel(request, customer, panel)) is not None:
+                items.append(item)
+        if items:
+            shown.append({
+                "tab": tab_info, "selected": tab_info.key == selected,
+                "main": [i for i in items if i["panel"].column == "main"],
+                "side": [i for i in items if i["panel"].column == "side"],
+            })
     return render(request, "customers/detail.html", {
         "customer": customer,
-        "main_panels": [p for p in rendered if p["panel"].column == "main"],
-        "side_panels": [p for p in rendered if p["panel"].column == "side"],
+        "tabs": shown,
+        "figures": panel_registry.figures_for(request, customer),
         "hot_now": queries.is_hot_now(customer),
         "can_edit": access.can_edit(request.user, customer),
         "can_delete": access.can_delete(request.user, customer),
+        "can_add_activity": can(request.user, "activities", "create"),
     }, status=status)
 
 
 @permission_required("customers", "view")
 def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_detail(request, _customer_or_404(request, pk))
+    return _render_detail(request, _customer_or_denied(request, pk))
+
+
+@permission_required("customers", "view")
+@require_GET
+def customer_panel(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """One panel of the 360° view: the fragment the page fetches (``?partial=1``), or the panel on
+    a page of its own (the link shown where JavaScript does not run). Same checks as the page."""
+    customer = _customer_or_denied(request, pk)
+    panel = panel_registry.find_panel(request, customer, key)
+    if panel is None:
+        raise Http404
+    item = _rendered_panel(request, customer, panel)
+    context = {"customer": customer, "item": item, "panel": panel, "tab": panel_registry.tab_of(panel)}
+    if request.GET.get("partial"):
+        return render(request, "customers/_panel_body.html", context)
+    return render(request, "customers/panel_page.html", context)
 
 
 def _panel_change(request: HttpRequest, pk: int, form_class, key: str, done: str) -> HttpResponse:
@@ -514,7 +580,7 @@ def _panel_change(request: HttpRequest, pk: int, form_class, key: str, done: str
             messages.success(request, done)
             return redirect("customers:detail", pk=pk)
     request.customer_forms = {key: form}
-    return _render_detail(request, _customer_or_404(request, pk))
+    return _render_detail(request, _customer_or_404(request, pk), tab="basic")
 
 
 @permission_required("customers", "view")
@@ -568,7 +634,7 @@ def _save_contact(request: HttpRequest, customer: Customer, contact: Contact | N
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Contact “%(name)s” has been saved.") % {"name": contact.name})
-            return redirect(reverse("customers:detail", args=[customer.pk]) + "#panel-contacts")
+            return redirect(panel_registry.detail_url(customer.pk, "contacts"))
     title = _("New contact") if contact is None else _("Edit contact")
     return render(request, "customers/contact_form.html", {"form": form, "customer": customer, "title": title})
 
@@ -594,7 +660,7 @@ def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
         recycle_bin.trash(contact, by=request.user)
         services.sync_phones(contact.customer)
         messages.success(request, _("“%(name)s” has been moved to the recycle bin.") % {"name": contact.name})
-        return redirect(reverse("customers:detail", args=[contact.customer_id]) + "#panel-contacts")
+        return redirect(panel_registry.detail_url(contact.customer_id, "contacts"))
     return render(request, "customers/confirm_contact_delete.html", {"contact": contact})
 
 

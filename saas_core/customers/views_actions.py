@@ -21,6 +21,7 @@ from saas_core.customers import access, sharing
 from saas_core.customers import merge as merging
 from saas_core.customers.action_forms import ShareForm, TransferForm
 from saas_core.customers.models import Customer, CustomerShare
+from saas_core.customers.panels import detail_url
 from saas_core.customers.search import search_customers
 from saas_core.customers.services import find_duplicates
 from saas_core.customers.views import _back_to_list, _customer_or_404, _names, _render_detail, _require_edit, _selected
@@ -35,7 +36,7 @@ def _names_of(users) -> str:
 
 
 def _detail_url(customer: Customer, panel: str = "") -> str:
-    return reverse("customers:detail", args=[customer.pk]) + (f"#panel-{panel}" if panel else "")
+    return detail_url(customer.pk, panel)
 
 
 # --- sharing ------------------------------------------------------------------------------------
@@ -61,7 +62,7 @@ def customer_share(request: HttpRequest, pk: int) -> HttpResponse:
                 "customer": customer.name, "names": _names_of(s.user for s in done)})
             return redirect(_detail_url(customer, "shares"))
     request.customer_forms = {"share": form}
-    return _render_detail(request, customer)
+    return _render_detail(request, customer, tab="basic")
 
 
 @permission_required("customers", "view")

@@ -14,7 +14,7 @@ stored values count.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
@@ -82,11 +82,25 @@ def register_module(
     return module
 
 
+def _every_module(plugin_key: str | None) -> bool:
+    return True
+
+
+_module_visible: Callable[[str | None], bool] = _every_module
+
+
+def set_module_visibility(predicate: Callable[[str | None], bool]) -> None:
+    """Decide which plugin's permission modules the current tenant sees (``predicate(plugin_key)``).
+
+    The plugins app sets it on start-up (only the modules on for the tenant): this registry sits
+    below the apps and never imports them."""
+    global _module_visible
+    _module_visible = predicate
+
+
 def modules() -> list[Module]:
     """The permission modules of the current tenant (an optional module's only where it is on)."""
-    from plugins.gate import permission_module_visible
-
-    return sorted((m for m in _modules.values() if permission_module_visible(m.plugin)), key=lambda m: (m.order, m.key))
+    return sorted((m for m in _modules.values() if _module_visible(m.plugin)), key=lambda m: (m.order, m.key))
 
 
 def registered_modules() -> list[Module]:

@@ -12,6 +12,7 @@ from django.forms.models import model_to_dict
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny, BasePermission
@@ -22,12 +23,13 @@ from billing import catalogue
 from billing.models import Module, Plan, installed_module_keys
 from billing.money import to_decimal
 from saas_core.accounts import services as accounts
-from saas_core.accounts.api import token_response
+from saas_core.accounts.api import TokenRequestSerializer, TokenSerializer, token_response
 from saas_core.api import PageNumberPagination
-from tenants import lifecycle, vendor_settings
+from tenants import lifecycle, upgrade, vendor_settings
+from tenants.console import api_schema as doc
 from tenants.console import queries, rollout
 from tenants.console.forms import ModuleForm, PlanForm, TenantFilterForm, VendorSettingsForm
-from tenants.models import Tenant
+from tenants.models import CompanyUpgrade, Tenant
 
 
 class IsVendorStaff(BasePermission):
@@ -62,6 +64,7 @@ def _company(t: Tenant) -> dict:
     }
 
 
+@extend_schema(request=TokenRequestSerializer, responses=TokenSerializer)
 @api_view(["POST"])
 @permission_classes([AllowAny])
 def obtain_token(request: Request) -> Response:
@@ -71,6 +74,7 @@ def obtain_token(request: Request) -> Response:
     return token_response(result)
 
 
+@extend_schema(responses=doc.CompanyPageSerializer, operation_id="console_companies_list")
 @api_view(["GET"])
 @permission_classes([IsVendorStaff])
 def tenants(request: Request) -> Response:
@@ -89,6 +93,7 @@ def tenants(request: Request) -> Response:
     return response
 
 
+@extend_schema(responses=doc.CompanyDetailSerializer, operation_id="console_company_retrieve")
 @api_view(["GET"])
 @permission_classes([IsVendorStaff])
 def tenant(request: Request, pk: int) -> Response:
@@ -107,6 +112,7 @@ def _company_detail(pk: int) -> dict:
     return data
 
 
+@extend_schema(request=doc.HoldSerializer, responses=doc.CompanyDetailSerializer, parameters=[doc.HOLD_ACTION])
 @api_view(["POST"])
 @permission_classes([IsVendorStaff])
 def tenant_hold(request: Request, pk: int, action: str) -> Response:
@@ -119,19 +125,35 @@ def tenant_hold(request: Request, pk: int, action: str) -> Response:
     return Response(_company_detail(pk))
 
 
+@extend_schema(responses=doc.RolloutPageSerializer, parameters=[doc.ROLLOUT_BEHIND])
 @api_view(["GET"])
 @permission_classes([IsVendorStaff])
 def rollout_status(request: Request) -> Response:
-    companies = _companies().order_by("name", "pk")
+    """Per company: migrations against the template's and the upgrade state (tenants.upgrade);
+    ``?behind=1`` only those behind, ``?state=failed`` (pending, migrating, done, none) one state."""
+    state = request.query_params.get("state", "")
+    companies = upgrade.with_state(_companies(), state if state in upgrade.STATE_FILTERS else "")
+    companies = companies.select_related("upgrade").order_by("name", "pk")
     found = rollout.statuses(list(companies.values_list("schema_name", flat=True)))
-    rows = [{"id": t.pk, "workspace": t.schema_name, "applied": st.applied, "missing": st.missing, "extra": st.extra}
+    rows = [{"id": t.pk, "workspace": t.schema_name, "applied": st.applied, "missing": st.missing, "extra": st.extra,
+             "upgrade": _upgrade(t)}
             for t in companies for st in [found.get(t.schema_name)] if st is not None
             and (request.query_params.get("behind") != "1" or st.behind)]
     paginator = PageNumberPagination()
     page = paginator.paginate_queryset(rows, request)
     response = paginator.get_paginated_response(page)
     response.data["template_migrations"] = len(rollout.template_migrations())
+    response.data["upgrade_counts"] = upgrade.counts(_companies())
     return response
+
+
+def _upgrade(t: Tenant) -> dict | None:
+    try:
+        u = t.upgrade
+    except CompanyUpgrade.DoesNotExist:
+        return None
+    return {"state": u.state, "error": u.error, "attempts": u.attempts, "seconds": u.seconds,
+            "started_at": u.started_at, "finished_at": u.finished_at, "fingerprint": u.fingerprint}
 
 
 # --- catalogue ---------------------------------------------------------------------------------
@@ -192,18 +214,14 @@ CATALOGUE = {
 }
 
 
-@api_view(["GET", "POST"])
-@permission_classes([IsVendorStaff])
-def catalogue_items(request: Request, kind: str) -> Response:
+def _items(request: Request, kind: str) -> Response:
     model, form_class, save, render, order = CATALOGUE[kind]
     if request.method == "POST":
         return _save(form_class, model(), request, save, render)
     return Response([render(item) for item in model.objects.order_by(*order)])
 
 
-@api_view(["GET", "PATCH"])
-@permission_classes([IsVendorStaff])
-def catalogue_item(request: Request, kind: str, pk: str) -> Response:
+def _item(request: Request, kind: str, pk: str) -> Response:
     model, form_class, save, render, _order = CATALOGUE[kind]
     item = get_object_or_404(model, pk=pk)
     if request.method == "PATCH":
@@ -211,6 +229,39 @@ def catalogue_item(request: Request, kind: str, pk: str) -> Response:
     return Response(render(item))
 
 
+# One view per kind and URL, so that the schema can say what each takes and answers.
+
+@extend_schema(methods=["GET"], responses=doc.PlanSerializer(many=True))
+@extend_schema(methods=["POST"], request=doc.PlanInputSerializer, responses={201: doc.PlanSerializer})
+@api_view(["GET", "POST"])
+@permission_classes([IsVendorStaff])
+def plans(request: Request) -> Response:
+    return _items(request, "plans")
+
+
+@extend_schema(request=doc.PlanInputSerializer, responses=doc.PlanSerializer)
+@api_view(["GET", "PATCH"])
+@permission_classes([IsVendorStaff])
+def plan(request: Request, pk: int) -> Response:
+    return _item(request, "plans", pk)
+
+
+@extend_schema(methods=["GET"], responses=doc.ModuleSerializer(many=True))
+@extend_schema(methods=["POST"], request=doc.ModuleInputSerializer, responses={201: doc.ModuleSerializer})
+@api_view(["GET", "POST"])
+@permission_classes([IsVendorStaff])
+def modules(request: Request) -> Response:
+    return _items(request, "modules")
+
+
+@extend_schema(request=doc.ModuleInputSerializer, responses=doc.ModuleSerializer)
+@api_view(["GET", "PATCH"])
+@permission_classes([IsVendorStaff])
+def module(request: Request, pk: str) -> Response:
+    return _item(request, "modules", pk)
+
+
+@extend_schema(request=doc.VendorSettingsSerializer, responses=doc.VendorSettingsSerializer)
 @api_view(["GET", "PUT", "PATCH"])
 @permission_classes([IsVendorStaff])
 def settings_(request: Request) -> Response:

@@ -2,7 +2,9 @@
 
 MRR (monthly recurring revenue) counts what a company pays for, in its plan's currency and in
 minor units as a Decimal: plan price per seat × seats (a yearly price divided by 12) plus its
-add-on modules' monthly prices. Only companies whose subscription is paid at Stripe and still
+add-on modules' monthly prices. A module whose plugin is not installed here is no revenue: its
+add-on does not count, and a plan that includes one counts less that module's monthly price (the
+part ``crm refund-uninstalled-modules`` gives back). Only companies whose subscription is paid at Stripe and still
 running (active or past due) count; a trial pays nothing yet.
 """
 
@@ -23,9 +25,9 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Greatest
 
-from billing.models import Subscription
+from billing.models import Plan, Subscription, installed_module_keys
 from tenants.models import Tenant
 
 MONEY = DecimalField(max_digits=20, decimal_places=4)
@@ -43,13 +45,20 @@ def with_figures(queryset: QuerySet[Tenant]) -> QuerySet[Tenant]:
         output_field=MONEY)
     monthly = Case(When(subscription__plan__interval="year", then=seat_part / Value(Decimal(12), MONEY)),
                    default=seat_part, output_field=MONEY)
+    installed = installed_module_keys()
     add_ons = Subquery(
-        Subscription.modules.through.objects.filter(subscription_id=OuterRef("subscription__pk"))
+        Subscription.modules.through.objects.filter(subscription_id=OuterRef("subscription__pk"), module_id__in=installed)
         .values("subscription_id").annotate(total=Sum("module__price_minor")).values("total"),
         output_field=MONEY)
+    absent_in_plan = Subquery(
+        Plan.included_modules.through.objects.filter(plan_id=OuterRef("subscription__plan_id"))
+        .exclude(module_id__in=installed).values("plan_id").annotate(total=Sum("module__price_minor")).values("total"),
+        output_field=MONEY)
+    plan_part = Greatest(monthly - Coalesce(absent_in_plan, Value(Decimal(0), MONEY)), Value(Decimal(0), MONEY),
+                         output_field=MONEY)
     paying = Q(status__in=PAYING) & ~Q(subscription__stripe_subscription_id="")
     return queryset.annotate(
-        mrr_minor=Case(When(paying, then=monthly + Coalesce(add_ons, Value(Decimal(0), MONEY))),
+        mrr_minor=Case(When(paying, then=plan_part + Coalesce(add_ons, Value(Decimal(0), MONEY))),
                        default=Value(Decimal(0), MONEY), output_field=MONEY),
         currency_code=F("subscription__plan__currency"),
         plan_name=F("subscription__plan__name"),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("tenants/<int:pk>/resume/", views.tenant_resume, name="tenant_resume"),
     path("tenants/<int:pk>/modules/<slug:key>/", views.tenant_module, name="tenant_module"),
     path("rollout/", views.rollout_status, name="rollout"),
+    path("rollout/retry/", views.rollout_retry, name="rollout_retry"),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/new/", views.plan_edit, name="plan_new"),
     path("plans/<int:pk>/", views.plan_edit, name="plan_edit"),

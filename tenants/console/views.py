@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from billing import catalogue
@@ -25,7 +26,7 @@ from billing.overrides import set_override
 from plugins import services as module_services
 from saas_core.accounts.views import sign_in_page
 from saas_core.tenancy import workspace_tenants
-from tenants import lifecycle, vendor_settings
+from tenants import lifecycle, upgrade, vendor_settings
 from tenants.console import queries, rollout, staff
 from tenants.console.forms import (
     ModuleForm,
@@ -37,7 +38,7 @@ from tenants.console.forms import (
     TenantFilterForm,
     VendorSettingsForm,
 )
-from tenants.models import Tenant
+from tenants.models import CompanyUpgrade, Tenant, UpgradeRun
 from web.forms import add_service_errors
 from web.pagination import PAGE_SIZES, page_size, paginate
 
@@ -100,6 +101,7 @@ def _tenant_detail_context(tenant: Tenant) -> dict:
         "figures": queries.with_figures(Tenant.objects.filter(pk=tenant.pk)).first(),
         "audit": tenant.audit_entries.all()[:20],
         "migrations": status, "missing": rollout.missing_in(tenant.schema_name) if status and status.behind else [],
+        "upgrade": CompanyUpgrade.objects.filter(tenant=tenant).first(),
     }
 
 
@@ -160,8 +162,11 @@ def tenant_module(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 
 @vendor_staff_required
 def rollout_status(request: HttpRequest) -> HttpResponse:
+    """Counts by upgrade state, the last runs, and per company its state, error, duration and
+    migrations against the template's; ``?behind=1`` / ``?state=…`` narrow the list."""
     behind_only = request.GET.get("behind") == "1"
-    tenants = companies().order_by("name", "pk")
+    state = request.GET.get("state") if request.GET.get("state") in upgrade.STATE_FILTERS else ""
+    tenants = upgrade.with_state(companies(), state).select_related("upgrade").order_by("name", "pk")
     if behind_only:
         names = list(tenants.values_list("schema_name", flat=True))
         lagging = {s for s, st in rollout.statuses(names).items() if st.behind}
@@ -171,7 +176,29 @@ def rollout_status(request: HttpRequest) -> HttpResponse:
     found = rollout.statuses([t.schema_name for t in page])
     rows = [(t, found.get(t.schema_name)) for t in page]
     return render(request, "console/rollout.html", _list_context(
-        request, page, size, rows=rows, behind_only=behind_only, template=rollout.template_migrations()))
+        request, page, size, rows=rows, behind_only=behind_only, state=state,
+        counts=upgrade.counts(companies()), runs=UpgradeRun.objects.all()[:5],
+        template=rollout.template_migrations()))
+
+
+@vendor_staff_required
+@require_POST
+def rollout_retry(request: HttpRequest) -> HttpResponse:
+    """Queue the failed companies (or the one named by ``tenant``) for migration by a worker."""
+    targets = companies()
+    if request.POST.get("tenant"):
+        targets = targets.filter(pk=request.POST.get("tenant") if request.POST["tenant"].isdigit() else None)
+    else:
+        targets = upgrade.with_state(targets, CompanyUpgrade.State.FAILED)
+    queued = upgrade.retry(targets)
+    if queued:
+        messages.success(request, ngettext(
+            "%(count)d company is queued for migration; refresh to follow it.",
+            "%(count)d companies are queued for migration; refresh to follow them.", queued) % {"count": queued})
+    else:
+        messages.info(request, _("No company to migrate."))
+    return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/console/")
+                    else reverse("console:rollout"))
 
 
 # --- catalogue ---------------------------------------------------------------------------------

@@ -120,3 +120,47 @@ def test_a_run_that_stopped_half_way_is_finished_without_refunding_twice(sold_be
     assert outcome.refunded == {} and not outcome.error
     subscription.refresh_from_db()
     assert subscription.stripe_module_subscriptions == {}
+
+
+@pytest.fixture
+def plan_with_absent_module(paying_a, plan, absent_module):
+    """Tenant A has paid a month of a plan that (since before issue 13) includes the absent module."""
+    plan.included_modules.add(absent_module)
+    return Subscription.objects.get(tenant=paying_a)
+
+
+def test_the_command_credits_the_absent_modules_part_of_a_plan_once(plan_with_absent_module, capsys):
+    subscription = plan_with_absent_module
+    stripe_api.configure()
+    [paid] = [i for i in stripe.Invoice.list(subscription=subscription.stripe_subscription_id).data
+              if i.status == "paid"]
+    assert paid.amount_paid == 3 * 9900
+
+    call_command("refund_uninstalled_modules")
+    assert "credited the plan's part for inventory; refunded ¥297.00" in capsys.readouterr().out
+    # The module's 300.00 a month, capped at what the invoice paid (297.00)
+    assert [r.amount for r in stripe.Refund.list(payment_intent=paid.payment_intent).data] == [29700]
+    assert stripe_api.retrieve_subscription(subscription.stripe_subscription_id).status == "active"
+
+    call_command("refund_uninstalled_modules")
+    assert "refunded nothing" in capsys.readouterr().out
+    assert [r.amount for r in stripe.Refund.list(payment_intent=paid.payment_intent).data] == [29700]
+
+
+def test_the_plan_part_is_given_back_on_top_of_other_refunds_only_up_to_what_was_paid(plan_with_absent_module,
+                                                                                       absent_module):
+    """A refund made earlier for another reason stays; the part is what the module costs a month."""
+    subscription = plan_with_absent_module
+    absent_module.price_minor = 5000
+    absent_module.save()
+    stripe_api.configure()
+    [paid] = [i for i in stripe.Invoice.list(subscription=subscription.stripe_subscription_id).data
+              if i.status == "paid"]
+    stripe.Refund.create(payment_intent=paid.payment_intent, amount=1000)  # e.g. a goodwill refund
+    from billing.uninstalled import refund_uninstalled_modules
+
+    [outcome] = refund_uninstalled_modules()
+    assert outcome.refunded == {"cny": 5000} and outcome.in_plan == ["inventory"] and not outcome.error
+    [again] = refund_uninstalled_modules()
+    assert again.refunded == {}
+    assert sorted(r.amount for r in stripe.Refund.list(payment_intent=paid.payment_intent).data) == [1000, 5000]

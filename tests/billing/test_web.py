@@ -91,6 +91,19 @@ def test_api_quote_subscribe_and_errors(trial_a, tenant_a, boss_a, client_for, p
     assert client.post("/api/v1/billing/cancel/", {"cancel": "yes"}, content_type="application/json").status_code == 400
 
 
+@pytest.mark.parametrize(("cvc", "number"), [("0000", "4242424242424242"), ("12a", "4242424242424242"),
+                                              ("12", "4242424242424242")])
+def test_a_wrong_security_code_is_a_400_naming_it_not_a_payment_service_outage(trial_a, tenant_a, boss_a, client_for,
+                                                                                cvc, number):
+    """Found by the schema fuzz: a 4-digit code on a Visa card went to Stripe, which refused it, and
+    the company was told the payment service was down (503, "try again in a few minutes")."""
+    client = client_for(tenant_a, boss_a)
+    answer = client.post("/api/v1/billing/card/", {**GOOD_CARD, "number": number, "cvc": cvc},
+                         content_type="application/json")
+    assert answer.status_code == 400 and set(answer.json()["errors"]) == {"cvc"}
+    assert "3 on other cards" in answer.json()["errors"]["cvc"][0]
+
+
 def test_only_the_boss_may_open_billing(trial_a, tenant_a, client_for, make_user):
     sales = make_user(tenant_a, role="sales")
     client = client_for(tenant_a, sales)

@@ -12,11 +12,26 @@ BOSS_PASSWORD = "Signup-Strong-93!"
 
 
 def open_menu(page: Page, entry: str) -> None:
-    """Click a menu entry, opening its section's drop-down first when it has one."""
-    toggle = page.locator(f"li.dropdown:has([data-menu={entry}]) [data-menu-section]")
-    if toggle.count():
-        toggle.click()
-    page.locator(f"[data-menu={entry}]").click()
+    """Click a menu entry as a user would: in the user menu (opened first), in the sidebar (the
+    drawer opened first on a phone; the group's fly-out when the sidebar is collapsed to icons)."""
+    target = page.locator(f"[data-menu={entry}]")
+    if page.locator(f".user-menu [data-menu={entry}]").count():
+        page.locator("[data-testid=user-menu]").click()
+    elif page.locator("[data-testid=menu-button]").is_visible():
+        page.locator("[data-testid=menu-button]").click()
+    elif not target.is_visible():
+        page.locator(f"[data-menu-group]:has([data-menu={entry}]) .menu-group-title").hover()
+    target.click()
+
+
+def open_user_menu(page: Page) -> None:
+    """The top bar's user menu (personal pages, language, sign out)."""
+    page.locator("[data-testid=user-menu]").click()
+
+
+def sign_out(page: Page) -> None:
+    open_user_menu(page)
+    page.locator("[data-testid=sign-out]").click()
 
 
 def sign_up(page: Page, live_site: str, boss_name: str, company: str = "Test") -> str:

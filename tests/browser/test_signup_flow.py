@@ -18,6 +18,8 @@ from tests.conftest import PASSWORD
 require_browser_stack()
 from playwright.sync_api import Page, expect  # noqa: E402
 
+from tests.browser.helpers import open_menu, open_user_menu, sign_out  # noqa: E402
+
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 # Django's own translations (shipped compiled with Django), so they change with the language
@@ -47,12 +49,9 @@ def submit(page: Page) -> None:
     page.locator("main form[method=post] button[type=submit]").click()
 
 
-def open_menu(page: Page, section: str, entry: str) -> None:
-    page.locator(f"[data-menu-section={section}]").click()
-    page.locator(f"[data-menu={entry}]").click()
-
-
 def switch_language(page: Page, code: str) -> None:
+    if page.locator("[data-testid=user-menu]").count():  # in a workspace: the switch is in the user menu
+        open_user_menu(page)
     page.locator(f"#language-switch button[data-lang={code}]").click()
     expect(page.locator("html")).to_have_attribute("lang", code)
     expect(page.locator(f"#language-switch button[data-lang={code}]")).to_have_class(re.compile(r"\bactive\b"))
@@ -107,7 +106,7 @@ def test_company_signs_up_adds_a_user_and_reads_the_login_log(page: Page, live_s
     switch_language(page, "zh-hans")
     expect(page).to_have_url(workspace + "/workbench/")
     expect(page.locator("main h1")).to_have_text(translated("Workbench", "zh-hans"))
-    open_menu(page, "account", "users")
+    open_menu(page, "users")
     expect(page).to_have_url(workspace + "/accounts/users/")
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     page.locator("[data-testid=new-user]").click()
@@ -134,7 +133,7 @@ def test_company_signs_up_adds_a_user_and_reads_the_login_log(page: Page, live_s
     expect(row).to_contain_text("Sales")
 
     # Sign out, then a wrong password for the new user is refused.
-    page.locator("[data-testid=sign-out]").click()
+    sign_out(page)
     expect(page).to_have_url(workspace + "/accounts/login/")
     expect(page.locator("main h1")).to_have_text(company)
     sign_in(page, username, "Not-The-Password-1")
@@ -148,7 +147,7 @@ def test_company_signs_up_adds_a_user_and_reads_the_login_log(page: Page, live_s
 
     # The login log shows the refused attempt and the Boss's sign-in (newest first); cells are
     # matched by content, not by column, so that added columns do not break this.
-    open_menu(page, "account", "login_log")
+    open_menu(page, "login_log")
     expect(page).to_have_url(workspace + "/accounts/login-log/")
     rows = page.locator("[data-testid=login-log] tbody tr")
     latest, before = rows.nth(0), rows.nth(1)

@@ -186,7 +186,7 @@ def test_every_object_is_well_formed_and_labelled(out):
         assert labels["app.kubernetes.io/managed-by"] == "Helm"
         assert labels["app.kubernetes.io/version"] == "0.1.0"
         assert labels["helm.sh/chart"] == "crm-0.1.0"
-        assert "namespace" not in meta  # helm install -n decides
+        assert meta["namespace"] == NAMESPACE  # helm install -n decides; kubectl apply of a rendering keeps it
     expected = {
         ("ConfigMap", FULLNAME), ("Secret", FULLNAME), ("ServiceAccount", FULLNAME),
         ("Service", f"{FULLNAME}-web"), ("Ingress", FULLNAME), ("PodDisruptionBudget", f"{FULLNAME}-web"),
@@ -311,13 +311,15 @@ def test_ingress_without_tls_and_disabled():
     assert "port-forward" in off.notes
 
 
-def test_web_probes_ask_for_the_base_domain(out):
+def test_web_probes_ask_the_health_endpoints(out):
     web = out.container("web")
-    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+    paths = {probe: web[probe]["httpGet"]["path"] for probe in ("startupProbe", "readinessProbe", "livenessProbe")}
+    # Liveness asks only whether the process is up: a database outage must not restart every pod.
+    assert paths == {"startupProbe": "/readyz", "readinessProbe": "/readyz", "livenessProbe": "/healthz"}
+    for probe in paths:
         get = web[probe]["httpGet"]
-        assert get["path"] == "/"
         assert get["port"] in ("http", 8000)
-        assert {"name": "Host", "value": BASE} in get["httpHeaders"], probe
+        assert "httpHeaders" not in get, "the app answers the probe paths on any Host (saas_core.health)"
     assert web["livenessProbe"]["failureThreshold"] * web["livenessProbe"]["periodSeconds"] >= 60
 
 

@@ -77,6 +77,7 @@ def _populate(boss) -> None:
 def fuzz_target(django_db_setup, django_db_blocker, localstripe_server, tmp_path_factory):
     """A workspace of its own (committed; dropped afterwards) with the SMS module on, served by
     its own uvicorn whose Celery messages go to a private, forgotten queue (no worker runs them)."""
+    from billing.models import Plan
     from billing.overrides import set_override
     from saas_core.accounts.models import User
     from tenants import provisioning
@@ -85,6 +86,10 @@ def fuzz_target(django_db_setup, django_db_blocker, localstripe_server, tmp_path
     sub = f"fuzz-{uuid.uuid4().hex[:6]}"
     email = f"boss@{sub}.example.com"
     with django_db_blocker.unblock():
+        # The plan the billing operations' examples name: the workspace starts a trial of it, and
+        # the examples save a card, subscribe, quote and change for real (at localstripe).
+        plan, _created = Plan.objects.get_or_create(code="team", defaults={
+            "name": "Team", "price_per_seat_minor": 9900, "currency": "CNY", "min_seats": 1})
         ws = provisioning.create_workspace(company_name="Fuzz Trading Ltd", subdomain=sub, admin_name="Fuzz Boss",
                                            email=email, password=PASSWORD, language="en")
         set_override(ws.tenant, "sms", True)
@@ -114,6 +119,8 @@ def fuzz_target(django_db_setup, django_db_blocker, localstripe_server, tmp_path
         with django_db_blocker.unblock():
             connection.set_schema_to_public()
             Tenant.objects.get(pk=ws.tenant.pk).delete(force_drop=True)
+            if _created:
+                plan.delete()
 
 
 def _generated_schema() -> dict:

@@ -100,3 +100,15 @@ def phone_actions(context, number: str, contact=None) -> list[dict]:
 
     request = context.get("request")
     return actions(request, number, contact) if request is not None else []
+
+
+@register.simple_tag
+def icon(name: str, size: int = 16, css: str = ""):
+    """An inline SVG icon of ``web.icons`` (decorative: hidden from screen readers)."""
+    from web.icons import PATHS
+
+    paths = format_html_join("", '<path d="{}"/>', ((d,) for d in PATHS[name]))
+    return format_html(
+        '<svg class="icon {}" width="{}" height="{}" viewBox="0 0 16 16" fill="currentColor" aria-hidden="true">{}</svg>',
+        css, size, size, paths,
+    )

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_follow_up_from_the_360_view_updates_last_contact(org, tenant_a, client_for):
     customer = add(tenant_a, org.sales1, "上海明达贸易有限公司")
     c = client_for(tenant_a, org.sales1)
-    page = c.get(f"/customers/{customer.pk}/")
+    page = c.get(f"/customers/{customer.pk}/", {"tab": "followups"})
     assert page.status_code == 200 and 'data-testid="followup-form"' in page.content.decode()
     now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
     response = c.post(f"/activities/followups/new/?customer={customer.pk}", {
@@ -27,7 +27,7 @@ def test_follow_up_from_the_360_view_updates_last_contact(org, tenant_a, client_
         "next_on": (timezone.localdate() + timedelta(days=2)).isoformat(), "next": f"/customers/{customer.pk}/",
     })
     assert response.status_code == 302 and response.url == f"/customers/{customer.pk}/"
-    page = c.get(f"/customers/{customer.pk}/").content.decode()
+    page = c.get(f"/customers/{customer.pk}/", {"tab": "followups"}).content.decode()
     assert "电话确认需求" in page
     with in_tenant(tenant_a):
         assert Customer.objects.get(pk=customer.pk).last_contact_at is not None
@@ -122,7 +122,7 @@ def test_care_page_and_delete_goes_to_the_bin(org, tenant_a, client_for):
                                                                          "day": timezone.localdate().isoformat()})
     assert response.status_code == 302
     assert "生日送花" in c.get("/activities/care/").content.decode()
-    assert "生日送花" in c.get(f"/customers/{customer.pk}/").content.decode()
+    assert "生日送花" in c.get(f"/customers/{customer.pk}/", {"tab": "followups"}).content.decode()
     manager = client_for(tenant_a, org.manager)
     with in_tenant(tenant_a):
         followup = services.save_followup(None, by=org.sales1, customer=customer, subject="to delete")

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def detail(customer) -> str:
-    return f"/customers/{customer.pk}/"
+    return f"/customers/{customer.pk}/?tab=attachments"  # the tab that loads the attachments panel
 
 
 def upload_url(customer) -> str:

@@ -57,7 +57,7 @@ def test_merge_moves_contacts_phones_children_and_bins_the_duplicate(tenant_a, o
         assert list(search_customers(Customer.objects.all(), "0002").values_list("pk", flat=True)) == [survivor.pk]
         # Empty fields filled from the duplicate; its own phone is not lost from the record.
         survivor.refresh_from_db()
-        assert survivor.email == "info@huaxing.cn" and survivor.province == "北京" and survivor.industry.key == "it"
+        assert survivor.email == "info@huaxing.cn" and survivor.province == "北京市" and survivor.industry.key == "it"
         assert survivor.phone == "010-6234 5678"
         assert {"email", "province", "industry"} <= set(result.filled)
         assert "老客户介绍" in survivor.remark and "北京华兴" in survivor.remark

@@ -194,7 +194,7 @@ def test_360_view_is_404_outside_the_scope_and_for_another_company(client_for, t
 def test_360_view_is_built_from_registered_panels_and_sections(client_for, tenant_a, org):
     customer = add(tenant_a, org.sales1, "Panel Ltd", contact={"name": "张三", "mobile": "13800001111"})
     boss_html = client_for(tenant_a, org.boss).get(f"/customers/{customer.pk}/").content.decode()
-    builtin = ["basic", "contacts", "data_log", "hot", "children"]
+    builtin = ["basic", "hot", "children", "contacts", "data_log"]  # tab by tab: basic (main, side), contacts, log
     assert [p for p in PANEL.findall(boss_html) if p in builtin] == builtin
     sales_html = client_for(tenant_a, org.sales1).get(f"/customers/{customer.pk}/").content.decode()
     assert "data_log" not in PANEL.findall(sales_html)  # the data log is the Boss's
@@ -231,7 +231,7 @@ def test_status_grade_and_value_class_changes_land_in_the_data_log(client_for, t
     changes = {c.field: (c.old, c.new) for c in log[0].changes}
     assert changes["status"] == ("Prospect", "Signed") and changes["grade"] == ("—", "VIP")
     assert changes["value class"] == ("—", "B (medium value)") and log[0].user == boss_a
-    html = client.get(f"/customers/{customer.pk}/").content.decode()
+    html = client.get(f"/customers/{customer.pk}/", {"tab": "log"}).content.decode()
     panel = html[html.index('data-testid="recent-changes"'):]
     assert "Prospect → Signed" in panel and f'href="/records/customers.customer/{customer.pk}/history/"' in html
     bad = client.post(f"/customers/{customer.pk}/classify/", {"status": "bogus"})

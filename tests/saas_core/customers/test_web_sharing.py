@@ -42,7 +42,7 @@ def test_the_owner_shares_read_only_and_the_colleague_sees_but_cannot_change(cli
     day = timezone.localdate() + timedelta(days=7)
     done = owner.post(f"/customers/{customer.pk}/share/", {"users": [org.sales2.pk], "level": "read",
                                                           "expires_on": day.isoformat()})
-    assert done.status_code == 302 and done.url == f"/customers/{customer.pk}/#panel-shares"
+    assert done.status_code == 302 and done.url == f"/customers/{customer.pk}/?tab=basic#panel-shares"
     level, until = shares(tenant_a, customer)["sales2"]
     assert level == "read" and timezone.localtime(until).date() == day + timedelta(days=1)  # all of that day
     listed = panel(owner.get(f"/customers/{customer.pk}/").content.decode())

@@ -18,6 +18,7 @@ require_browser_stack()
 from playwright.sync_api import Page, expect  # noqa: E402
 
 from tests.browser import conftest as _browser  # noqa: E402
+from tests.browser.helpers import open_menu  # noqa: E402
 
 # The browser fixtures live in tests/browser/conftest.py; this module uses them from here.
 _playwright, browser, page, _close_db_connections = _browser._playwright, _browser.browser, _browser.page, _browser._close_db_connections
@@ -60,8 +61,7 @@ def test_boss_edits_a_dictionary_in_the_browser(page: Page, live_site, tenant_a,
     page.locator("main form[method=post] button[type=submit]").click()
     expect(page).to_have_url(base + "/workbench/")
 
-    page.locator("[data-menu-section=account]").click()
-    page.locator("[data-menu=dictionaries]").click()
+    open_menu(page, "dictionaries")
     expect(page).to_have_url(base + "/dictionaries/")
     page.locator("[data-testid=dictionary-search]").fill("热点")
     page.locator("[data-testid=dictionary-search]").press("Enter")

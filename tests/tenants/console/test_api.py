@@ -75,7 +75,7 @@ def test_vendor_settings_through_the_api(console):
 
 
 @pytest.mark.parametrize("url", ["/api/v1/console/tenants/", "/api/v1/console/plans/", "/api/v1/console/modules/",
-                                 "/api/v1/console/settings/", "/api/v1/console/rollout/"])
+                                 "/api/v1/console/settings/", "/api/v1/console/rollout/", "/api/v1/console/schema/"])
 def test_the_console_api_is_for_vendor_staff_on_the_public_host_only(url, client_for, tenant_a, boss_a, make_user):
     assert Client(HTTP_HOST="localhost").get(url).status_code in (401, 403)
     for user in (boss_a, make_user(tenant_a, role=Role.SALES)):
@@ -89,3 +89,64 @@ def test_the_console_api_is_for_vendor_staff_on_the_public_host_only(url, client
     public = Client(HTTP_HOST="localhost")
     public.force_login(plain)
     assert public.get(url).status_code == 403
+
+
+@pytest.fixture
+def module_row(db):
+    from tests.factories import ModuleFactory
+
+    return ModuleFactory(key="sms", name="SMS", price_minor=30000, stripe_plan_id="plan_sms")
+
+
+@pytest.fixture
+def plan_row(tenant_a, module_row):
+    """A plan including SMS, which tenant A pays for (so its row has a plan, seats and MRR)."""
+    from billing.models import Subscription
+    from tests.factories import PlanFactory
+
+    plan = PlanFactory(code="team", name="Team", price_per_seat_minor=9900)
+    plan.included_modules.add(module_row)
+    Subscription.objects.create(tenant=Tenant.objects.get(schema_name=tenant_a.schema), plan=plan, seats=3,
+                                stripe_subscription_id="sub_a")
+    return plan
+
+
+def _as_requests(response, method: str, url: str):
+    """A Django test response as the response schemathesis validates."""
+    import requests
+    from schemathesis.core.transport import Response
+
+    return Response(status_code=response.status_code, headers={k.lower(): [v] for k, v in response.headers.items()},
+                    content=response.content, request=requests.Request(method, "http://localhost" + url).prepare(),
+                    elapsed=0.0, message="", encoding="utf-8", http_version="1.1", verify=False)
+
+
+def test_the_console_api_answers_as_its_published_schema_says(console, tenant_a, plan_row, module_row):
+    """The console API is in a schema of its own (it lives on the public host), served to staff;
+    each read operation's answer, with data behind it, matches it."""
+    import schemathesis
+
+    served = console.get("/api/v1/console/schema/?format=json")
+    assert served.status_code == 200
+    document = served.json()
+    assert document["info"]["title"] == "CRM console API"
+    schema = schemathesis.openapi.from_dict(document)
+    alpha = Tenant.objects.get(schema_name=tenant_a.schema)
+    reads = {"/api/v1/console/tenants/": "/api/v1/console/tenants/",
+             "/api/v1/console/tenants/{id}/": f"/api/v1/console/tenants/{alpha.pk}/",
+             "/api/v1/console/rollout/": "/api/v1/console/rollout/",
+             "/api/v1/console/plans/": "/api/v1/console/plans/",
+             "/api/v1/console/plans/{id}/": f"/api/v1/console/plans/{plan_row.pk}/",
+             "/api/v1/console/modules/": "/api/v1/console/modules/",
+             "/api/v1/console/modules/{id}/": f"/api/v1/console/modules/{module_row.key}/",
+             "/api/v1/console/settings/": "/api/v1/console/settings/"}
+    for template, url in reads.items():
+        answer = console.get(url)
+        assert answer.status_code == 200, (url, answer.content)
+        schema[template]["GET"].validate_response(_as_requests(answer, "GET", url))
+    held = f"/api/v1/console/tenants/{alpha.pk}/suspend/"
+    answer = console.post(held, {"reason": "Chargeback"}, content_type="application/json")
+    schema["/api/v1/console/tenants/{id}/{action}/"]["POST"].validate_response(_as_requests(answer, "POST", held))
+    refused = console.post(held, {}, content_type="application/json")
+    assert refused.status_code == 400
+    schema["/api/v1/console/tenants/{id}/{action}/"]["POST"].validate_response(_as_requests(refused, "POST", held))

@@ -21,8 +21,8 @@ S = Tenant.Status
 @pytest.fixture
 def paying(tenant_a, tenant_b):
     """A pays monthly 99.00 × 3 seats + a 300.00 module; B pays yearly 1,200.00 × 2 seats."""
-    from billing.models import Subscription
-    from tests.factories import ModuleFactory, PlanFactory
+    from billing.models import Module, Subscription
+    from tests.factories import PlanFactory
 
     monthly = PlanFactory(code="team", name="Team", price_per_seat_minor=9900)
     yearly = PlanFactory(code="annual", name="Annual", price_per_seat_minor=120000, interval="year")
@@ -30,7 +30,8 @@ def paying(tenant_a, tenant_b):
     beta = Tenant.objects.get(schema_name=tenant_b.schema)
     Tenant.objects.filter(pk__in=[alpha.pk, beta.pk]).update(status=S.ACTIVE)
     sub_a = Subscription.objects.create(tenant=alpha, plan=monthly, seats=3, stripe_subscription_id="sub_a")
-    sub_a.modules.add(ModuleFactory(key="inventory", price_minor=30000))
+    sms, _ = Module.objects.update_or_create(key="sms", defaults={"price_minor": 30000, "currency": "CNY"})
+    sub_a.modules.add(sms)  # (installed here: its row may exist already, from the catalogue sync)
     Subscription.objects.create(tenant=beta, plan=yearly, seats=2, stripe_subscription_id="sub_b")
     return alpha, beta
 
@@ -46,6 +47,24 @@ def test_the_list_shows_plan_seats_and_mrr_per_currency(console, paying):
     figures = {t.pk: t for t in queries.with_figures(Tenant.objects.filter(pk__in=[alpha.pk, beta.pk]))}
     assert figures[alpha.pk].mrr_minor == Decimal("59700") and figures[beta.pk].mrr_minor == Decimal("20000")
     assert (figures[alpha.pk].seats, figures[alpha.pk].plan_name) == (3, "Team")
+
+
+def test_mrr_counts_no_module_whose_plugin_is_not_installed(console, paying):
+    """An add-on sold before issue 13 for a module not installed here, and a plan that includes one,
+    are no revenue: the money is given back (crm refund-uninstalled-modules)."""
+    from billing.models import Plan, Subscription
+    from tests.factories import ModuleFactory
+
+    alpha, beta = paying
+    inventory = ModuleFactory(key="inventory", price_minor=30000)
+    Subscription.objects.get(tenant=alpha).modules.add(inventory)
+    Plan.objects.get(code="annual").included_modules.add(ModuleFactory(key="callcenter", price_minor=5000))
+    from tenants.console import queries
+
+    figures = {t.pk: t for t in queries.with_figures(Tenant.objects.filter(pk__in=[alpha.pk, beta.pk]))}
+    # A: 99.00 × 3 + SMS 300.00 (inventory not counted); B: 200.00 a month less call center's 50.00
+    assert figures[alpha.pk].mrr_minor == Decimal("59700") and figures[beta.pk].mrr_minor == Decimal("15000")
+    assert 'data-currency="CNY">¥747.00' in console.get("/console/").content.decode()
 
 
 def test_a_trial_or_unpaid_company_has_no_mrr(console, paying):

@@ -1,0 +1,22 @@
+"""Imports point one way: the core's registries (permissions, 360° panels) import no app or
+module above them, and the module gate does not reach into the customers app. The contracts
+live in pyproject.toml ([tool.importlinter]); import-linter reads every import, also the ones
+inside functions."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_import_contracts_are_kept():
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    lint = Path(sys.executable).with_name("lint-imports")
+    done = subprocess.run([str(lint), "--no-logo", "--no-cache", "--config", str(ROOT / "pyproject.toml")],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "0 broken" in done.stdout

@@ -1,0 +1,73 @@
+// Searchable selects (web.widgets.SearchableSelect): Tom Select on every select[data-searchable].
+// Options answer to their label and to their data-words (pinyin, initials, English names), so
+// "js" or "jiangsu" finds 江苏省 and "shanghai" finds the Shanghai time zone.
+// The region picker (saas_core.regions.forms): select[data-region=province|city|district] of
+// one form cascade; the cities and districts come from the province select's data-regions-url.
+(function () {
+  "use strict";
+  if (!window.TomSelect) { return; }
+
+  function setup(select) {
+    if (select.tomselect) { return select.tomselect; }
+    return new TomSelect(select, {
+      searchField: ["text", "words"],
+      maxOptions: null,
+      allowEmptyOption: true,
+      create: false,
+      // The dropdown hangs off <body> so no card or table cuts it off (on phones too).
+      dropdownParent: "body",
+      render: {
+        no_results: function (data, escape) { return "<div class=\"no-results\">" + escape(select.dataset.noResults || "") + "</div>"; }
+      }
+    });
+  }
+
+  function regionPicker(province) {
+    var form = province.form, url = province.dataset.regionsUrl;
+    var city = form && form.querySelector("select[data-region=city]");
+    var district = form && form.querySelector("select[data-region=district]");
+    var tree = null;
+    var blank = (province.options[0] && province.options[0].value === "") ? province.options[0].text : "";
+
+    function fill(select, items) {
+      var ts = select.tomselect;
+      ts.clear(true);
+      ts.clearOptions();
+      ts.addOption({value: "", text: blank, words: ""});
+      (items || []).forEach(function (item) { ts.addOption({value: item[0], text: item[0], words: item[1]}); });
+      ts.refreshOptions(false);
+      ts.setValue("", true);
+    }
+    function find(items, name) {
+      for (var i = 0; i < (items || []).length; i += 1) { if (items[i][0] === name) { return items[i]; } }
+      return null;
+    }
+    function citiesOf(name) { var p = find(tree, name); return p ? p[2] : []; }
+    function districtsOf(provinceName, cityName) { var c = find(citiesOf(provinceName), cityName); return c ? c[2] : []; }
+
+    fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        tree = data;
+        if (tree) { form.setAttribute("data-regions-ready", ""); }
+      })
+      .catch(function () {});
+    province.addEventListener("change", function () {
+      if (!tree) { return; }
+      if (city) { fill(city, citiesOf(province.value)); }
+      // One city (北京市, 上海市, …): chosen at once, its districts offered.
+      if (city && citiesOf(province.value).length === 1) {
+        city.tomselect.setValue(citiesOf(province.value)[0][0], true);
+      }
+      if (district) { fill(district, city ? districtsOf(province.value, city.value) : []); }
+    });
+    if (city && district) {
+      city.addEventListener("change", function () {
+        if (tree) { fill(district, districtsOf(province.value, city.value)); }
+      });
+    }
+  }
+
+  document.querySelectorAll("select[data-searchable]").forEach(setup);
+  document.querySelectorAll("select[data-region=province][data-regions-url]").forEach(regionPicker);
+})();
