@@ -12,17 +12,19 @@ from saas_core.dictionaries import services as dictionaries
 from saas_core.dictionaries.fields import DictionaryFormMixin
 from saas_core.org.scope import visible, visible_user_ids
 from saas_core.regions.forms import use_region_picker
+from web.pickers import CustomerPickerField
 
 DATE = forms.DateInput(attrs={"type": "date"})
 CONTACT_QUICK_FIELDS = ("name", "gender", "title", "mobile", "phone", "email", "wechat", "qq", "role")
 
 
 class CustomerForm(DictionaryFormMixin, forms.ModelForm):
-    """Create and edit a customer. ``parent_number`` picks the parent among the customers the user sees."""
+    """Create and edit a customer. ``parent`` is picked (the customer picker) among the customers the user sees."""
 
-    parent_number = forms.CharField(
-        label=_("Parent customer number"), required=False, max_length=30,
-        help_text=_("The number of the customer this one belongs to (a branch of a group, for example)."),
+    parent = CustomerPickerField(
+        label=_("Parent customer"), required=False,
+        help_text=_("The customer this one belongs to (a branch of a group, for example)."),
+        error_messages={"invalid_choice": _("Choose a customer you can see: search by name, pinyin, number or phone.")},
     )
 
     class Meta:
@@ -40,8 +42,9 @@ class CustomerForm(DictionaryFormMixin, forms.ModelForm):
         use_region_picker(self)
         self.fields["number"].required = False
         self.fields["number"].help_text = _("Leave it empty to number the customer automatically.")
+        self.fields["parent"].queryset = visible(Customer.objects.all(), user)
         if self.instance.pk and self.instance.parent_id and not self.is_bound:
-            self.initial["parent_number"] = self.instance.parent.number
+            self.initial["parent"] = self.instance.parent_id
 
     def clean_number(self):
         number = (self.cleaned_data.get("number") or "").strip()
@@ -49,27 +52,20 @@ class CustomerForm(DictionaryFormMixin, forms.ModelForm):
             return self.instance.number  # an existing customer keeps its number
         return number
 
-    def clean_parent_number(self):
-        number = (self.cleaned_data.get("parent_number") or "").strip()
-        if not number:
-            self.cleaned_data["parent"] = None
-            return ""
-        parent = visible(Customer.objects.filter(number__in={number, number.upper()}), self.user).first()
-        if parent is None:
-            raise forms.ValidationError(_("No customer you can see has the number %(number)s.") % {"number": number})
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
         node, seen = parent, set()
         while node is not None and node.pk not in seen:
             if self.instance.pk and node.pk == self.instance.pk:
                 raise forms.ValidationError(_("A customer cannot belong to itself or to one of its sub-customers."))
             seen.add(node.pk)
             node = node.parent
-        self.parent = parent
-        return number
+        return parent
 
     def service_fields(self) -> dict:
         """What to hand to create_customer / update_customer."""
         data = {name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data}
-        data["parent"] = getattr(self, "parent", None) if self.cleaned_data.get("parent_number") else None
+        data["parent"] = self.cleaned_data.get("parent")
         return data
 
 

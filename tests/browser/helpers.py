@@ -87,3 +87,12 @@ def new_customer(page: Page, base: str, name: str, contact: str = "") -> str:
         page.locator("[data-testid=save]").click()
     expect(page).to_have_url(re.compile(re.escape(base + "/customers/") + r"\d+/$"))
     return page.url.rstrip("/").rsplit("/", 1)[1]
+
+
+def pick(scope, field_id: str, query: str, option: str) -> None:
+    """Choose in a picker (web/pickers.py): type ``query`` into the search box of the select
+    ``#field_id`` and click the match whose text starts with ``option``."""
+    box = scope.locator(f"#{field_id}_search")
+    box.fill(query)
+    match = scope.locator(f"#{field_id} ~ .picker [data-picker-list] [role=option]").filter(has_text=option).first
+    match.click()

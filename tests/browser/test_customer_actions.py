@@ -21,7 +21,7 @@ from tests.browser.conftest import require_browser_stack
 require_browser_stack()
 from playwright.sync_api import Page, expect  # noqa: E402
 
-from tests.browser.helpers import add_sales_user, new_customer, open_menu, sign_in, sign_up  # noqa: E402
+from tests.browser.helpers import add_sales_user, new_customer, open_menu, pick, sign_in, sign_up  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -32,7 +32,7 @@ LI = ("li.na", "Li Na", "Quiet-River-482")
 def share(page: Page, colleague_name: str, level: str, until: str = "") -> None:
     page.locator("[data-testid=share-details] summary").click()
     form = page.locator("[data-testid=share-form]")
-    form.locator("#id_users").select_option(label=f"{colleague_name} (Sales)")
+    pick(form, "id_users", colleague_name.split()[0].lower(), f"{colleague_name} (Sales)")
     form.locator("#id_level").select_option(level)
     if until:
         form.locator("#id_expires_on").fill(until)
@@ -87,7 +87,7 @@ def test_share_transfer_and_merge(page: Page, desks, live_site, screenshots):
     # --- transfer one customer from its 360° view -----------------------------------------------
     page.locator("[data-testid=transfer-customer]").click()
     expect(page).to_have_url(base + f"/customers/{alpha}/transfer/")
-    page.locator("#id_to_user").select_option(label=f"{ZHANG[1]} (Sales)")
+    pick(page, "id_to_user", "zhang", f"{ZHANG[1]} (Sales)")
     page.locator("[data-testid=transfer-continue]").click()
     expect(page.locator("[data-testid=transfer-count]")).to_have_attribute("data-count", "1")
     expect(page.locator("[data-testid=customer-owner]")).to_have_count(0)  # a confirmation page, nothing moved yet
@@ -104,7 +104,7 @@ def test_share_transfer_and_merge(page: Page, desks, live_site, screenshots):
     expect(page.locator("#batch-count")).to_have_text("3")
     page.locator("[data-batch=transfer]").click()
     expect(page.locator("[data-testid=transfer-customers] tbody tr")).to_have_count(3)
-    page.locator("#id_to_user").select_option(label=f"{ZHANG[1]} (Sales)")
+    pick(page, "id_to_user", "zhang", f"{ZHANG[1]} (Sales)")
     page.locator("[data-testid=transfer-continue]").click()
     expect(page.locator("[data-testid=transfer-count]")).to_have_attribute("data-count", "2")  # alpha is Zhang's
     page.screenshot(path=str(screenshots / "customer_batch_transfer.png"), full_page=True)

@@ -121,8 +121,8 @@ def test_bad_input_shows_form_errors_and_saves_nothing(client_for, tenant_a, bos
         assert f'data-error-for="{field}"' in html, field
     taken = client.post("/customers/new/", form_data(name="Another Ltd", number="KH-TAKEN"))
     assert 'data-error-for="number"' in taken.content.decode()
-    unknown_parent = client.post("/customers/new/", form_data(name="Branch Ltd", parent_number="NOPE"))
-    assert "No customer you can see has the number NOPE." in unknown_parent.content.decode()
+    unknown_parent = client.post("/customers/new/", form_data(name="Branch Ltd", parent=987654))
+    assert "Choose a customer you can see" in unknown_parent.content.decode()
     half_contact = client.post("/customers/new/", form_data(name="Contactless Ltd", contact_mobile="13800000000"))
     assert 'data-error-for="contact_name"' in half_contact.content.decode()
     with in_tenant(tenant_a):
@@ -145,13 +145,13 @@ def test_edit_with_parent_and_the_read_only_share_is_refused(client_for, tenant_
     page = client.get(f"/customers/{branch.pk}/edit/")
     assert page.status_code == 200 and "Group Branch" in page.content.decode()
     response = client.post(f"/customers/{branch.pk}/edit/", form_data(
-        name="Group Branch Shenzhen", status="intention", parent_number="KH-GROUP", email="a@b.cn"))
+        name="Group Branch Shenzhen", status="intention", parent=group.pk, email="a@b.cn"))
     assert response.status_code == 302
     with in_tenant(tenant_a):
         branch.refresh_from_db()
     assert (branch.name, branch.status, branch.parent_id) == ("Group Branch Shenzhen", "intention", group.pk)
     assert branch.number.startswith("KH")  # left empty on the form: kept
-    loop = client.post(f"/customers/{group.pk}/edit/", form_data(name="Group Holding", parent_number=branch.number))
+    loop = client.post(f"/customers/{group.pk}/edit/", form_data(name="Group Holding", parent=branch.pk))
     assert "cannot belong to itself or to one of its sub-customers" in loop.content.decode()
     # The parent's 360° view lists the branch; the branch names its parent.
     assert "Group Branch Shenzhen" in client.get(f"/customers/{group.pk}/").content.decode()
