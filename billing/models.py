@@ -72,6 +72,18 @@ class Module(CatalogueItem):
         verbose_name = _("module")
         verbose_name_plural = _("modules")
 
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """What the Boss reads (billing pages, the choice of add-ons): the installed module's own
+        name in the reader's language, as the Modules page shows it; the stored name is one
+        language only ("SMS gateway" on a Chinese page)."""
+        from plugins import manager
+
+        return manager.module_name(self.key) or self.name
+
 
 class Plan(CatalogueItem):
     """A subscription plan: a price per seat and the modules it includes."""

@@ -249,7 +249,7 @@ def _check_choice(subscription: Subscription, plan: Plan, seats: int, modules: l
     if missing:
         errors["modules"] = [_("These modules are not available in this installation: %(names)s.")
                              % {"names": ", ".join(missing)}]
-    wrong = [m.name for m in modules if m.currency != plan.currency]
+    wrong = [m.display_name for m in modules if m.currency != plan.currency]
     if wrong and not missing:
         errors["modules"] = [_("These modules are not sold in %(currency)s: %(names)s.")
                              % {"currency": plan.currency, "names": ", ".join(wrong)}]

@@ -85,6 +85,14 @@ def module_infos() -> list[dict]:
     return sorted(infos, key=lambda i: (i.get("order", 100), i["key"]))
 
 
+def module_name(key: str) -> str | None:
+    """The installed module's name as its plugin declares it (translated into the active
+    language), or None when no installed module has ``key``."""
+    plugin = modules().get(key)
+    info = _info_of(get_plugin_manager(), plugin) if plugin is not None else None
+    return str(info["name"]) if info and info.get("name") else None
+
+
 def module_key_of(plugin) -> str | None:
     info = _info_of(get_plugin_manager(), plugin)
     return info["key"] if info else None

@@ -54,3 +54,4 @@ class AutoSchema(openapi.AutoSchema):
         if getattr(self.view, "list_is_one_object", False) and getattr(self.view, "action", "list") in ("list", None):
             return False
         return super()._is_list_view(serializer)
+

@@ -1,9 +1,10 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from plugins import urls as plugin_urls
 from saas_core.accounts import api as accounts_api
+from saas_core.api_docs import ApiDocsView
 
 router = DefaultRouter()
 router.register("users", accounts_api.UserViewSet, basename="user")
@@ -14,7 +15,7 @@ urlpatterns = [
     path("auth/token/", accounts_api.obtain_token, name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: the CSP allows no inline script.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="web/api_docs.html"),
+    path("docs/", ApiDocsView.as_view(url_name="api-schema", template_name="web/api_docs.html"),
          name="api-docs"),
     path("", include(router.urls)),
     path("", include("saas_core.org.api_urls")),

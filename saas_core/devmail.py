@@ -7,6 +7,7 @@ it, for the processes it starts."""
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import time
@@ -53,6 +54,8 @@ def start_catcher(folder: Path, port: int = 0):
     """Start the loopback SMTP server; returns its aiosmtpd Controller (``.port``, ``.stop()``)."""
     from aiosmtpd.controller import Controller
 
+    # aiosmtpd logs every SMTP command at INFO ("mail.log"), which buried the dev run's console.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     folder.mkdir(parents=True, exist_ok=True)
     controller = Controller(_KeepInFolder(folder), hostname="127.0.0.1", port=port or _free_port())
     controller.start()

@@ -10,6 +10,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import Q
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from saas_core.accounts.models import LoginAttempt, Role, User
 from web.forms import NOT_SET
@@ -107,8 +108,8 @@ class LoginLogFilterForm(forms.Form):
         choices=[("", _("All")), ("ok", _("Success")), ("fail", _("Failure"))],
     )
     reason = forms.ChoiceField(label=_("Reason"), required=False, choices=[("", _("All")), *LoginAttempt.Reason.choices])
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=pgettext_lazy("date range", "From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=pgettext_lazy("date range", "To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class UserFilterForm(forms.Form):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from saas_core.accounts.models import User
 from saas_core.activities.models import CareRecord, DailyReport, FollowUp, Task
@@ -107,8 +108,8 @@ class FollowUpFilterForm(forms.Form):
              ("followed_month", _("Followed this month")), ("due_today", _("Due today")),
              ("due_week", _("Due this week")), ("overdue", _("Overdue"))]
     view = forms.ChoiceField(label=_("Show"), choices=VIEWS, required=False)
-    start = forms.DateField(label=_("From"), required=False, widget=DATE)
-    end = forms.DateField(label=_("To"), required=False, widget=DATE)
+    start = forms.DateField(label=pgettext_lazy("date range", "From"), required=False, widget=DATE)
+    end = forms.DateField(label=pgettext_lazy("date range", "To"), required=False, widget=DATE)
     field = forms.ChoiceField(label=_("Dates of"), required=False,
                               choices=[("happened", _("the follow-up")), ("next", _("the next follow-up"))])
     q = forms.CharField(label=_("Search"), required=False, max_length=100)

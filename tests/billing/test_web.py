@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from billing.models import Subscription
@@ -169,3 +171,30 @@ def test_the_seats_default_is_the_number_of_active_users_so_the_first_review_pas
     assert seats == "7"
     review = client.post("/billing/review/", {"plan": plan.pk, "seats": seats})
     assert review.status_code == 200 and "¥693.00" in review.content.decode()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_module_names_and_dates_on_billing_pages_are_in_the_readers_language(
+        db, tenant_a, boss_a, client_for, language):
+    """"SMS gateway" stayed English on a Chinese page (the catalogue row's name); the banner wrote
+    dates in Django's long form while every card and list wrote 2027-01-15."""
+    from datetime import UTC, datetime
+
+    from billing import services
+    from billing.models import Module, Plan
+
+    tenant = Tenant.objects.get(schema_name=tenant_a.schema)
+    subscription = services.start_trial(tenant, Plan.objects.create(code="dates", name="Dates"))
+    subscription.modules.add(Module.objects.get(key="sms"))
+    Tenant.objects.filter(pk=tenant.pk).update(status=S.TRIALING, trial_ends_at=datetime(2027, 1, 15, 6, tzinfo=UTC))
+    with in_tenant(tenant_a):
+        boss_a.language = language  # a signed-in user reads their own language
+        boss_a.save(update_fields=["language"])
+    page = client_for(tenant_a, boss_a).get("/billing/").content.decode()
+    name = {"en": "SMS gateway", "zh-hans": "短信网关"}[language]
+    assert re.search(r'data-testid="subscription-modules">' + name + "<", page)
+    assert re.search(r'<input [^>]*name="modules" value="sms"[^>]*>\s*<label[^>]*>' + name + "<", page)
+    banner = re.search(r'data-testid="billing-banner".*?</div>', page, re.S).group(0)
+    assert "2027-01-15" in banner
+    assert page.count("2027-01-15") == 2  # the banner and the card's "trial ends", one form
+    assert "2027年" not in page and "Jan" not in page

@@ -7,33 +7,63 @@ register = template.Library()
 
 
 @register.filter
-def bs(field):
-    """Render a form field with Bootstrap's classes, marking it invalid when it has errors."""
+def bs(field, autofocus=False):
+    """Render a form field with Bootstrap's classes, marking it invalid when it has errors;
+    ``field|bs:True`` also gives it the autofocus attribute (see ``focus_field``)."""
     from web.forms import name_empty_choice
 
     widget = field.field.widget
     if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-        return _choices(field)
+        return _choices(field, autofocus)
     if isinstance(widget, forms.Select):
         name_empty_choice(field.field)
     kind = getattr(widget, "input_type", None)
     css = "form-check-input" if kind in ("checkbox", "radio") else ("form-select" if kind == "select" else "form-control")
     if field.errors:
         css += " is-invalid"
-    return field.as_widget(attrs={"class": css})
+    attrs = {"class": css}
+    if autofocus:
+        attrs["autofocus"] = True
+    return field.as_widget(attrs=attrs)
 
 
-def _choices(field):
+def _choices(field, autofocus=False):
     """Radio buttons and check boxes side by side, each with its label (Bootstrap's form-check);
     Django's own markup would put the input class on the wrapper too."""
     css = "form-check-input" + (" is-invalid" if field.errors else "")
-    for sub in field.subwidgets:
+    for index, sub in enumerate(field.subwidgets):
         sub.data["attrs"]["class"] = css
+        if autofocus and index == 0:
+            sub.data["attrs"]["autofocus"] = True
     items = format_html_join(
         "", '<div class="form-check form-check-inline">{}<label class="form-check-label" for="{}">{}</label></div>',
         ((sub.tag(), sub.id_for_label, sub.choice_label) for sub in field.subwidgets),
     )
     return format_html('<div id="{}">{}</div>', field.auto_id, items)
+
+
+@register.simple_tag(takes_context=True)
+def focus_field(context, form, wanted="") -> str:
+    """The name of the field a form page puts the cursor in, by the autofocus attribute (no
+    script): the first with an error, else the first one types in. Once per page: a
+    later form on the same page gets none, and ``wanted=False`` (a form below a page's main
+    content, e.g. a reply under a report) opts out. ``form``: a form or a list of its fields."""
+    request = context.get("request")
+    if wanted is False or getattr(request, "_autofocus_given", False):
+        return ""
+    fields = [f for f in (form.visible_fields() if hasattr(form, "visible_fields") else form)
+              if not f.field.disabled and not f.field.widget.attrs.get("readonly")]
+    if not fields:
+        return ""
+    if request is not None:
+        request._autofocus_given = True
+    typed = [f for f in fields if not isinstance(f.field.widget, _CLICKED)]
+    return next((f for f in fields if f.errors), (typed or fields)[0]).name
+
+
+# Fields one clicks rather than types in (a preset "company / person" choice): the cursor
+# starts in the first field one types in, e.g. the customer's name.
+_CLICKED = (forms.RadioSelect, forms.CheckboxInput, forms.CheckboxSelectMultiple)
 
 
 @register.simple_tag(takes_context=True)

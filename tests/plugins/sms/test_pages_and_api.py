@@ -290,3 +290,20 @@ def test_a_saved_filter_without_filters_is_everyone_of_its_kind(tenant_a, org, c
                                                  content_type="application/json")
     assert answer.status_code == 201, answer.content
     assert (answer.json()["kind"], answer.json()["filters"]) == ("contacts", {})
+
+
+@pytest.mark.parametrize(("language", "label"), [("en", "To: 收件测试 · 赵六"), ("zh-hans", "收件人：收件测试 · 赵六")])
+def test_the_send_page_labels_the_recipient_as_such_not_as_a_date(tenant_a, org, client_for, language, label):
+    """msgid "To" was shared with the date filters' "to" date: the recipient read 截止日期."""
+    from saas_core.customers.services import create_customer
+
+    with in_tenant(tenant_a):
+        customer = create_customer(by=org.boss, name="收件测试", confirm_duplicates=True,
+                                   contact={"name": "赵六", "mobile": "13811113333"})
+        contact = customer.contacts.get()
+        org.boss.language = language  # a signed-in user reads their own language
+        org.boss.save(update_fields=["language"])
+    page = client_for(tenant_a, org.boss).get(
+        f"/sms/?contact={contact.pk}&number=13811113333").content.decode()
+    shown = re.search(r'data-testid="sms-contact">([^<]*)<', page).group(1)
+    assert shown == label and "截止日期" not in shown
