@@ -7,6 +7,24 @@
   "use strict";
   if (!window.TomSelect) { return; }
 
+  // A typed word matches an option when the label contains it, or when one of the option's
+  // words starts with it: "js" finds 江苏省 (jss) but not 福建省 (fjs); several words must all match.
+  // Options where a word starts with it come first.
+  function score(query) {
+    var tokens = query.toLowerCase().split(/\s+/).filter(Boolean);
+    return function (item) {
+      var text = String(item.text || "").toLowerCase();
+      var words = String(item.words || "").toLowerCase().split(/\s+/);
+      var total = 1;
+      for (var i = 0; i < tokens.length; i += 1) {
+        var token = tokens[i];
+        var prefix = text.indexOf(token) === 0 || words.some(function (w) { return w.indexOf(token) === 0; });
+        if (prefix) { total *= 2; } else if (text.indexOf(token) < 0) { return 0; }
+      }
+      return total;
+    };
+  }
+
   function setup(select) {
     if (select.tomselect) { return select.tomselect; }
     // The empty choice ("(not set)") is the placeholder, and a × clears the value, rather than
@@ -14,6 +32,8 @@
     var empty = select.querySelector("option[value='']");
     return new TomSelect(select, {
       searchField: ["text", "words"],
+      score: score,
+      refreshThrottle: 0,  // local options: filter at each key
       maxOptions: null,
       create: false,
       closeAfterSelect: true,
