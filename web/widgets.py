@@ -16,7 +16,10 @@ class SearchableSelect(forms.Select):
     """
 
     def __init__(self, attrs: dict | None = None, choices=(), words: Callable[[str, str], str] | None = None):
-        super().__init__({"data-searchable": "", "data-no-results": _("Nothing matches"), **(attrs or {})}, choices)
+        super().__init__({
+            "data-searchable": "", "data-no-results": _("Nothing matches"), "data-clear-label": _("Clear"),
+            **(attrs or {}),
+        }, choices)
         self.words = words
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):

@@ -7,13 +7,39 @@
   "use strict";
   if (!window.TomSelect) { return; }
 
+  // A typed word matches an option when the label contains it, or when one of the option's
+  // words starts with it: "js" finds 江苏省 (jss) but not 福建省 (fjs); several words must all match.
+  // Options where a word starts with it come first.
+  function score(query) {
+    var tokens = query.toLowerCase().split(/\s+/).filter(Boolean);
+    return function (item) {
+      var text = String(item.text || "").toLowerCase();
+      var words = String(item.words || "").toLowerCase().split(/\s+/);
+      var total = 1;
+      for (var i = 0; i < tokens.length; i += 1) {
+        var token = tokens[i];
+        var prefix = text.indexOf(token) === 0 || words.some(function (w) { return w.indexOf(token) === 0; });
+        if (prefix) { total *= 2; } else if (text.indexOf(token) < 0) { return 0; }
+      }
+      return total;
+    };
+  }
+
   function setup(select) {
     if (select.tomselect) { return select.tomselect; }
+    // The empty choice ("(not set)") is the placeholder, and a × clears the value, rather than
+    // an item that stays in the box while one types.
+    var empty = select.querySelector("option[value='']");
     return new TomSelect(select, {
       searchField: ["text", "words"],
+      score: score,
+      refreshThrottle: 0,  // local options: filter at each key
       maxOptions: null,
-      allowEmptyOption: true,
       create: false,
+      closeAfterSelect: true,
+      allowEmptyOption: false,
+      placeholder: empty ? empty.text : "",
+      plugins: empty ? {clear_button: {title: select.dataset.clearLabel || ""}} : {},
       // The dropdown hangs off <body> so no card or table cuts it off (on phones too).
       dropdownParent: "body",
       render: {
@@ -27,16 +53,13 @@
     var city = form && form.querySelector("select[data-region=city]");
     var district = form && form.querySelector("select[data-region=district]");
     var tree = null;
-    var blank = (province.options[0] && province.options[0].value === "") ? province.options[0].text : "";
 
     function fill(select, items) {
       var ts = select.tomselect;
       ts.clear(true);
       ts.clearOptions();
-      ts.addOption({value: "", text: blank, words: ""});
       (items || []).forEach(function (item) { ts.addOption({value: item[0], text: item[0], words: item[1]}); });
       ts.refreshOptions(false);
-      ts.setValue("", true);
     }
     function find(items, name) {
       for (var i = 0; i < (items || []).length; i += 1) { if (items[i][0] === name) { return items[i]; } }
