@@ -102,9 +102,21 @@ def executor_for(conn):
 
 
 def code_fingerprint() -> str:
-    """A digest of every migration the deployed code has (read from disk, not the database)."""
+    """A digest of every migration the deployed code has (read from disk, not the database), 48
+    hex digits, then 16 of the installed modules' dictionary defaults (``seeds_part``): seeded
+    into every company after ``migrate`` (plugins.catalogue), they may change without a migration."""
+    import json
+
+    from plugins.gate import module_dictionary_types
+
     graph = loader_class()(None, ignore_no_migrations=True).graph
-    return hashlib.sha256("\n".join(sorted(f"{app}.{name}" for app, name in graph.nodes)).encode()).hexdigest()
+    names = "\n".join(sorted(f"{app}.{name}" for app, name in graph.nodes))
+    seeds = json.dumps(module_dictionary_types(), sort_keys=True, default=str)
+    return hashlib.sha256(names.encode()).hexdigest()[:48] + hashlib.sha256(seeds.encode()).hexdigest()[:16]
+
+
+def seeds_part(fingerprint: str) -> str:
+    return fingerprint[48:]
 
 
 def _quoted(schema: str) -> str:
@@ -400,18 +412,35 @@ def _migrate_shared(verbosity: int) -> bool:
     return True
 
 
-def _migrate_template(verbosity: int) -> bool:
+def _template_behind() -> bool:
+    from django_tenants.utils import schema_exists
+
+    return not schema_exists(settings.TEMPLATE_SCHEMA_NAME) or bool(pending_plan(settings.TEMPLATE_SCHEMA_NAME))
+
+
+def _migrate_template(verbosity: int) -> None:
     from django.core.management import call_command
     from django_tenants.utils import schema_exists
 
     if not schema_exists(settings.TEMPLATE_SCHEMA_NAME):
         with connection.cursor() as cursor:
             cursor.execute(f'CREATE SCHEMA "{settings.TEMPLATE_SCHEMA_NAME}"')
-    elif not pending_plan(settings.TEMPLATE_SCHEMA_NAME):
-        return False
     call_command("migrate_schemas", tenant=True, schema_name=settings.TEMPLATE_SCHEMA_NAME, interactive=False,
                  verbosity=verbosity)
-    return True
+
+
+def _seed(schemas: list[str]) -> int:
+    """The modules' catalogue in public and their dictionary defaults in each of ``schemas``
+    (what post_migrate does after Django's migrate: plugins.catalogue)."""
+    from django_tenants.utils import schema_context
+
+    from plugins import catalogue
+
+    catalogue.sync_modules()
+    for schema in schemas:
+        with schema_context(schema):
+            catalogue.seed_dictionaries()
+    return len(schemas)
 
 
 def _companies(only: list[str] | None) -> list[tuple[int, str]]:
@@ -497,21 +526,33 @@ def migrate_all(*, workers: int = 4, wait: float = 0, verbosity: int = 1, only: 
         try:
             result.public_migrated = _migrate_shared(verbosity)
             provisioning.ensure_public_tenant()
-            with template_exclusive():
-                result.template_migrated = _migrate_template(verbosity)
-                # Listed under the template's lock: a signup that cloned the old template is
-                # ready (and listed) by now, later ones clone the migrated template.
+            if _template_behind():  # (no other run can change that: this one holds the global lock)
+                with template_exclusive():
+                    _migrate_template(verbosity)
+                    result.template_migrated = True
+                    # Listed under the template's lock: a signup that cloned the old template is
+                    # ready (and listed) by now, later ones clone the migrated template.
+                    companies = _companies(only)
+            else:
+                # Signups at work clone this same, current template: no need to wait for them.
                 companies = _companies(only)
         except Exception as exc:
             raise UpgradeError(f"public or the template schema could not be migrated, no company was touched: "
                                f"{type(exc).__name__}: {exc}") from exc
         say(f"public: {'migrated' if result.public_migrated else 'up to date'}; "
             f"template: {'migrated' if result.template_migrated else 'up to date'}")
+        last = UpgradeRun.objects.filter(finished_at__isnull=False).values_list("fingerprint", flat=True).first()
         run = UpgradeRun.objects.create(fingerprint=fingerprint, workers=workers,
                                         host=f"{socket.gethostname()}:{os.getpid()}"[:200])
         target = applied_in(settings.TEMPLATE_SCHEMA_NAME)
         complete = complete_schemas([s for _pk, s in companies], target)
         pending = _record_confirmed(companies, complete, fingerprint)
+        if last is None or seeds_part(last) != seeds_part(fingerprint):
+            # Module dictionaries changed without a migration (or this is the first run): the
+            # companies that migrate get them from post_migrate, the others here.
+            waiting = {schema for _pk, schema in pending}
+            seeded = _seed([settings.TEMPLATE_SCHEMA_NAME, *(s for _pk, s in companies if s not in waiting)])
+            say(f"module dictionaries: seeded in {seeded} schemas")
         result.checked, result.skipped = len(companies), len(companies) - len(pending)
         say(f"{result.checked} companies: {result.skipped} up to date, {len(pending)} to migrate "
             f"with {max(1, min(workers, len(pending)))} workers")
