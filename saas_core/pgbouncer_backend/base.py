@@ -106,7 +106,14 @@ class DatabaseWrapper(tenants_base.DatabaseWrapper):
 
     def _set_autocommit(self, autocommit):
         self._forget_transaction_path()
-        return super()._set_autocommit(autocommit)
+        super()._set_autocommit(autocommit)
+        if not autocommit:
+            # transaction.atomic() begins: set the path at once, so statements sent on the raw
+            # psycopg cursor (COPY in imports and bulk edits) run under it too.
+            statement = self.search_path_statement()
+            with self.connection.cursor() as cursor:
+                cursor.execute(statement)
+            self.transaction_search_path = statement
 
     def close(self):
         self._forget_transaction_path()

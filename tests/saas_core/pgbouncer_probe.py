@@ -49,8 +49,14 @@ def main(schemas: list[str]) -> None:
                     if not own <= emails:
                         wrong[schema].append(f"orm users {sorted(emails)}")
                     with transaction.atomic():
+                        with connection.cursor() as cursor:
+                            # The raw psycopg cursor, as COPY in imports and bulk edits uses it.
+                            cursor.cursor.execute("SELECT current_schema()")
+                            raw_schema = cursor.cursor.fetchone()[0]
                         first = User.objects.filter(email__in=own).count()
                         again = set(User.objects.values_list("email", flat=True))
+                    if raw_schema != schema:
+                        wrong[schema].append(f"raw cursor in a transaction: current_schema {raw_schema}")
                     if first != 1 or not own <= again:
                         wrong[schema].append(f"atomic users {sorted(again)}")
         except Exception as exc:  # noqa: BLE001 - reported to the test, which fails on it
