@@ -1,5 +1,5 @@
-"""``crm``: the operator's command line (run, demo, migrate, create-tenant, refund-uninstalled-modules,
-bench, manage)."""
+"""``crm``: the operator's command line (run, demo, migrate, create-tenant, backup, restore,
+refund-uninstalled-modules, bench, manage)."""
 
 from __future__ import annotations
 
@@ -53,6 +53,39 @@ def create_tenant(args: argparse.Namespace) -> None:
                 print(f"error: {field}: {message}", file=sys.stderr)
         raise SystemExit(2) from None
     print(f"created {ws.tenant.name} at http://{ws.host}:8000/ (Boss: {ws.boss.username})")
+
+
+def backup(args: argparse.Namespace) -> None:
+    """``crm backup [--company SUBDOMAIN] --output FILE`` (tenants.backup)."""
+    _setup_django()
+    from tenants import backup as backups
+
+    try:
+        if args.company:
+            path = backups.backup_company(args.company, Path(args.output))
+        else:
+            path = backups.backup_installation(Path(args.output))
+    except backups.BackupError as exc:
+        raise SystemExit(f"error: {exc}") from None
+    print(f"backup written to {path} ({path.stat().st_size} bytes)")
+
+
+def restore(args: argparse.Namespace) -> None:
+    """``crm restore FILE [--subdomain NEW]``: a company backup, or a whole installation's."""
+    _setup_django()
+    from tenants import backup as backups
+
+    try:
+        if backups.archive_kind(Path(args.archive)) == "installation":
+            if args.subdomain:
+                raise backups.BackupError("--subdomain applies to a company backup; this is a whole installation's")
+            backups.restore_installation(Path(args.archive))
+            print("installation restored; run `crm migrate` next if this code is newer than the backup")
+        else:
+            restored = backups.restore_company(Path(args.archive), args.subdomain)
+            print(f"restored {restored.tenant.name} at {restored.host} ({restored.files} files)")
+    except backups.BackupError as exc:
+        raise SystemExit(f"error: {exc}") from None
 
 
 def demo() -> None:
@@ -265,6 +298,12 @@ def build_parser() -> argparse.ArgumentParser:
     p_ct.add_argument("--email", required=True)
     p_ct.add_argument("--password", required=True)
     p_ct.add_argument("--language", default="zh-hans", choices=["zh-hans", "en"])
+    p_backup = sub.add_parser("backup", help="back up the whole installation, or one company with --company")
+    p_backup.add_argument("--company", help="the company's subdomain; omit for the whole installation")
+    p_backup.add_argument("--output", required=True, help="the archive file to write")
+    p_restore = sub.add_parser("restore", help="restore a backup made by `crm backup`")
+    p_restore.add_argument("archive")
+    p_restore.add_argument("--subdomain", help="restore the company under this (free) subdomain")
     sub.add_parser("refund-uninstalled-modules",
                    help="end add-on subscriptions to modules that are not installed here and refund them (once)")
     p_manage = sub.add_parser("manage", help="run a Django management command")
@@ -288,6 +327,10 @@ def main(argv: list[str] | None = None) -> None:
         demo()
     elif args.command == "create-tenant":
         create_tenant(args)
+    elif args.command == "backup":
+        backup(args)
+    elif args.command == "restore":
+        restore(args)
     elif args.command == "refund-uninstalled-modules":
         _setup_django()
         from django.core.management import CommandError, call_command

@@ -182,6 +182,17 @@ if DATABASE_POOL_MAX_SIZE > 0:
         # on the next checkout anyway); see saas_core.dbpool.
         "reset": reset_connection,
     }
+# Behind a PgBouncer in transaction pooling mode (README "PgBouncer"): no session state is
+# relied on. The search_path is set per transaction (saas_core.pgbouncer_backend), named cursors
+# and psycopg's automatic prepared statements (both per server session) are off, and the
+# "options" startup parameter (jit=off), which PgBouncer 1.18 refuses, is left to the server
+# (ALTER DATABASE ... SET jit = off).
+DATABASE_TRANSACTION_POOLING = env_bool("DATABASE_TRANSACTION_POOLING", False)
+if DATABASE_TRANSACTION_POOLING:
+    DATABASES["default"]["ENGINE"] = "saas_core.pgbouncer_backend"
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"]["OPTIONS"].pop("options", None)
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = embedded.ensure_redis_url()

@@ -217,3 +217,15 @@ def test_pods_run_read_only_as_non_root_with_resources(rendered):
         for container in spec["containers"]:
             assert container["securityContext"]["readOnlyRootFilesystem"] is True
             assert container["resources"]["requests"]["memory"] and container["resources"]["limits"]["memory"]
+
+
+def test_pgbouncer_transaction_pooling_is_one_setting_for_every_process():
+    default = render(REALISTIC)
+    assert default.get("ConfigMap", FULLNAME)["data"]["DATABASE_TRANSACTION_POOLING"] == "false"
+    pooled = render(merged(REALISTIC, config={"databaseTransactionPooling": True}))
+    assert pooled.get("ConfigMap", FULLNAME)["data"]["DATABASE_TRANSACTION_POOLING"] == "true"
+    # The migrate hook reads its own copy of the ConfigMap: the same setting.
+    assert pooled.get("ConfigMap", f"{FULLNAME}-migrate")["data"]["DATABASE_TRANSACTION_POOLING"] == "true"
+    # A change rolls the pods.
+    before = default.deployment("web")["spec"]["template"]["metadata"]["annotations"]["checksum/config"]
+    assert pooled.deployment("web")["spec"]["template"]["metadata"]["annotations"]["checksum/config"] != before

@@ -136,6 +136,7 @@ DATABASE_POOL_MAX_SIZE: {{ .maxSize | toString | quote }}
 DATABASE_POOL_MIN_SIZE: {{ .minSize | toString | quote }}
 DATABASE_POOL_TIMEOUT: {{ .timeout | toString | quote }}
 {{- end }}
+DATABASE_TRANSACTION_POOLING: {{ .Values.config.databaseTransactionPooling | toString | quote }}
 {{- with .Values.config.cspReportUri }}
 CSP_REPORT_URI: {{ . | quote }}
 {{- end }}
