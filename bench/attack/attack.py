@@ -198,6 +198,29 @@ def open_redirects(a: Company) -> None:
             attempt("open redirect", "evil.example" not in location, f"{path}{target!r} -> {location}")
 
 
+def more_pages(a: Company) -> None:
+    """Error pages, the API docs, the public site: a CSP too; a Referer is no redirect target; no
+    form is accepted without its CSRF token."""
+    public = {"Host": "localhost:" + a.host.rsplit(":", 1)[1]}
+    for path, headers in [("/no/such/page/", {}), ("/api/v1/docs/", {}), ("/customers/999999999/", {}),
+                          ("/", public), ("/signup/", public), ("/console/", public), ("/console/login/", public)]:
+        answer = (requests.get(a.base + path, headers=headers, timeout=60, allow_redirects=False) if headers
+                  else a.session.get(a.base + path, timeout=60, allow_redirects=False))
+        if "html" in answer.headers.get("Content-Type", ""):
+            attempt("csp", "Content-Security-Policy" in answer.headers, f"{path}: no CSP ({answer.status_code})")
+        attempt("page answers", answer.status_code < 500, f"{path}: {answer.status_code}")
+    answer = a.session.post(a.base + "/i18n/setlang/", data={"language": "en"},
+                            headers={"Referer": "https://evil.example/"}, allow_redirects=False, timeout=60)
+    attempt("open redirect", "evil.example" not in answer.headers.get("Location", ""),
+            f"setlang with an evil Referer -> {answer.headers.get('Location')}")
+    for path, data in [("/customers/new/", {"name": "csrf test"}), ("/accounts/logout/", {}),
+                       ("/i18n/setlang/", {"language": "zh-hans"})]:
+        bare = requests.Session()
+        bare.cookies.update(a.session.cookies.get_dict())
+        answer = bare.post(a.base + path, data=data, headers={"Host": a.host}, allow_redirects=False, timeout=60)
+        attempt("csrf", answer.status_code == 403, f"POST {path} without the CSRF token: {answer.status_code}")
+
+
 def webhooks(a: Company, secret: str) -> None:
     url = a.base + "/stripe/webhook/"
     body = json.dumps({"id": "evt_forged", "type": "invoice.paid", "data": {"object": {"id": "in_x", "customer": "cus_x",
@@ -322,7 +345,7 @@ def main() -> int:
     seed(a, 2, "Alpha own")
     b_ids, a_ids = seed(b), seed(a, 0)
     steps = [("cross-company", lambda: cross_company(a, b, b_ids, a_ids, schema)), ("xss", lambda: xss(a)),
-             ("pages", lambda: pages_csp(a)), ("redirects", lambda: open_redirects(a)),
+             ("pages", lambda: pages_csp(a)), ("redirects", lambda: open_redirects(a)), ("more pages", lambda: more_pages(a)),
              ("webhooks", lambda: webhooks(a, args.webhook_secret)), ("bad input", lambda: bad_input(a)),
              ("money", lambda: money(a)), ("traversal", lambda: traversal(a, (a_ids.get("customers") or [1])[0])),
              ("ssrf", lambda: ssrf(a)), ("rate limits", lambda: rate_limits(a, args.a_email))]
