@@ -1,6 +1,7 @@
 """The customer 360° view in a real browser (issue 14): tabs switch without a reload and keep the
 tab in the URL (reload and Back return to it), a heavy panel is fetched when its tab first opens,
-and at 390 px the page does not scroll sideways (the tab strip scrolls inside itself).
+at 390 px the page does not scroll sideways (the tab strip scrolls inside itself), and without
+JavaScript the tabs are links that still work.
 
 The company signs up through the public page, so the shared workspaces are never touched.
 """
@@ -11,7 +12,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import require_browser_stack
+from tests.browser.conftest import TIMEOUT_MS, require_browser_stack
 
 require_browser_stack()
 from playwright.sync_api import Page, expect  # noqa: E402
@@ -71,6 +72,19 @@ def test_tabs_switch_keep_the_url_load_lazily_and_fit_a_phone(page: Page, live_s
     page.go_back()
     expect(page).to_have_url(detail)
     expect(page.locator("[data-pane=basic]")).to_be_visible()
+
+    # Without JavaScript a tab is a link: the server renders that tab with its panels loaded.
+    plain_context = page.context.browser.new_context(
+        java_script_enabled=False, storage_state=page.context.storage_state(), locale="en-US")
+    plain_context.set_default_timeout(TIMEOUT_MS)
+    try:
+        plain = plain_context.new_page()
+        plain.goto(detail)
+        plain.locator("[data-tab=followups]").click()
+        expect(plain).to_have_url(re.compile(r"\?tab=followups$"))
+        expect(plain.locator("[data-panel=followups] [data-testid=followup-row]")).to_contain_text("电话沟通需求")
+    finally:
+        plain_context.close()
 
     # A phone: the header stacks, the tab strip scrolls inside itself, the page never sideways.
     page.set_viewport_size({"width": 390, "height": 844})
