@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from saas_core.activities.services import unread_count
-from web.menu import build_groups, quick_create
+from web.menu import active_entry, build_groups, quick_create
 
 
 def shell(request) -> dict:
@@ -15,7 +15,7 @@ def shell(request) -> dict:
     if not is_public and user is not None and user.is_authenticated:
         mode = user.menu_mode or "quick"
         groups = build_groups(request, mode)
-        context.update(menu_mode=mode, menu_home=groups.pop("home", None), user_menu=groups.pop("me", None),
+        context.update(menu_mode=mode, menu_active=active_entry(request, groups), menu_home=groups.pop("home", None), user_menu=groups.pop("me", None),
                        menu_groups=list(groups.values()), quick_create=quick_create(request),
                        unread_notifications=lambda: unread_count(user))  # counted only where a page shows it
     return context

@@ -91,6 +91,18 @@ def _open_entries(request, mode: str) -> list[MenuEntry]:
     ]
 
 
+def active_entry(request, groups: dict[str, MenuGroup]) -> str:
+    """The key of the entry whose page this is: the longest entry URL the path starts with, so a
+    customer's 360° page (/customers/7/) highlights "Customers" and a new task "Schedules and tasks"."""
+    path, best, length = request.path, "", 0
+    for group in groups.values():
+        for entry in group.entries:
+            url = entry.url().split("?")[0]
+            if len(url) > length and url != "/" and path.startswith(url):
+                best, length = entry.key, len(url)
+    return best
+
+
 def quick_create(request) -> list[MenuEntry]:
     """The top bar's "+" menu: the entries registered with ``menus={"create"}`` this user may open."""
     return _open_entries(request, "create")

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from time import monotonic
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
@@ -252,7 +253,10 @@ def _few_matches_page(queryset: QuerySet, start: int, stop: int) -> tuple[int, l
     newest first, in one row: a thousand creation times are compared in the database rather
     than turned into Python datetimes."""
     matches = queryset.order_by().values_list("id", "created_at")[:FEW_MATCHES]
-    sql, params = matches.query.sql_with_params()
+    try:
+        sql, params = matches.query.sql_with_params()
+    except EmptyResultSet:  # a search that can match nothing (e.g. "x") compiles to no SQL at all
+        return 0, []
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(
             f"SELECT count(*), (array_agg(id ORDER BY created_at DESC, id DESC))[%s:%s] FROM ({sql}) AS matches",

@@ -90,3 +90,13 @@ def test_search_never_reaches_another_company(client_for, tenant_a, tenant_b, bo
 
 def test_search_needs_a_signed_in_user(client_for, tenant_a):
     assert client_for(tenant_a).get("/search/suggest/?q=x")["Location"].startswith("/accounts/login/")
+
+
+def test_a_query_that_can_match_nothing_is_an_empty_answer_not_an_error(client_for, tenant_a, boss_a):
+    add(tenant_a, boss_a, "北京华兴科技有限公司")
+    client = client_for(tenant_a, boss_a)
+    for query in ("x", "a", "-", "%"):
+        suggest = client.get("/search/suggest/", {"q": query})
+        assert suggest.status_code == 200 and titles(suggest.content.decode()) == [], query
+        assert client.get("/search/", {"q": query}).status_code == 200, query
+        assert client.get("/customers/", {"q": query}).status_code == 200, query  # the list's own search too

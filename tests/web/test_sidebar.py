@@ -116,3 +116,25 @@ def test_the_shell_has_no_inline_code(client_for, tenant_a, boss_a):
     assert " style=" not in html and " onclick=" not in html
     assert not re.search(r"<script(?![^>]*\bsrc=)", html)
 
+
+
+@pytest.mark.parametrize(("path", "active"), [
+    ("/customers/", "customers"),
+    ("/customers/new/", "customer_new"),
+    ("/customers/contacts/", "contacts"),
+    ("/activities/tasks/new/?kind=schedule", "tasks"),
+    ("/workbench/", "workbench"),
+    ("/search/?q=x", None),
+])
+def test_the_sidebar_marks_the_page_the_user_is_on(client_for, tenant_a, boss_a, path, active):
+    html = client_for(tenant_a, boss_a).get(path).content.decode()
+    marked = re.findall(r'class="sidebar-link[^"]* active" aria-current="page" href="[^"]+" data-menu="([^"]+)"', html)
+    assert marked == ([active] if active else [])
+
+
+def test_a_customers_own_page_keeps_customers_marked(client_for, tenant_a, boss_a):
+    from tests.saas_core.customers.conftest import add
+
+    customer = add(tenant_a, boss_a, "标记测试公司")
+    html = client_for(tenant_a, boss_a).get(f"/customers/{customer.pk}/").content.decode()
+    assert re.findall(r'active" aria-current="page" href="[^"]+" data-menu="([^"]+)"', html) == ["customers"]
