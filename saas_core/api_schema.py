@@ -6,6 +6,7 @@ shape of ``saas_core.api.exception_handler``, so the schema says so, once, for a
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular import openapi
 
 ERROR_SCHEMA = {
@@ -19,13 +20,14 @@ ERROR_SCHEMA = {
     "required": ["detail", "errors"],
 }
 
+# Lazy: the schema is generated in the reader's language (``?lang=``, saas_core.api_docs).
 ERROR_RESPONSES = {
-    "400": "Bad input: `errors` names each field and what is wrong with it.",
-    "401": "No credentials, or they are not valid (any more).",
-    "403": "The role may not do this, or the workspace is read-only (`code`: `read_only`).",
-    "404": "No such object in this company (or not one the user may see).",
-    "409": "The object changed meanwhile, or the change conflicts with other data; `detail` says how.",
-    "429": "Too many requests; wait as long as the Retry-After header says.",
+    "400": _("Bad input: `errors` names each field and what is wrong with it."),
+    "401": _("No credentials, or they are not valid (any more)."),
+    "403": _("The role may not do this, or the workspace is read-only (`code`: `read_only`)."),
+    "404": _("No such object in this company (or not one the user may see)."),
+    "409": _("The object changed meanwhile, or the change conflicts with other data; `detail` says how."),
+    "429": _("Too many requests; wait as long as the Retry-After header says."),
 }
 
 _METHODS = {"get", "put", "post", "patch", "delete", "head", "options", "trace"}
@@ -41,7 +43,7 @@ def document_errors(result: dict, generator, request, public) -> dict:
                 continue
             responses = operation.setdefault("responses", {})
             for code, description in ERROR_RESPONSES.items():
-                responses.setdefault(code, {"description": description, "content": content})
+                responses.setdefault(code, {"description": str(description), "content": content})
     return result
 
 

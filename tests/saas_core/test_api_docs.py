@@ -11,8 +11,10 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 WORDS = {
-    "en": {"title": "CRM API", "header": "API documentation", "description": "Per-company REST API"},
-    "zh-hans": {"title": "CRM 接口", "header": "接口文档", "description": "按公司划分的 REST 接口"},
+    "en": {"title": "CRM API", "header": "API documentation", "description": "Per-company REST API",
+           "404": "No such object in this company"},
+    "zh-hans": {"title": "CRM 接口", "header": "接口文档", "description": "按公司划分的 REST 接口",
+                "404": "本公司没有该对象"},
 }
 
 
@@ -35,5 +37,6 @@ def test_the_docs_page_and_its_schema_are_in_the_readers_language(client_for, te
     schema = client.get(schema_url, HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     assert schema["info"]["title"] == words["title"]
     assert schema["info"]["description"].startswith(words["description"])
+    assert schema["paths"]["/api/v1/customers/{id}/"]["get"]["responses"]["404"]["description"].startswith(words["404"])
     other = "zh-hans" if language == "en" else "en"
     assert WORDS[other]["header"] not in page
