@@ -209,6 +209,7 @@ class CustomerFilterForm(forms.Form):
         }
         for key, type_key in queries.DICTIONARY_FILTERS.items():
             self.fields[key] = _dictionary_field(type_key, labels[key])
+        use_region_picker(self)
         self.fields["owner"] = forms.TypedChoiceField(
             label=_("Owner"), required=False, coerce=int, empty_value=None,
             choices=lambda: [("", "—"), *owner_choices(user)],

@@ -155,3 +155,17 @@ def test_migration_normalises_existing_customers_and_leaves_unknown_text(tenant_
         "戊": ("浙江省", "火星市", ""),  # the province is known, the city is not: kept as typed
         "己": ("", "", ""),
     }
+
+
+def test_list_filter_picks_a_province_and_finds_short_names_stored_before(client_for, tenant_a, boss_a):
+    add(tenant_a, boss_a, "南京远景科技", province="江苏", city="南京")
+    legacy = add(tenant_a, boss_a, "旧数据公司")
+    with in_tenant(tenant_a):
+        Customer.objects.filter(pk=legacy.pk).update(province="Jiangsu Old")
+    client = client_for(tenant_a, boss_a)
+    page = client.get("/customers/", {"province": "江苏省"}).content.decode()
+    assert 'data-region="province"' in page and 'value="江苏省" selected' in page
+    assert "南京远景科技" in page and "旧数据公司" not in page
+    assert "南京远景科技" in client.get("/customers/", {"province": "江苏", "city": "南京"}).content.decode()
+    kept = client.get("/customers/", {"province": "Jiangsu Old"}).content.decode()
+    assert 'value="Jiangsu Old" selected' in kept and "旧数据公司" in kept
