@@ -29,6 +29,15 @@ def open_user_menu(page: Page) -> None:
     page.locator("[data-testid=user-menu]").click()
 
 
+def switch_language(page: Page, code: str) -> None:
+    """The language switch (in a workspace it is in the user menu); waits for the page in ``code``."""
+    if page.locator("[data-testid=user-menu]").count():
+        open_user_menu(page)
+    page.locator(f"#language-switch button[data-lang={code}]").click()
+    expect(page.locator("html")).to_have_attribute("lang", code)
+    expect(page.locator(f"#language-switch button[data-lang={code}]")).to_have_class(re.compile(r"\bactive\b"))
+
+
 def sign_out(page: Page) -> None:
     open_user_menu(page)
     page.locator("[data-testid=sign-out]").click()

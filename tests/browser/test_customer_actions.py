@@ -44,7 +44,7 @@ def test_share_transfer_and_merge(page: Page, desks, live_site, screenshots):
     base = sign_up(page, live_site, "Wang Lei", company="Actions Test")
     add_sales_user(page, base, *ZHANG)
     add_sales_user(page, base, *LI)
-    detail = re.compile(re.escape(base + "/customers/") + r"\d+/(\?tab=basic#panel-shares)?$")
+    detail = re.compile(re.escape(base + "/customers/") + r"\d+/(\?tab=\w+)?(#panel-shares)?$")
 
     # --- share read-only, with an end date ------------------------------------------------------
     alpha = new_customer(page, base, "杭州云帆网络科技有限公司")

@@ -18,7 +18,7 @@ from tests.conftest import PASSWORD
 require_browser_stack()
 from playwright.sync_api import Page, expect  # noqa: E402
 
-from tests.browser.helpers import open_menu, open_user_menu, sign_out  # noqa: E402
+from tests.browser.helpers import open_menu, sign_out, switch_language  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -47,14 +47,6 @@ def host_url(live_site: str, host: str, path: str = "") -> str:
 
 def submit(page: Page) -> None:
     page.locator("main form[method=post] button[type=submit]").click()
-
-
-def switch_language(page: Page, code: str) -> None:
-    if page.locator("[data-testid=user-menu]").count():  # in a workspace: the switch is in the user menu
-        open_user_menu(page)
-    page.locator(f"#language-switch button[data-lang={code}]").click()
-    expect(page.locator("html")).to_have_attribute("lang", code)
-    expect(page.locator(f"#language-switch button[data-lang={code}]")).to_have_class(re.compile(r"\bactive\b"))
 
 
 def sign_in(page: Page, username: str, password: str) -> None:
