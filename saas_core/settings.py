@@ -188,6 +188,9 @@ if DATABASE_POOL_MAX_SIZE > 0:
 # "options" startup parameter (jit=off), which PgBouncer 1.18 refuses, is left to the server
 # (ALTER DATABASE ... SET jit = off).
 DATABASE_TRANSACTION_POOLING = env_bool("DATABASE_TRANSACTION_POOLING", False)
+# PostgreSQL itself, not the pooler: the connection session advisory locks are held on (signup,
+# crm migrate; saas_core.advisory). Required with DATABASE_TRANSACTION_POOLING; else optional.
+DATABASE_DIRECT_URL = os.environ.get("DATABASE_DIRECT_URL", "")
 if DATABASE_TRANSACTION_POOLING:
     DATABASES["default"]["ENGINE"] = "saas_core.pgbouncer_backend"
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
