@@ -43,6 +43,9 @@ SECRETS_ENCRYPTION_KEYS = os.environ.get("SECRETS_ENCRYPTION_KEYS", "")
 BASE_DOMAIN = os.environ.get("BASE_DOMAIN", "localhost")
 ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}", *env_list("ALLOWED_HOSTS")]
 USE_HTTPS = env_bool("USE_HTTPS", False)
+# The port people reach the site on, for links sent outside a request (saas_core.links): empty
+# behind a proxy on 80/443; `crm run` sets it to its --port.
+PUBLIC_PORT = os.environ.get("PUBLIC_PORT", "")
 
 # --- apps -------------------------------------------------------------------------------
 SHARED_APPS = [

@@ -43,6 +43,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from saas_core.activities.models import Delivery, Reminder, Task
+from saas_core.links import workspace_base_url
 from saas_core.tenancy import company_zone
 from saas_core.wakeups import services as wakeups
 
@@ -127,27 +128,6 @@ def _lease(channel: str, now: datetime, limit: int) -> list[tuple]:
             [now + timedelta(seconds=lease_seconds()), channel, now, limit],
         )
         return cursor.fetchall()
-
-
-_sites: dict[str, tuple[float, str]] = {}
-SITE_TTL = 300.0  # a changed primary domain shows in links within five minutes
-
-
-def _site() -> str:
-    """The company's address for links in e-mails (remembered per process for a few minutes)."""
-    import time
-
-    from tenants.models import Domain
-
-    schema = connection.schema_name
-    cached = _sites.get(schema)
-    if cached and cached[0] > time.monotonic():
-        return cached[1]
-    host = Domain.objects.filter(tenant__schema_name=schema, is_primary=True).values_list(
-        "domain", flat=True).first() or settings.BASE_DOMAIN
-    scheme = "https" if getattr(settings, "USE_HTTPS", False) else "http"
-    _sites[schema] = (time.monotonic() + SITE_TTL, f"{scheme}://{host}")
-    return _sites[schema][1]
 
 
 def _speaking(rows: list[tuple]):
@@ -237,7 +217,7 @@ def send_emails(now: datetime | None = None) -> int:
 def email_leased(rows: list[tuple]) -> int:
     """E-mail leased ``rows``, one message per address over one SMTP connection; returns how many
     reminders went out (rows whose lease another run has taken since are not among them)."""
-    sent, site = 0, _site()
+    sent, site = 0, workspace_base_url()
     by_address: dict[str, list[tuple]] = defaultdict(list)
     for row in rows:
         by_address[row[1]].append(row)
