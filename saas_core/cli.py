@@ -238,6 +238,7 @@ def run(args: argparse.Namespace) -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
     env = dict(os.environ)  # carries DATABASE_URL / REDIS_URL of the embedded servers
     port = str(args.port)
+    env.setdefault("PUBLIC_PORT", port)  # links in e-mails (saas_core.links) name the dev port
     host = listen_address(args)
     base = settings.BASE_DOMAIN
     procs = _start_localstripe(env, base, port)

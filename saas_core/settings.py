@@ -43,6 +43,9 @@ SECRETS_ENCRYPTION_KEYS = os.environ.get("SECRETS_ENCRYPTION_KEYS", "")
 BASE_DOMAIN = os.environ.get("BASE_DOMAIN", "localhost")
 ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}", *env_list("ALLOWED_HOSTS")]
 USE_HTTPS = env_bool("USE_HTTPS", False)
+# The port people reach the site on, for links sent outside a request (saas_core.links): empty
+# behind a proxy on 80/443; `crm run` sets it to its --port.
+PUBLIC_PORT = os.environ.get("PUBLIC_PORT", "")
 
 # --- apps -------------------------------------------------------------------------------
 SHARED_APPS = [
@@ -188,6 +191,9 @@ if DATABASE_POOL_MAX_SIZE > 0:
 # "options" startup parameter (jit=off), which PgBouncer 1.18 refuses, is left to the server
 # (ALTER DATABASE ... SET jit = off).
 DATABASE_TRANSACTION_POOLING = env_bool("DATABASE_TRANSACTION_POOLING", False)
+# PostgreSQL itself, not the pooler: the connection session advisory locks are held on (signup,
+# crm migrate; saas_core.advisory). Required with DATABASE_TRANSACTION_POOLING; else optional.
+DATABASE_DIRECT_URL = os.environ.get("DATABASE_DIRECT_URL", "")
 if DATABASE_TRANSACTION_POOLING:
     DATABASES["default"]["ENGINE"] = "saas_core.pgbouncer_backend"
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True

@@ -19,6 +19,7 @@ from django_tenants.utils import schema_context, schema_exists
 
 from saas_core.accounts import services as accounts
 from saas_core.accounts.models import Role, User
+from saas_core.advisory import LockSession, lock_session
 from saas_core.busy import is_busy_error
 from tenants import upgrade, vendor_settings
 from tenants.models import Domain, Tenant
@@ -128,12 +129,12 @@ def create_workspace(
     if errors:
         raise ValidationError(errors)
 
-    held: list[Tenant] = []
-    try:
+    # The signup's session locks live on a direct connection (saas_core.advisory) and go with it.
+    with lock_session("signup") as locks:
         with busy_refused():
-            tenant, domain = _claim(subdomain, company_name, held)
+            tenant, domain = _claim(subdomain, company_name, locks)
         try:
-            with busy_refused(), upgrade.template_shared():
+            with busy_refused(), upgrade.template_shared(locks):
                 clone_schema(settings.TEMPLATE_SCHEMA_NAME, tenant.schema_name, run=_run_step)
                 with transaction.atomic():
                     boss, token = _make_ready(tenant, plan, email=email, admin_name=admin_name.strip(),
@@ -141,16 +142,15 @@ def create_workspace(
         except BaseException:
             _discard_quietly(tenant)
             raise
-    finally:
-        for claimed in held:
-            _unlock(claimed)
     return Workspace(tenant=tenant, domain=domain, boss=boss, login_token=token)
 
 
 # --- the steps of a signup -------------------------------------------------------------------
 
 # The session advisory lock (this namespace, tenant id) is held by the signup preparing that
-# company; the sweeper takes it to know that nobody is (the process died).
+# company; the sweeper takes it to know that nobody is (the process died). It spans the claim,
+# the clone and the last transaction, so it cannot be a transaction lock (pg_advisory_xact_lock):
+# it is held on a direct connection instead, which also keeps it off a pooler (saas_core.advisory).
 _LOCK_NAMESPACE = 0x43524D  # "CRM"
 _STEP_RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0, 3.0, 4.0)
 
@@ -167,16 +167,18 @@ def busy_message() -> str:
 @contextmanager
 def busy_refused():
     """Turn "the database is too busy" into the refusal a person can act on."""
+    import psycopg
+
     try:
         yield
-    except DatabaseError as exc:
+    except (DatabaseError, psycopg.Error) as exc:  # psycopg's own: the lock session's connection
         if is_busy_error(exc):
             log.warning("signup refused, the database is busy: %s", exc)
             raise WorkspaceBusy({NON_FIELD_ERRORS: [busy_message()]}, code="busy") from exc
         raise
 
 
-def _claim(subdomain: str, company_name: str, held: list[Tenant]) -> tuple[Tenant, Domain]:
+def _claim(subdomain: str, company_name: str, locks: LockSession) -> tuple[Tenant, Domain]:
     """Commit the hidden company: its row (provisioning), its domain and its empty schema."""
     schema_name = schema_name_for(subdomain)
     with transaction.atomic():
@@ -195,9 +197,9 @@ def _claim(subdomain: str, company_name: str, held: list[Tenant]) -> tuple[Tenan
             raise subdomain_taken_error(subdomain) from None
         if schema_exists(schema_name):
             raise subdomain_taken_error(subdomain)
+        # Taken before the row commits, so the sweeper never sees it unlocked while we live.
+        locks.lock(_LOCK_NAMESPACE, tenant.pk)
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [_LOCK_NAMESPACE, tenant.pk])
-            held.append(tenant)
             cursor.execute(f'CREATE SCHEMA "{schema_name}"')
     return tenant, domain
 
@@ -249,29 +251,20 @@ def _discard_quietly(tenant: Tenant) -> None:
         log.exception("could not remove the half-made company %s; the sweeper will", tenant.schema_name)
 
 
-def _unlock(tenant: Tenant) -> None:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_NAMESPACE, tenant.pk])
-    except DatabaseError:  # a broken connection released it already
-        log.warning("could not release the signup lock of %s", tenant.schema_name)
-
-
 def sweep_abandoned() -> list[str]:
     """Remove companies whose signup died while preparing them (nobody holds their lock)."""
     removed = []
-    for tenant in Tenant.objects.filter(status=Tenant.Status.PROVISIONING).order_by("pk"):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_NAMESPACE, tenant.pk])
-            if not cursor.fetchone()[0]:
+    with lock_session("signup sweeper") as locks:
+        for tenant in Tenant.objects.filter(status=Tenant.Status.PROVISIONING).order_by("pk"):
+            if not locks.try_lock(_LOCK_NAMESPACE, tenant.pk):
                 continue  # its signup is still at work
-        try:
-            if Tenant.objects.filter(pk=tenant.pk, status=Tenant.Status.PROVISIONING).exists():
-                _discard(tenant)
-                removed.append(tenant.schema_name)
-                log.warning("removed the company %s whose signup died while preparing it", tenant.schema_name)
-        finally:
-            _unlock(tenant)
+            try:
+                if Tenant.objects.filter(pk=tenant.pk, status=Tenant.Status.PROVISIONING).exists():
+                    _discard(tenant)
+                    removed.append(tenant.schema_name)
+                    log.warning("removed the company %s whose signup died while preparing it", tenant.schema_name)
+            finally:
+                locks.unlock(_LOCK_NAMESPACE, tenant.pk)
     return removed
 
 

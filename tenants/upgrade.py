@@ -38,6 +38,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from saas_core.advisory import LockSession, direct_connection
+
 log = logging.getLogger(__name__)
 
 LOCK_NAMESPACE = 0x55504752  # "UPGR": (namespace, 0) is the global lock, (namespace, hashtext(schema)) a schema's
@@ -167,13 +169,9 @@ def pending_plan(schema: str) -> list:
 
 def _lock_connection():
     """A connection of its own for a session advisory lock: Django's connection is closed and
-    reopened around each schema's migrate (django-tenants), which would drop the lock."""
-    import psycopg
-
-    params = connection.get_connection_params()
-    conn = psycopg.connect(**params, autocommit=True, connect_timeout=10,
-                           application_name=f"crm migrate {socket.gethostname()}:{os.getpid()}")
-    return conn
+    reopened around each schema's migrate (django-tenants), which would drop the lock; and
+    behind a transaction-pooling PgBouncer it goes to PostgreSQL directly (saas_core.advisory)."""
+    return direct_connection("migrate")
 
 
 def _holder(conn, key_sql: str, key_params: list) -> str:
@@ -216,24 +214,20 @@ def schema_lock(schema: str) -> Iterator[None]:
 
 
 @contextmanager
-def template_shared() -> Iterator[None]:
-    """Held by a signup (on its Django connection) from cloning the template until the company
-    is ready: a rollout migrating the template waits for signups at work, and signups wait for
-    the template's migration, so none clones a half-migrated template or is missed by the
+def template_shared(locks: LockSession) -> Iterator[None]:
+    """Held by a signup (on its lock session, saas_core.advisory) from cloning the template until
+    the company is ready: a rollout migrating the template waits for signups at work, and signups
+    wait for the template's migration, so none clones a half-migrated template or is missed by the
     rollout's list of companies."""
-    from django.db import DatabaseError
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock_shared(%s, hashtext(%s))",
-                       [LOCK_NAMESPACE, settings.TEMPLATE_SCHEMA_NAME])
+    locks.lock(LOCK_NAMESPACE, settings.TEMPLATE_SCHEMA_NAME, shared=True)
     try:
         yield
     finally:
+        import psycopg
+
         try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock_shared(%s, hashtext(%s))",
-                               [LOCK_NAMESPACE, settings.TEMPLATE_SCHEMA_NAME])
-        except DatabaseError:  # a broken connection released it already
+            locks.unlock(LOCK_NAMESPACE, settings.TEMPLATE_SCHEMA_NAME, shared=True)
+        except psycopg.Error:  # a broken connection released it already
             log.warning("could not release the template's shared lock")
 
 

@@ -43,6 +43,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from saas_core.activities.models import Delivery, Reminder, Task
+from saas_core.links import workspace_base_url
 from saas_core.tenancy import company_zone
 from saas_core.wakeups import services as wakeups
 
@@ -129,27 +130,6 @@ def _lease(channel: str, now: datetime, limit: int) -> list[tuple]:
         return cursor.fetchall()
 
 
-_sites: dict[str, tuple[float, str]] = {}
-SITE_TTL = 300.0  # a changed primary domain shows in links within five minutes
-
-
-def _site() -> str:
-    """The company's address for links in e-mails (remembered per process for a few minutes)."""
-    import time
-
-    from tenants.models import Domain
-
-    schema = connection.schema_name
-    cached = _sites.get(schema)
-    if cached and cached[0] > time.monotonic():
-        return cached[1]
-    host = Domain.objects.filter(tenant__schema_name=schema, is_primary=True).values_list(
-        "domain", flat=True).first() or settings.BASE_DOMAIN
-    scheme = "https" if getattr(settings, "USE_HTTPS", False) else "http"
-    _sites[schema] = (time.monotonic() + SITE_TTL, f"{scheme}://{host}")
-    return _sites[schema][1]
-
-
 def _speaking(rows: list[tuple]):
     """The person's own language (their reminder titles are in it already), else the company's."""
     return translation.override(rows[0][8] or translation.get_language())
@@ -191,12 +171,19 @@ def _mark(rows: list[tuple], state: str, error: str = "", retry_at: datetime | N
 
 
 @contextmanager
-def _sending(group: list[tuple]) -> Iterator[list[tuple]]:
+def _sending(group: list[tuple], *, wait_for_disk: bool = True) -> Iterator[list[tuple]]:
     """The one way a reminder goes out, by any channel: yields the rows of ``group`` still
     leased by us, already marked sent in a transaction that commits when the block (the
     provider call) ends. Nothing in the block may go out for rows not yielded; an exception
-    rolls the mark back (and with it whatever the block wrote)."""
+    rolls the mark back (and with it whatever the block wrote).
+
+    ``wait_for_disk=False`` commits without waiting for the WAL flush, for this transaction only
+    (SET LOCAL: a session-level SET would stay on the server connection, which behind a
+    transaction-pooling PgBouncer other clients get next)."""
     with transaction.atomic():
+        if not wait_for_disk:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO off")
         ours = _mark(group, "sent")
         yield [row for row in group if row[0] in ours]
 
@@ -230,36 +217,33 @@ def send_emails(now: datetime | None = None) -> int:
 def email_leased(rows: list[tuple]) -> int:
     """E-mail leased ``rows``, one message per address over one SMTP connection; returns how many
     reminders went out (rows whose lease another run has taken since are not among them)."""
-    sent, site = 0, _site()
+    sent, site = 0, workspace_base_url()
     by_address: dict[str, list[tuple]] = defaultdict(list)
     for row in rows:
         by_address[row[1]].append(row)
     smtp = get_connection(fail_silently=False)
-    with connection.cursor() as cursor:
-        # The "sent" marks need not wait for the disk: what they protect against is this
-        # worker dying, and the server has them as soon as they are written.
-        cursor.execute("SET synchronous_commit TO off")
-        try:
-            groups = list(by_address.items())
-            for n, (address, group) in enumerate(groups):
-                try:
-                    with _sending(group) as mine:
-                        if mine:
-                            smtp.open()  # once; again after a failure closed it
-                            with _speaking(mine):
-                                smtp.send_messages([_message(address, mine, site)])
-                except Exception as exc:  # refused, or no server: retry later, then give up
-                    unreachable = smtp.connection is None
-                    smtp.close()
-                    for other_address, other in groups[n:] if unreachable else [(address, group)]:
-                        _failed(other, other_address, exc)
-                    if unreachable:
-                        break
-                    continue
-                sent += len(mine)
-        finally:
-            smtp.close()
-            cursor.execute("SET synchronous_commit TO DEFAULT")
+    try:
+        groups = list(by_address.items())
+        for n, (address, group) in enumerate(groups):
+            try:
+                # The "sent" marks need not wait for the disk: what they protect against is this
+                # worker dying, and the server has them as soon as they are written.
+                with _sending(group, wait_for_disk=False) as mine:
+                    if mine:
+                        smtp.open()  # once; again after a failure closed it
+                        with _speaking(mine):
+                            smtp.send_messages([_message(address, mine, site)])
+            except Exception as exc:  # refused, or no server: retry later, then give up
+                unreachable = smtp.connection is None
+                smtp.close()
+                for other_address, other in groups[n:] if unreachable else [(address, group)]:
+                    _failed(other, other_address, exc)
+                if unreachable:
+                    break
+                continue
+            sent += len(mine)
+    finally:
+        smtp.close()
     return sent
 
 

@@ -224,6 +224,11 @@ def test_pgbouncer_transaction_pooling_is_one_setting_for_every_process():
     assert default.get("ConfigMap", FULLNAME)["data"]["DATABASE_TRANSACTION_POOLING"] == "false"
     pooled = render(merged(REALISTIC, config={"databaseTransactionPooling": True}))
     assert pooled.get("ConfigMap", FULLNAME)["data"]["DATABASE_TRANSACTION_POOLING"] == "true"
+    # Signup's session locks go to PostgreSQL itself, not the pooler (saas_core.advisory).
+    direct = render(merged(REALISTIC, config={"databaseTransactionPooling": True},
+                           secrets={"databaseDirectUrl": "postgres://crm@postgres:5432/crm"}))
+    secret = next(d for d in direct.docs if d["kind"] == "Secret")
+    assert secret["stringData"]["DATABASE_DIRECT_URL"] == "postgres://crm@postgres:5432/crm"
     # The migrate hook reads its own copy of the ConfigMap: the same setting.
     assert pooled.get("ConfigMap", f"{FULLNAME}-migrate")["data"]["DATABASE_TRANSACTION_POOLING"] == "true"
     # A change rolls the pods.

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.conftest import child_env, free_port
+from tests.conftest import child_env, database_url_of_test_db, free_port
 
 PGBOUNCER = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
 ROUNDS = "15"
@@ -88,3 +88,46 @@ def test_two_companies_interleaved_on_one_server_connection_each_see_only_their_
 def test_without_the_setting_a_company_reads_another_companys_rows(pgbouncer, tenant_a, tenant_b):
     result = _probe(pgbouncer, tenant_a, tenant_b, DATABASE_TRANSACTION_POOLING="false")
     assert result["wrong"][tenant_a.schema] or result["wrong"][tenant_b.schema], result
+
+
+def _run(module: str, args: list[str], database_url: str, **env: str):
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        env=child_env(DATABASE_URL=database_url, DATABASE_POOL_MAX_SIZE="0", SENTRY_DSN="",
+                      DATABASE_TRANSACTION_POOLING="true",
+                      EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", **env),
+        capture_output=True, text=True, timeout=600, cwd=Path(__file__).resolve().parents[2],
+    )
+
+
+def _show_synchronous_commit(database_url: str) -> str:
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        return conn.execute("SHOW synchronous_commit").fetchone()[0]
+
+
+@pytest.mark.live
+def test_a_signup_and_a_reminder_through_the_pooler_work_and_leave_no_session_state(pgbouncer):
+    """Signup's session locks go over DATABASE_DIRECT_URL (not the one pooled server connection,
+    where they would stick for other clients); the reminder's relaxed commit is SET LOCAL."""
+    direct = database_url_of_test_db()
+    out = _run("tests.saas_core.pgbouncer_flows_probe", ["pooled-co"], pgbouncer, DATABASE_DIRECT_URL=direct)
+    assert out.returncode == 0, out.stderr[-4000:]
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result == {"schema": result["schema"], "status": "trialing", "sent": 1,
+                      "between": ["on"], "to": [["boss@pooled-co.example.com"]]}
+    # Another client on the same (only) server connection: no lock of the signup, no relaxed commit.
+    import psycopg
+
+    assert _show_synchronous_commit(pgbouncer) == "on"
+    with psycopg.connect(pgbouncer, autocommit=True) as conn:
+        assert conn.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                            "AND pid = pg_backend_pid()").fetchone()[0] == 0
+
+
+@pytest.mark.live
+def test_behind_the_pooler_without_a_direct_url_a_signup_is_refused_naming_the_setting(pgbouncer):
+    out = _run("tests.saas_core.pgbouncer_flows_probe", ["nodirect-co"], pgbouncer, DATABASE_DIRECT_URL="")
+    assert out.returncode != 0
+    assert "DATABASE_DIRECT_URL" in out.stderr

@@ -171,6 +171,9 @@ Secret environment (Secret stringData), only when the chart manages the Secret.
 DATABASE_URL: {{ required "secrets.databaseUrl (DATABASE_URL) is required, or set secrets.existingSecret: without it the app would start an embedded PostgreSQL inside each pod" $s.databaseUrl | quote }}
 REDIS_URL: {{ required "secrets.redisUrl (REDIS_URL) is required, or set secrets.existingSecret: without it the app would start an embedded Redis inside each pod" $s.redisUrl | quote }}
 SECRET_KEY: {{ required "secrets.secretKey (SECRET_KEY) is required, or set secrets.existingSecret: every pod must sign sessions with the same key" $s.secretKey | quote }}
+{{- with $s.databaseDirectUrl }}
+DATABASE_DIRECT_URL: {{ . | quote }}
+{{- end }}
 {{- with $s.sentryDsn }}
 SENTRY_DSN: {{ . | quote }}
 {{- end }}
@@ -191,7 +194,7 @@ Fails when an existing Secret is named and secret values are given too: they wou
 {{- define "crm.validateSecrets" -}}
 {{- $s := .Values.secrets }}
 {{- if $s.existingSecret }}
-{{- range $key := list "databaseUrl" "redisUrl" "secretKey" "sentryDsn" "emailHostPassword" "stripeApiKey" "stripeWebhookSecret" }}
+{{- range $key := list "databaseUrl" "databaseDirectUrl" "redisUrl" "secretKey" "sentryDsn" "emailHostPassword" "stripeApiKey" "stripeWebhookSecret" }}
 {{- if index $s $key }}
 {{- fail (printf "secrets.existingSecret (%s) and secrets.%s are both set: put %s into the existing Secret and leave secrets.%s empty" $s.existingSecret $key $key $key) }}
 {{- end }}

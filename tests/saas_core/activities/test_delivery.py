@@ -74,3 +74,18 @@ def test_a_failure_after_the_lease_was_taken_over_leaves_the_other_runs_rows_alo
         # wait for their retry.
         assert states == {"One": "sent", "Two": "pending", "Three": "pending"}
     assert len(mailbox) == 1
+
+
+def test_links_in_reminder_e_mails_carry_the_port_people_reach_the_workspace_on(org, tenant_a, mailbox, settings):
+    """The dev run listens on :8000: a link without the port led to nothing."""
+    from saas_core import links
+    from tenants.models import Domain
+
+    settings.PUBLIC_PORT, settings.USE_HTTPS = "8000", False
+    links._sites.clear()
+    host = Domain.objects.get(tenant__schema_name=tenant_a.schema, is_primary=True).domain
+    with in_tenant(tenant_a):
+        _due([(org.sales1, "Call back")])
+        assert delivery.email_leased(_lease(ended=False)) == 1
+    body = mailbox[0].get_content()
+    assert f"http://{host}:8000/x/" in body, body
