@@ -7,12 +7,12 @@ from datetime import datetime
 
 import pghistory.models
 from django.db.models import Model
-from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from saas_core import moments
 from saas_core.accounts.models import User
 from saas_core.records.registry import record_type
 
@@ -46,8 +46,9 @@ def _display(model: type[Model], name: str, value) -> str:
     if kind == "BooleanField":
         return _("yes") if value else _("no")
     if kind == "DateTimeField" and isinstance(value, str) and (moment := parse_datetime(value)):
-        # Events keep values as JSON text in UTC; show them in the reader's time zone.
-        return date_format(timezone.localtime(moment), "Y-m-d H:i")
+        # Events keep values as JSON text in UTC; show them in the reader's time zone, without
+        # an invented 00:00 where only a day was set.
+        return moments.day_or_moment(moment)
     if kind == "DateField" and isinstance(value, str) and (day := parse_date(value)):
         return date_format(day, "Y-m-d")
     if field.is_relation and field.related_model is not None:

@@ -89,16 +89,10 @@ def page_url(context, page_number: int) -> str:
 
 @register.filter
 def day_or_moment(value) -> str:
-    """A planned moment as the user gave it: "2026-12-09" when only a day was set (stored as that
-    day's local midnight; issue 14 showed an invented "00:00"), else "2026-12-09 14:30"."""
-    from datetime import time
+    """A planned moment as the user gave it (``saas_core.moments.day_or_moment``)."""
+    from saas_core import moments
 
-    from django.utils import timezone
-
-    if not value:
-        return ""
-    local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return local.strftime("%Y-%m-%d" if local.time() == time.min else "%Y-%m-%d %H:%M")
+    return moments.day_or_moment(value)
 
 
 @register.simple_tag

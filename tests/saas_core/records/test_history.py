@@ -86,3 +86,22 @@ def test_dates_in_the_log_are_shown_in_the_readers_time_zone(tenant_a, boss_a):
         announcement.save()
         change = {c.field: c for c in history_of(announcement)[0].changes}["published"]
     assert change.new == "2026-07-01 12:30"
+
+
+def test_a_day_only_next_contact_reads_without_an_invented_midnight(tenant_a, boss_a):
+    """Issue 14: the log showed "→ 2026-12-10 00:00" for a follow-up planned for a day."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from saas_core.customers import services
+
+    with in_tenant(tenant_a), timezone.override("Asia/Shanghai"):
+        customer = services.create_customer(by=boss_a, name="日志日期测试")
+        day = timezone.make_aware(datetime(2026, 12, 10))
+        services.update_customer(customer, by=boss_a, next_contact_at=day)
+        services.update_customer(customer, by=boss_a, next_contact_at=day.replace(hour=14, minute=30))
+        log = history_of(customer)
+    changes = [(c.old, c.new) for e in log for c in e.changes if c.field == "next contact"]
+    assert ("2026-12-10", "2026-12-10 14:30") in changes
+    assert not any("00:00" in (old + new) for old, new in changes)
