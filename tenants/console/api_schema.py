@@ -107,33 +107,31 @@ class ModuleInputSerializer(_CatalogueInput):
     key = serializers.CharField(required=False)
 
 
-class PlanSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    code = serializers.CharField()
+class _CatalogueItemSerializer(serializers.Serializer):
+    """What plans and modules share as catalogue rows."""
+
     name = serializers.CharField()
     description = serializers.CharField(allow_blank=True)
-    price_per_seat_minor = serializers.IntegerField()
     price = serializers.CharField(allow_null=True, **_MONEY)
     currency = serializers.CharField()
+    active = serializers.BooleanField()
+    sort_order = serializers.IntegerField()
+    stripe_plan_id = serializers.CharField(allow_blank=True, allow_null=True)
+
+
+class PlanSerializer(_CatalogueItemSerializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    price_per_seat_minor = serializers.IntegerField()
     interval = serializers.CharField()
     min_seats = serializers.IntegerField()
     storage_quota_mb = serializers.IntegerField(allow_null=True)
-    active = serializers.BooleanField()
-    sort_order = serializers.IntegerField()
     included_modules = serializers.ListField(child=serializers.CharField())
-    stripe_plan_id = serializers.CharField(allow_blank=True, allow_null=True)
 
 
-class ModuleSerializer(serializers.Serializer):
+class ModuleSerializer(_CatalogueItemSerializer):
     key = serializers.CharField()
-    name = serializers.CharField()
-    description = serializers.CharField(allow_blank=True)
     price_minor = serializers.IntegerField()
-    price = serializers.CharField(allow_null=True, **_MONEY)
-    currency = serializers.CharField()
-    active = serializers.BooleanField()
-    sort_order = serializers.IntegerField()
-    stripe_plan_id = serializers.CharField(allow_blank=True, allow_null=True)
     installed = serializers.BooleanField(help_text="Its plugin is installed here: only then can it be sold.")
 
 
