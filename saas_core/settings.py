@@ -79,6 +79,7 @@ TENANT_APPS = [
     "rest_framework.authtoken",
     "saas_core.accounts",
     "saas_core.org",
+    "saas_core.system",
     "saas_core.dictionaries",
     "saas_core.records",
     "saas_core.announcements",
