@@ -89,6 +89,7 @@ TENANT_APPS = [
     "saas_core.attachments",
     "saas_core.activities",
     "saas_core.exports",
+    "saas_core.products",
 ]
 # Every installed module's apps (plugins.manager, entry-point group ``crm.modules``): their
 # tables exist in every tenant schema; whether a tenant may use them is data (plugins.enablement).

@@ -1,9 +1,12 @@
-"""The two pickers every form uses to choose a customer or people (issue 14).
+"""The pickers every form uses to choose a customer, a product or people (issues 14, 15).
 
 - ``CustomerPickerField``: one customer, searched as you type with the customer list's own
   search (pinyin, initials, number, phone) among the customers the user sees. Its select holds
   only the chosen customer (a company may have a million); ``web/static/web/pickers.js`` asks
   ``customers:pick`` for matches.
+- ``ProductPickerField``: one product on sale (not discontinued), found the same way (name
+  pinyin, code prefix, exact barcode) through ``products:pick``; each match also carries its
+  unit and its price per strategy (never the cost price) for document lines.
 - ``PersonPickerField`` / ``PeoplePickerField``: one person or several (chips), searched by name,
   user name, pinyin or initials. The company's users are few, so the select holds them all, each
   option carrying its search keys; the script filters them in the browser.
@@ -19,19 +22,23 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 
-class CustomerPickerWidget(forms.Select):
-    """A select with only the chosen customer as option, enhanced into a search box."""
+class RemotePickerWidget(forms.Select):
+    """A select with only the chosen record as option, enhanced into a search box that asks
+    ``url_name`` for matches (``{"results": [{"id", "label", "note", ...}]}``)."""
+
+    picker = ""
+    url_name = ""
+
+    def texts(self) -> dict[str, str]:
+        return {}
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        context["widget"]["attrs"].update({
-            "data-picker": "customer", "data-url": reverse("customers:pick"),
-            "data-placeholder": _("Name, pinyin, number or phone"), "data-no-match": _("No customer you can see matches."),
-        })
+        context["widget"]["attrs"].update({"data-picker": self.picker, "data-url": reverse(self.url_name), **self.texts()})
         return context
 
     def optgroups(self, name, value, attrs=None):
-        # The empty choice and the chosen customer only: iterating the queryset would list them all.
+        # The empty choice and the chosen record only: iterating the queryset would list them all.
         field = self.choices.field
         chosen = {str(v) for v in value if v not in ("", None)}
         choices = [("", field.empty_label or "")]
@@ -42,6 +49,14 @@ class CustomerPickerWidget(forms.Select):
             (None, [self.create_option(name, v, label, str(v) in chosen or (not v and not chosen), i, attrs=attrs)], i)
             for i, (v, label) in enumerate(choices)
         ]
+
+
+class CustomerPickerWidget(RemotePickerWidget):
+    picker = "customer"
+    url_name = "customers:pick"
+
+    def texts(self) -> dict[str, str]:
+        return {"data-placeholder": _("Name, pinyin, number or phone"), "data-no-match": _("No customer you can see matches.")}
 
 
 class CustomerPickerField(forms.ModelChoiceField):
@@ -57,6 +72,36 @@ class CustomerPickerField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj) -> str:
         return f"{obj.name} ({obj.number})" if getattr(obj, "number", "") else obj.name
+
+
+class ProductPickerWidget(RemotePickerWidget):
+    picker = "product"
+    url_name = "products:pick"
+
+    def texts(self) -> dict[str, str]:
+        return {"data-placeholder": _("Product name, pinyin, code or barcode"),
+                "data-no-match": _("No product on sale matches.")}
+
+
+class ProductPickerField(forms.ModelChoiceField):
+    """One product for a new document line: discontinued products are neither offered nor accepted.
+
+    A document that already holds a discontinued product passes a queryset that includes it
+    (``Product.objects.filter(Q(discontinued=False) | Q(pk=current))``), so old lines keep it."""
+
+    widget = ProductPickerWidget
+
+    def __init__(self, queryset=None, **kwargs):
+        from saas_core.products.services import pickable
+
+        kwargs.setdefault("empty_label", "")
+        kwargs.setdefault("error_messages", {
+            "invalid_choice": _("Choose a product on sale: this one is discontinued or does not exist."),
+        })
+        super().__init__(queryset if queryset is not None else pickable(), **kwargs)
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name} ({obj.code})"
 
 
 def person_search_text(user) -> str:

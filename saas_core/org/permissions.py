@@ -260,9 +260,9 @@ PLANNED_SECTIONS: dict[str, tuple[str | Promise, bool]] = {  # key -> label, sho
     "payments": (_("Payments"), False),
     "service": (_("Service"), True),
 }
-# What is built today (issue 14: the rest 404ed while the matrix offered boxes for them).
-BUILT_MODULES = ("customers", "contacts", "activities")
-BUILT_RIGHTS = (EXPORT_EXCEL, PURGE_RECYCLE_BIN)
+# What is built today (issue 14: the rest 404ed while the matrix offered boxes for them; issue 15: products).
+BUILT_MODULES = ("customers", "contacts", "activities", "products")
+BUILT_RIGHTS = (EXPORT_EXCEL, PURGE_RECYCLE_BIN, SEE_COST_PRICE)
 BUILT_SECTIONS = ("basic", "contacts", "followups")
 
 

@@ -2,6 +2,8 @@
 // stays the form's value (and works without this script); this adds a search box, a list of
 // matches and, for several people, chips. Wired from data-picker; no inline code (CSP).
 //   select[data-picker=customer][data-url]   one customer, matches from the server's quick search
+//   select[data-picker=product][data-url]    one product on sale, the same way (the chosen match's
+//                                            unit and prices are on its option as data-item JSON)
 //   select[data-picker=person]               one colleague, found by name / pinyin / initials
 //   select[data-picker=people][multiple]     several colleagues as chips
 (function () {
@@ -90,7 +92,7 @@
   // The words come from the widget (data-placeholder, data-no-match, data-remove), translated there.
   function noMatchText(select) { return select.dataset.noMatch || ""; }
 
-  function initCustomer(select) {
+  function initRemote(select) {
     var box = searchBox(select, select.dataset.placeholder || "");
     var chosen = select.options[select.selectedIndex];
     box.input.value = chosen && chosen.value ? chosen.textContent : "";
@@ -99,6 +101,7 @@
     function choose(m) {
       var option = Array.prototype.find.call(select.options, function (o) { return o.value === String(m.value); });
       if (!option) { option = new Option(m.label, m.value); select.add(option); }
+      if (m.item) { option.setAttribute("data-item", JSON.stringify(m.item)); }
       select.value = String(m.value);
       box.input.value = m.label;
       select.dispatchEvent(new Event("change", {bubbles: true}));
@@ -116,7 +119,9 @@
         .then(function (r) { return r.ok ? r.json() : {results: []}; })
         .then(function (data) {
           if (box.input.value.trim() !== q) { return; }  // an older answer
-          box.show((data.results || []).map(function (c) { return {value: c.id, label: c.label, note: c.owner}; }),
+          box.show((data.results || []).map(function (c) {
+            return {value: c.id, label: c.label, note: c.note || c.owner, item: c};
+          }),
                    choose, noMatchText(select));
         })
         .catch(function () {});
@@ -189,7 +194,7 @@
   function init(root) {
     (root || document).querySelectorAll("select[data-picker]:not([data-picker-ready])").forEach(function (select) {
       select.setAttribute("data-picker-ready", "");
-      if (select.dataset.picker === "customer") { initCustomer(select); } else { initPeople(select); }
+      if (select.dataset.url) { initRemote(select); } else { initPeople(select); }
     });
   }
 
