@@ -6,3 +6,9 @@ class ProductsConfig(AppConfig):
     name = "saas_core.products"
     label = "products"
     verbose_name = _("Products")
+
+    def ready(self) -> None:
+        from saas_core.products import (
+            builtin_panels,  # noqa: F401 - registers the 360° panels
+            menus,  # noqa: F401 - registers menu entries
+        )

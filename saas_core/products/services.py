@@ -50,6 +50,11 @@ def clean_price(value, *, places: int | None = None) -> Decimal | None:
     return money.round_price(number, places)
 
 
+def shown_price(value: Decimal | None) -> Decimal | None:
+    """A stored amount at the company's price precision (columns hold six places)."""
+    return None if value is None else money.round_price(value)
+
+
 def strategies() -> list[PriceStrategy]:
     return list(PriceStrategy.objects.all())
 
@@ -195,6 +200,22 @@ def set_discontinued(products: QuerySet, *, by, discontinued: bool) -> int:
     """Mark products discontinued (gone from pickers, kept on documents) or back on sale."""
     require(by, "products", "edit")
     return products.exclude(discontinued=discontinued).update(discontinued=discontinued)
+
+
+def set_category(products: QuerySet, *, by, category: Category | None) -> int:
+    """Move products to another category (or none)."""
+    require(by, "products", "edit")
+    return products.update(category=category)
+
+
+def delete_products(products: QuerySet, *, by) -> int:
+    """Each product to the recycle bin as its own entry (restored one by one)."""
+    require(by, "products", "delete")
+    count = 0
+    for product in products:
+        recycle_bin.trash(product, by=by)
+        count += 1
+    return count
 
 
 def delete_product(product: Product, *, by):
