@@ -28,6 +28,8 @@ urlpatterns = [
     path("", include("saas_core.attachments.api_urls")),
     path("", include("saas_core.activities.api_urls")),
     path("", include("saas_core.exports.api_urls")),
+    path("", include("saas_core.products.api_urls")),
+    path("", include("saas_core.system.api_urls")),
     path("", include("plugins.api_urls")),
     # The installed modules' API at /api/v1/<key>/ (JSON 404 where the module is off).
     *plugin_urls.api_urlpatterns(),

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from saas_core import money
 from saas_core.customers.services import reserve_ids
@@ -351,10 +352,13 @@ def category_path(category: Category | None) -> str:
 # --- price strategies ----------------------------------------------------------------------------
 
 
+BOSS_ONLY_STRATEGIES = gettext_lazy("Only the Boss may change the price strategies.")
+
+
 @transaction.atomic
 def create_strategy(*, by, name: str) -> PriceStrategy:
     """A new price strategy (the Boss's), last in the list."""
-    require_boss(by, _("Only the Boss may add price strategies."))
+    require_boss(by, str(BOSS_ONLY_STRATEGIES))
     name = _clean_name(name)
     if any(s.label == name for s in strategies()):
         raise ValidationError({"name": [_("There is already a price strategy “%(name)s”.") % {"name": name}]})
@@ -369,7 +373,7 @@ def create_strategy(*, by, name: str) -> PriceStrategy:
 
 @transaction.atomic
 def rename_strategy(strategy: PriceStrategy, *, by, name: str) -> PriceStrategy:
-    require_boss(by, _("Only the Boss may rename price strategies."))
+    require_boss(by, str(BOSS_ONLY_STRATEGIES))
     name = _clean_name(name)
     if any(s.label == name and s.pk != strategy.pk for s in strategies()):
         raise ValidationError({"name": [_("There is already a price strategy “%(name)s”.") % {"name": name}]})
@@ -379,7 +383,7 @@ def rename_strategy(strategy: PriceStrategy, *, by, name: str) -> PriceStrategy:
 
 
 def reorder_strategies(ordered_ids: Sequence[int], *, by) -> None:
-    require_boss(by)
+    require_boss(by, str(BOSS_ONLY_STRATEGIES))
     with transaction.atomic():
         known = {s.pk: s for s in PriceStrategy.objects.select_for_update()}
         if set(ordered_ids) != set(known):
@@ -397,6 +401,6 @@ def check_not_builtin(strategy: PriceStrategy) -> None:
 @transaction.atomic
 def delete_strategy(strategy: PriceStrategy, *, by) -> None:
     """Remove a strategy the Boss added, with its prices (the built-in four stay)."""
-    require_boss(by)
+    require_boss(by, str(BOSS_ONLY_STRATEGIES))
     check_not_builtin(strategy)
     strategy.delete()

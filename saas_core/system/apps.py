@@ -6,3 +6,6 @@ class SystemConfig(AppConfig):
     name = "saas_core.system"
     label = "system"
     verbose_name = _("System settings")
+
+    def ready(self) -> None:
+        from saas_core.system import menus  # noqa: F401 - registers the menu entry
