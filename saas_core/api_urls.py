@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("saas_core.imports.api_urls")),
     path("", include("saas_core.attachments.api_urls")),
     path("", include("saas_core.activities.api_urls")),
+    path("", include("saas_core.opportunities.api_urls")),
     path("", include("saas_core.exports.api_urls")),
     path("", include("plugins.api_urls")),
     # The installed modules' API at /api/v1/<key>/ (JSON 404 where the module is off).

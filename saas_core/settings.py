@@ -88,6 +88,7 @@ TENANT_APPS = [
     "saas_core.imports",
     "saas_core.attachments",
     "saas_core.activities",
+    "saas_core.opportunities",
     "saas_core.exports",
 ]
 # Every installed module's apps (plugins.manager, entry-point group ``crm.modules``): their

@@ -21,6 +21,7 @@ urlpatterns = [
     path("imports/", include("saas_core.imports.urls")),
     path("attachments/", include("saas_core.attachments.urls")),
     path("activities/", include("saas_core.activities.urls")),
+    path("opportunities/", include("saas_core.opportunities.urls")),
     path("modules/", include("plugins.web_urls")),
     path("api/v1/", include("saas_core.api_urls")),
     # The installed modules' pages at /<key>/ (404 where the module is off: plugins.gate).
