@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
-from saas_core.money import DECIMAL_PLACES, MAX_DIGITS, round_price
+from saas_core.money import DECIMAL_PLACES, MAX_DIGITS, places, round_price
 from saas_core.opportunities.models import Opportunity, OpportunityType, Stage
 from saas_core.opportunities.queries import query_string
 
@@ -92,7 +92,7 @@ def per_month(queryset: QuerySet[Opportunity]):
     )
 
 
-def _funnel(kind: OpportunityType, stages: list[Stage], counts: dict, base: dict, list_url: str) -> TypeFunnel:
+def _funnel(kind: OpportunityType, stages: list[Stage], counts: dict, base: dict, list_url: str, price: int) -> TypeFunnel:
     funnel = TypeFunnel(type=kind)
     funnel.url = f"{list_url}?{query_string(base, type=kind)}"
     opens = [s for s in stages if s.outcome == Stage.Outcome.OPEN]
@@ -109,7 +109,7 @@ def _funnel(kind: OpportunityType, stages: list[Stage], counts: dict, base: dict
     for stage in opens:
         n, amount = counts.get(stage.pk, (0, ZERO))
         funnel.rows.append(StageRow(
-            stage=stage, count=n, amount=round_price(amount), count_share=_pct(n, funnel.count) or ZERO,
+            stage=stage, count=n, amount=round_price(amount, price), count_share=_pct(n, funnel.count) or ZERO,
             amount_share=_pct(amount, funnel.amount) or ZERO, url=f"{list_url}?{query_string(base, type=kind, stage=stage)}",
         ))
     # At or beyond each open stage: those in it and in later open stages, plus every won one.
@@ -123,7 +123,7 @@ def _funnel(kind: OpportunityType, stages: list[Stage], counts: dict, base: dict
         following = beyond[i + 1] if i + 1 < len(beyond) else funnel.won_count
         row.conversion = _pct(following, beyond[i])
     funnel.amount, funnel.won_amount, funnel.lost_amount = (
-        round_price(funnel.amount), round_price(funnel.won_amount), round_price(funnel.lost_amount))
+        round_price(funnel.amount, price), round_price(funnel.won_amount, price), round_price(funnel.lost_amount, price))
     funnel.win_rate = _pct(funnel.won_count, funnel.won_count + funnel.lost_count)
     funnel.won_url = f"{list_url}?{query_string(base, type=kind, outcome=Stage.Outcome.WON)}"
     funnel.lost_url = f"{list_url}?{query_string(base, type=kind, outcome=Stage.Outcome.LOST)}"
@@ -133,31 +133,31 @@ def _funnel(kind: OpportunityType, stages: list[Stage], counts: dict, base: dict
 def figures(queryset: QuerySet[Opportunity], *, filters: dict | None = None, list_url: str = "") -> Figures:
     """The funnel per type and the forecast of ``queryset`` (already scoped and filtered by ``filters``)."""
     filters = dict(filters or {})
+    price = places().price
     counts = per_stage(queryset)
     stages_by_type: dict[int, list[Stage]] = {}
     for stage in Stage.objects.select_related("type").order_by("type__position", "type_id", "position", "id"):
         stages_by_type.setdefault(stage.type_id, []).append(stage)
-    types = {t.pk: t for t in OpportunityType.objects.all()}
     funnels = []
     for type_id, stages in stages_by_type.items():
-        kind = types[type_id]
+        kind = stages[0].type
         if filters.get("type") and filters["type"].pk != type_id:
             continue
         if not kind.is_active and not any(counts.get(s.pk) for s in stages):
             continue
-        funnels.append(_funnel(kind, stages, counts, filters, list_url))
+        funnels.append(_funnel(kind, stages, counts, filters, list_url, price))
     forecast = []
     for row in per_month(queryset):
         month = row["month"].strftime("%Y-%m") if row["month"] else "none"
         forecast.append(ForecastRow(
-            month=month, count=row["n"], amount=round_price(row["amount"] or ZERO),
-            weighted=round_price((row["weighted"] or ZERO) / HUNDRED),
+            month=month, count=row["n"], amount=round_price(row["amount"] or ZERO, price),
+            weighted=round_price((row["weighted"] or ZERO) / HUNDRED, price),
             url=f"{list_url}?{query_string(filters, outcome=Stage.Outcome.OPEN, expected_month=month)}",
         ))
     forecast.sort(key=lambda r: (r.month == "none", r.month))
     return Figures(
         funnels=funnels, forecast=forecast, count=sum(f.count for f in funnels),
-        amount=round_price(sum((f.amount for f in funnels), ZERO)),
-        forecast_amount=round_price(sum((r.amount for r in forecast), ZERO)),
-        weighted=round_price(sum((r.weighted for r in forecast), ZERO)),
+        amount=round_price(sum((f.amount for f in funnels), ZERO), price),
+        forecast_amount=round_price(sum((r.amount for r in forecast), ZERO), price),
+        weighted=round_price(sum((r.weighted for r in forecast), ZERO), price),
     )
