@@ -88,6 +88,7 @@ TENANT_APPS = [
     "saas_core.imports",
     "saas_core.attachments",
     "saas_core.activities",
+    "saas_core.opportunities",
     "saas_core.exports",
     "saas_core.products",
 ]

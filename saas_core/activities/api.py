@@ -50,8 +50,8 @@ class FollowUpSerializer(CustomerRefMixin, serializers.ModelSerializer):
 
     class Meta:
         model = FollowUp
-        fields = ["id", "customer", "customer_name", "contact", "kind", "result", "subject", "content", "happened_at",
-                  "next_on", "owner", "created_at", "updated_at"]
+        fields = ["id", "customer", "customer_name", "contact", "opportunity", "kind", "result", "subject", "content",
+                  "happened_at", "next_on", "owner", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
         extra_kwargs = {"happened_at": {"required": False, "help_text": "Now when left out."}}
 
@@ -66,7 +66,7 @@ WINDOW_PARAMS = [
     OpenApiParameter("view", str, enum=list(services.WINDOWS)),
     OpenApiParameter("start", date), OpenApiParameter("end", date),
     OpenApiParameter("field", str, enum=["happened", "next"]), OpenApiParameter("customer", int),
-    OpenApiParameter("owner", int),
+    OpenApiParameter("owner", int), OpenApiParameter("opportunity", int),
 ]
 
 
@@ -90,7 +90,7 @@ class FollowUpViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         if start and end and start > end:
             raise ValidationError({"end": ["The end of the window must not be before its start."]})
         qs = services.followup_window(qs, view, start=start, end=end, field=params.get("field", "happened"))
-        for name in ("customer", "owner"):
+        for name in ("customer", "owner", "opportunity"):
             if (value := params.get(name)) is not None:
                 if not value.isdigit():
                     raise ValidationError({name: ["Enter an id."]})
@@ -121,7 +121,7 @@ class TaskSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Task
-        fields = ["id", "kind", "title", "description", "schedule_type", "priority", "customer", "starts_at",
+        fields = ["id", "kind", "title", "description", "schedule_type", "priority", "customer", "opportunity", "starts_at",
                   "ends_at", "all_day", "remind_at", "status", "owner", "assignees", "assignments", "confirmed_at",
                   "created_at", "updated_at"]
         read_only_fields = ["status", "confirmed_at", "created_at", "updated_at"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -32,6 +33,7 @@ class CustomerPickMixin:
 
     def _setup_customer(self, user: User, customer: Customer | None) -> None:
         self.user, self.customer = user, customer
+        self._setup_opportunity(user, customer)
         if customer is not None:
             del self.fields["customer"]
             if "contact" in self.fields:
@@ -46,6 +48,22 @@ class CustomerPickMixin:
                 self.fields["contact"].queryset = instance_customer.contacts.all()
             else:
                 del self.fields["contact"]
+
+    def _setup_opportunity(self, user: User, customer: Customer | None) -> None:
+        """ACT-02: the opportunity is one of the chosen customer's (that the user sees); the script
+        reloads the choices when another customer is picked (``opportunities:pick``)."""
+        field = self.fields.get("opportunity")
+        if field is None:
+            return
+        chosen = customer
+        if chosen is None and self.is_bound and str(self.data.get("customer", "")).isdigit():
+            chosen = visible(Customer.objects.all(), user).filter(pk=self.data["customer"]).first()
+        if chosen is None and getattr(self.instance, "customer_id", None):
+            chosen = self.instance.customer
+        model = field.queryset.model
+        field.queryset = visible(model.objects.filter(customer=chosen), user) if chosen else model.objects.none()
+        field.help_text = _("Optional: one of the customer's opportunities.")
+        field.widget.attrs.update({"data-opportunity-picker": reverse_lazy("opportunities:pick")})
 
     def clean_customer(self):
         self.customer = self.cleaned_data.get("customer")
@@ -63,7 +81,7 @@ class FollowUpForm(CustomerPickMixin, DictionaryFormMixin, forms.ModelForm):
 
     class Meta:
         model = FollowUp
-        fields = ("kind", "contact", "subject", "content", "happened_at", "result", "next_on")
+        fields = ("kind", "contact", "opportunity", "subject", "content", "happened_at", "result", "next_on")
         widgets = {"content": forms.Textarea(attrs={"rows": 3}), "happened_at": DATETIME, "next_on": DATE}
 
     def __init__(self, *args, user: User, customer: Customer | None = None, **kwargs):
@@ -81,8 +99,8 @@ class TaskForm(CustomerPickMixin, DictionaryFormMixin, forms.ModelForm):
 
     class Meta:
         model = Task
-        fields = ("kind", "title", "schedule_type", "priority", "starts_at", "ends_at", "all_day", "remind_at",
-                  "description")
+        fields = ("kind", "title", "opportunity", "schedule_type", "priority", "starts_at", "ends_at", "all_day",
+                  "remind_at", "description")
         widgets = {"starts_at": DATETIME, "ends_at": DATETIME, "remind_at": DATETIME,
                    "description": forms.Textarea(attrs={"rows": 3}), "kind": forms.RadioSelect}
 

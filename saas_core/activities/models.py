@@ -27,6 +27,11 @@ class FollowUp(BusinessRecord):
         "customers.Contact", verbose_name=_("contact"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="followups",
     )
+    # ACT-02: the deal it was about (one of the customer's opportunities; services check that).
+    opportunity = models.ForeignKey(
+        "opportunities.Opportunity", verbose_name=_("opportunity"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="followups",
+    )
     kind = DictionaryForeignKey("activity_type", _("follow-up type"))
     result = DictionaryForeignKey("follow_up_result", _("result"))
     subject = models.CharField(_("subject"), max_length=200)
@@ -92,6 +97,10 @@ class Task(BusinessRecord):
     customer = models.ForeignKey(
         "customers.Customer", verbose_name=_("customer"), null=True, blank=True, on_delete=models.CASCADE,
         related_name="tasks",
+    )
+    opportunity = models.ForeignKey(
+        "opportunities.Opportunity", verbose_name=_("opportunity"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="tasks",
     )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends / due"))

@@ -27,10 +27,10 @@ from saas_core.org.scope import can_see, visible, visible_user_ids
 from saas_core.wakeups import services as wakeups
 
 MODULE = "activities"
-FOLLOWUP_FIELDS = ("customer", "contact", "kind", "result", "subject", "content", "happened_at", "next_on")
+FOLLOWUP_FIELDS = ("customer", "contact", "opportunity", "kind", "result", "subject", "content", "happened_at", "next_on")
 TASK_FIELDS = (
-    "kind", "title", "description", "schedule_type", "priority", "customer", "starts_at", "ends_at", "all_day",
-    "remind_at",
+    "kind", "title", "description", "schedule_type", "priority", "customer", "opportunity", "starts_at", "ends_at",
+    "all_day", "remind_at",
 )
 
 
@@ -57,14 +57,24 @@ def month_of(day: date) -> tuple[date, date]:
     return first, nxt - timedelta(days=1)
 
 
-def _check_customer(by: User, customer: Customer | None, contact: Contact | None = None) -> None:
+def _check_customer(by: User, customer: Customer | None, contact: Contact | None = None, opportunity=None) -> None:
+    """The customer is one ``by`` sees; the contact and the opportunity (ACT-02) are that customer's."""
     errors = {}
     if customer is not None and not customer_access.can_view(by, customer):
         errors["customer"] = [_("You may not see this customer.")]
     if contact is not None and customer is not None and contact.customer_id != customer.pk:
         errors["contact"] = [_("This contact belongs to another customer.")]
+    if opportunity is not None:
+        if customer is None or opportunity.customer_id != customer.pk:
+            errors["opportunity"] = [_("Choose one of this customer's opportunities.")]
+        elif not can_see(by, opportunity):
+            errors["opportunity"] = [_("You may not see this opportunity.")]
     if errors:
         raise ValidationError(errors)
+
+
+def _opportunity_of(record):
+    return record.opportunity if record.opportunity_id else None
 
 
 # --- follow-ups (ACT-01) ---------------------------------------------------------------------
@@ -83,12 +93,12 @@ def save_followup(followup: FollowUp | None, *, by: User, **fields) -> FollowUp:
     customer = followup.customer if followup.customer_id else None
     if customer is None:
         raise ValidationError({"customer": [_("Choose the customer this follow-up was with.")]})
-    _check_customer(by, customer, followup.contact if followup.contact_id else None)
+    _check_customer(by, customer, followup.contact if followup.contact_id else None, _opportunity_of(followup))
     if followup.happened_at > timezone.now() + timedelta(minutes=5):
         raise ValidationError({"happened_at": [_("A follow-up cannot lie in the future; plan it as a schedule.")]})
     if followup.next_on and followup.next_on < timezone.localtime(followup.happened_at).date():
         raise ValidationError({"next_on": [_("The next follow-up cannot be before this one.")]})
-    followup.full_clean(exclude=["owner", "customer", "contact"])
+    followup.full_clean(exclude=["owner", "customer", "contact", "opportunity"])
     followup.save()
     next_at = day_start(followup.next_on) if followup.next_on else None
     customer_services.record_contact(customer, at=followup.happened_at, next_at=next_at)
@@ -184,7 +194,7 @@ def _validate_task(task: Task) -> None:
         errors["ends_at"] = [_("The end must not be before the start.")]
     if errors:
         raise ValidationError(errors)
-    task.full_clean(exclude=["owner", "customer"])
+    task.full_clean(exclude=["owner", "customer", "opportunity"])
 
 
 @transaction.atomic
@@ -197,7 +207,7 @@ def create_task(*, by: User, assignees: Iterable[User] = (), **fields) -> Task:
         task.ends_at = task.starts_at + timedelta(hours=1)
     if task.ends_at and not task.starts_at:
         task.starts_at = task.ends_at
-    _check_customer(by, task.customer if task.customer_id else None)
+    _check_customer(by, task.customer if task.customer_id else None, opportunity=_opportunity_of(task))
     people = _active_users(assignees) or [by]
     _validate_task(task)
     task.save()
@@ -230,7 +240,7 @@ def update_task(task: Task, *, by: User, assignees: Iterable[User] | None = None
     if not may_change_task(by, task):
         raise PermissionDenied(_("Only the creator of “%(title)s” (or their superiors) may change it.") % {"title": task})
     _assign(task, fields, TASK_FIELDS)
-    _check_customer(by, task.customer if task.customer_id else None)
+    _check_customer(by, task.customer if task.customer_id else None, opportunity=_opportunity_of(task))
     _validate_task(task)
     task.save()
     if assignees is not None:

@@ -88,7 +88,8 @@ def followup_list(request: HttpRequest) -> HttpResponse:
 
 def _followup_form(request: HttpRequest, followup: FollowUp | None) -> HttpResponse:
     customer = _customer_param(request) if followup is None else None
-    form = FollowUpForm(request.POST or None, instance=followup, user=request.user, customer=customer)
+    initial = {"opportunity": request.GET["opportunity"]} if request.GET.get("opportunity", "").isdigit() else {}
+    form = FollowUpForm(request.POST or None, instance=followup, user=request.user, customer=customer, initial=initial)
     fallback = reverse("customers:detail", args=[customer.pk]) if customer else reverse("activities:followups")
     if request.method == "POST" and form.is_valid():
         try:
@@ -161,6 +162,8 @@ def _task_form(request: HttpRequest, task: Task | None) -> HttpResponse:
                    "ends_at": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")}
     if task is None and request.GET.get("kind") in Task.Kind.values:
         initial["kind"] = request.GET["kind"]
+    if request.GET.get("opportunity", "").isdigit():
+        initial["opportunity"] = request.GET["opportunity"]
     form = TaskForm(request.POST or None, instance=task, user=request.user, customer=customer, initial=initial)
     if request.method == "POST" and form.is_valid():
         people = list(form.cleaned_data.get("assignees") or [])

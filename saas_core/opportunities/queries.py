@@ -1,0 +1,127 @@
+"""The opportunity list's filters and sorting, shared by the list, the kanban, the export, the
+funnel and the API, so a funnel figure's drill-down lists exactly the opportunities it counted."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from saas_core.accounts.models import User
+from saas_core.opportunities.models import Opportunity, OpportunityType, Stage
+from saas_core.opportunities.services import opportunities_for
+
+SORTS = {
+    "-created": ("-created_at", "-id"), "created": ("created_at", "id"),
+    "expected_sign_on": ("expected_sign_on", "id"), "-expected_sign_on": ("-expected_sign_on", "-id"),
+    "expected_amount": ("expected_amount", "id"), "-expected_amount": ("-expected_amount", "-id"),
+    "subject": ("subject", "id"), "-subject": ("-subject", "-id"),
+}
+DEFAULT_SORT = "-created"
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MonthField(forms.CharField):
+    """A month as YYYY-MM (the forecast's drill-down); "none" is "no expected sign date"."""
+
+    def to_python(self, value):
+        value = super().to_python(value).strip()
+        if not value or value == "none":
+            return value
+        try:
+            year, month = (int(p) for p in value.split("-"))
+            return date(year, month, 1).strftime("%Y-%m")
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("Give the month as YYYY-MM.")) from None
+
+
+class OpportunityFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    type = forms.ModelChoiceField(label=_("Type"), queryset=OpportunityType.objects.all(), required=False)
+    stage = forms.ModelChoiceField(label=_("Stage"), queryset=Stage.objects.all(), required=False)
+    outcome = forms.ChoiceField(label=_("Outcome"), required=False,
+                                choices=[("", pgettext_lazy("outcome filter", "Any")), *Stage.Outcome.choices])
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
+    customer = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    found_from = forms.DateField(label=_("Found from"), required=False, widget=DATE)
+    found_to = forms.DateField(label=_("Found until"), required=False, widget=DATE)
+    expected_month = MonthField(label=_("Expected sign month"), required=False, max_length=7,
+                                widget=forms.TextInput(attrs={"type": "month"}))
+    mine = forms.BooleanField(label=_("Only mine"), required=False)
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by("name", "username")
+        self.fields["type"].empty_label = pgettext_lazy("type filter", "Any type")
+        self.fields["stage"].empty_label = pgettext_lazy("stage filter", "Any stage")
+        self.fields["owner"].empty_label = pgettext_lazy("owner filter", "Anyone")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("found_from") and data.get("found_to") and data["found_from"] > data["found_to"]:
+            self.add_error("found_to", _("The end of the window must not be before its start."))
+        return data
+
+
+def read_filters(data, user: User) -> tuple[OpportunityFilterForm, dict]:
+    """The filter form of a query string and its valid values (an invalid field is left out)."""
+    form = OpportunityFilterForm(data or None, user=user)
+    form.is_valid()
+    return form, {k: v for k, v in getattr(form, "cleaned_data", {}).items() if v not in (None, "", False)}
+
+
+def apply_filters(queryset: QuerySet[Opportunity], filters: dict, user: User) -> QuerySet[Opportunity]:
+    if q := (filters.get("q") or "").strip():
+        queryset = queryset.filter(Q(subject__icontains=q) | Q(customer__name__icontains=q))
+    if filters.get("type"):
+        queryset = queryset.filter(type=filters["type"])
+    if filters.get("stage"):
+        queryset = queryset.filter(stage=filters["stage"])
+    if filters.get("outcome"):
+        queryset = queryset.filter(stage__outcome=filters["outcome"])
+    if filters.get("owner"):
+        queryset = queryset.filter(owner=filters["owner"])
+    if filters.get("mine"):
+        queryset = queryset.filter(owner=user)
+    if filters.get("customer"):
+        queryset = queryset.filter(customer_id=filters["customer"])
+    if filters.get("found_from"):
+        queryset = queryset.filter(found_on__gte=filters["found_from"])
+    if filters.get("found_to"):
+        queryset = queryset.filter(found_on__lte=filters["found_to"])
+    if month := filters.get("expected_month"):
+        if month == "none":
+            queryset = queryset.filter(expected_sign_on__isnull=True)
+        else:
+            year, number = (int(p) for p in month.split("-"))
+            start = date(year, number, 1)
+            end = date(year + (number == 12), number % 12 + 1, 1)
+            queryset = queryset.filter(expected_sign_on__gte=start, expected_sign_on__lt=end)
+    return queryset
+
+
+def opportunity_list(user: User, filters: dict, sort: str | None = None) -> QuerySet[Opportunity]:
+    """What the user sees, filtered and sorted (the list, the kanban's columns, the export)."""
+    order = SORTS.get(sort or "", SORTS[DEFAULT_SORT])
+    return apply_filters(opportunities_for(user), filters, user).order_by(*order)
+
+
+def query_string(filters: dict, **extra) -> str:
+    """The list's query string for ``filters`` plus ``extra`` (a funnel figure's drill-down)."""
+    from django.http import QueryDict
+
+    query = QueryDict(mutable=True)
+    for key, value in {**filters, **extra}.items():
+        if value in (None, "", False):
+            continue
+        if hasattr(value, "pk"):
+            value = value.pk
+        elif isinstance(value, date):
+            value = value.isoformat()
+        elif value is True:
+            value = "on"
+        query[key] = str(value)
+    return query.urlencode()
