@@ -16,6 +16,10 @@ class PluginsConfig(AppConfig):
             from saas_core.customers.panels import register_panel_source
 
             register_panel_source(gate.customer_panels)
+        if apps.is_installed("web"):
+            from web.menu import register_entry_source
+
+            register_entry_source(gate.menu_entries)
 
         for key, specs in manager.per_module("crm_permission_modules").items():
             for spec in specs or ():

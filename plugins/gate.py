@@ -2,8 +2,8 @@
 
 - ``ModuleGateMiddleware``: a module's pages and API answer 404 where it is off.
 - ``menu_entries``, ``customer_panels``, ``phone_actions``: the hook results of the enabled
-  modules only, shaped for ``web.menu`` and ``saas_core.customers.panels`` (which the plugins app
-  feeds on start-up: this module imports neither registry's internals).
+  modules only, as plain specs for ``web.menu`` and ``saas_core.customers.panels`` (the plugins
+  app registers them there on start-up: this module imports neither registry).
 - ``hidden_dictionary_types``: dictionary types of modules that are off (the dictionary pages
   and API leave them out; their values stay).
 - ``permission_module_visible``: the role matrix shows a module's permissions only where it is on
@@ -55,34 +55,10 @@ def _tenant(request):
     return getattr(request, "tenant", None)
 
 
-def menu_entries(request) -> list:
-    """``web.menu.MenuEntry`` objects for the enabled modules' ``crm_menu_entries``."""
-    from web.menu import MenuEntry
-
-    entries = []
-    for raw in flatten(hooks_for(_tenant(request)).crm_menu_entries()):
-        entries.append(_menu_entry(MenuEntry, raw))
-    return entries
-
-
-_entries: dict[tuple, object] = {}
-
-
-def _menu_entry(cls, raw: dict):
-    permission = tuple(raw.get("permission") or ())
-    section = raw.get("section", "marketing")
-    key = (raw["key"], raw["url_name"], section, raw.get("group", ""), raw.get("order", 100), permission)
-    entry = _entries.get(key)
-    if entry is None:
-        visible = None
-        if permission:
-            def visible(request, _perm=permission):
-                from saas_core.org.access import can
-
-                return can(request.user, *_perm)
-        entry = _entries[key] = cls(raw["key"], raw["label"], raw["url_name"], section,
-                                    order=raw.get("order", 100), visible=visible, group=raw.get("group", ""))
-    return entry
+def menu_entries(request) -> list[dict]:
+    """The enabled modules' ``crm_menu_entries`` (specs for ``web.menu.entry_from_spec``); the
+    plugins app registers this as an entry source of the menu registry."""
+    return list(flatten(hooks_for(_tenant(request)).crm_menu_entries()))
 
 
 def customer_panels(request) -> list[dict]:

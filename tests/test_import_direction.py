@@ -1,5 +1,6 @@
-"""Imports point one way: the core's registries (permissions, 360° panels) import no app or
-module above them, and the module gate does not reach into the customers app. The contracts
+"""Imports point one way: the core's registries (permissions, 360° panels, the menu, global
+search) import no app or module above them; the module gate reaches into neither the customers
+app nor the web app (the plugins app registers its sources into the registries instead). The contracts
 live in pyproject.toml ([tool.importlinter]); import-linter reads every import, also the ones
 inside functions."""
 

@@ -6,7 +6,7 @@ that is switched off) has no menu entry rather than a dead link.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -74,19 +74,50 @@ SECTION_GROUPS: dict[str, str] = {
 
 _entries: dict[str, MenuEntry] = {}
 _urls: dict[tuple, str] = {}
+_sources: list[Callable[[object], Iterable[dict]]] = []
+_from_specs: dict[tuple, MenuEntry] = {}
 
 
 def register(entry: MenuEntry) -> None:
     _entries[entry.key] = entry
 
 
-def _open_entries(request, mode: str) -> list[MenuEntry]:
-    """The entries this user may open, in order; the enabled modules' entries
-    (``crm_menu_entries``) join the registered ones per request."""
-    from plugins.gate import menu_entries
+def register_entry_source(source: Callable[[object], Iterable[dict]]) -> None:
+    """Add entries per request: ``source(request)`` returns entry specs (``entry_from_spec``).
 
+    The plugins app registers the enabled modules' ``crm_menu_entries`` this way on start-up, so
+    this registry imports no app or module above it.
+    """
+    if source not in _sources:
+        _sources.append(source)
+
+
+def entry_from_spec(spec: dict) -> MenuEntry:
+    """A MenuEntry from a module's spec ``{"key", "label", "url_name", "group" | "section", "order",
+    "permission": (module, action)}``; one object per distinct spec (the menu is built per request)."""
+    permission = tuple(spec.get("permission") or ())
+    section = spec.get("section", "marketing")
+    key = (spec["key"], spec["url_name"], section, spec.get("group", ""), spec.get("order", 100), permission)
+    entry = _from_specs.get(key)
+    if entry is None:
+        visible = None
+        if permission:
+            def visible(request, _perm=permission) -> bool:
+                from saas_core.org.access import can
+
+                return can(request.user, *_perm)
+        entry = _from_specs[key] = MenuEntry(spec["key"], spec["label"], spec["url_name"], section,
+                                             order=spec.get("order", 100), visible=visible,
+                                             group=spec.get("group", ""))
+    return entry
+
+
+def _open_entries(request, mode: str) -> list[MenuEntry]:
+    """The entries this user may open, in order; the registered sources' entries (the enabled
+    modules' ``crm_menu_entries``) join the registered ones per request."""
+    extra = [entry_from_spec(spec) for source in _sources for spec in source(request)]
     return [
-        entry for entry in sorted([*_entries.values(), *menu_entries(request)], key=lambda e: e.order)
+        entry for entry in sorted([*_entries.values(), *extra], key=lambda e: e.order)
         if mode in entry.menus and not (entry.visible and not entry.visible(request))
     ]
 

@@ -78,6 +78,25 @@ class UserCreateForm(UserFormBase):
         fields = ["username", "name", "email", "mobile", "role", "department", "superior", "language", "time_zone"]
 
 
+class InviteForm(forms.ModelForm):
+    """Invite a colleague by e-mail: who they are and their role; they choose their own password."""
+
+    class Meta:
+        model = User
+        fields = ["name", "email", "role", "department", "language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = True
+        self.fields["email"].required = True
+        self.fields["email"].help_text = _("The invitation goes to this address; it is also their user name.")
+        self.fields["department"] = DepartmentChoiceField(label=_("Department")).tree_choices(_("(no department)"))
+        self.fields["language"].help_text = _("The language of the invitation and of their workspace.")
+
+    def validate_unique(self):
+        """accounts.services.invite_user checks the address with a clearer message."""
+
+
 class UserEditForm(UserFormBase):
     class Meta:
         model = User

@@ -160,13 +160,17 @@ def _check_username_free(username: str, exclude_pk: int | None = None) -> None:
         raise ValidationError({"username": _("This user name is already taken.")})
 
 
-def create_user(*, username: str, password: str, **fields) -> User:
-    """Create a user of the current tenant; every problem is reported at once, by field."""
+def create_user(*, username: str, password: str | None, **fields) -> User:
+    """Create a user of the current tenant; every problem is reported at once, by field.
+
+    ``password=None``: no password yet (an invited colleague chooses it from the invitation)."""
     username = username.strip()
     user = User(username=username, **{k: v for k, v in fields.items() if k in USER_FIELDS})
     errors: dict[str, list[str]] = {}
-    for check in (lambda: _check_username_free(username), lambda: user.full_clean(exclude=["password"], validate_unique=False),
-                  lambda: _validate_password(password, user)):
+    checks = [lambda: _check_username_free(username), lambda: user.full_clean(exclude=["password"], validate_unique=False)]
+    if password is not None:
+        checks.append(lambda: _validate_password(password, user))
+    for check in checks:
         try:
             check()
         except ValidationError as exc:
@@ -178,9 +182,65 @@ def create_user(*, username: str, password: str, **fields) -> User:
         if user.is_active:
             _check_seat_available()
         _check_org_fields(user)
-        user.set_password(password)
+        if password is None:
+            user.set_unusable_password()
+        else:
+            user.set_password(password)
         user.save()
     return user
+
+
+# --- invitations -----------------------------------------------------------------------------
+
+
+def invite_user(*, name: str, email: str, **fields) -> User:
+    """A colleague invited by e-mail: an account without a password whose user name is the
+    address (they sign in with it); ``send_invitation`` mails the link that sets the password."""
+    email = (email or "").strip().lower()
+    if email and User.all_objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
+        raise ValidationError({"email": _("A colleague already has this e-mail address.")})
+    if not email:
+        raise ValidationError({"email": _("Enter the colleague's e-mail address: the invitation goes there.")})
+    return create_user(username=email, password=None, name=name.strip(), email=email, **fields)
+
+
+def is_invited(user: User) -> bool:
+    """Invited but not accepted yet: no password chosen and never signed in."""
+    return not user.has_usable_password() and user.last_login is None
+
+
+def invitation_path(user: User) -> str:
+    """The path of ``user``'s invitation link (valid until they choose a password)."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    return reverse("accounts:invite_accept", kwargs={
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user),
+    })
+
+
+def send_invitation(user: User, *, base_url: str, by: User, company: str) -> bool:
+    """Mail ``user`` their invitation in their language; False when the mail could not be sent
+    (the account stays, and the Boss can send it again from the user list)."""
+    import logging
+    import smtplib
+
+    from django.core.mail import EmailMessage
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    context = {"user": user, "by": by, "company": company, "link": base_url.rstrip("/") + invitation_path(user)}
+    with translation.override(user.language or translation.get_language()):
+        subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+        body = render_to_string("accounts/email/invitation.txt", context)
+    try:
+        EmailMessage(subject, body, to=[user.email]).send()
+    except (OSError, smtplib.SMTPException):
+        logging.getLogger(__name__).exception("the invitation to user %s could not be sent", user.pk)
+        return False
+    return True
 
 
 def _check_seat_available() -> None:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from saas_core.accounts import queries, services
 from saas_core.accounts.forms import (
+    InviteForm,
     LoginForm,
     LoginLogFilterForm,
     PasswordResetForm,
@@ -162,6 +163,56 @@ def user_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("User %(name)s has been created.") % {"name": user})
             return redirect("accounts:user_list")
     return render(request, "accounts/user_form.html", {"form": form, "title": _("New user")})
+
+
+def _send_invitation(request: HttpRequest, user: User) -> None:
+    """Mail the invitation and say whether it went out (the account stays either way)."""
+    sent = services.send_invitation(user, base_url=request.build_absolute_uri("/"), by=request.user,
+                                    company=str(getattr(request.tenant, "name", "")))
+    if sent:
+        messages.success(request, _("The invitation has been sent to %(email)s. %(name)s chooses a password from "
+                                    "its link and then signs in.") % {"email": user.email, "name": user})
+    else:
+        messages.warning(request, _("The account of %(name)s is ready, but the invitation could not be sent just "
+                                    "now. Send it again from the user list later.") % {"name": user})
+
+
+@boss_required
+def user_invite(request: HttpRequest) -> HttpResponse:
+    form = InviteForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invite_user(**form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            _send_invitation(request, user)
+            return redirect("accounts:user_list")
+    return render(request, "accounts/user_invite.html", {"form": form})
+
+
+@boss_required
+@require_POST
+def user_reinvite(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_object_or_404(User, pk=pk)
+    if services.is_invited(user) and user.email:
+        _send_invitation(request, user)
+    else:
+        messages.error(request, _("%(name)s has already accepted the invitation.") % {"name": user})
+    return redirect("accounts:user_list")
+
+
+class InviteAccept(PasswordResetConfirm):
+    """The invitation's link: the colleague chooses a password, then signs in."""
+
+    template_name = "accounts/invite_accept.html"
+    success_url = reverse_lazy("accounts:login")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password is set. Sign in with %(username)s and your new password.")
+                         % {"username": form.user.username})
+        return response
 
 
 @boss_required

@@ -151,6 +151,25 @@ class ContactForm(DictionaryFormMixin, forms.ModelForm):
         return [field for field in self.visible_fields() if field.name != "confirm_duplicates"]
 
 
+class NewContactForm(ContactForm):
+    """A new contact from anywhere (the top bar's quick-create): its customer is picked first, by
+    the customer list's search (pinyin, initials, number, phone) among the customers the user sees."""
+
+    customer = CustomerPickerField(label=_("Customer"), error_messages={
+        "required": _("Choose the customer this contact works for."),
+        "invalid_choice": _("Choose a customer you can see: search by name, pinyin, number or phone."),
+    })
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = visible(Customer.objects.all(), user)
+        self.order_fields(["customer"])
+
+    def contact_data(self) -> dict:
+        """The contact's fields for ``services.save_contact`` (the customer goes separately)."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "customer"}
+
+
 # --- list filters -------------------------------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
 """Menu entries of customers (registered on start-up)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from saas_core.customers import global_search  # noqa: F401 - registers the search sources (360° panels: apps.py)
 from saas_core.org.access import menu_visible
@@ -14,3 +15,5 @@ register(MenuEntry("contacts", _("Contacts"), "customers:contacts", "contacts", 
                    visible=menu_visible("contacts")))
 register(MenuEntry("create_customer", _("Customer"), "customers:create", "customers", order=10,
                    visible=menu_visible("customers", "create"), menus=frozenset({"create"})))
+register(MenuEntry("create_contact", pgettext_lazy("quick create", "Contact"), "customers:contact_new", "contacts", order=15,
+                   visible=menu_visible("contacts", "create"), menus=frozenset({"create"})))

@@ -28,6 +28,7 @@ urlpatterns = [
     path("<int:pk>/merge/", views_actions.customer_merge, name="merge"),
     path("<int:pk>/merge/<int:survivor_pk>/", views_actions.customer_merge_confirm, name="merge_confirm"),
     path("contacts/", views.contact_list, name="contacts"),
+    path("contacts/new/", views.contact_new, name="contact_new"),
     path("contacts/count/", views.contact_count, name="contact_count"),
     path("contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),
     path("contacts/<int:pk>/delete/", views.contact_delete, name="contact_delete"),

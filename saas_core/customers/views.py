@@ -38,6 +38,7 @@ from saas_core.customers.forms import (
     CustomerFilterForm,
     CustomerForm,
     HotForm,
+    NewContactForm,
 )
 from saas_core.customers.models import Contact, Customer
 from saas_core.customers.panels import CustomerPanel
@@ -633,18 +634,29 @@ def _contact_or_404(request: HttpRequest, pk: int) -> Contact:
     return contact
 
 
-def _save_contact(request: HttpRequest, customer: Customer, contact: Contact | None) -> HttpResponse:
+def _save_contact(request: HttpRequest, customer: Customer | None, contact: Contact | None) -> HttpResponse:
+    """The contact form; with no ``customer`` (quick-create) the form picks it, and a customer the
+    user may see but not change is refused on that field."""
     require(request.user, "contacts", "create" if contact is None else "edit")
-    _require_edit(request, customer)
-    form = ContactForm(request.POST or None, instance=Contact.objects.get(pk=contact.pk) if contact else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            contact = services.save_contact(contact, customer=customer, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
+    data = request.POST if request.method == "POST" else None
+    if customer is None:
+        form = NewContactForm(data, user=request.user)
+    else:
+        _require_edit(request, customer)
+        form = ContactForm(data, instance=Contact.objects.get(pk=contact.pk) if contact else None)
+    if data is not None and form.is_valid():
+        target = customer or form.cleaned_data["customer"]
+        fields = form.contact_data() if customer is None else form.cleaned_data
+        if customer is None and not access.can_edit(request.user, target):
+            form.add_error("customer", _edit_denied(request.user, target))
         else:
-            messages.success(request, _("Contact “%(name)s” has been saved.") % {"name": contact.name})
-            return redirect(panel_registry.detail_url(customer.pk, "contacts"))
+            try:
+                contact = services.save_contact(contact, customer=target, by=request.user, **fields)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Contact “%(name)s” has been saved.") % {"name": contact.name})
+                return redirect(panel_registry.detail_url(target.pk, "contacts"))
     title = _("New contact") if contact is None else _("Edit contact")
     return render(request, "customers/contact_form.html", {"form": form, "customer": customer, "title": title})
 
@@ -652,6 +664,12 @@ def _save_contact(request: HttpRequest, customer: Customer, contact: Contact | N
 @permission_required("contacts", "view")
 def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _save_contact(request, _customer_or_404(request, pk), None)
+
+
+@permission_required("contacts", "view")
+def contact_new(request: HttpRequest) -> HttpResponse:
+    """A new contact of a customer picked on the form (the top bar's quick-create)."""
+    return _save_contact(request, None, None)
 
 
 @permission_required("contacts", "view")
@@ -714,7 +732,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     initial = (filters.get("initial") or "").upper()
     surname = filters.get("surname") or ""
     return render(request, "customers/contact_list.html", {
-        "form": form, "page": page, "page_size": size, "page_sizes": PAGE_SIZES, "sort": sort,
+        "can_create": can(request.user, "contacts", "create"), "form": form, "page": page, "page_size": size, "page_sizes": PAGE_SIZES, "sort": sort,
         "count_url": reverse("customers:contact_count") + _url_with(request, drop=("page", "page_size", "sort")),
         "initials": [
             {"letter": letter, "active": letter == initial, "url": _url_with(request, drop=("page", "surname"), initial=letter)}

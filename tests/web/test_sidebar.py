@@ -5,10 +5,10 @@ import re
 
 import pytest
 
-from plugins.gate import _menu_entry
 from saas_core.accounts.models import Role
 from tests.saas_core.org.conftest import build_org
-from web.menu import GROUPS, MenuEntry
+from web import menu
+from web.menu import GROUPS, entry_from_spec
 
 pytestmark = pytest.mark.django_db
 
@@ -66,18 +66,20 @@ def test_group_labels_in_both_languages(client_for, tenant_a, make_user):
 
 
 def test_a_module_entry_names_its_group_and_older_ones_follow_their_section():
-    named = _menu_entry(MenuEntry, {"key": "x1", "label": "X", "url_name": "web:workbench", "group": "sales"})
-    older = _menu_entry(MenuEntry, {"key": "x2", "label": "X", "url_name": "web:workbench", "section": "marketing"})
+    named = entry_from_spec({"key": "x1", "label": "X", "url_name": "web:workbench", "group": "sales"})
+    older = entry_from_spec({"key": "x2", "label": "X", "url_name": "web:workbench", "section": "marketing"})
     assert named.group == "sales" and older.group == "modules"
     assert set(GROUPS) >= {"customers", "sales", "service", "reports", "modules", "system"}
 
 
 def test_a_module_switched_on_adds_its_entries_to_the_modules_group(client_for, tenant_a, boss_a, monkeypatch):
+    # The plugins app registered the modules' entries as a source of the menu registry.
     from plugins import gate
 
-    monkeypatch.setattr(gate, "menu_entries", lambda request: [
-        _menu_entry(MenuEntry, {"key": "sms_send", "label": "Send SMS", "url_name": "web:workbench", "section": "marketing"}),
-    ])
+    assert gate.menu_entries in menu._sources
+    monkeypatch.setattr(menu, "_sources", [lambda request: [
+        {"key": "sms_send", "label": "Send SMS", "url_name": "web:workbench", "section": "marketing"},
+    ]])
     html = client_for(tenant_a, boss_a).get("/workbench/").content.decode()
     assert groups_in(html) == ["customers", "activities", "modules", "system"]
     assert entries_of(html, "modules") == ["sms_send"]
@@ -91,7 +93,7 @@ def test_quick_create_offers_only_what_the_user_may_create(client_for, tenant_a,
     org = build_org(tenant_a, boss_a, make_user)
     boss = client_for(tenant_a, boss_a)
     html = boss.get("/workbench/").content.decode()
-    assert quick_create(html) == ["create_customer", "create_followup", "create_task", "create_schedule"]
+    assert quick_create(html) == ["create_customer", "create_contact", "create_followup", "create_task", "create_schedule"]
     for href in re.findall(r'href="([^"]+)" data-create=', html):
         assert boss.get(href.replace("&amp;", "&")).status_code == 200, href
     # The schedule entry opens the task form with "schedule" chosen.

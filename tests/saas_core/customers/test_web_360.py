@@ -62,6 +62,15 @@ def test_summary_header_shows_status_category_owner_figures_phone_and_actions(cl
     assert 'data-testid="delete-customer"' not in cs and 'data-testid="edit-customer"' not in cs
 
 
+def test_the_360_stylesheet_is_linked_in_the_head_not_the_body(client_for, tenant_a, org):
+    customer = _busy_customer(tenant_a, org)
+    html = client_for(tenant_a, org.manager).get(f"/customers/{customer.pk}/").content.decode()
+    head, body = html.split("</head>", 1)
+    assert "customers/detail.css" in head and "customers/detail.css" not in body
+    # Other pages do not load it.
+    assert "customers/detail.css" not in client_for(tenant_a, org.manager).get("/customers/").content.decode()
+
+
 def test_tabs_in_order_selected_from_the_url_with_lazy_panels_as_links(client_for, tenant_a, org):
     customer = _busy_customer(tenant_a, org)
     client = client_for(tenant_a, org.boss)
