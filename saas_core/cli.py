@@ -26,8 +26,15 @@ def migrate(verbosity: int = 1, workers: int | None = None, wait: float = 0, onl
     are behind, in parallel (tenants.upgrade); exits 2 when another run holds the lock or public
     or the template fails. A company that fails is recorded and read-only; the others go on."""
     _setup_django()
-    from tenants import upgrade
+    from django.core.exceptions import ImproperlyConfigured
 
+    from tenants import upgrade
+    from tenants.dbcheck import require_configuration
+
+    try:
+        require_configuration("crm migrate")
+    except ImproperlyConfigured as exc:
+        raise SystemExit(f"error: {exc}") from None
     workers = workers or int(os.environ.get("CRM_MIGRATE_WORKERS", "4"))
     try:
         upgrade.migrate_all(workers=workers, wait=wait, verbosity=verbosity, only=only)
@@ -52,7 +59,9 @@ def create_tenant(args: argparse.Namespace) -> None:
             for message in messages:
                 print(f"error: {field}: {message}", file=sys.stderr)
         raise SystemExit(2) from None
-    print(f"created {ws.tenant.name} at http://{ws.host}:8000/ (Boss: {ws.boss.username})")
+    from saas_core.links import base_url
+
+    print(f"created {ws.tenant.name} at {base_url(ws.host)}/ (Boss: {ws.boss.username})")
 
 
 def backup(args: argparse.Namespace) -> None:

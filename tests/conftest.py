@@ -239,11 +239,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def database_url_of_test_db() -> str:
-    db = settings.DATABASES["default"]
+def database_url_of_test_db(name: str | None = None) -> str:
+    """DATABASE_URL pointing at the test database (or at database ``name`` on the same server).
+    The query is split off first: the embedded server's URL names its socket directory there
+    (``postgresql://postgres:@/postgres?host=/…/pgdata``)."""
     url = os.environ["DATABASE_URL"]
     base, _, query = url.partition("?")
-    base = base.rsplit("/", 1)[0] + "/" + db["NAME"]
+    base = base.rsplit("/", 1)[0] + "/" + (name or settings.DATABASES["default"]["NAME"])
     return base + ("?" + query if query else "")
 
 

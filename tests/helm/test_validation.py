@@ -31,6 +31,7 @@ from tests.helm.test_chart import (
     merged,
     pod_spec,
     render,
+    render_error,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -222,15 +223,23 @@ def test_pods_run_read_only_as_non_root_with_resources(rendered):
 def test_pgbouncer_transaction_pooling_is_one_setting_for_every_process():
     default = render(REALISTIC)
     assert default.get("ConfigMap", FULLNAME)["data"]["DATABASE_TRANSACTION_POOLING"] == "false"
-    pooled = render(merged(REALISTIC, config={"databaseTransactionPooling": True}))
+    pooled = render(merged(REALISTIC, config={"databaseTransactionPooling": True},
+                           secrets={"databaseDirectUrl": "postgres://crm@postgres:5432/crm"}))
     assert pooled.get("ConfigMap", FULLNAME)["data"]["DATABASE_TRANSACTION_POOLING"] == "true"
     # Signup's session locks go to PostgreSQL itself, not the pooler (saas_core.advisory).
-    direct = render(merged(REALISTIC, config={"databaseTransactionPooling": True},
-                           secrets={"databaseDirectUrl": "postgres://crm@postgres:5432/crm"}))
-    secret = next(d for d in direct.docs if d["kind"] == "Secret")
+    secret = next(d for d in pooled.docs if d["kind"] == "Secret")
     assert secret["stringData"]["DATABASE_DIRECT_URL"] == "postgres://crm@postgres:5432/crm"
     # The migrate hook reads its own copy of the ConfigMap: the same setting.
     assert pooled.get("ConfigMap", f"{FULLNAME}-migrate")["data"]["DATABASE_TRANSACTION_POOLING"] == "true"
     # A change rolls the pods.
     before = default.deployment("web")["spec"]["template"]["metadata"]["annotations"]["checksum/config"]
     assert pooled.deployment("web")["spec"]["template"]["metadata"]["annotations"]["checksum/config"] != before
+
+
+def test_transaction_pooling_without_a_direct_url_fails_to_render_naming_it():
+    message = render_error(merged(REALISTIC, config={"databaseTransactionPooling": True}))
+    assert "secrets.databaseDirectUrl (DATABASE_DIRECT_URL) is required with config.databaseTransactionPooling" \
+        in message
+    # Without pooling it stays optional; with an existing Secret, that Secret is the operator's to fill.
+    assert "DATABASE_DIRECT_URL" not in render(REALISTIC).get("Secret", FULLNAME)["stringData"]
+    render(merged(EXISTING_SECRET, config={"databaseTransactionPooling": True}))

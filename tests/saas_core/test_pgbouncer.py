@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import shutil
 import socket
 import subprocess
@@ -52,7 +53,7 @@ def pgbouncer(tmp_path, live_db) -> str:
     log = (tmp_path / "pgbouncer.log").open("wb")
     cmd = [PGBOUNCER, str(ini)]
     if os.geteuid() == 0:
-        cmd[1:1] = ["-u", "postgres"]  # PgBouncer refuses to run as root
+        cmd[1:1] = ["-u", _pgbouncer_user(params.get("host") or "")]  # PgBouncer refuses to run as root
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 20
     while True:
@@ -66,6 +67,15 @@ def pgbouncer(tmp_path, live_db) -> str:
     yield f"postgres://{params.get('user') or 'postgres'}@127.0.0.1:{port}/crm"
     proc.terminate()
     proc.wait(timeout=10)
+
+
+def _pgbouncer_user(host: str) -> str:
+    """Whom a root-started PgBouncer runs as: the embedded server (saas_core.embedded) listens on a
+    Unix socket in its data folder, which only the server's own user may enter, so PgBouncer runs
+    as that user; a server on TCP is reached as Debian's ``postgres``."""
+    if host.startswith("/"):
+        return pwd.getpwuid(Path(host).stat().st_uid).pw_name
+    return "postgres"
 
 
 def _probe(database_url: str, tenant_a, tenant_b, **env: str) -> dict:

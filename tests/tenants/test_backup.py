@@ -16,7 +16,7 @@ from django_tenants.utils import schema_context, schema_exists
 
 from tenants import backup, provisioning
 from tenants.models import Domain, Tenant, TenantAuditEntry
-from tests.conftest import PASSWORD, child_env
+from tests.conftest import PASSWORD, child_env, database_url_of_test_db
 
 FILE_BODY = "报价单 quotation v3\n".encode()
 
@@ -144,8 +144,7 @@ def test_whole_installation_backup_restores_into_an_empty_database(live_db, tmp_
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE DATABASE "{target}"')
     try:
-        env = child_env(MEDIA_ROOT=str(tmp_path / "media2"))
-        env["DATABASE_URL"] = env["DATABASE_URL"].rsplit("/", 1)[0] + "/" + target
+        env = child_env(MEDIA_ROOT=str(tmp_path / "media2"), DATABASE_URL=database_url_of_test_db(target))
         out = subprocess.run([sys.executable, "-m", "saas_core.cli", "restore", str(archive)], env=env,
                              capture_output=True, text=True, timeout=900)
         assert out.returncode == 0, out.stderr

@@ -171,8 +171,13 @@ Secret environment (Secret stringData), only when the chart manages the Secret.
 DATABASE_URL: {{ required "secrets.databaseUrl (DATABASE_URL) is required, or set secrets.existingSecret: without it the app would start an embedded PostgreSQL inside each pod" $s.databaseUrl | quote }}
 REDIS_URL: {{ required "secrets.redisUrl (REDIS_URL) is required, or set secrets.existingSecret: without it the app would start an embedded Redis inside each pod" $s.redisUrl | quote }}
 SECRET_KEY: {{ required "secrets.secretKey (SECRET_KEY) is required, or set secrets.existingSecret: every pod must sign sessions with the same key" $s.secretKey | quote }}
+{{- if .Values.config.databaseTransactionPooling }}
+{{- /* Behind a transaction-pooling PgBouncer the app refuses to start without it (tenants.dbcheck). */}}
+DATABASE_DIRECT_URL: {{ required "secrets.databaseDirectUrl (DATABASE_DIRECT_URL) is required with config.databaseTransactionPooling: signups and the migration Job hold session locks on a connection straight to PostgreSQL, not through PgBouncer (the app refuses to start without it). Set it to PostgreSQL's own URL, e.g. postgres://crm:PASSWORD@postgres:5432/crm, or put DATABASE_DIRECT_URL into secrets.existingSecret" $s.databaseDirectUrl | quote }}
+{{- else }}
 {{- with $s.databaseDirectUrl }}
 DATABASE_DIRECT_URL: {{ . | quote }}
+{{- end }}
 {{- end }}
 {{- with $s.sentryDsn }}
 SENTRY_DSN: {{ . | quote }}
