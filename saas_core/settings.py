@@ -215,6 +215,15 @@ CACHES = {
     }
 }
 
+# The real-time channel to browsers (saas_core.realtime): Django Channels over this Redis; the
+# layer's prefix carries the database name (installations sharing one Redis keep apart).
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "saas_core.realtime.layer.InstallationChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL]},
+    }
+}
+
 # --- accounts and security --------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
