@@ -318,6 +318,11 @@ SMS_RETRY_BASE_SECONDS = int(os.environ.get("SMS_RETRY_BASE_SECONDS", "30"))
 # they are not public, also over http: the operator's private gateway, or a loopback test server.
 SMS_ALLOWED_ENDPOINT_HOSTS = [h.strip() for h in os.environ.get("SMS_ALLOWED_ENDPOINT_HOSTS", "").split(",") if h.strip()]
 
+# The same for the call-center module: a company's Asterisk PBX (AMI host) and its cloud vendor's
+# click-to-dial API are reached only at public addresses, unless listed here (an office PBX on
+# the operator's network, a loopback simulator in tests).
+CALL_CENTER_ALLOWED_HOSTS = [h.strip() for h in os.environ.get("CALL_CENTER_ALLOWED_HOSTS", "").split(",") if h.strip()]
+
 # --- i18n -------------------------------------------------------------------------------
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "zh-hans")
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
