@@ -21,6 +21,9 @@ class PluginsConfig(AppConfig):
 
             register_entry_source(gate.menu_entries)
 
+        from saas_core.realtime.services import register_pending_source
+
+        register_pending_source(gate.realtime_pending)
         for key, specs in manager.per_module("crm_permission_modules").items():
             for spec in specs or ():
                 register_module(spec["key"], spec["label"], defaults=spec.get("defaults"), noun=spec.get("noun"),

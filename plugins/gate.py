@@ -73,6 +73,17 @@ def phone_actions(request, number: str, contact=None) -> list[dict]:
     return flatten(hooks_for(_tenant(request)).crm_phone_actions(request=request, number=number, contact=contact))
 
 
+def page_scripts(request) -> list[str]:
+    """Static paths of the enabled modules' ``crm_page_scripts`` (loaded on every shell page)."""
+    return list(dict.fromkeys(flatten(hooks_for(_tenant(request)).crm_page_scripts())))
+
+
+def realtime_pending(user) -> list[dict]:
+    """The enabled modules' ``crm_realtime_pending`` events for ``user`` (a pending source of
+    ``saas_core.realtime.services``; called in the user's company schema)."""
+    return list(flatten(hooks_for().crm_realtime_pending(user=user)))
+
+
 def module_dictionary_types() -> dict[str, list[dict]]:
     """Module key -> its dictionary type definitions (every installed module)."""
     return {key: list(types or ()) for key, types in manager.per_module("crm_dictionary_types").items()}

@@ -97,6 +97,21 @@ class ModuleSpec:
         """
 
     @hookspec
+    def crm_page_scripts(self) -> list[str]:
+        """Static file paths (``"call_center/popup.js"``) loaded on every page of the app shell.
+
+        Called per request for the tenant, enabled modules only. A script listens for the
+        real-time channel's ``crm:event`` DOM events (``web/static/web/realtime.js``).
+        """
+
+    @hookspec
+    def crm_realtime_pending(self, user) -> list[dict]:
+        """Events a tab of ``user`` should see again after (re)connecting to the real-time
+        channel (e.g. calls ringing for them): ``[{"type": ..., ...}]``. Per tenant, enabled
+        modules only, in the tenant's schema.
+        """
+
+    @hookspec
     def crm_dictionary_types(self) -> list[dict]:
         """Dictionary types the module owns, with their default values.
 

@@ -217,6 +217,15 @@ CACHES = {
     }
 }
 
+# The real-time channel to browsers (saas_core.realtime): Django Channels over this Redis; the
+# layer's prefix carries the database name (installations sharing one Redis keep apart).
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "saas_core.realtime.layer.InstallationChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL]},
+    }
+}
+
 # --- accounts and security --------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
@@ -310,6 +319,11 @@ SMS_RETRY_BASE_SECONDS = int(os.environ.get("SMS_RETRY_BASE_SECONDS", "30"))
 # Hosts, addresses or networks (comma-separated) that companies' SMS endpoints may point at although
 # they are not public, also over http: the operator's private gateway, or a loopback test server.
 SMS_ALLOWED_ENDPOINT_HOSTS = [h.strip() for h in os.environ.get("SMS_ALLOWED_ENDPOINT_HOSTS", "").split(",") if h.strip()]
+
+# The same for the call-center module: a company's Asterisk PBX (AMI host) and its cloud vendor's
+# click-to-dial API are reached only at public addresses, unless listed here (an office PBX on
+# the operator's network, a loopback simulator in tests).
+CALL_CENTER_ALLOWED_HOSTS = [h.strip() for h in os.environ.get("CALL_CENTER_ALLOWED_HOSTS", "").split(",") if h.strip()]
 
 # --- i18n -------------------------------------------------------------------------------
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "zh-hans")

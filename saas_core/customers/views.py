@@ -426,7 +426,10 @@ def _batch_delete(request: HttpRequest, customers: list[Customer], back: str) ->
 
 @permission_required("customers", "create")
 def customer_create(request: HttpRequest) -> HttpResponse:
-    form = CustomerCreateForm(request.POST or None, user=request.user, initial={"kind": Customer.Kind.ENTERPRISE})
+    initial = {"kind": Customer.Kind.ENTERPRISE}
+    if phone := request.GET.get("phone", "").strip()[:50]:  # quick create from a call: the number filled in
+        initial["phone"] = phone
+    form = CustomerCreateForm(request.POST or None, user=request.user, initial=initial)
     duplicates = []
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,0 +1,39 @@
+"""Call-center Celery tasks, guarded by the module's enablement (``plugins.tasks.module_task``)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from plugins.tasks import module_task
+from saas_core.tenancy import fan_out
+
+
+@module_task("call_center", acks_late=True)
+def process_call_task(vendor: str, call_id: str) -> str:
+    """Apply a call's stored events (idempotent: processed events are marked)."""
+    from plugins.call_center.services import process_call
+
+    call = process_call(vendor, call_id)
+    return call.result or "live" if call is not None else "none"
+
+
+@module_task("call_center")
+def sweep() -> int:
+    """Events a lost task left unprocessed, and calls whose "ended" never came."""
+    from plugins.call_center.services import sweep_stale
+
+    return sweep_stale()
+
+
+@shared_task
+def sweep_all_tenants() -> int:
+    """Beat, every minute: ``sweep`` in every live tenant (it refuses where the module is off)."""
+    return fan_out(sweep)
+
+
+@module_task("call_center", acks_late=True)
+def originate_task(call_id: int) -> str:
+    """Ask the PBX (AMI adapter) or the cloud vendor's callback API to place a logged call."""
+    from plugins.call_center.originate import originate
+
+    return originate(call_id)
