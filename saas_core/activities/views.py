@@ -88,10 +88,11 @@ def followup_list(request: HttpRequest) -> HttpResponse:
 
 def _followup_form(request: HttpRequest, followup: FollowUp | None) -> HttpResponse:
     customer = _customer_param(request) if followup is None else None
-    initial = {"opportunity": request.GET["opportunity"]} if request.GET.get("opportunity", "").isdigit() else {}
     # A new follow-up may come prefilled (a call's quick note: ``?subject=&content=&contact=``).
     initial = {name: request.GET[name][:2000] for name in ("subject", "content", "contact")
                if followup is None and request.GET.get(name)}
+    if request.GET.get("opportunity", "").isdigit():
+        initial["opportunity"] = request.GET["opportunity"]
     form = FollowUpForm(request.POST or None, instance=followup, user=request.user, customer=customer, initial=initial)
     fallback = reverse("customers:detail", args=[customer.pk]) if customer else reverse("activities:followups")
     if request.method == "POST" and form.is_valid():
