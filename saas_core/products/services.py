@@ -113,7 +113,7 @@ def _assign(product: Product, fields: Mapping) -> None:
             setattr(product, key, value.strip() if isinstance(value, str) and key != "remark" else value)
 
 
-def _validate(product: Product, *, by, prices, cost_price, check_permission: bool) -> tuple[dict, object]:
+def _validate(product: Product, *, by, prices, cost_price) -> tuple[dict, object]:
     """Field errors of the whole input at once (nothing is written when there is one)."""
     errors: dict[str, list[str]] = {}
     try:
@@ -124,7 +124,8 @@ def _validate(product: Product, *, by, prices, cost_price, check_permission: boo
     if product.code and Product.objects.filter(code=product.code).exclude(pk=product.pk).exists():
         errors.setdefault("code", []).append(_("Product code %(code)s is already in use.") % {"code": product.code})
     if cost_price is not UNSET:
-        if check_permission and not may_see_cost(by):
+        # Checked even when the caller checked the module's permission itself (imports): the right is personal.
+        if by is not None and not may_see_cost(by):
             errors.setdefault("cost_price", []).append(_("Your role may not see or set the cost price."))
         else:
             try:
@@ -161,7 +162,7 @@ def create_product(
         require(by, "products", "create")
     product = Product(created_by=by)
     _assign(product, fields)
-    cleaned, cost = _validate(product, by=by, prices=prices, cost_price=cost_price, check_permission=check_permission)
+    cleaned, cost = _validate(product, by=by, prices=prices, cost_price=cost_price)
     if cost is not UNSET:
         product.cost_price = cost
     if not product.code:
@@ -188,7 +189,7 @@ def update_product(
     locked = Product.objects.select_for_update().get(pk=product.pk)
     old_cost = locked.cost_price
     _assign(product, fields)
-    cleaned, cost = _validate(product, by=by, prices=prices, cost_price=cost_price, check_permission=check_permission)
+    cleaned, cost = _validate(product, by=by, prices=prices, cost_price=cost_price)
     product.cost_price = old_cost if cost is UNSET else cost
     apply_search_keys(product)
     _save(product)
@@ -217,6 +218,16 @@ def delete_products(products: QuerySet, *, by) -> int:
         recycle_bin.trash(product, by=by)
         count += 1
     return count
+
+
+def ensure_category_path(path: str, *, by) -> Category | None:
+    """The category at ``办公用品 / 纸张`` (or ``办公用品/纸张``, ``>`` too), made where missing (imports)."""
+    names = [n.strip() for n in path.replace(">", "/").split("/") if n.strip()]
+    parent = None
+    for name in names:
+        found = Category.objects.filter(parent=parent, name=name).first()
+        parent = found or create_category(by=by, name=name, parent=parent)
+    return parent
 
 
 def delete_product(product: Product, *, by):

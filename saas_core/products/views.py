@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from saas_core.org.access import boss_required, can, denial_message, permission_required
+from saas_core.org.access import boss_required, can, denial_message, has_right, permission_required
 from saas_core.products import panels, queries, services
 from saas_core.products.access import may_manage_catalogue, may_see_cost, may_view
 from saas_core.products.forms import CategoryForm, ProductForm, StrategyForm
@@ -53,9 +53,21 @@ def product_list(request: HttpRequest) -> HttpResponse:
         "q": request.GET.get("q", ""), "category": request.GET.get("category", ""),
         "status": request.GET.get("status", ""), "review": request.GET.get("review", ""),
         "can_create": can(user, "products", "create"), "can_edit": can(user, "products", "edit"),
-        "can_delete": can(user, "products", "delete"), "can_export": can(user, "products", "export"),
-        "can_import": can(user, "products", "import"), "current_url": request.get_full_path(),
+        "can_delete": can(user, "products", "delete"),
+        "current_url": request.get_full_path(),
+        "import_url": reverse("imports:upload", args=["products"]) if can(user, "products", "import") else None,
+        "export_url": _export_url(request),
     })
+
+
+def _export_url(request: HttpRequest) -> str | None:
+    """The xlsx export of the list as filtered, for users with the export action and the export_excel right."""
+    if not (can(request.user, "products", "export") and has_right(request.user, "export_excel")):
+        return None
+    params = request.GET.copy()
+    for name in ("page", "page_size"):
+        params.pop(name, None)
+    return reverse("imports:export", args=["products"]) + (f"?{params.urlencode()}" if params else "")
 
 
 @require_POST
