@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.product_detail, name="detail"),
     path("<int:pk>/edit/", views.product_edit, name="edit"),
     path("<int:pk>/delete/", views.product_delete, name="delete"),
+    path("<int:pk>/images/<int:attachment_id>/thumbnail.jpg", views.product_thumbnail, name="thumbnail"),
     path("categories/", views.category_list, name="categories"),
     path("categories/add/", views.category_add, name="category_add"),
     path("categories/<int:pk>/rename/", views.category_rename, name="category_rename"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from saas_core.org.access import boss_required, can, denial_message, has_right, permission_required
-from saas_core.products import panels, queries, services
+from saas_core.products import images, panels, queries, services
 from saas_core.products.access import may_manage_catalogue, may_see_cost, may_view
 from saas_core.products.forms import CategoryForm, ProductForm, StrategyForm
 from saas_core.products.models import Category, PriceChange, PriceStrategy, Product
@@ -154,13 +154,26 @@ def _panel_html(request: HttpRequest, product: Product) -> list[dict]:
     return out
 
 
+def _files(request: HttpRequest, product: Product) -> dict:
+    """The images (thumbnails) and the attachment table with its upload form, for the 360°."""
+    from saas_core.attachments import context
+    from saas_core.attachments.services import attachments_of
+
+    if not can(request.user, "attachments", "view"):
+        return {"files": None}
+    url = reverse("attachments:list", args=["product", product.pk])
+    rows = list(attachments_of(product)[:11])
+    return {"files": {**context.listing(request.user, product, url), "attachments": rows[:10], "more": len(rows) > 10,
+                      "all_url": url}, "images": list(images.images_of(product)[:12])}
+
+
 @permission_required("products", "view")
 def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The product 360°: facts, prices, price history, images and files, and the registered panels."""
     product = _product_or_404(pk)
     user = request.user
     prices = services.price_map([product])[product.pk]
-    return render(request, "products/detail.html", {
+    return render(request, "products/detail.html", {**_files(request, product),
         "product": product, "category_path": services.category_path(product.category),
         "prices": [(s, prices.get(s.key)) for s in services.strategies()],
         "see_cost": may_see_cost(user), "cost": services.shown_price(product.cost_price),
@@ -181,6 +194,22 @@ def product_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("“%(name)s” has been moved to the recycle bin.") % {"name": product.name})
         return redirect("products:list")
     return render(request, "products/confirm_delete.html", {"product": product})
+
+
+@permission_required("products", "view")
+def product_thumbnail(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    """A product image's thumbnail (JPEG); 404 for anything that is not one of its images."""
+    product = _product_or_404(pk)
+    if not can(request.user, "attachments", "view"):
+        raise Http404
+    attachment = images.images_of(product).filter(pk=attachment_id).first()
+    data = images.thumbnail(attachment) if attachment else None
+    if data is None:
+        raise Http404
+    response = HttpResponse(data, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- picker --------------------------------------------------------------------------------------
