@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Aggregate, JSONField, Max, OuterRef, QuerySet, Subquery, TextField
+from django.db.models.functions import Cast
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -82,6 +83,19 @@ def price_map(products: Iterable[Product]) -> dict[int, dict[str, Decimal]]:
     for product_id, key, price in rows:
         out[product_id][key] = money.round_price(price, places)
     return out
+
+
+class _JSONObjectAgg(Aggregate):
+    function = "jsonb_object_agg"
+    output_field = JSONField()
+
+
+def prices_subquery() -> Subquery:
+    """{strategy key: price as text} of the outer product, for ``.annotate()`` (one query for a page
+    of products and their prices; text so that no price passes through a float)."""
+    rows = (ProductPrice.objects.filter(product_id=OuterRef("pk")).values("product_id")
+            .annotate(j=_JSONObjectAgg("strategy__key", Cast("price", TextField()))).values("j"))
+    return Subquery(rows, output_field=JSONField())
 
 
 def _save_prices(product: Product, prices: dict[str, Decimal | None], known: dict[str, PriceStrategy], by) -> None:

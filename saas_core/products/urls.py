@@ -19,7 +19,7 @@ urlpatterns = [
     path("categories/<int:pk>/delete/", views.category_delete, name="category_delete"),
     path("categories/<int:pk>/move/", views.category_move, name="category_move"),
     path("strategies/", views.strategy_list, name="strategies"),
-    path("strategies/add/", views.strategy_add, name="strategy_add"),
-    path("strategies/<int:pk>/rename/", views.strategy_rename, name="strategy_rename"),
-    path("strategies/<int:pk>/delete/", views.strategy_delete, name="strategy_delete"),
+    path("strategies/add/", views.strategy_change, {"action": "add"}, name="strategy_add"),
+    path("strategies/<int:pk>/rename/", views.strategy_change, {"action": "rename"}, name="strategy_rename"),
+    path("strategies/<int:pk>/delete/", views.strategy_change, {"action": "delete"}, name="strategy_delete"),
 ]

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from saas_core import money
 from saas_core.org.access import boss_required, can, denial_message, has_right, permission_required
 from saas_core.products import images, panels, queries, services
 from saas_core.products.access import may_manage_catalogue, may_see_cost, may_view
@@ -220,12 +221,16 @@ def pick_results(query: str) -> list[dict]:
     query = (query or "").strip()[:100]
     if not query:
         return []
-    found = list(search_products(services.pickable(), query).order_by("code", "pk")[:PICK_LIMIT])
-    prices = services.price_map(found)
+    # Only the columns shown (the search keys, arrays of tokens, are the bulk of a row), and the
+    # prices in the same query: the picker answers while the user types.
+    found = list(search_products(services.pickable(), query).order_by("code", "pk")
+                 .only("id", "code", "name", "spec", "unit").annotate(price_texts=services.prices_subquery())[:PICK_LIMIT])
+    places = money.places().price
     return [
         {
             "id": p.pk, "label": product_label(p), "note": " · ".join(x for x in (p.spec, p.unit) if x),
-            "unit": p.unit, "prices": {key: str(value) for key, value in prices[p.pk].items()},
+            "unit": p.unit,
+            "prices": {key: str(money.round_price(value, places)) for key, value in (p.price_texts or {}).items()},
         }
         for p in found
     ]
@@ -343,31 +348,19 @@ def strategy_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @boss_required
-def strategy_add(request: HttpRequest) -> HttpResponse:
+def strategy_change(request: HttpRequest, action: str, pk: int | None = None) -> HttpResponse:
+    """Add, rename or delete a price strategy (the Boss's); a refusal comes back as a message."""
+    strategy = get_object_or_404(PriceStrategy, pk=pk) if pk is not None else None
+    name = request.POST.get("name", "")
+    calls = {
+        "add": lambda: services.create_strategy(by=request.user, name=name),
+        "rename": lambda: services.rename_strategy(strategy, by=request.user, name=name),
+        "delete": lambda: services.delete_strategy(strategy, by=request.user),
+    }
     try:
-        services.create_strategy(by=request.user, name=request.POST.get("name", ""))
+        calls[action]()
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect("products:strategies")
-
-
-@require_POST
-@boss_required
-def strategy_rename(request: HttpRequest, pk: int) -> HttpResponse:
-    strategy = get_object_or_404(PriceStrategy, pk=pk)
-    try:
-        services.rename_strategy(strategy, by=request.user, name=request.POST.get("name", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("products:strategies")
-
-
-@require_POST
-@boss_required
-def strategy_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    strategy = get_object_or_404(PriceStrategy, pk=pk)
-    try:
-        services.delete_strategy(strategy, by=request.user)
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     return redirect("products:strategies")
