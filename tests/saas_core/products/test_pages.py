@@ -4,9 +4,11 @@ price strategies; cost price only for roles with the right; another company's id
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
 import pytest
+from openpyxl import load_workbook
 
 from saas_core.org.models import RoleSetting
 from saas_core.products import panels, services
@@ -191,6 +193,10 @@ def test_another_company_s_product_ids_answer_404(client_for, tenant_a, tenant_b
     assert client.post(f"/products/categories/{category.pk}/delete/").status_code == 404
     assert client.post(f"/products/strategies/{strategy.pk}/rename/", {"name": "x"}).status_code == 404
     assert ">Mine</a>" not in client.get("/products/", {"q": "Mine"}).content.decode()
+    assert client.get("/products/pick/", {"q": "Mine"}).json()["results"] == []
+    export = b"".join(client.get("/imports/export/products.xlsx").streaming_content)
+    rows = list(load_workbook(io.BytesIO(export), read_only=True).worksheets[0].iter_rows(values_only=True))
+    assert len(rows) == 1  # the header only
 
 
 @pytest.mark.parametrize("role_user, sees", [
