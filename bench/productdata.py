@@ -143,23 +143,33 @@ def picker_queries(loaded: Loaded, samples: int, seed: int = 11) -> dict[str, li
 
 def measure_picker(host: str, schema: str, user, loaded: Loaded, samples: int = 200) -> dict:
     """p50/p95 (ms) of ``/products/pick/?q=`` as ``user``, per kind of query and overall."""
+    import os
+
+    from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
     from django_tenants.utils import schema_context
 
     client = Client(HTTP_HOST=host, HTTP_ACCEPT_LANGUAGE="en")
     with schema_context(schema):
         client.force_login(user)
 
+    sql_ms: list[float] = []
+
     def timed(q: str) -> float:
-        start = time.perf_counter()
-        response = client.get("/products/pick/", {"q": q})
-        elapsed = (time.perf_counter() - start) * 1000
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.get("/products/pick/", {"q": q})
+            elapsed = (time.perf_counter() - start) * 1000
         if response.status_code != 200:
             raise SystemExit(f"/products/pick/?q={q} -> {response.status_code}")
+        # The search itself (matches and their prices in one query), apart from the shared stack.
+        sql_ms.extend(float(c["time"]) * 1000 for c in captured.captured_queries if '"products_product"' in c["sql"])
         return elapsed
 
     for _ in range(5):
         timed("dy")
+    sql_ms.clear()
     out: dict[str, float] = {}
     every: list[float] = []
     for kind, queries in picker_queries(loaded, samples).items():
@@ -170,4 +180,7 @@ def measure_picker(host: str, schema: str, user, loaded: Loaded, samples: int = 
     out["picker_p50_ms"] = round(statistics.median(every), 1)
     out["picker_p95_ms"] = round(_percentile(every, 0.95), 1)
     out["picker_samples"] = len(every)
+    out["picker_search_sql_p50_ms"] = round(statistics.median(sql_ms), 1)
+    out["picker_search_sql_p95_ms"] = round(_percentile(sql_ms, 0.95), 1)
+    out["load_average_1m"] = round(os.getloadavg()[0], 1)  # the machine was shared: say how busy it was
     return out
