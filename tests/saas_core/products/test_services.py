@@ -176,3 +176,20 @@ def test_the_boss_adds_renames_and_removes_strategies(tenant_a, org):
             services.delete_strategy(vip, by=org.boss)
         services.delete_strategy(dealer, by=org.boss)
         assert PriceStrategy.objects.count() == 4
+
+
+def test_restore_from_the_bin_and_the_data_log_leaves_the_cost_out(tenant_a, boss_a, client_for):
+    from saas_core.records import bin as recycle_bin
+    from saas_core.records.history import history_of
+
+    product = add(tenant_a, boss_a, "Lamp", cost_price="12.34")
+    with in_tenant(tenant_a):
+        services.update_product(product, by=boss_a, cost_price="23.45", spec="LED")
+        log = history_of(product)
+        text = " ".join(f"{c.field} {c.old} {c.new}" for entry in log for c in entry.changes)
+        assert "LED" in text and "12.34" not in text and "23.45" not in text
+        entry = services.delete_product(product, by=boss_a)
+        assert entry in recycle_bin.visible_entries(boss_a)
+        recycle_bin.restore(entry, by=boss_a)
+        assert Product.objects.get().name == "Lamp"
+    assert client_for(tenant_a, boss_a).get(f"/products/{product.pk}/").status_code == 200
