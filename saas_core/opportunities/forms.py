@@ -17,8 +17,21 @@ from web.pickers import CustomerPickerField, PersonPickerField
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class StageSelect(forms.Select):
+    """Options carry their type (``data-type``): the form's script offers only the chosen type's stages."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-type"] = instance.type_id
+        return option
+
+
 class StageChoiceField(forms.ModelChoiceField):
     """Every stage, labelled with its type, so a wrong pairing reaches the service and gets its message."""
+
+    widget = StageSelect
 
     def label_from_instance(self, obj: Stage) -> str:
         return f"{obj.type.label} · {obj.label} ({obj.probability}%)"
