@@ -3,8 +3,8 @@
 Per type and stage: count, amount and their shares of the type; stage-to-stage conversion =
 opportunities now at or beyond the next stage (won ones passed every stage) ÷ those at or beyond
 this one, lost ones apart; won and lost totals. Forecast: Σ expected amount × probability of
-the open opportunities, by expected sign month. Two GROUP BY queries per scope (one per stage,
-one per month), whatever the number of opportunities; the figures are Decimal.
+the open opportunities, by expected sign month. One GROUP BY (stage, month) query per scope,
+whatever the number of opportunities; the figures are Decimal.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
+from django.db.models import Count, DateField, DecimalField, ExpressionWrapper, F, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from saas_core.money import DECIMAL_PLACES, MAX_DIGITS, places, round_price
@@ -81,14 +81,15 @@ def per_stage(queryset: QuerySet[Opportunity]) -> dict[int, tuple[int, Decimal]]
     return {r["stage_id"]: (r["n"], r["amount"] or ZERO) for r in rows}
 
 
-def per_month(queryset: QuerySet[Opportunity]):
-    """The forecast's one query: open opportunities by expected sign month."""
+def per_stage_and_month(queryset: QuerySet[Opportunity]) -> list[dict]:
+    """The funnel's and the forecast's one query: count, Σ amount and Σ amount × probability per
+    stage and expected sign month (one pass over the rows; a few hundred groups come back)."""
     weighted = ExpressionWrapper(F("expected_amount") * F("probability"),
                                  output_field=DecimalField(max_digits=MAX_DIGITS + 3, decimal_places=DECIMAL_PLACES))
-    return (
-        queryset.filter(stage__outcome=Stage.Outcome.OPEN).order_by()
-        .annotate(month=TruncMonth("expected_sign_on")).values("month")
-        .annotate(n=Count("id"), amount=Sum("expected_amount"), weighted=Sum(weighted)).order_by("month")
+    return list(
+        queryset.order_by().annotate(month=TruncMonth("expected_sign_on", output_field=DateField()))
+        .values("stage_id", "month")
+        .annotate(n=Count("id"), amount=Sum("expected_amount"), weighted=Sum(weighted))
     )
 
 
@@ -134,10 +135,24 @@ def figures(queryset: QuerySet[Opportunity], *, filters: dict | None = None, lis
     """The funnel per type and the forecast of ``queryset`` (already scoped and filtered by ``filters``)."""
     filters = dict(filters or {})
     price = places().price
-    counts = per_stage(queryset)
+    groups = per_stage_and_month(queryset)
     stages_by_type: dict[int, list[Stage]] = {}
+    open_ids: set[int] = set()
     for stage in Stage.objects.select_related("type").order_by("type__position", "type_id", "position", "id"):
         stages_by_type.setdefault(stage.type_id, []).append(stage)
+        if stage.outcome == Stage.Outcome.OPEN:
+            open_ids.add(stage.pk)
+    counts: dict[int, tuple[int, Decimal]] = {}
+    months: dict[str, list] = {}
+    for row in groups:
+        n, amount = counts.get(row["stage_id"], (0, ZERO))
+        counts[row["stage_id"]] = (n + row["n"], amount + (row["amount"] or ZERO))
+        if row["stage_id"] in open_ids:
+            month = row["month"].strftime("%Y-%m") if row["month"] else "none"
+            totals = months.setdefault(month, [0, ZERO, ZERO])
+            totals[0] += row["n"]
+            totals[1] += row["amount"] or ZERO
+            totals[2] += row["weighted"] or ZERO
     funnels = []
     for type_id, stages in stages_by_type.items():
         kind = stages[0].type
@@ -146,14 +161,11 @@ def figures(queryset: QuerySet[Opportunity], *, filters: dict | None = None, lis
         if not kind.is_active and not any(counts.get(s.pk) for s in stages):
             continue
         funnels.append(_funnel(kind, stages, counts, filters, list_url, price))
-    forecast = []
-    for row in per_month(queryset):
-        month = row["month"].strftime("%Y-%m") if row["month"] else "none"
-        forecast.append(ForecastRow(
-            month=month, count=row["n"], amount=round_price(row["amount"] or ZERO, price),
-            weighted=round_price((row["weighted"] or ZERO) / HUNDRED, price),
-            url=f"{list_url}?{query_string(filters, outcome=Stage.Outcome.OPEN, expected_month=month)}",
-        ))
+    forecast = [
+        ForecastRow(month=month, count=n, amount=round_price(amount, price), weighted=round_price(weighted / HUNDRED, price),
+                    url=f"{list_url}?{query_string(filters, outcome=Stage.Outcome.OPEN, expected_month=month)}")
+        for month, (n, amount, weighted) in months.items()
+    ]
     forecast.sort(key=lambda r: (r.month == "none", r.month))
     return Figures(
         funnels=funnels, forecast=forecast, count=sum(f.count for f in funnels),

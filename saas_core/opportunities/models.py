@@ -112,7 +112,13 @@ class Opportunity(BusinessRecord):
             # The kanban's columns and the funnel's per-stage sums (index-only with the amounts).
             models.Index(fields=["stage", "-created_at", "-id"], name="opp_stage_recent",
                          condition=Q(deleted_at__isnull=True)),
-            models.Index(fields=["owner", "stage"], name="opp_owner_stage", include=["expected_amount"],
+            # The funnel and forecast's one GROUP BY (stage, month), read from the index alone:
+            # for everyone's (the Boss) and within owners (a data scope).
+            models.Index(fields=["stage", "expected_sign_on"], name="opp_funnel",
+                         include=["expected_amount", "probability"], condition=Q(deleted_at__isnull=True)),
+            models.Index(fields=["owner", "stage", "expected_sign_on"], name="opp_owner_funnel",
+                         include=["expected_amount", "probability"], condition=Q(deleted_at__isnull=True)),
+            models.Index(fields=["type", "stage"], name="opp_type_stage", include=["expected_amount"],
                          condition=Q(deleted_at__isnull=True)),
             models.Index(fields=["customer", "-created_at"], name="opp_customer"),
         ]
