@@ -20,6 +20,7 @@ from tests.browser.helpers import (  # noqa: E402
     pick,
     sign_up,
     switch_language,
+    zh,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
@@ -39,7 +40,7 @@ def test_a_contact_is_created_from_the_top_bar_with_the_customer_found_by_pinyin
 
     page.locator("[data-testid=quick-create]").click()
     entry = page.locator("[data-create=create_contact]")
-    expect(entry).to_have_text("联系人")
+    expect(entry).to_have_text(zh("Contact", "quick create"))  # 联系人
     entry.click()
     expect(page).to_have_url(base + "/customers/contacts/new/")
     expect(page.locator("#id_customer_search")).to_be_visible()
@@ -61,9 +62,10 @@ def test_a_contact_is_created_from_the_top_bar_with_the_customer_found_by_pinyin
 
 def test_without_a_customer_the_form_says_so_on_the_field(page: Page, live_site):
     base = sign_up(page, live_site, "王磊", company="联系人校验")
+    switch_language(page, "zh-hans")
     page.goto(base + "/customers/contacts/")
     page.locator("[data-testid=new-contact]").click()
     page.locator("#id_name").fill("周杰")
     page.locator("[data-testid=save]").click()
-    expect(page.locator("[data-error-for=customer]")).to_have_text("Choose the customer this contact works for.")
+    expect(page.locator("[data-error-for=customer]")).to_have_text(zh("Choose the customer this contact works for."))
     expect(page.locator("#id_name")).to_have_value("周杰")
