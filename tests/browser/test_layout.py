@@ -28,7 +28,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.live]
 WIDTHS = {"desktop": (1440, 900), "phone": (390, 844)}
 # Words that stay in English in the Chinese UI: brands, file formats, the other language's name.
 ALLOWED = {"CRM", "API", "Excel", "CSV", "xlsx", "QQ", "WeChat", "English", "Ltd", "Stripe", "SMS", "UTC", "JSON",
-           "OpenAPI", "Swagger", "ReDoc", "PDF", "IANA", "VIP", "Ctrl", "Mac"}
+           "OpenAPI", "Swagger", "ReDoc", "PDF", "IANA", "VIP", "Ctrl", "Mac", "UTF-", "GBK"}
 
 def overflow(page: Page) -> int:
     return page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
