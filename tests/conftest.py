@@ -299,15 +299,17 @@ def stripe_server(localstripe_server, settings) -> str:
 
 
 @pytest.fixture(scope="session")
-def live_server_url(django_db_setup, localstripe_server):
-    """The product's ASGI app under uvicorn, on the test database, at http://localhost:PORT."""
+def live_server_url(django_db_setup, localstripe_server, smtp_server):
+    """The product's ASGI app under uvicorn, on the test database, at http://localhost:PORT; its
+    e-mail goes to the session's loopback SMTP server (``smtp_server``, read by ``mailbox``)."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "saas_core.asgi:application", "--host", "127.0.0.1", "--port", str(port),
          "--no-access-log", "--log-level", "warning"],
         # One server and one client address for the whole session: its signups would share one
         # hour's SIGNUP_RATE. Rate limits are tested in-process, per test (tests/web).
-        env=child_env(SIGNUP_RATE="off"),
+        env=child_env(SIGNUP_RATE="off", EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+                      EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(smtp_server.port)),
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -90,6 +90,11 @@ class FollowUpForm(CustomerPickMixin, DictionaryFormMixin, forms.ModelForm):
         self.order_fields(["customer"])
         if not self.instance.pk and not self.is_bound:
             self.initial["happened_at"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+            if customer is not None and "contact" not in self.initial:
+                # The one the follow-up is most likely with: the primary contact, or the only one.
+                contacts = list(customer.contacts.order_by("-is_primary", "pk")[:2])
+                if contacts and (contacts[0].is_primary or len(contacts) == 1):
+                    self.initial["contact"] = contacts[0].pk
 
 
 class TaskForm(CustomerPickMixin, DictionaryFormMixin, forms.ModelForm):

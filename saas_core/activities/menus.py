@@ -42,3 +42,12 @@ def _workbench(request):
 
 
 register_workbench(Panel("activities", "activities/_workbench.html", _workbench, order=5))
+
+
+def _first_steps(request):
+    from saas_core.activities.getting_started import first_steps
+
+    return first_steps(request)
+
+
+register_workbench(Panel("first_steps", "activities/_first_steps.html", _first_steps, order=1))

@@ -160,8 +160,13 @@ def task_list(request: HttpRequest) -> HttpResponse:
 def _task_form(request: HttpRequest, task: Task | None) -> HttpResponse:
     customer = _customer_param(request) if task is None else None
     initial = {}
-    if task is None and (day := parse_date(request.GET.get("day", "") or "")):
-        start = services.day_start(day) + timedelta(hours=9)
+    if task is None:
+        # A new task starts at the next whole hour (an empty required start was the first thing a
+        # new user tripped over); from the calendar's day, at 9:00 that day.
+        if day := parse_date(request.GET.get("day", "") or ""):
+            start = services.day_start(day) + timedelta(hours=9)
+        else:
+            start = timezone.localtime().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
         initial = {"starts_at": start.strftime("%Y-%m-%dT%H:%M"),
                    "ends_at": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")}
     if task is None and request.GET.get("kind") in Task.Kind.values:

@@ -105,3 +105,59 @@ def pick(scope, field_id: str, query: str, option: str) -> None:
     box.fill(query)
     match = scope.locator(f"#{field_id} ~ .picker [data-picker-list] [role=option]").filter(has_text=option).first
     match.click()
+
+
+# Text nodes the user reads: visible, not inside inputs/selects/scripts; ASCII words of three
+# letters or more that are not ``allowed`` (brands, formats, data typed by the test).
+_VISIBLE_ENGLISH = r"""
+(allowed) => {
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, el = node.parentElement;
+    if (!el || el.closest("script,style,select,option,textarea,code,pre,[data-untranslated-ok]")) continue;
+    const box = el.getBoundingClientRect(), style = getComputedStyle(el);
+    if (!box.width || !box.height || style.visibility === "hidden" || style.display === "none") continue;
+    const text = node.textContent.replace(/\S+@\S+|https?:\/\/\S+/g, " ");
+    const words = (text.match(/[A-Za-z][A-Za-z'’-]{2,}/g) || []).filter((w) => !allowed.includes(w));
+    if (words.length) out.push(node.textContent.trim());
+  }
+  return out;
+}
+"""
+
+
+def _pending_patterns() -> list[re.Pattern]:
+    """The English of msgids waiting in i18n-pending/ for the lead to merge into the catalogue
+    (their translation is there, not compiled yet); nothing once they are merged."""
+    import json
+    from pathlib import Path
+
+    patterns = []
+    for path in (Path(__file__).resolve().parents[2] / "i18n-pending").glob("*.json"):
+        for key in json.loads(path.read_text(encoding="utf-8")):
+            msgid = key.split("\x04")[-1]
+            parts = re.split(r"%\(\w+\)[sd]", msgid)
+            patterns.append(re.compile(r"\s*" + r".*?".join(re.escape(p.strip()) for p in parts) + r"\s*", re.S))
+    return patterns
+
+
+def english_texts(page: Page, allowed: set[str] | list[str]) -> list[str]:
+    """Visible text in English on a page of the Chinese UI (see ``_VISIBLE_ENGLISH``)."""
+    pending = _pending_patterns()
+    found = page.evaluate(_VISIBLE_ENGLISH, sorted(allowed))
+    return [text[:80] for text in found if not any(p.fullmatch(text) for p in pending)]
+
+
+def horizontal_overflow(page: Page) -> int:
+    """How far the page scrolls sideways (0 or less: not at all)."""
+    return page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+
+
+def zh(msgid: str, context: str | None = None) -> str:
+    """``msgid`` as the compiled zh-Hans catalogue has it: what the live server shows (the English
+    itself while its translation waits in i18n-pending/ for the lead to merge)."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        return translation.pgettext(context, msgid) if context else translation.gettext(msgid)

@@ -23,7 +23,8 @@ def link_in(message) -> str:
     return re.search(r"https?://\S+", message.get_body().get_content()).group(0)
 
 
-def test_the_colleague_gets_the_link_chooses_a_password_and_signs_in(client_for, tenant_a, boss_a, mailbox):
+def test_the_colleague_gets_the_link_chooses_a_password_and_signs_in(client_for, tenant_a, tenant_b, boss_a,
+                                                                      mailbox):
     boss = client_for(tenant_a, boss_a)
     done = boss.post("/accounts/users/invite/", {"name": "李娜", "email": " Li.Na@Example.com ", "role": "sales",
                                                  "language": "zh-hans"})
@@ -38,6 +39,10 @@ def test_the_colleague_gets_the_link_chooses_a_password_and_signs_in(client_for,
     assert len(mailbox) == 1 and mailbox[0]["To"] == "li.na@example.com"
     link = link_in(mailbox[0])
     assert link.startswith(f"http://{tenant_a.host}/accounts/invite/")
+
+    # Another company's host does not take the link (its users are others, in another schema).
+    elsewhere = client_for(tenant_b).get(link.split(tenant_a.host, 1)[1], follow=True).content.decode()
+    assert "This link is no longer valid" in elsewhere and 'data-testid="accept-form"' not in elsewhere
 
     colleague = client_for(tenant_a)
     opened = colleague.get(link.split(tenant_a.host, 1)[1], follow=True)

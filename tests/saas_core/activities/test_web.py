@@ -199,3 +199,29 @@ def test_the_workbench_counts_unread_notifications_once(org, tenant_a, client_fo
               if "COUNT(*)" in q["sql"] and "activities_notification" in q["sql"]]
     assert len(counts) == 1, counts
     assert 'data-testid="bell-count">1<' in page and 'data-testid="unread-notifications">1<' in page
+
+
+def test_a_new_task_starts_at_the_next_whole_hour_unless_a_day_is_given(org, tenant_a, client_for):
+    """The start is required: an empty one tripped a new company's Boss (issue 14's first hour)."""
+    import re
+
+    client = client_for(tenant_a, org.sales1)
+    html = client.get("/activities/tasks/new/").content.decode()
+    start = timezone.localtime().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    assert re.search(rf'name="starts_at"[^>]*value="{start:%Y-%m-%dT%H:%M}"', html)
+    assert re.search(rf'name="ends_at"[^>]*value="{start + timedelta(hours=1):%Y-%m-%dT%H:%M}"', html)
+    day = client.get("/activities/tasks/new/?day=2027-03-01").content.decode()
+    assert re.search(r'name="starts_at"[^>]*value="2027-03-01T09:00"', day)
+
+
+def test_a_follow_up_from_a_customer_with_one_contact_is_with_that_contact(org, tenant_a, client_for):
+    """The contact select started at "please choose" though the customer had one contact (issue 14)."""
+    import re
+
+    one = add(tenant_a, org.sales1, "一人公司", contact={"name": "周杰"})
+    none = add(tenant_a, org.sales1, "无联系人公司")
+    c = client_for(tenant_a, org.sales1)
+    html = c.get(f"/activities/followups/new/?customer={one.pk}").content.decode()
+    assert re.search(r'<option value="\d+" selected>周杰</option>', html)
+    html = c.get(f"/activities/followups/new/?customer={none.pk}").content.decode()
+    assert re.search(r'<option value="" selected>', html)

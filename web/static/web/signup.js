@@ -5,6 +5,9 @@
   var form = document.getElementById("signup-form"), input = document.getElementById("id_subdomain");
   var out = document.getElementById("subdomain-value"), check = document.getElementById("subdomain-check");
   if (!form || !input || !out || !check) { return; }
+  // The address preview belongs under the field it previews, not below the password.
+  var preview = document.getElementById("subdomain-preview"), field = input.closest(".mb-3");
+  if (preview && field) { field.appendChild(preview); }
   var timer;
   function update(delay) {
     out.textContent = input.value || "…";
