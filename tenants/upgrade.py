@@ -187,17 +187,17 @@ def complete_schemas(schemas: list[str], target: list[tuple[str, str]]) -> set[s
 
     present = existing_schemas(schemas) if schemas else set()
     wanted = [s for s in dict.fromkeys(schemas) if s in present]
-    apps, names = [a for a, _n in target], [n for _a, n in target]
+    needed = {f"{app}.{name}" for app, name in target}
     complete: set[str] = set()
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start:start + CHUNK]
-        parts = [f"SELECT %s, (SELECT count(DISTINCT (m.app, m.name)) FROM {_quoted(s)}.django_migrations m"
-                 " JOIN t ON t.app = m.app AND t.name = m.name)" for s in chunk]
-        sql = ("WITH t(app, name) AS (SELECT * FROM unnest(%s::text[], %s::text[])) "
-               + " UNION ALL ".join(parts))
+        # Each schema's names, compared here: a join with the target per schema made PostgreSQL
+        # plan 400 joins a query (≈ 6 s for 1,000 companies, against ≈ 0.6 s for this).
+        sql = " UNION ALL ".join(f"SELECT %s, array_agg(app || '.' || name) FROM {_quoted(s)}.django_migrations"
+                                 for s in chunk)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [apps, names, *chunk])
-            complete.update(schema for schema, found in cursor.fetchall() if found == len(target))
+            cursor.execute(sql, chunk)
+            complete.update(schema for schema, names in cursor.fetchall() if names and needed.issubset(names))
     return complete
 
 
