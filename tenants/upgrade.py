@@ -249,15 +249,32 @@ def global_lock(wait: float = 0) -> Iterator[None]:
         conn.close()  # ends the session, releasing the lock
 
 
+_SCHEMA_LOCKS = None  # this process's connection for schema locks, kept between companies
+
+
 @contextmanager
 def schema_lock(schema: str) -> Iterator[None]:
-    """Exclusive per-schema lock, waited for (a schema is migrated by one process at a time)."""
-    conn = _lock_connection()
+    """Exclusive per-schema lock, waited for (a schema is migrated by one process at a time).
+    Held on one connection per process, opened once: a connection per company cost a PostgreSQL
+    backend started (and its catalogue caches filled) for every company."""
+    global _SCHEMA_LOCKS
+    import psycopg
+
+    conn = _SCHEMA_LOCKS
+    if conn is None or conn.closed:
+        conn = _SCHEMA_LOCKS = _lock_connection()
     try:
         conn.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", [LOCK_NAMESPACE, schema])
+    except psycopg.Error:
+        conn.close()
+        raise
+    try:
         yield
     finally:
-        conn.close()
+        try:
+            conn.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", [LOCK_NAMESPACE, schema])
+        except psycopg.Error:  # closing ends the session, which releases its locks
+            conn.close()
 
 
 @contextmanager
@@ -421,8 +438,10 @@ def migrate_company(tenant_id: int, schema: str, fingerprint: str) -> Outcome:
     with schema_lock(schema):
         started = timezone.now()
         t0 = time.perf_counter()
-        _record(tenant_id, state=S.MIGRATING, started_at=started, finished_at=None, fingerprint=fingerprint)
-        CompanyUpgrade.objects.filter(tenant_id=tenant_id).update(attempts=F("attempts") + 1)
+        connection.set_schema_to_public()
+        fields = {"state": S.MIGRATING, "started_at": started, "finished_at": None, "fingerprint": fingerprint}
+        if not CompanyUpgrade.objects.filter(tenant_id=tenant_id).update(**fields, attempts=F("attempts") + 1):
+            CompanyUpgrade.objects.create(tenant_id=tenant_id, **fields, attempts=1)
         try:
             applied = _run_migrate(schema)
         except Exception as exc:  # noqa: BLE001 - recorded and shown; the rollout goes on
