@@ -220,8 +220,14 @@ def ingest(events: list[TelephonyEvent], *, inline: bool = False) -> int:
     """Store events (a repeat of (vendor, call id, event, sequence) is dropped) and process their
     calls after commit: by a Celery task, or ``inline`` right after (the AMI adapter, which is a
     worker of its own). Returns how many were new."""
+    from plugins import enablement
     from plugins.call_center.tasks import process_call_task
 
+    if not enablement.is_enabled("call_center"):
+        # Switched off between the PBX's event and now: nothing is stored, nobody gets a card.
+        log.info("call-center events dropped: the module is off in %s", getattr(enablement.current_tenant(),
+                                                                               "schema_name", "?"))
+        return 0
     for event in events:
         validate_event(event)
     new = 0
