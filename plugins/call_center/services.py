@@ -388,6 +388,10 @@ def _ended(call: Call, event: TelephonyEvent) -> None:
         notify_user(ring.user_id, _card_event("call.ended", call, result=call.result))
     if call.result == Result.MISSED and call.direction == Direction.INBOUND:
         _tell_missed(call, [r.user for r in rings])
+    if call.recording_url and not call.recording:
+        from plugins.call_center.tasks import copy_recording_task
+
+        transaction.on_commit(lambda: copy_recording_task.delay(call.pk))
 
 
 def _tell_missed(call: Call, users: list[User]) -> None:
