@@ -1,5 +1,5 @@
 """``crm``: the operator's command line (run, demo, migrate, create-tenant, backup, restore,
-refund-uninstalled-modules, bench, manage)."""
+refund-uninstalled-modules, ami, bench, manage)."""
 
 from __future__ import annotations
 
@@ -316,6 +316,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_restore.add_argument("--subdomain", help="restore the company under this (free) subdomain")
     sub.add_parser("refund-uninstalled-modules",
                    help="end add-on subscriptions to modules that are not installed here and refund them (once)")
+    p_ami = sub.add_parser("ami", help="the Asterisk (AMI) adapter of the call-center module, for every company")
+    p_ami.add_argument("--refresh", type=float, default=30, help="seconds between re-reading the companies' settings")
     p_manage = sub.add_parser("manage", help="run a Django management command")
     p_manage.add_argument("rest", nargs=argparse.REMAINDER)
     return parser
@@ -350,6 +352,11 @@ def main(argv: list[str] | None = None) -> None:
         except CommandError as exc:
             print(f"error: {exc}", file=sys.stderr)
             raise SystemExit(1) from None
+    elif args.command == "ami":
+        _setup_django()
+        from django.core.management import call_command
+
+        call_command("ami_adapter", refresh=args.refresh)
     elif args.command == "manage":
         _setup_django()
         from django.core.management import execute_from_command_line

@@ -150,6 +150,9 @@ class Call(BusinessRecord):
     duration = models.PositiveIntegerField(_("duration (s)"), default=0)
     result = models.CharField(_("result"), max_length=10, choices=Result.choices, blank=True)
     recording_url = models.URLField(_("recording"), max_length=500, blank=True)
+    # The vendor's recording copied into the company's own storage (vendors delete theirs after
+    # days); served only through the permission-checked recording view.
+    recording = models.FileField(_("recording file"), max_length=200, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("call")

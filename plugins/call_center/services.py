@@ -216,11 +216,18 @@ def validate_event(event: TelephonyEvent) -> None:
         raise ValidationError(errors)
 
 
-def ingest(events: list[TelephonyEvent]) -> int:
+def ingest(events: list[TelephonyEvent], *, inline: bool = False) -> int:
     """Store events (a repeat of (vendor, call id, event, sequence) is dropped) and process their
-    calls after commit. Returns how many were new."""
+    calls after commit: by a Celery task, or ``inline`` right after (the AMI adapter, which is a
+    worker of its own). Returns how many were new."""
+    from plugins import enablement
     from plugins.call_center.tasks import process_call_task
 
+    if not enablement.is_enabled("call_center"):
+        # Switched off between the PBX's event and now: nothing is stored, nobody gets a card.
+        log.info("call-center events dropped: the module is off in %s", getattr(enablement.current_tenant(),
+                                                                               "schema_name", "?"))
+        return 0
     for event in events:
         validate_event(event)
     new = 0
@@ -234,8 +241,24 @@ def ingest(events: list[TelephonyEvent]) -> int:
                 continue  # the same event again: it is stored already
             new += 1
         for vendor, call_id in dict.fromkeys((e.vendor, e.call_id) for e in events):
-            transaction.on_commit(lambda v=vendor, c=call_id: process_call_task.delay(v, c))
+            if inline:
+                transaction.on_commit(lambda v=vendor, c=call_id: process_call(v, c))
+            else:
+                transaction.on_commit(lambda v=vendor, c=call_id: process_call_task.delay(v, c))
     return new
+
+
+def adopt_originated(events: list[TelephonyEvent]) -> list[TelephonyEvent]:
+    """A PBX's events for a call placed by click-to-dial (its Linkedid is our call id) belong to
+    that logged call: they are re-labelled as ours and outgoing."""
+    ids = {e.call_id for e in events if e.vendor != "crm"}
+    ours = set(Call.objects.filter(vendor="crm", call_id__in=ids).values_list("call_id", flat=True)) if ids else set()
+    for event in events:
+        if event.call_id in ours:
+            event.vendor, event.direction = "crm", Direction.OUTBOUND
+            if event.event == EventKind.RINGING:
+                event.agents = []  # the agent's own phone rings first: not an incoming card
+    return events
 
 
 def process_call(vendor: str, call_id: str) -> Call | None:
@@ -332,6 +355,8 @@ def _answered(call: Call, event: TelephonyEvent) -> None:
         call.result = Result.ANSWERED
         call.duration = max(0, int((call.ended_at - call.answered_at).total_seconds()))
     call.save(update_fields=["answered_at", "agent", "result", "duration"])
+    if call.direction == Direction.OUTBOUND:
+        return  # one's own click-to-dial call: no cards
     if agent is not None:
         CallRing.objects.update_or_create(call=call, user=agent, defaults={"state": RingState.ANSWERED},
                                           create_defaults={"state": RingState.ANSWERED, "rang_at": event.at})
@@ -363,6 +388,10 @@ def _ended(call: Call, event: TelephonyEvent) -> None:
         notify_user(ring.user_id, _card_event("call.ended", call, result=call.result))
     if call.result == Result.MISSED and call.direction == Direction.INBOUND:
         _tell_missed(call, [r.user for r in rings])
+    if call.recording_url and not call.recording:
+        from plugins.call_center.tasks import copy_recording_task
+
+        transaction.on_commit(lambda: copy_recording_task.delay(call.pk))
 
 
 def _tell_missed(call: Call, users: list[User]) -> None:

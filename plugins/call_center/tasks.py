@@ -37,3 +37,11 @@ def originate_task(call_id: int) -> str:
     from plugins.call_center.originate import originate
 
     return originate(call_id)
+
+
+@module_task("call_center", acks_late=True)
+def copy_recording_task(call_id: int) -> str:
+    """Copy a call's recording into the company's storage (vendors delete theirs)."""
+    from plugins.call_center.recordings import copy_recording
+
+    return copy_recording(call_id)

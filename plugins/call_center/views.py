@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -96,6 +96,15 @@ def card(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.may_see_call(request.user, call):
         raise Http404
     return render(request, "call_center/_card.html", services.card_context(request.user, call))
+
+
+@permission_required(MODULE, "view")
+def recording(request: HttpRequest, pk: int) -> HttpResponse:
+    """A call's recording from the company's own storage, to whoever may see the call."""
+    call = get_object_or_404(Call, pk=pk)
+    if not call.recording or not services.may_see_call(request.user, call):
+        raise Http404
+    return FileResponse(call.recording.open("rb"), as_attachment=False, filename=call.recording.name.rsplit("/", 1)[-1])
 
 
 @permission_required(MODULE, "create")

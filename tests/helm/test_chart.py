@@ -70,7 +70,7 @@ REALISTIC: dict[str, Any] = {
 
 EXISTING_SECRET: dict[str, Any] = {**REALISTIC, "secrets": {"existingSecret": "crm-env"}}
 
-APP_CONTAINERS = {"web": "web", "worker": "worker", "beat": "beat"}
+APP_CONTAINERS = {"web": "web", "worker": "worker", "beat": "beat", "ami": "ami"}
 # Addresses and paths inside the pods, not on this machine.
 LISTEN_ALL = "0.0.0.0"  # noqa: S104 - the web container listens on every interface of its pod
 POD_TMP = "/tmp"  # noqa: S108 - the pod's emptyDir, not a temporary file here
@@ -220,6 +220,18 @@ def test_web_worker_beat_run_the_right_commands(out):
         assert container["resources"]["requests"] and container["resources"]["limits"]["memory"]
     assert out.deployment("web")["spec"]["replicas"] == 3
     assert out.deployment("worker")["spec"]["replicas"] == 2
+
+
+def test_the_ami_adapter_runs_once_with_recreate_and_can_be_left_out(out):
+    ami = out.container("ami")
+    assert ami["command"] == ["crm", "ami", "--refresh", "30"]
+    assert ami["image"] == "registry.example.com/saas-crm:0.1.0-build.17"
+    deployment = out.deployment("ami")
+    assert deployment["spec"]["replicas"] == 1 and deployment["spec"]["strategy"] == {"type": "Recreate"}
+    scaled = render(merged(REALISTIC, autoscaling={"enabled": True}))
+    assert scaled.deployment("ami")["spec"]["replicas"] == 1
+    off = render(merged(REALISTIC, amiAdapter={"enabled": False}))
+    assert ("Deployment", f"{FULLNAME}-ami") not in set(off.by_key)
 
 
 def test_beat_is_a_single_replica_replaced_with_recreate(out):

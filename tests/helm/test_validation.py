@@ -165,7 +165,7 @@ def _selects(policy: dict[str, Any], labels: dict[str, str]) -> bool:
 def test_network_policies_let_only_web_be_reached_and_only_on_its_port():
     out = render(VALUE_SETS["scaled-and-fenced"])
     policies = out.kinds("NetworkPolicy")
-    pods = {c: out.deployment(c)["spec"]["template"]["metadata"]["labels"] for c in ("web", "worker", "beat")}
+    pods = {c: out.deployment(c)["spec"]["template"]["metadata"]["labels"] for c in ("web", "worker", "beat", "ami")}
     pods["migrate"] = out.get("Job", f"{FULLNAME}-migrate")["spec"]["template"]["metadata"]["labels"]
     for component, labels in pods.items():
         applying = [p for p in policies if _selects(p, labels)]

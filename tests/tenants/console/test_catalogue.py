@@ -117,13 +117,13 @@ def test_the_console_cannot_sell_enable_or_include_a_module_that_is_not_installe
     plan = PlanFactory(code="team", name="Team")
     tenant = Tenant.objects.get(schema_name=tenant_a.schema)
     services.start_trial(tenant, plan)
-    form = {"key": "call_center", "name": "Call center", "price": "200", "currency": "CNY", "sort_order": 5}
+    form = {"key": "sfa", "name": "SFA sequences", "price": "200", "currency": "CNY", "sort_order": 5}
     created = console.post("/console/modules/new/", form)
     assert created.status_code == 200
-    assert "No module with the key “call_center” is installed here" in created.content.decode()
+    assert "No module with the key “sfa” is installed here" in created.content.decode()
     api = console.post("/api/v1/console/modules/", form, content_type="application/json")
-    assert api.status_code == 400 and "call_center" in str(api.json()["errors"]["key"])
-    assert not Module.objects.filter(key="call_center").exists()
+    assert api.status_code == 400 and "sfa" in str(api.json()["errors"]["key"])
+    assert not Module.objects.filter(key="sfa").exists()
 
     listing = console.get("/console/modules/").content.decode()
     row = listing.split('data-item="inventory"')[1].split("</tr>")[0]
