@@ -36,6 +36,7 @@ def seed() -> None:
         _demo_seats(schema)
         _demo_customers()
         _demo_activities()
+        _demo_quotes()
 
 
 # username, name, role, department, superior
@@ -141,6 +142,12 @@ def _demo_customers() -> None:
             by=boss, owner=users.get(owner, boss), name=name, kind=kind, province=province, phone=phone,
             contact={"name": contact, "title": title, "mobile": mobile}, confirm_duplicates=True, check_permission=False,
         )
+
+
+def _demo_quotes() -> None:
+    from saas_core.quotes.demo import make_demo_quotes
+
+    make_demo_quotes()
 
 
 # customer name: (category, industry, status)

@@ -185,3 +185,20 @@ def test_no_conversion_until_one_registers(org, tenant_a):
         finally:
             conversions.unregister_conversion("order")
     assert made == [q.pk]
+
+
+def test_demo_quotes_are_made_once_in_every_status(tenant_a, boss_a):
+    from saas_core import demo
+    from saas_core.customers.models import Customer
+
+    with in_tenant(tenant_a):
+        Customer.all_objects.all().delete()
+        demo._demo_staff()
+        demo._demo_customers()
+        demo._demo_quotes()
+        assert set(Quote.objects.values_list("status", flat=True)) == {"draft", "sent", "accepted", "rejected",
+                                                                      "expired"}
+        count = Quote.objects.count()
+        demo._demo_quotes()
+        assert Quote.objects.count() == count
+        assert all(q.total == q.subtotal - q.discount for q in Quote.objects.all())
