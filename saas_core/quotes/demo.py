@@ -13,13 +13,13 @@ DEMO_PRODUCTS = (
     ("SVC-TRAIN", "现场培训", "半天", "次", "3000.00", "2600.00", "1200.00"),
     ("HW-SCAN", "条码扫描枪", "无线 2.4G", "把", "460.00", "420.00", "260.00"),
 )
-# customer, status, days ago, valid for (days), lines: (product code, quantity, discount %), document discount
+# customer, status, days ago, valid for (days), lines: (nth product on sale, quantity, discount %), document discount
 DEMO_QUOTES = (
-    ("北京华兴科技有限公司", "sent", 1, 15, (("CRM-PRO", "1", "5"), ("SVC-IMPL", "10", "0")), "800.00"),
-    ("北京华兴科技有限公司", "draft", 0, 5, (("SVC-TRAIN", "2", "0"),), "0"),
-    ("深圳市远航电子有限公司", "accepted", 20, 30, (("CRM-STD", "2", "10"), ("HW-SCAN", "5", "0")), "0"),
-    ("上海恒通国际贸易有限公司", "rejected", 30, 15, (("CRM-STD", "1", "0"),), "0"),
-    ("重庆长安汽车配件有限公司", "draft", 40, 30, (("CRM-PRO", "1", "0"), ("SVC-TRAIN", "1", "0")), "0"),
+    ("北京华兴科技有限公司", "sent", 1, 15, ((1, "1", "5"), (2, "10", "0")), "100.00"),
+    ("北京华兴科技有限公司", "draft", 0, 5, ((3, "2", "0"),), "0"),
+    ("深圳市远航电子有限公司", "accepted", 20, 30, ((0, "2", "10"), (4, "5", "0")), "0"),
+    ("上海恒通国际贸易有限公司", "rejected", 30, 45, ((0, "1", "0"),), "0"),
+    ("重庆长安汽车配件有限公司", "draft", 40, 30, ((1, "1", "0"), (3, "1", "0")), "0"),
 )
 
 
@@ -46,12 +46,13 @@ def make_demo_quotes() -> None:
             for code, name, spec, unit, quote, deal, cost in DEMO_PRODUCTS:
                 products.create_product(by=boss, code=code, name=name, spec=spec, unit=unit, cost_price=cost,
                                         prices={"quote": quote, "deal": deal}, check_permission=False)
-        by_code = {p.code: p for p in Product.objects.all()}
+        # The catalogue's own demo products when it made them, else the few above.
+        on_sale = list(products.pickable().order_by("code")[:5])
         today = company_today()
         for name, status, days_ago, valid, lines, discount in DEMO_QUOTES:
             customer = customers.get(name)
-            chosen = [(by_code.get(code), qty, disc) for code, qty, disc in lines]
-            if customer is None or any(p is None for p, _q, _d in chosen):
+            chosen = [(on_sale[n % len(on_sale)], qty, disc) for n, qty, disc in lines] if on_sale else []
+            if customer is None or not chosen:
                 continue
             quoted_on = today - timedelta(days=days_ago)
             quote = services.create_quote(

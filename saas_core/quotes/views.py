@@ -212,7 +212,9 @@ def _form_page(request: HttpRequest, quote: Quote | None) -> HttpResponse:
             return redirect(_next(request, reverse("quotes:detail", args=[saved.pk])))
     fallback = reverse("quotes:detail", args=[quote.pk]) if quote else reverse("quotes:list")
     return render(request, "quotes/form.html", {
-        "form": form, "formset": formset, "quote": quote, "customer": customer, "next": _next(request, fallback),
+        # Only a "next" the caller gave is carried through the post; otherwise saving opens the quote.
+        "form": form, "formset": formset, "quote": quote, "customer": customer, "next": _next(request, ""),
+        "cancel": _next(request, fallback),
         "title": _("New quote") if quote is None else _("Edit quote %(number)s") % {"number": quote.number},
         "line_errors": line_errors + [str(e) for e in formset.non_form_errors()],
         "price_places": places().price,
