@@ -35,6 +35,7 @@ def seed() -> None:
     with schema_context(schema):
         _demo_seats(schema)
         _demo_customers()
+        _demo_products()
         _demo_activities()
         _demo_quotes()
 
@@ -258,3 +259,37 @@ def _make_activities() -> None:
         care.save_care_record(None, by=shanghai.owner, customer=shanghai, contact=shanghai.contacts.first(),
                               kind=_items("care_type").get("anniversary"), subject="合作三周年，寄送纪念茶礼",
                               day=today - timedelta(days=2))
+
+
+# category path, code, name, spec, unit, quote, deal, vip, wholesale, cost (PRD-01)
+DEMO_PRODUCTS = (
+    ("办公设备 / 打印机", "DY-100", "激光打印机", "A4 黑白 30页/分", "台", "1999", "1850", "1800", "1700", "1350"),
+    ("办公设备 / 打印机", "DY-200", "彩色喷墨打印机", "A4 彩色 无线", "台", "1299", "1199", "1150", "1080", "860"),
+    ("办公设备 / 复印机", "FY-500", "数码复合机", "A3 复印/打印/扫描", "台", "12800", "12000", "11800", "11200", "9200"),
+    ("办公耗材 / 纸张", "ZZ-A4", "A4 复印纸", "70g 500张×8包", "箱", "128", "120", "115", "105", "88"),
+    ("办公耗材 / 纸张", "ZZ-A3", "A3 复印纸", "80g 500张×5包", "箱", "168", "158", "150", "140", "118"),
+    ("办公耗材 / 硒鼓墨盒", "XG-12A", "原装硒鼓", "适用 DY-100", "个", "399", "369", "359", "339", "260"),
+    ("软件服务", "RJ-CRM", "CRM 年度订阅", "每用户每年", "套", "1200", "1080", "1000", "960", ""),
+    ("软件服务", "RJ-IMPL", "实施服务", "按人天", "人天", "2000", "1800", "1800", "1600", "900"),
+)
+
+
+def _demo_products() -> None:
+    """A small catalogue in a category tree with the four price strategies and cost prices (the
+    old fax machine discontinued, one cost waiting for review), made through the product services;
+    only in a demo company that has no products yet."""
+    from saas_core.accounts.models import User
+    from saas_core.products import services
+    from saas_core.products.models import Product
+
+    if Product.all_objects.exists():
+        return
+    boss = User.objects.filter(username=DEMO_BOSS_EMAIL).first() or User.objects.filter(role="boss").first()
+    for path, code, name, spec, unit, quote, deal, vip, wholesale, cost in DEMO_PRODUCTS:
+        services.create_product(
+            by=boss, check_permission=False, code=code, name=name, spec=spec, unit=unit,
+            category=services.ensure_category_path(path, by=boss), needs_cost_review=not cost,
+            prices={"quote": quote, "deal": deal, "vip": vip, "wholesale": wholesale}, cost_price=cost or None,
+        )
+    services.create_product(by=boss, check_permission=False, code="CZ-01", name="传真机", unit="台", discontinued=True,
+                            category=services.ensure_category_path("办公设备", by=boss), prices={"quote": "699"})

@@ -487,8 +487,12 @@ class Exporter:
     def queryset(self, request):
         raise NotImplementedError
 
-    def rows(self, queryset) -> Iterable[list]:
-        columns = self.columns
+    def columns_for(self, request) -> Sequence[ExportColumn]:
+        """The columns this user gets (an exporter may leave out what the user may not see)."""
+        return self.columns
+
+    def rows(self, queryset, columns: Sequence[ExportColumn] | None = None) -> Iterable[list]:
+        columns = self.columns if columns is None else columns
         for record in queryset.iterator(chunk_size=2000):
             yield [c.value(record) for c in columns]
 

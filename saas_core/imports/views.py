@@ -248,8 +248,9 @@ def export(request: HttpRequest, key: str) -> FileResponse:
     require_export(request.user, exporter.module)
     queryset = exporter.queryset(request)
     tmp = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    header = [c.label for c in exporter.columns]
-    write_xlsx(tmp, [Sheet(str(exporter.label or exporter.filename), header, exporter.rows(queryset))])
+    columns = exporter.columns_for(request)
+    header = [c.label for c in columns]
+    write_xlsx(tmp, [Sheet(str(exporter.label or exporter.filename), header, exporter.rows(queryset, columns))])
     tmp.seek(0)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return _attachment(FileResponse(tmp, content_type=XLSX_TYPE), f"{exporter.filename}-{stamp}.xlsx")

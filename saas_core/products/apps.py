@@ -10,5 +10,6 @@ class ProductsConfig(AppConfig):
     def ready(self) -> None:
         from saas_core.products import (
             builtin_panels,  # noqa: F401 - registers the 360° panels
+            images,  # noqa: F401 - products take attachments
             menus,  # noqa: F401 - registers menu entries
         )

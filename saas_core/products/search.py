@@ -16,11 +16,16 @@ def apply_search_keys(product) -> None:
     product.search_tokens, product.search_initials, product.search_spelled = keys.tokens, keys.initials, keys.spelled
 
 
+def _may_be_barcode(query: str) -> bool:
+    """EAN/UPC and most shop codes: 8 or more letters and digits with at least one digit, no spaces."""
+    return len(query) >= 8 and query.isalnum() and query.isascii() and any(c.isdigit() for c in query)
+
+
 def search_products(queryset: QuerySet, query: str) -> QuerySet:
     """``queryset`` narrowed to the products matching ``query``."""
     query = (query or "").strip()
     found = search(queryset, query, number_field="code")
-    if query and " " not in query:
+    if _may_be_barcode(query):
         # A scanned barcode: an indexed equality, resolved first so the OR stays two index scans.
         ids = list(queryset.filter(barcode=query).values_list("pk", flat=True)[:MAX_BARCODE_MATCHES])
         if ids:

@@ -53,7 +53,9 @@ class ProductSerializer(serializers.ModelSerializer):
     category_path = serializers.SerializerMethodField()
     # Written here, read through to_representation (``Product.prices`` is the related rows).
     prices = PricesField(required=False, write_only=True)
-    cost_price = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=40)
+    cost_price = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=40,
+        help_text="Present only for roles with the “see cost price” right.")
 
     class Meta:
         model = Product
@@ -68,8 +70,10 @@ class ProductSerializer(serializers.ModelSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
+        if getattr(self.context.get("view"), "swagger_fake_view", False):
+            return fields  # the published schema documents it (present only for roles with the right)
         request = self.context.get("request")
-        if request is not None and not may_see_cost(request.user):
+        if request is None or not may_see_cost(request.user):
             fields.pop("cost_price")
         return fields
 

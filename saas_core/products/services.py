@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Aggregate, JSONField, Max, OuterRef, QuerySet, Subquery, TextField
+from django.db.models.functions import Cast
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -84,6 +85,19 @@ def price_map(products: Iterable[Product]) -> dict[int, dict[str, Decimal]]:
     return out
 
 
+class _JSONObjectAgg(Aggregate):
+    function = "jsonb_object_agg"
+    output_field = JSONField()
+
+
+def prices_subquery() -> Subquery:
+    """{strategy key: price as text} of the outer product, for ``.annotate()`` (one query for a page
+    of products and their prices; text so that no price passes through a float)."""
+    rows = (ProductPrice.objects.filter(product_id=OuterRef("pk")).values("product_id")
+            .annotate(j=_JSONObjectAgg("strategy__key", Cast("price", TextField()))).values("j"))
+    return Subquery(rows, output_field=JSONField())
+
+
 def _save_prices(product: Product, prices: dict[str, Decimal | None], known: dict[str, PriceStrategy], by) -> None:
     """Store the given strategies' prices and record each change in the price history."""
     current = {row.strategy_id: row for row in ProductPrice.objects.filter(product=product)}
@@ -113,7 +127,7 @@ def _assign(product: Product, fields: Mapping) -> None:
             setattr(product, key, value.strip() if isinstance(value, str) and key != "remark" else value)
 
 
-def _validate(product: Product, *, by, prices, cost_price, check_permission: bool) -> tuple[dict, object]:
+def _validate(product: Product, *, by, prices, cost_price) -> tuple[dict, object]:
     """Field errors of the whole input at once (nothing is written when there is one)."""
     errors: dict[str, list[str]] = {}
     try:
@@ -124,7 +138,8 @@ def _validate(product: Product, *, by, prices, cost_price, check_permission: boo
     if product.code and Product.objects.filter(code=product.code).exclude(pk=product.pk).exists():
         errors.setdefault("code", []).append(_("Product code %(code)s is already in use.") % {"code": product.code})
     if cost_price is not UNSET:
-        if check_permission and not may_see_cost(by):
+        # Checked even when the caller checked the module's permission itself (imports): the right is personal.
+        if by is not None and not may_see_cost(by):
             errors.setdefault("cost_price", []).append(_("Your role may not see or set the cost price."))
         else:
             try:
@@ -161,7 +176,7 @@ def create_product(
         require(by, "products", "create")
     product = Product(created_by=by)
     _assign(product, fields)
-    cleaned, cost = _validate(product, by=by, prices=prices, cost_price=cost_price, check_permission=check_permission)
+    cleaned, cost = _validate(product, by=by, prices=prices, cost_price=cost_price)
     if cost is not UNSET:
         product.cost_price = cost
     if not product.code:
@@ -188,7 +203,7 @@ def update_product(
     locked = Product.objects.select_for_update().get(pk=product.pk)
     old_cost = locked.cost_price
     _assign(product, fields)
-    cleaned, cost = _validate(product, by=by, prices=prices, cost_price=cost_price, check_permission=check_permission)
+    cleaned, cost = _validate(product, by=by, prices=prices, cost_price=cost_price)
     product.cost_price = old_cost if cost is UNSET else cost
     apply_search_keys(product)
     _save(product)
@@ -217,6 +232,16 @@ def delete_products(products: QuerySet, *, by) -> int:
         recycle_bin.trash(product, by=by)
         count += 1
     return count
+
+
+def ensure_category_path(path: str, *, by) -> Category | None:
+    """The category at ``办公用品 / 纸张`` (or ``办公用品/纸张``, ``>`` too), made where missing (imports)."""
+    names = [n.strip() for n in path.replace(">", "/").split("/") if n.strip()]
+    parent = None
+    for name in names:
+        found = Category.objects.filter(parent=parent, name=name).first()
+        parent = found or create_category(by=by, name=name, parent=parent)
+    return parent
 
 
 def delete_product(product: Product, *, by):

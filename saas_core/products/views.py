@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from saas_core.org.access import boss_required, can, denial_message, permission_required
-from saas_core.products import panels, queries, services
+from saas_core import money
+from saas_core.org.access import boss_required, can, denial_message, has_right, permission_required
+from saas_core.products import images, panels, queries, services
 from saas_core.products.access import may_manage_catalogue, may_see_cost, may_view
 from saas_core.products.forms import CategoryForm, ProductForm, StrategyForm
 from saas_core.products.models import Category, PriceChange, PriceStrategy, Product
@@ -53,9 +54,21 @@ def product_list(request: HttpRequest) -> HttpResponse:
         "q": request.GET.get("q", ""), "category": request.GET.get("category", ""),
         "status": request.GET.get("status", ""), "review": request.GET.get("review", ""),
         "can_create": can(user, "products", "create"), "can_edit": can(user, "products", "edit"),
-        "can_delete": can(user, "products", "delete"), "can_export": can(user, "products", "export"),
-        "can_import": can(user, "products", "import"), "current_url": request.get_full_path(),
+        "can_delete": can(user, "products", "delete"),
+        "current_url": request.get_full_path(),
+        "import_url": reverse("imports:upload", args=["products"]) if can(user, "products", "import") else None,
+        "export_url": _export_url(request),
     })
+
+
+def _export_url(request: HttpRequest) -> str | None:
+    """The xlsx export of the list as filtered, for users with the export action and the export_excel right."""
+    if not (can(request.user, "products", "export") and has_right(request.user, "export_excel")):
+        return None
+    params = request.GET.copy()
+    for name in ("page", "page_size"):
+        params.pop(name, None)
+    return reverse("imports:export", args=["products"]) + (f"?{params.urlencode()}" if params else "")
 
 
 @require_POST
@@ -142,13 +155,26 @@ def _panel_html(request: HttpRequest, product: Product) -> list[dict]:
     return out
 
 
+def _files(request: HttpRequest, product: Product) -> dict:
+    """The images (thumbnails) and the attachment table with its upload form, for the 360°."""
+    from saas_core.attachments import context
+    from saas_core.attachments.services import attachments_of
+
+    if not can(request.user, "attachments", "view"):
+        return {"files": None}
+    url = reverse("attachments:list", args=["product", product.pk])
+    rows = list(attachments_of(product)[:11])
+    return {"files": {**context.listing(request.user, product, url), "attachments": rows[:10], "more": len(rows) > 10,
+                      "all_url": url}, "images": list(images.images_of(product)[:12])}
+
+
 @permission_required("products", "view")
 def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The product 360°: facts, prices, price history, images and files, and the registered panels."""
     product = _product_or_404(pk)
     user = request.user
     prices = services.price_map([product])[product.pk]
-    return render(request, "products/detail.html", {
+    return render(request, "products/detail.html", {**_files(request, product),
         "product": product, "category_path": services.category_path(product.category),
         "prices": [(s, prices.get(s.key)) for s in services.strategies()],
         "see_cost": may_see_cost(user), "cost": services.shown_price(product.cost_price),
@@ -171,6 +197,22 @@ def product_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "products/confirm_delete.html", {"product": product})
 
 
+@permission_required("products", "view")
+def product_thumbnail(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    """A product image's thumbnail (JPEG); 404 for anything that is not one of its images."""
+    product = _product_or_404(pk)
+    if not can(request.user, "attachments", "view"):
+        raise Http404
+    attachment = images.images_of(product).filter(pk=attachment_id).first()
+    data = images.thumbnail(attachment) if attachment else None
+    if data is None:
+        raise Http404
+    response = HttpResponse(data, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 # --- picker --------------------------------------------------------------------------------------
 
 
@@ -179,12 +221,16 @@ def pick_results(query: str) -> list[dict]:
     query = (query or "").strip()[:100]
     if not query:
         return []
-    found = list(search_products(services.pickable(), query).order_by("code", "pk")[:PICK_LIMIT])
-    prices = services.price_map(found)
+    # Only the columns shown (the search keys, arrays of tokens, are the bulk of a row), and the
+    # prices in the same query: the picker answers while the user types.
+    found = list(search_products(services.pickable(), query).order_by("code", "pk")
+                 .only("id", "code", "name", "spec", "unit").annotate(price_texts=services.prices_subquery())[:PICK_LIMIT])
+    places = money.places().price
     return [
         {
             "id": p.pk, "label": product_label(p), "note": " · ".join(x for x in (p.spec, p.unit) if x),
-            "unit": p.unit, "prices": {key: str(value) for key, value in prices[p.pk].items()},
+            "unit": p.unit,
+            "prices": {key: str(money.round_price(value, places)) for key, value in (p.price_texts or {}).items()},
         }
         for p in found
     ]
@@ -302,31 +348,19 @@ def strategy_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @boss_required
-def strategy_add(request: HttpRequest) -> HttpResponse:
+def strategy_change(request: HttpRequest, action: str, pk: int | None = None) -> HttpResponse:
+    """Add, rename or delete a price strategy (the Boss's); a refusal comes back as a message."""
+    strategy = get_object_or_404(PriceStrategy, pk=pk) if pk is not None else None
+    name = request.POST.get("name", "")
+    calls = {
+        "add": lambda: services.create_strategy(by=request.user, name=name),
+        "rename": lambda: services.rename_strategy(strategy, by=request.user, name=name),
+        "delete": lambda: services.delete_strategy(strategy, by=request.user),
+    }
     try:
-        services.create_strategy(by=request.user, name=request.POST.get("name", ""))
+        calls[action]()
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect("products:strategies")
-
-
-@require_POST
-@boss_required
-def strategy_rename(request: HttpRequest, pk: int) -> HttpResponse:
-    strategy = get_object_or_404(PriceStrategy, pk=pk)
-    try:
-        services.rename_strategy(strategy, by=request.user, name=request.POST.get("name", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("products:strategies")
-
-
-@require_POST
-@boss_required
-def strategy_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    strategy = get_object_or_404(PriceStrategy, pk=pk)
-    try:
-        services.delete_strategy(strategy, by=request.user)
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     return redirect("products:strategies")

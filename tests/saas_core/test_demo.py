@@ -89,3 +89,21 @@ def test_the_demo_company_stays_within_its_seats_and_sells_only_installed_module
         installed.values_list("key", flat=True))
     assert not Plan.objects.filter(included_modules__in=Module.objects.exclude(pk__in=installed)).exists()
 
+
+
+def test_a_product_catalogue_is_made_once(tenant_a, boss_a):
+    from saas_core.products import services
+    from saas_core.products.models import Product
+    from saas_core.products.search import search_products
+
+    with in_tenant(tenant_a):
+        Product.all_objects.all().delete()
+        demo._demo_products()
+        assert Product.objects.count() == len(demo.DEMO_PRODUCTS) + 1
+        assert [p.name for p in search_products(services.pickable(), "jgdyj")] == ["激光打印机"]
+        assert not services.pickable().filter(code="CZ-01").exists()  # discontinued
+        assert [name for name, depth in ((c.name, d) for c, d in services.category_tree()) if depth == 0] == [
+            "办公设备", "办公耗材", "软件服务"]
+        assert Product.objects.filter(needs_cost_review=True).count() == 1
+        demo._demo_products()
+        assert Product.objects.count() == len(demo.DEMO_PRODUCTS) + 1

@@ -3,21 +3,9 @@ product made through the service."""
 
 from __future__ import annotations
 
-import pytest
-
 from saas_core.products import services
 from tests.conftest import in_tenant
-from tests.saas_core.org.conftest import build_org
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def org(tenant_a, boss_a, make_user):
-    return build_org(tenant_a, boss_a, make_user)
+from tests.saas_core.customers.conftest import _fast_password_hashing, org  # noqa: F401 - shared fixtures
 
 
 def add(tenant, by, name: str, **fields):

@@ -191,3 +191,24 @@ def test_another_company_s_product_ids_answer_404(client_for, tenant_a, tenant_b
     assert client.post(f"/products/categories/{category.pk}/delete/").status_code == 404
     assert client.post(f"/products/strategies/{strategy.pk}/rename/", {"name": "x"}).status_code == 404
     assert ">Mine</a>" not in client.get("/products/", {"q": "Mine"}).content.decode()
+
+
+@pytest.mark.parametrize("role_user, sees", [
+    ("boss", True), ("director", True), ("manager", True), ("sales1", True), ("sales_w", True), ("cs", True),
+    ("maintainer", False),
+])
+def test_the_catalogue_is_company_wide_every_role_with_the_module_sees_all_of_it(client_for, tenant_a, org, role_user, sees):
+    """Products have no owner (no data scope): who may view the module sees every product, whoever made it."""
+    from tests.conftest import api
+
+    add(tenant_a, org.director, "Made by the director")
+    add(tenant_a, org.boss, "Made by the Boss")
+    user = getattr(org, role_user)
+    page = client_for(tenant_a, user).get("/products/")
+    answer = api(tenant_a, user).get("/api/v1/products/")
+    if sees:
+        html = page.content.decode()
+        assert ">Made by the director</a>" in html and ">Made by the Boss</a>" in html
+        assert {p["name"] for p in answer.json()["results"]} == {"Made by the director", "Made by the Boss"}
+    else:
+        assert page.status_code == 403 and answer.status_code == 403
