@@ -37,6 +37,7 @@ def seed() -> None:
         _demo_customers()
         _demo_products()
         _demo_activities()
+        _demo_opportunities()
         _demo_quotes()
 
 
@@ -293,3 +294,69 @@ def _demo_products() -> None:
         )
     services.create_product(by=boss, check_permission=False, code="CZ-01", name="传真机", unit="台", discontinued=True,
                             category=services.ensure_category_path("办公设备", by=boss), prices={"quote": "699"})
+
+
+# customer, subject, type (English name), stage (English name), expected amount, sign in days, lost reason key
+DEMO_OPPORTUNITIES = (
+    ("北京华兴科技有限公司", "华兴科技 CRM 全员版采购", "New business", "Negotiation", "186000.00", 12, None),
+    ("北京华兴科技有限公司", "华兴科技 二期接口开发", "Upsell to existing customer", "Initial contact", "45000.00", 60, None),
+    ("北京银行科技支行", "科技支行 客户管理系统立项", "Tender", "Tender documents bought", "520000.00", 45, None),
+    ("重庆长安汽车配件有限公司", "长安配件 年度续约", "Renewal", "Won", "68000.00", -5, None),
+    ("上海恒通国际贸易有限公司", "恒通贸易 渠道合作方案", "New business", "Needs analysis", "98000.00", 30, None),
+    ("深圳市远航电子有限公司", "远航电子 生产数据对接", "New business", "Proposal and quote", "132500.00", 20, None),
+    ("杭州西湖茶业有限公司", "西湖茶业 门店会员系统", "New business", "Lost", "36000.00", -10, "price"),
+    ("Pacific Rim Trading Co., Ltd.", "Pacific Rim: US market licences", "New business", "Initial contact",
+     "75000.00", 90, None),
+)
+
+
+def _demo_opportunities() -> None:
+    """Opportunities in every stage of the standard process (one won, one lost with its reason),
+    made and moved through the services, so each has its stage history; once per company."""
+    from decimal import Decimal
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from saas_core.accounts.models import Role, User
+    from saas_core.activities import services as activities
+    from saas_core.customers.models import Customer
+    from saas_core.opportunities import services
+    from saas_core.opportunities.models import Opportunity, OpportunityType
+
+    if Opportunity.all_objects.exists() or not Customer.objects.exists():
+        return
+    boss = User.objects.filter(role=Role.BOSS).order_by("pk").first()
+    customers = {c.name: c for c in Customer.objects.select_related("owner")}
+    types = {t.name_en: t for t in OpportunityType.objects.all()}
+    sources, reasons = _items("opportunity_source"), _items("lost_reason")
+    today = timezone.localdate()
+    now = timezone.now()
+    with transaction.atomic():
+        for i, (name, subject, type_name, stage_name, amount, sign_in, reason) in enumerate(DEMO_OPPORTUNITIES):
+            customer, kind = customers.get(name), types.get(type_name)
+            if customer is None or kind is None:
+                continue
+            owner = customer.owner or boss
+            deal = services.create_opportunity(
+                by=owner, customer=customer, subject=subject, type=kind, owner=owner,
+                found_on=today - timedelta(days=20 + i), source=list(sources.values())[i % len(sources)] if sources else None,
+                expected_amount=Decimal(amount), expected_sign_on=today + timedelta(days=sign_in),
+                contacts=list(customer.contacts.all()[:1]), requirements="客户需求已初步确认。",
+                check_permission=False, at=now - timedelta(days=20 + i))
+            # Walk the stages up to the target, a few days apart, as a salesperson would.
+            stages = services.stages_of(kind)
+            target = next(s for s in stages if s.name_en == stage_name)
+            path = [s for s in stages if s.outcome == "open" and s.position <= target.position and s != deal.stage]
+            if target.outcome != "open":
+                path = [s for s in stages if s.outcome == "open"][1:3] + [target]
+            for step, stage in enumerate(path, start=1):
+                services.change_stage(
+                    deal, by=owner, stage=stage, check_permission=False, note="",
+                    lost_reason=reasons.get(reason) if stage.outcome == "lost" else None,
+                    at=now - timedelta(days=20 + i - 5 * step))
+        first = Opportunity.objects.filter(subject="华兴科技 CRM 全员版采购").first()
+        if first is not None:
+            activities.create_task(
+                by=first.owner, kind="task", title="准备华兴科技合同谈判材料", customer=first.customer, opportunity=first,
+                starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=2))

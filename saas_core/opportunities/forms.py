@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from saas_core.accounts.models import User
@@ -61,6 +62,9 @@ class OpportunityForm(DictionaryFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["type"].queryset = OpportunityType.objects.filter(is_active=True)
+        self.fields["found_on"].required = False
+        if not self.instance.pk and not self.is_bound:
+            self.initial.setdefault("found_on", timezone.localdate().isoformat())
         self.fields["probability"].required = False
         self.fields["probability"].help_text = _("Empty: the stage's default.")
         ids = visible_user_ids(user)
@@ -84,8 +88,9 @@ class OpportunityForm(DictionaryFormMixin, forms.ModelForm):
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
-        if data.get("probability") is None:
-            data.pop("probability", None)
+        for name in ("probability", "found_on"):
+            if data.get(name) is None:
+                data.pop(name, None)
         if data.get("stage") is None:
             data.pop("stage", None)
         return data

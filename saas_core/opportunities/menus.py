@@ -24,7 +24,7 @@ register(MenuEntry("funnel", _("Sales funnel and forecast"), "opportunities:funn
                    visible=_view))
 register(MenuEntry("opportunity_types", _("Opportunity types and stages"), "opportunities:types", "opportunities",
                    order=13, visible=menu_visible_to_boss))
-register(MenuEntry("create_opportunity", _("Opportunity"), "opportunities:create", "opportunities", order=25,
+register(MenuEntry("create_opportunity", _("Opportunity"), "opportunities:create", "opportunities", order=60,
                    visible=menu_visible("opportunities", "create"), menus=frozenset({"create"})))
 
 register_panel("opportunities", _("Opportunities"), "opportunities/panels/customer.html", panels.customer_panel,

@@ -114,6 +114,8 @@ class Opportunity(BusinessRecord):
                          condition=Q(deleted_at__isnull=True)),
             models.Index(fields=["owner", "stage"], name="opp_owner_stage", include=["expected_amount"],
                          condition=Q(deleted_at__isnull=True)),
+            models.Index(fields=["type", "stage"], name="opp_type_stage", include=["expected_amount"],
+                         condition=Q(deleted_at__isnull=True)),
             models.Index(fields=["customer", "-created_at"], name="opp_customer"),
         ]
         constraints = [

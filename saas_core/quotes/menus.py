@@ -21,7 +21,7 @@ from saas_core.quotes import exporters, panels  # noqa: E402 - after the section
 
 register(MenuEntry("quotes", _("Quotes"), "quotes:list", "opportunities", order=14, group="sales",
                    visible=menu_visible("quotes")))
-register(MenuEntry("create_quote", _("Quote"), "quotes:create", "opportunities", order=26, group="sales",
+register(MenuEntry("create_quote", _("Quote"), "quotes:create", "opportunities", order=61, group="sales",
                    visible=menu_visible("quotes", "create"), menus=frozenset({"create"})))
 
 register_panel("quotes", _("Quotes"), "quotes/panels/customer.html", panels.customer_quotes, order=40,

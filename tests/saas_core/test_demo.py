@@ -91,6 +91,7 @@ def test_the_demo_company_stays_within_its_seats_and_sells_only_installed_module
 
 
 
+<<<<<<< HEAD
 def test_a_product_catalogue_is_made_once(tenant_a, boss_a):
     from saas_core.products import services
     from saas_core.products.models import Product
@@ -107,3 +108,23 @@ def test_a_product_catalogue_is_made_once(tenant_a, boss_a):
         assert Product.objects.filter(needs_cost_review=True).count() == 1
         demo._demo_products()
         assert Product.objects.count() == len(demo.DEMO_PRODUCTS) + 1
+=======
+def test_opportunities_in_every_stage_are_made_once_with_their_history(tenant_a, boss_a):
+    from saas_core.opportunities.models import Opportunity, Stage
+
+    with in_tenant(tenant_a):
+        Customer.all_objects.all().delete()
+        demo._demo_staff()
+        demo._demo_customers()
+        demo._demo_opportunities()
+        made = Opportunity.objects.select_related("stage", "type")
+        assert made.count() == len(demo.DEMO_OPPORTUNITIES)
+        standard = {o.stage.name_en for o in made if o.type.name_en == "New business"}
+        assert {s.name_en for s in Stage.objects.filter(type__name_en="New business")} - standard <= {"Won"}
+        assert {o.stage.outcome for o in made} == {"open", "won", "lost"}
+        lost = made.get(stage__outcome="lost")
+        assert lost.lost_reason.key == "price" and lost.stage_changes.count() == 4
+        assert made.get(subject="华兴科技 CRM 全员版采购").tasks.count() == 1
+        demo._demo_opportunities()
+        assert Opportunity.objects.count() == len(demo.DEMO_OPPORTUNITIES)
+>>>>>>> i15-opps
