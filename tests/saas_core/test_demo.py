@@ -91,7 +91,6 @@ def test_the_demo_company_stays_within_its_seats_and_sells_only_installed_module
 
 
 
-<<<<<<< HEAD
 def test_a_product_catalogue_is_made_once(tenant_a, boss_a):
     from saas_core.products import services
     from saas_core.products.models import Product
@@ -108,7 +107,8 @@ def test_a_product_catalogue_is_made_once(tenant_a, boss_a):
         assert Product.objects.filter(needs_cost_review=True).count() == 1
         demo._demo_products()
         assert Product.objects.count() == len(demo.DEMO_PRODUCTS) + 1
-=======
+
+
 def test_opportunities_in_every_stage_are_made_once_with_their_history(tenant_a, boss_a):
     from saas_core.opportunities.models import Opportunity, Stage
 
@@ -127,4 +127,3 @@ def test_opportunities_in_every_stage_are_made_once_with_their_history(tenant_a,
         assert made.get(subject="华兴科技 CRM 全员版采购").tasks.count() == 1
         demo._demo_opportunities()
         assert Opportunity.objects.count() == len(demo.DEMO_OPPORTUNITIES)
->>>>>>> i15-opps
