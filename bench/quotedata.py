@@ -66,12 +66,17 @@ def load_quotes(schema: str, customers: list[tuple[int, int]], product_ids: list
     small_counts = iter(counts)
     big: list[int] = []
     n_lines = 0
-    with raw.cursor() as cur:
-        cur.execute("SET session_replication_role = replica")
-        cur.execute(f'SET search_path TO "{schema}", public')
+    # The lines stream through a second connection (one connection runs one COPY at a time); with
+    # replication role "replica" neither checks the foreign keys, so the order does not matter.
+    import psycopg
+
+    second = psycopg.connect(raw.info.dsn, autocommit=True, **({"password": raw.info.password} if raw.info.password else {}))
+    with raw.cursor() as cur, second.cursor() as lcur:
+        for c in (cur, lcur):
+            c.execute("SET session_replication_role = replica")
+            c.execute(f'SET search_path TO "{schema}", public')
         with cur.copy("COPY quotes_quote (id, number, subject, customer_id, owner_id, strategy_id, status, quoted_on, "
                       "valid_until, terms, subtotal, discount, total, created_at, updated_at) FROM STDIN") as qcopy, \
-                raw.cursor() as lcur, \
                 lcur.copy("COPY quotes_quoteline (quote_id, position, product_id, quantity, unit_price, "
                           "discount_percent, total) FROM STDIN") as lcopy:
             for qid in range(1, quotes + 1):
@@ -99,6 +104,7 @@ def load_quotes(schema: str, customers: list[tuple[int, int]], product_ids: list
                                  rng.choice(statuses), quoted_on, quoted_on + timedelta(days=30), "", subtotal,
                                  discount, subtotal - discount, created, created))
         cur.execute("SET session_replication_role = DEFAULT")
+    second.close()
     with connection.cursor() as cursor:
         cursor.execute("SELECT setval(pg_get_serial_sequence('quotes_quote', 'id'), %s)", [quotes])
         for table in ("quotes_quote", "quotes_quoteline"):

@@ -96,7 +96,7 @@ def test_quick_create_offers_only_what_the_user_may_create(client_for, tenant_a,
     boss = client_for(tenant_a, boss_a)
     html = boss.get("/workbench/").content.decode()
     assert quick_create(html) == ["create_customer", "create_contact", "create_followup", "create_task", "create_schedule",
-                                  "create_opportunity", "create_quote"]
+                                  "create_product", "create_opportunity", "create_quote"]
     for href in re.findall(r'href="([^"]+)" data-create=', html):
         assert boss.get(href.replace("&amp;", "&")).status_code == 200, href
     # The schedule entry opens the task form with "schedule" chosen.
