@@ -38,6 +38,7 @@ def seed() -> None:
         _demo_products()
         _demo_activities()
         _demo_opportunities()
+        _demo_quotes()
 
 
 # username, name, role, department, superior
@@ -143,6 +144,12 @@ def _demo_customers() -> None:
             by=boss, owner=users.get(owner, boss), name=name, kind=kind, province=province, phone=phone,
             contact={"name": contact, "title": title, "mobile": mobile}, confirm_duplicates=True, check_permission=False,
         )
+
+
+def _demo_quotes() -> None:
+    from saas_core.quotes.demo import make_demo_quotes
+
+    make_demo_quotes()
 
 
 # customer name: (category, industry, status)
@@ -287,6 +294,8 @@ def _demo_products() -> None:
         )
     services.create_product(by=boss, check_permission=False, code="CZ-01", name="传真机", unit="台", discontinued=True,
                             category=services.ensure_category_path("办公设备", by=boss), prices={"quote": "699"})
+
+
 # customer, subject, type (English name), stage (English name), expected amount, sign in days, lost reason key
 DEMO_OPPORTUNITIES = (
     ("北京华兴科技有限公司", "华兴科技 CRM 全员版采购", "New business", "Negotiation", "186000.00", 12, None),

@@ -89,6 +89,7 @@ TENANT_APPS = [
     "saas_core.attachments",
     "saas_core.activities",
     "saas_core.opportunities",
+    "saas_core.quotes",
     "saas_core.exports",
     "saas_core.products",
 ]
@@ -445,6 +446,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saas_core.activities.tasks.daily_jobs_all_tenants",
         "schedule": 3600,
     },
+    # hourly: each company's open quotes expire after its own midnight once their validity date passed
+    "quotes-expire": {"task": "saas_core.quotes.tasks.expire_quotes_all_tenants", "schedule": 3600},
     "billing-lifecycle": {"task": "billing.tasks.advance_lifecycles", "schedule": 3600},
     # a signup whose process died while cloning leaves a hidden, half-made company behind
     "signup-sweep": {"task": "tenants.tasks.sweep_abandoned_signups", "schedule": 600},

@@ -188,7 +188,7 @@ def customer_sections() -> list[CustomerSection]:
 ALL = ACTIONS
 NO_DELETE = (VIEW, CREATE, EDIT, IMPORT, EXPORT)
 WORK = (VIEW, CREATE, EDIT)
-CUSTOMER_SIDE = ("customers", "contacts", "activities", "opportunities", "contracts", "payments", "service", "marketing")
+CUSTOMER_SIDE = ("customers", "contacts", "activities", "opportunities", "quotes", "contracts", "payments", "service", "marketing")
 
 
 def _seed_defaults() -> dict[str, dict[str, tuple[str, ...]]]:
@@ -208,7 +208,8 @@ def _seed_defaults() -> dict[str, dict[str, tuple[str, ...]]]:
         Role.MANAGER: manager,
         Role.DIRECTOR_ASSISTANT: minus_delete(director),
         Role.MANAGER_ASSISTANT: minus_delete(manager),
-        Role.SALES: dict.fromkeys(("customers", "contacts", "activities", "opportunities", "contracts", "payments"), WORK)
+        Role.SALES: dict.fromkeys(("customers", "contacts", "activities", "opportunities", "quotes", "contracts", "payments"),
+                                  WORK)
         | {"products": (VIEW,), "service": (VIEW,), "marketing": (VIEW,), "announcements": (VIEW,)},
         Role.CUSTOMER_SERVICE: {
             "customers": (VIEW,), "contacts": (VIEW,), "activities": WORK, "service": NO_DELETE, "products": (VIEW,),
@@ -235,6 +236,7 @@ PLANNED_MODULES: dict[str, tuple[str | Promise, str | Promise]] = {
     "contacts": (_("Contacts"), _("contacts")),
     "activities": (_("Follow-ups and schedules"), _("follow-ups")),
     "opportunities": (_("Opportunities"), _("opportunities")),
+    "quotes": (_("Quotes"), _("quotes")),
     "contracts": (_("Contracts and orders"), _("contracts and orders")),
     "payments": (_("Payments and invoices"), _("payments and invoices")),
     "products": (_("Products"), _("products")),
@@ -256,6 +258,7 @@ PLANNED_SECTIONS: dict[str, tuple[str | Promise, bool]] = {  # key -> label, sho
     "contacts": (_("Contacts"), True),
     "followups": (_("Follow-ups"), True),
     "opportunities": (_("Opportunities"), False),
+    "quotes": (_("Quotes"), False),
     "contracts": (_("Contracts and orders"), False),
     "payments": (_("Payments"), False),
     "service": (_("Service"), True),

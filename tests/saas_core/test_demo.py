@@ -107,6 +107,8 @@ def test_a_product_catalogue_is_made_once(tenant_a, boss_a):
         assert Product.objects.filter(needs_cost_review=True).count() == 1
         demo._demo_products()
         assert Product.objects.count() == len(demo.DEMO_PRODUCTS) + 1
+
+
 def test_opportunities_in_every_stage_are_made_once_with_their_history(tenant_a, boss_a):
     from saas_core.opportunities.models import Opportunity, Stage
 

@@ -251,6 +251,7 @@ def test_the_roles_page_lists_every_role_and_each_opens(client_for, tenant_a, bo
 
 UNBUILT = ("opportunities", "contracts", "payments", "service", "purchasing", "inventory", "marketing", "reports")
 UNBUILT = ("contracts", "payments", "products", "service", "purchasing", "inventory", "marketing", "reports")
+UNBUILT = ("contracts", "payments", "service", "purchasing", "inventory", "marketing", "reports")
 
 
 def test_the_matrix_offers_only_modules_that_are_built(client_for, tenant_a, boss_a):
@@ -258,6 +259,7 @@ def test_the_matrix_offers_only_modules_that_are_built(client_for, tenant_a, bos
     html = client_for(tenant_a, boss_a).get("/org/roles/sales/").content.decode()
     for key in ("customers", "contacts", "activities", "products"):
     for key in ("customers", "contacts", "activities", "opportunities"):  # opportunities: issue 15
+    for key in ("customers", "contacts", "activities", "products", "opportunities", "quotes"):  # issue 15
         assert f'data-module="{key}"' in html
     for key in UNBUILT:
         assert f'data-module="{key}"' not in html, key
@@ -269,6 +271,10 @@ def test_the_matrix_offers_only_modules_that_are_built(client_for, tenant_a, bos
     sections = {s["key"] for s in catalogue["customer_sections"]}
     assert "opportunities" in sections and not {"contracts", "payments", "service"} & sections
     assert not {"see_cost_price", "undo_stock_moves", "view_combined_reports"} & {r["key"] for r in catalogue["rights"]}
+    sections = {s["key"] for s in catalogue["customer_sections"]}
+    assert {"opportunities", "quotes"} <= sections and not {"contracts", "payments", "service"} & sections
+    assert not {"undo_stock_moves", "view_combined_reports"} & {r["key"] for r in catalogue["rights"]}
+    assert "see_cost_price" in {r["key"] for r in catalogue["rights"]}
 
 
 def test_a_planned_module_comes_back_with_its_seeded_defaults(planned_registered, client_for, tenant_a, boss_a, make_user):
