@@ -95,9 +95,6 @@ def test_quick_create_offers_only_what_the_user_may_create(client_for, tenant_a,
     org = build_org(tenant_a, boss_a, make_user)
     boss = client_for(tenant_a, boss_a)
     html = boss.get("/workbench/").content.decode()
-    assert quick_create(html) == ["create_customer", "create_contact", "create_followup", "create_task", "create_schedule"]
-    assert quick_create(html) == ["create_customer", "create_followup", "create_task", "create_schedule",
-                                  "create_opportunity"]
     assert quick_create(html) == ["create_customer", "create_contact", "create_followup", "create_task", "create_schedule",
                                   "create_product", "create_opportunity", "create_quote"]
     for href in re.findall(r'href="([^"]+)" data-create=', html):
