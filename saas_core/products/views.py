@@ -22,6 +22,7 @@ from web.forms import add_service_errors
 from web.pagination import paginate
 
 PICK_LIMIT = 20
+PICK_WINDOW = 200
 
 
 def product_label(product: Product) -> str:
@@ -221,10 +222,15 @@ def pick_results(query: str) -> list[dict]:
     query = (query or "").strip()[:100]
     if not query:
         return []
-    # Only the columns shown (the search keys, arrays of tokens, are the bulk of a row), and the
-    # prices in the same query: the picker answers while the user types.
-    found = list(search_products(services.pickable(), query).order_by("code", "pk")
-                 .only("id", "code", "name", "spec", "unit").annotate(price_texts=services.prices_subquery())[:PICK_LIMIT])
+    # The picker answers while the user types. A broad keyword (打印机 in a catalogue of printers)
+    # matches thousands: an unordered LIMIT lets PostgreSQL stop after PICK_WINDOW matches instead
+    # of reading them all to sort by code; the page then shows the first by code among those (all
+    # of them when there are fewer), and typing more narrows it.
+    window = search_products(services.pickable(), query).order_by().values_list("pk", "code")[:PICK_WINDOW]
+    ids = [pk for pk, _code in sorted(window, key=lambda row: (row[1], row[0]))[:PICK_LIMIT]]
+    # Only the columns shown (the search keys, arrays of tokens, are the bulk of a row), and the prices with them.
+    found = list(Product.objects.filter(pk__in=ids).order_by("code", "pk").only("id", "code", "name", "spec", "unit")
+                 .annotate(price_texts=services.prices_subquery()))
     places = money.places().price
     return [
         {
