@@ -76,6 +76,7 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
     for row in page:
         row.days_in_stage = services.days_in_stage(row)
     user = request.user
+    people = list(User.objects.filter(is_active=True).order_by("name", "username").values_list("pk", "name", "username"))
     query = request.GET.copy()
     query.pop("page", None)
     base = "?" + (query.urlencode() + "&" if query else "")
@@ -85,9 +86,28 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
         "next_url": f"{base}page={number + 1}" if len(fetched) > size else "",
         "can_create": can(user, MODULE, "create"), "can_edit": can(user, MODULE, "edit"),
         "can_delete": can(user, MODULE, "delete"), "export_url": _export_url(request),
-        "people": list(User.objects.filter(is_active=True).order_by("name", "username").values_list("pk", "name", "username")),
-        "current_url": request.get_full_path(),
+        "people": people, "filter_selects": _filter_selects(form, people), "current_url": request.get_full_path(),
+        "date_fields": [form[name] for name in ("found_from", "found_to", "expected_month")],
     })
+
+
+def _filter_selects(form, people) -> list[tuple[str, str, list]]:
+    """The list filter's selects as (name, label, [(value, text, selected)]) for a plain loop."""
+    def chosen(name) -> str:
+        return str(form[name].value() or "")
+
+    def options(name, empty, rows):
+        current = chosen(name)
+        return (name, form.fields[name].label,
+                [("", empty, not current)] + [(str(v), t, str(v) == current) for v, t in rows])
+
+    stages = Stage.objects.select_related("type").order_by("type__position", "type_id", "position")
+    return [
+        options("type", form.fields["type"].empty_label, [(t.pk, t.label) for t in OpportunityType.objects.all()]),
+        options("stage", form.fields["stage"].empty_label, [(s.pk, f"{s.type.label} · {s.label}") for s in stages]),
+        options("outcome", form.fields["outcome"].choices[0][1], Stage.Outcome.choices),
+        options("owner", form.fields["owner"].empty_label, [(pk, name or username) for pk, name, username in people]),
+    ]
 
 
 def _selected(request: HttpRequest) -> list[Opportunity]:
