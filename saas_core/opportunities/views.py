@@ -28,7 +28,7 @@ from saas_core.org.access import can, has_right, permission_required, require
 from saas_core.org.scope import can_see
 from saas_core.records import bin as recycle_bin
 from web.forms import add_service_errors
-from web.pagination import PAGE_SIZES, paginate
+from web.pagination import page_size
 
 MODULE = "opportunities"
 BATCH_MAX = 500
@@ -68,17 +68,46 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort") if request.GET.get("sort") in queries.SORTS else queries.DEFAULT_SORT
     rows = services.stage_since(queries.opportunity_list(request.user, filters, sort)).select_related(
         "customer", "type", "stage", "owner")
-    page, size = paginate(request, rows)
+    # One LIMIT query, no COUNT over the whole scope: size + 1 rows tell whether a next page exists.
+    size = page_size(request)
+    number = min(max(int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1, 1), 100_000)
+    fetched = list(rows[(number - 1) * size:number * size + 1])
+    page = fetched[:size]
     for row in page:
         row.days_in_stage = services.days_in_stage(row)
     user = request.user
+    people = list(User.objects.filter(is_active=True).order_by("name", "username").values_list("pk", "name", "username"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    base = "?" + (query.urlencode() + "&" if query else "")
     return render(request, "opportunities/list.html", {
-        "form": form, "page": page, "page_size": size, "page_sizes": PAGE_SIZES, "sort": sort,
+        "form": form, "page": page, "number": number, "page_size": size, "sort": sort,
+        "previous_url": f"{base}page={number - 1}" if number > 1 else "",
+        "next_url": f"{base}page={number + 1}" if len(fetched) > size else "",
         "can_create": can(user, MODULE, "create"), "can_edit": can(user, MODULE, "edit"),
         "can_delete": can(user, MODULE, "delete"), "export_url": _export_url(request),
-        "people": User.objects.filter(is_active=True).order_by("name", "username"),
-        "current_url": request.get_full_path(),
+        "people": people, "filter_selects": _filter_selects(form, people), "current_url": request.get_full_path(),
+        "date_fields": [form[name] for name in ("found_from", "found_to", "expected_month")],
     })
+
+
+def _filter_selects(form, people) -> list[tuple[str, str, list]]:
+    """The list filter's selects as (name, label, [(value, text, selected)]) for a plain loop."""
+    def chosen(name) -> str:
+        return str(form[name].value() or "")
+
+    def options(name, empty, rows):
+        current = chosen(name)
+        return (name, form.fields[name].label,
+                [("", empty, not current)] + [(str(v), t, str(v) == current) for v, t in rows])
+
+    stages = Stage.objects.select_related("type").order_by("type__position", "type_id", "position")
+    return [
+        options("type", form.fields["type"].empty_label, [(t.pk, t.label) for t in OpportunityType.objects.all()]),
+        options("stage", form.fields["stage"].empty_label, [(s.pk, f"{s.type.label} · {s.label}") for s in stages]),
+        options("outcome", form.fields["outcome"].choices[0][1], Stage.Outcome.choices),
+        options("owner", form.fields["owner"].empty_label, [(pk, name or username) for pk, name, username in people]),
+    ]
 
 
 def _selected(request: HttpRequest) -> list[Opportunity]:
@@ -137,8 +166,11 @@ def kanban(request: HttpRequest) -> HttpResponse:
         filters = {**filters, "type": kind}
         filters.pop("stage", None)
         base = queries.opportunity_list(request.user, filters)
-        counts = funnel.per_stage(base)
-        for stage in services.stages_of(kind):
+        stages = services.stages_of(kind)
+        # Counted by stage id rather than type: read from the (owner,) stage covering indexes alone.
+        counted = queries.opportunity_list(request.user, {k: v for k, v in filters.items() if k != "type"})
+        counts = funnel.per_stage(counted.filter(stage__in=[s.pk for s in stages]))
+        for stage in stages:
             cards = list(base.filter(stage=stage).select_related("customer", "owner")[:KANBAN_CARDS])
             n, amount = counts.get(stage.pk, (0, 0))
             columns.append({"stage": stage, "cards": cards, "count": n, "amount": amount,

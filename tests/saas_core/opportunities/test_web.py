@@ -171,3 +171,15 @@ def test_batch_transfer_and_delete(org, tenant_a, client_for):
     refused = client_for(tenant_a, org.sales2).post("/opportunities/batch/", {"action": "delete", "ids": [b.pk]},
                                                     follow=True).content.decode()
     assert "may not delete" in refused
+
+
+def test_the_list_pages_without_counting_the_whole_scope(org, tenant_a, client_for):
+    customer = add(tenant_a, org.sales1, "分页客户")
+    for i in range(21):
+        opportunity(tenant_a, org.sales1, customer, f"Paged {i:02d}")
+    web = client_for(tenant_a, org.sales1)
+    first = web.get("/opportunities/?mine=on").content.decode()
+    assert first.count('data-testid="opportunity-row"') == 20 and 'data-testid="next-page"' in first
+    second = web.get("/opportunities/?mine=on&page=2").content.decode()
+    assert second.count('data-testid="opportunity-row"') == 1 and "Paged 00" in second
+    assert 'data-testid="next-page"' not in second and "page=1" in second
