@@ -261,16 +261,32 @@ def global_lock(wait: float = 0) -> Iterator[None]:
 
 
 _SCHEMA_LOCKS = None  # this process's connection for schema locks, kept between companies
+_KEEP_SCHEMA_LOCKS = False  # set while this process migrates company after company
+
+
+@contextmanager
+def _own_schema_lock(schema: str) -> Iterator[None]:
+    conn = _lock_connection()
+    try:
+        conn.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", [LOCK_NAMESPACE, schema])
+        yield
+    finally:
+        conn.close()
 
 
 @contextmanager
 def schema_lock(schema: str) -> Iterator[None]:
     """Exclusive per-schema lock, waited for (a schema is migrated by one process at a time).
-    Held on one connection per process, opened once: a connection per company cost a PostgreSQL
-    backend started (and its catalogue caches filled) for every company."""
+    While a process migrates company after company (a worker, ``kept_schema_locks``) it is held
+    on one connection opened once: a connection per company cost a PostgreSQL backend started
+    (and its catalogue caches filled) for every company. Otherwise on a connection of its own."""
     global _SCHEMA_LOCKS
     import psycopg
 
+    if not _KEEP_SCHEMA_LOCKS:
+        with _own_schema_lock(schema):
+            yield
+        return
     conn = _SCHEMA_LOCKS
     if conn is None or conn.closed:
         conn = _SCHEMA_LOCKS = _lock_connection()
@@ -286,6 +302,26 @@ def schema_lock(schema: str) -> Iterator[None]:
             conn.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", [LOCK_NAMESPACE, schema])
         except psycopg.Error:  # closing ends the session, which releases its locks
             conn.close()
+
+
+@contextmanager
+def kept_schema_locks() -> Iterator[None]:
+    """Schema locks of this process on one connection until the block ends."""
+    global _KEEP_SCHEMA_LOCKS
+    _KEEP_SCHEMA_LOCKS = True
+    try:
+        yield
+    finally:
+        _KEEP_SCHEMA_LOCKS = False
+        close_schema_locks()
+
+
+def close_schema_locks() -> None:
+    """Close this process's schema-lock connection."""
+    global _SCHEMA_LOCKS
+    if _SCHEMA_LOCKS is not None:
+        _SCHEMA_LOCKS.close()
+        _SCHEMA_LOCKS = None
 
 
 @contextmanager
@@ -476,10 +512,12 @@ def migrate_company(tenant_id: int, schema: str, fingerprint: str) -> Outcome:
 
 
 def _worker_init() -> None:
+    global _KEEP_SCHEMA_LOCKS
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas_core.settings")
     import django
 
     django.setup()
+    _KEEP_SCHEMA_LOCKS = True  # the worker's lock connection ends with the worker
 
 
 def _worker_migrate(tenant_id: int, schema: str, fingerprint: str) -> Outcome:
@@ -590,10 +628,11 @@ def run_pending(pending: list[tuple[int, str]], fingerprint: str, *, workers: in
     outcomes: list[Outcome] = []
     total = len(pending)
     if workers <= 1 or total <= 1:
-        for pk, schema in pending:
-            outcome = migrate_company(pk, schema, fingerprint)
-            outcomes.append(outcome)
-            report(outcome, len(outcomes), total)
+        with kept_schema_locks():
+            for pk, schema in pending:
+                outcome = migrate_company(pk, schema, fingerprint)
+                outcomes.append(outcome)
+                report(outcome, len(outcomes), total)
         return outcomes
     # spawn, not fork: a forked child would share this process's open database connections.
     context = multiprocessing.get_context("spawn")
