@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
 from collections.abc import Callable
 
-from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.db import connection, transaction
 
@@ -22,6 +22,7 @@ from saas_core.realtime.groups import user_group
 log = logging.getLogger(__name__)
 
 MESSAGE_TYPE = "crm.event"
+PUBLISH_TIMEOUT = 5
 
 # Sources of events a tab should see again after (re)connecting: fn(user) -> list of events,
 # called in the user's company schema. Registered at start-up (the plugins app feeds the
@@ -52,22 +53,31 @@ def _current_schema() -> str:
     return schema
 
 
+_loop: asyncio.AbstractEventLoop | None = None
+_loop_pid = 0
+_loop_lock = threading.Lock()
+
+
+def _publisher_loop() -> asyncio.AbstractEventLoop:
+    """One event loop per process, in a thread of its own, for every publish: the channel layer
+    keeps its Redis connections per loop, so a loop per call (``async_to_sync``) would connect
+    to Redis on every event. Made again in a forked child (Celery's workers)."""
+    global _loop, _loop_pid
+    with _loop_lock:
+        if _loop is None or _loop_pid != os.getpid() or _loop.is_closed():
+            _loop = asyncio.new_event_loop()
+            _loop_pid = os.getpid()
+            threading.Thread(target=_loop.run_forever, name="realtime-publisher", daemon=True).start()
+        return _loop
+
+
 def publish(group: str, event: dict) -> None:
     """Send ``event`` to ``group`` now (no transaction handling; ``notify_user`` is the API)."""
     from channels.layers import get_channel_layer
 
     layer = get_channel_layer()
     message = {"type": MESSAGE_TYPE, "event": event}
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        async_to_sync(layer.group_send)(group, message)
-        return
-    # A thread with a running loop (a test driving a browser) cannot block on another: send
-    # from a thread of its own.
-    worker = threading.Thread(target=async_to_sync(layer.group_send), args=(group, message))
-    worker.start()
-    worker.join()
+    asyncio.run_coroutine_threadsafe(layer.group_send(group, message), _publisher_loop()).result(PUBLISH_TIMEOUT)
 
 
 def notify_user(user_id: int, event: dict, *, schema: str | None = None) -> None:

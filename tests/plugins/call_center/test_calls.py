@@ -139,3 +139,20 @@ def test_timing_of_a_lookup_uses_the_phone_index(desk, cc_a):
         customer, contact = services.match_number("+86 10 8888 7777")
         assert customer.name == "号码索引" and contact is None
         assert time.perf_counter() - started < 1
+
+
+def test_a_manager_reads_the_calls_of_the_people_under_them_only(desk, cc_a, make_user):
+    from plugins.call_center.models import Extension
+    from saas_core.org import services as org
+
+    with in_tenant(cc_a):
+        team = org.create_department(name="Hotline team")
+    manager = make_user(cc_a, username="ccmgr", role="manager", department=team)
+    below = make_user(cc_a, username="ccbelow", role="sales", department=team, superior=manager)
+    with in_tenant(cc_a):
+        Extension.objects.create(code="810", user=below)
+        run(ev("sc1", "ringing", caller="13900008888", agents=["810"]), ev("sc1", "ended", 5))
+        run(ev("sc2", "ringing", caller="13900009999", agents=["801"]), ev("sc2", "ended", 5))
+        assert set(services.calls_for(manager).values_list("call_id", flat=True)) == {"sc1"}
+        assert set(services.calls_for(below).values_list("call_id", flat=True)) == {"sc1"}
+        assert "sc1" not in set(services.calls_for(desk.agents[0]).values_list("call_id", flat=True))
