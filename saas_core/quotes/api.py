@@ -10,7 +10,7 @@ price" right.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -61,6 +61,7 @@ class QuoteLineSerializer(serializers.Serializer):
         return data
 
 
+@extend_schema_serializer(component_name="SalesQuote")  # billing has its own "Quote" (a plan change)
 class QuoteSerializer(serializers.ModelSerializer):
     customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
     customer_name = serializers.CharField(source="customer.name", read_only=True)
@@ -110,7 +111,7 @@ class QuoteSerializer(serializers.ModelSerializer):
                                      **fields)
 
 
-class StatusSerializer(serializers.Serializer):
+class QuoteStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=[Quote.Status.SENT, Quote.Status.ACCEPTED, Quote.Status.REJECTED,
                                               Quote.Status.DRAFT])
 
@@ -151,11 +152,11 @@ class QuoteViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     def _fresh(self, pk: int) -> Response:
         return Response(QuoteSerializer(self.get_queryset().get(pk=pk), context=self.get_serializer_context()).data)
 
-    @extend_schema(request=StatusSerializer, responses=QuoteSerializer)
+    @extend_schema(request=QuoteStatusSerializer, responses=QuoteSerializer)
     @action(detail=True, methods=["post"])
     def status(self, request, pk=None):
         quote = self.get_object()
-        data = StatusSerializer(data=request.data)
+        data = QuoteStatusSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.set_status(quote, data.validated_data["status"], by=request.user)
         return self._fresh(quote.pk)

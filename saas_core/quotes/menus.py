@@ -24,10 +24,10 @@ register(MenuEntry("quotes", _("Quotes"), "quotes:list", "opportunities", order=
 register(MenuEntry("create_quote", _("Quote"), "quotes:create", "opportunities", order=61, group="sales",
                    visible=menu_visible("quotes", "create"), menus=frozenset({"create"})))
 
-register_panel("quotes", _("Quotes"), "quotes/panels/customer.html", panels.customer_quotes, order=40,
+register_panel("quotes", _("Quotes"), "quotes/panels/customer.html", panels.customer_quotes, order=37,
                section="quotes", tab="quotes", lazy=True, permission=("quotes", "view"))
 register_panel("quoted_products", _("Quoted products"), "quotes/panels/customer_products.html",
-               panels.quoted_products, order=41, section="quotes", tab="quotes", lazy=True,
+               panels.quoted_products, order=38, section="quotes", tab="quotes", lazy=True,
                permission=("quotes", "view"))
 register_figure("open_quotes", _("Open quotes"), panels.count, order=46, tab="quotes", permission=("quotes", "view"))
 register_source("interested", "quotes", _("Quotes"), panels.interested, permission=("quotes", "view"))

@@ -12,7 +12,6 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -21,7 +20,7 @@ from saas_core.accounts.models import User
 from saas_core.customers import access as customer_access
 from saas_core.customers.models import Customer
 from saas_core.money import places, round_price
-from saas_core.org.access import can, has_right, permission_required, require
+from saas_core.org.access import can, permission_required, require
 from saas_core.org.scope import can_see
 from saas_core.products.access import may_see_cost
 from saas_core.products.models import PriceStrategy, Product
@@ -30,17 +29,11 @@ from saas_core.quotes.forms import LineFormSet, QuoteForm
 from saas_core.quotes.models import Quote
 from saas_core.records import bin as recycle_bin
 from web.forms import add_service_errors
+from web.navigation import export_url, next_url
 from web.pagination import PAGE_SIZES, paginate
 
 MODULE = "quotes"
 BATCH_MAX = 500
-
-
-def _next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        return target
-    return fallback
 
 
 def _quote_or_404(request: HttpRequest, pk: int) -> Quote:
@@ -48,15 +41,6 @@ def _quote_or_404(request: HttpRequest, pk: int) -> Quote:
     if quote is None or not can_see(request.user, quote):
         raise Http404
     return quote
-
-
-def _export_url(request: HttpRequest) -> str | None:
-    if not (can(request.user, MODULE, "export") and has_right(request.user, "export_excel")):
-        return None
-    query = request.GET.copy()
-    for key in ("page", "page_size"):
-        query.pop(key, None)
-    return reverse("imports:export", args=[MODULE]) + ("?" + query.urlencode() if query else "")
 
 
 # --- the list -----------------------------------------------------------------------------------
@@ -72,7 +56,7 @@ def quote_list(request: HttpRequest) -> HttpResponse:
     return render(request, "quotes/list.html", {
         "form": form, "page": page, "page_size": size, "page_sizes": PAGE_SIZES, "sort": sort,
         "can_create": can(user, MODULE, "create"), "can_edit": can(user, MODULE, "edit"),
-        "can_delete": can(user, MODULE, "delete"), "export_url": _export_url(request),
+        "can_delete": can(user, MODULE, "delete"), "export_url": export_url(request, MODULE),
         "people": User.objects.filter(is_active=True).order_by("name", "username"),
         "current_url": request.get_full_path(),
     })
@@ -82,7 +66,7 @@ def quote_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def quote_batch(request: HttpRequest) -> HttpResponse:
     """Transfer the ticked quotes to someone, or move them to the recycle bin."""
-    back = _next(request, reverse("quotes:list"))
+    back = next_url(request, reverse("quotes:list"))
     ids = [int(raw) for raw in request.POST.getlist("ids")[:BATCH_MAX] if raw.isdigit()]
     chosen = list(services.quotes_for(request.user).filter(pk__in=ids).order_by("pk"))
     action = request.POST.get("action", "")
@@ -209,12 +193,12 @@ def _form_page(request: HttpRequest, quote: Quote | None) -> HttpResponse:
                     add_service_errors(form, rest)
         else:
             messages.success(request, _("Quote %(number)s has been saved.") % {"number": saved.number})
-            return redirect(_next(request, reverse("quotes:detail", args=[saved.pk])))
+            return redirect(next_url(request, reverse("quotes:detail", args=[saved.pk])))
     fallback = reverse("quotes:detail", args=[quote.pk]) if quote else reverse("quotes:list")
     return render(request, "quotes/form.html", {
         # Only a "next" the caller gave is carried through the post; otherwise saving opens the quote.
-        "form": form, "formset": formset, "quote": quote, "customer": customer, "next": _next(request, ""),
-        "cancel": _next(request, fallback),
+        "form": form, "formset": formset, "quote": quote, "customer": customer, "next": next_url(request, ""),
+        "cancel": next_url(request, fallback),
         "title": _("New quote") if quote is None else _("Edit quote %(number)s") % {"number": quote.number},
         "line_errors": line_errors + [str(e) for e in formset.non_form_errors()],
         "price_places": places().price,
