@@ -151,11 +151,60 @@ def loader_class():
     return _LOADER
 
 
+_EXECUTOR = None
+
+
+_SHARED_FUNCTION = 'CREATE OR REPLACE FUNCTION "public"._pgtrigger_should_ignore('
+
+
+def _without_shared_function(sql: str) -> str:
+    """``sql`` minus pgtrigger's re-creation of its one function in public.
+
+    Every trigger pgtrigger (and so pghistory) installs starts with ``CREATE OR REPLACE FUNCTION
+    "public"._pgtrigger_should_ignore``, the same function for all schemas: two workers adding
+    triggers in two companies at once then fail with "tuple concurrently updated". The function
+    is made in public when public itself migrates (before any company), so a company's migration
+    leaves it as it is.
+    """
+    head = sql.find(_SHARED_FUNCTION)
+    if head < 0:
+        return sql
+    tail = sql.find("$$ LANGUAGE plpgsql;", head)
+    return sql if tail < 0 else sql[:head] + sql[tail + len("$$ LANGUAGE plpgsql;"):]
+
+
+def _guard_shared_function(schema_editor) -> None:
+    original = schema_editor.execute
+
+    def execute(sql, params=()):
+        return original(_without_shared_function(str(sql)) if _SHARED_FUNCTION in str(sql) else sql, params)
+
+    schema_editor.execute = execute
+
+
+def _executor_class():
+    global _EXECUTOR
+    if _EXECUTOR is None:
+        from django.db.migrations.executor import MigrationExecutor
+
+        class CompanyExecutor(MigrationExecutor):
+            def apply_migration(self, state, migration, fake=False, fake_initial=False):
+                original = migration.apply
+
+                def apply(project_state, schema_editor, collect_sql=False):
+                    _guard_shared_function(schema_editor)
+                    return original(project_state, schema_editor, collect_sql)
+
+                migration.apply = apply
+                return super().apply_migration(state, migration, fake=fake, fake_initial=fake_initial)
+
+        _EXECUTOR = CompanyExecutor
+    return _EXECUTOR
+
+
 def executor_for(conn):
     """Django's MigrationExecutor on ``conn`` with the files-once loader."""
-    from django.db.migrations.executor import MigrationExecutor
-
-    executor = MigrationExecutor.__new__(MigrationExecutor)
+    executor = _executor_class().__new__(_executor_class())
     executor.connection, executor.progress_callback = conn, None
     executor.loader, executor.recorder = loader_class()(conn), SchemaRecorder(conn)
     return executor

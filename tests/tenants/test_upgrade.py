@@ -268,3 +268,20 @@ def test_a_company_ends_up_exactly_as_a_plain_migrate_schemas_leaves_it(drill, t
     assert ("crm_drill", "note") in fast["content_types"] and fast != before
     for part in reference:
         assert fast[part] == reference[part], part
+
+
+def test_a_company_migration_leaves_pgtriggers_shared_public_function_alone():
+    """Four workers adding pghistory triggers in four companies at once failed with "tuple
+    concurrently updated": each trigger's SQL re-creates one function in public."""
+    import pgtrigger.compiler
+
+    from tenants.upgrade import _without_shared_function
+
+    trigger = pgtrigger.compiler.Trigger(name="t", sql=pgtrigger.compiler.UpsertTriggerSql(
+        func="RETURN NULL;", hash="h", operation="INSERT", pgid="pgtrigger_t_1", table="x", when="AFTER"))
+    sql = str(trigger.install_sql)
+    assert '"public"._pgtrigger_should_ignore(' in sql and "CREATE OR REPLACE FUNCTION pgtrigger_t_1()" in sql
+    kept = _without_shared_function(sql)
+    assert "CREATE OR REPLACE FUNCTION \"public\"._pgtrigger_should_ignore" not in kept
+    assert "CREATE OR REPLACE FUNCTION pgtrigger_t_1()" in kept and "TRIGGER pgtrigger_t_1" in kept
+    assert _without_shared_function("SELECT 1") == "SELECT 1"
