@@ -162,9 +162,9 @@ def _without_shared_function(sql: str) -> str:
 
     Every trigger pgtrigger (and so pghistory) installs starts with ``CREATE OR REPLACE FUNCTION
     "public"._pgtrigger_should_ignore``, the same function for all schemas: two workers adding
-    triggers in two companies at once then fail with "tuple concurrently updated". The function
-    is made in public when public itself migrates (before any company), so a company's migration
-    leaves it as it is.
+    triggers in two companies at once then fail with "tuple concurrently updated". Once the
+    function exists (the first trigger of the installation made it), a company's migration leaves
+    it as it is.
     """
     head = sql.find(_SHARED_FUNCTION)
     if head < 0:
@@ -173,7 +173,17 @@ def _without_shared_function(sql: str) -> str:
     return sql if tail < 0 else sql[:head] + sql[tail + len("$$ LANGUAGE plpgsql;"):]
 
 
+_SHARED_FUNCTION_EXISTS = False
+
+
 def _guard_shared_function(schema_editor) -> None:
+    global _SHARED_FUNCTION_EXISTS
+    if not _SHARED_FUNCTION_EXISTS:  # a new installation: the first trigger makes it
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("SELECT to_regprocedure('public._pgtrigger_should_ignore(name)') IS NOT NULL")
+            _SHARED_FUNCTION_EXISTS = cursor.fetchone()[0]
+        if not _SHARED_FUNCTION_EXISTS:
+            return
     original = schema_editor.execute
 
     def execute(sql, params=()):
