@@ -136,8 +136,10 @@
     var select = form.querySelector("select[name='opportunity']");
     var customer = customerId();
     if (!select) { return; }
+    // Keep the form's own translated blank choice (请选择 / (not set)), not Django's dashes.
+    var blank = select.options.length ? select.options[0].text : "";
     select.textContent = "";
-    select.add(new Option("---------", ""));
+    select.add(new Option(blank, ""));
     if (!customer) { return; }
     fetch(form.dataset.opportunitiesUrl + "?customer=" + encodeURIComponent(customer), {headers: {"Accept": "application/json"}, credentials: "same-origin"})
       .then(function (r) { return r.ok ? r.json() : {results: []}; })
