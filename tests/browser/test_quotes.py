@@ -63,6 +63,7 @@ def test_build_print_and_expire_a_quote(page: Page, live_site, screenshots, widt
     for i, (name, query, price) in enumerate(PRODUCTS):
         if i:
             form.locator("[data-testid=add-line]").click()
+            expect(form.locator("[data-quote-line]")).to_have_count(i + 1)  # the new line is in before its picker is used
         pick(form, f"id_lines-{i}-product", query, name)
         row = form.locator("[data-quote-line]").nth(i)
         expect(row.locator("[data-line=unit_price]")).to_have_value(price)  # the quote price strategy
