@@ -26,3 +26,9 @@ def export_url(request: HttpRequest, module: str, key: str | None = None) -> str
     for name in ("page", "page_size"):
         query.pop(name, None)
     return reverse("imports:export", args=[key or module]) + ("?" + query.urlencode() if query else "")
+
+
+def valid_filters(form) -> dict:
+    """A bound filter form's valid, non-empty values: an invalid field is left out, not an error page."""
+    form.is_valid()
+    return {k: v for k, v in getattr(form, "cleaned_data", {}).items() if v not in (None, "", False)}

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from saas_core.accounts.models import User
 from saas_core.opportunities.models import Opportunity, OpportunityType, Stage
 from saas_core.opportunities.services import opportunities_for
+from web.navigation import valid_filters
 
 SORTS = {
     "-created": ("-created_at", "-id"), "created": ("created_at", "id"),
@@ -69,8 +70,7 @@ class OpportunityFilterForm(forms.Form):
 def read_filters(data, user: User) -> tuple[OpportunityFilterForm, dict]:
     """The filter form of a query string and its valid values (an invalid field is left out)."""
     form = OpportunityFilterForm(data or None, user=user)
-    form.is_valid()
-    return form, {k: v for k, v in getattr(form, "cleaned_data", {}).items() if v not in (None, "", False)}
+    return form, valid_filters(form)
 
 
 def apply_filters(queryset: QuerySet[Opportunity], filters: dict, user: User) -> QuerySet[Opportunity]:

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from saas_core.accounts.models import User
 from saas_core.quotes.models import Quote
 from saas_core.quotes.services import quotes_for
+from web.navigation import valid_filters
 
 SORTS = {
     "-created": ("-created_at", "-id"), "created": ("created_at", "id"),
@@ -50,8 +51,7 @@ class QuoteFilterForm(forms.Form):
 def read_filters(data, user: User) -> tuple[QuoteFilterForm, dict]:
     """The filter form of a query string and its valid values (an invalid field is left out)."""
     form = QuoteFilterForm(data or None, user=user)
-    form.is_valid()
-    return form, {k: v for k, v in getattr(form, "cleaned_data", {}).items() if v not in (None, "", False)}
+    return form, valid_filters(form)
 
 
 def apply_filters(queryset: QuerySet[Quote], filters: dict, user: User) -> QuerySet[Quote]:
