@@ -122,13 +122,25 @@ def _fail_on(server_errors: list[str]) -> None:
         pytest.fail("the server answered with errors: " + "; ".join(server_errors), pytrace=False)
 
 
+def _site_outlives_tabs(request) -> None:
+    """Set up the test's ``live_site`` before its tabs, so the tabs close before it tears down.
+
+    pytest tears fixtures down in reverse order; with ``page`` listed before ``live_site`` the
+    test's workspaces were dropped while the page still had a request in flight (a
+    duplicate-name check deadlocked with DROP SCHEMA and answered 503 on CI).
+    """
+    if "live_site" in request.fixturenames:
+        request.getfixturevalue("live_site")
+
+
 @pytest.fixture
-def page(browser):
+def page(browser, request):
     """A fresh browser profile (no cookies) speaking English, as a first-time visitor would.
 
     Server errors (HTTP 5xx) seen by the page fail the test at teardown, naming the URLs, so a
     500 behind a timed-out wait is reported as what it is.
     """
+    _site_outlives_tabs(request)
     server_errors: list[str] = []
     page = new_tab(browser, server_errors)
     yield page
@@ -137,9 +149,10 @@ def page(browser):
 
 
 @pytest.fixture
-def desks(browser):
+def desks(browser, request):
     """``desks(n)``: n more independent browser profiles (other people at other desks), each like
     ``page``; their server errors (HTTP 5xx) fail the test too."""
+    _site_outlives_tabs(request)
     server_errors: list[str] = []
     tabs: list = []
 
