@@ -37,3 +37,16 @@ class ModuleTask(TenantTask):
 def module_task(key: str, **options):
     """``shared_task`` for a module's task, guarded by the module's enablement."""
     return shared_task(base=ModuleTask, module_key=key, **options)
+
+
+def fan_out_module(task) -> int:
+    """Enqueue a module's periodic ``task`` once per live tenant that has the module on.
+
+    The other tenants' copies would only refuse and log a warning, every minute for every
+    company without the module (most of them).
+    """
+    from saas_core.tenancy import fan_out_to, live_tenants
+
+    schemas = [schema for pk, schema in live_tenants().values_list("pk", "schema_name").iterator()
+               if enablement.is_enabled(task.module_key, pk)]
+    return fan_out_to(schemas, task)

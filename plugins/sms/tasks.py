@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from plugins.tasks import module_task
-from saas_core.tenancy import fan_out
+from plugins.tasks import fan_out_module, module_task
 
 # Provider errors that say "try later" are retried with back-off: SMS_RETRY_BASE_SECONDS (30 s),
 # then twice as long each time, at most MAX_RETRIES times.
@@ -33,5 +32,5 @@ def dispatch_due() -> int:
 
 @shared_task
 def dispatch_due_all_tenants() -> int:
-    """Beat, every minute: ``dispatch_due`` in every live tenant (it refuses where SMS is off)."""
-    return fan_out(dispatch_due)
+    """Beat, every minute: ``dispatch_due`` in every live tenant that has SMS on."""
+    return fan_out_module(dispatch_due)

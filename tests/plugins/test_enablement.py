@@ -142,3 +142,26 @@ def test_events_reach_only_enabled_modules(tenant_a, tenant_b, switch_module, dj
     finally:
         pm.unregister(name="listener")
         enablement._relays.clear()
+
+
+def test_a_modules_periodic_task_is_queued_only_for_companies_that_have_it_on(tenant_a, tenant_b, switch_module):
+    """The beat's fan-out skips the companies without the module (their copies would only refuse
+    and log a warning every minute)."""
+    from celery.signals import before_task_publish
+
+    from plugins.sms.tasks import dispatch_due_all_tenants
+
+    queued: list[tuple[str, str]] = []
+
+    def note(sender=None, headers=None, **_kwargs):
+        queued.append((sender, (headers or {}).get("_schema_name")))
+
+    switch_module(tenant_a, "sms", True)
+    switch_module(tenant_b, "sms", False)
+    before_task_publish.connect(note, weak=False)
+    try:
+        dispatch_due_all_tenants()
+    finally:
+        before_task_publish.disconnect(note)
+    assert ("plugins.sms.tasks.dispatch_due", tenant_a.schema) in queued
+    assert not [schema for _task, schema in queued if schema == tenant_b.schema]
