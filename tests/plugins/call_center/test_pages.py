@@ -3,27 +3,14 @@ between companies and the module switched off."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 
-from plugins.call_center import services
 from plugins.call_center.models import Call, Extension, Telephony
-from plugins.call_center.services import TelephonyEvent
 from saas_core.customers.services import create_customer
 from tests.conftest import in_tenant
+from tests.plugins.call_center.conftest import a_call
 
 pytestmark = pytest.mark.django_db
-
-
-def a_call(call_id: str, agent_code: str, caller: str = "13812349999", ended: bool = True) -> Call:
-    at = datetime.now(UTC) - timedelta(minutes=1)
-    events = [TelephonyEvent(vendor="generic", call_id=call_id, event="ringing", at=at, caller=caller,
-                             agents=[agent_code])]
-    if ended:
-        events.append(TelephonyEvent(vendor="generic", call_id=call_id, event="ended", at=at + timedelta(seconds=9)))
-    services.ingest(events)
-    return services.process_call("generic", call_id)
 
 
 def exported_rows(response) -> list[tuple]:
