@@ -14,7 +14,9 @@ nothing to apply (≈ 0.8 s a company: 14 minutes at 1,000). Here:
    migration fingerprint without running ``migrate`` at all;
 4. the others run Django's ``migrate`` in ``workers`` processes, each company under an advisory
    lock of its own (a killed run's orphaned worker, or a retry from the console, never migrates
-   the same schema at once); a failure is recorded with its error and the company turns
+   the same schema at once); in each worker the first company of a plan runs Django's migrate
+   and the next ones replay the statements it ran (``tenants.replay``: Django's re-rendering of
+   the project state after each operation was 90 % of a company's time); a failure is recorded with its error and the company turns
    read-only (billing.middleware) while the others go on;
 5. state lives in ``CompanyUpgrade`` rows, so a rerun does only the failed and the pending.
 """
@@ -40,6 +42,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from saas_core.advisory import LockSession, direct_connection
+from tenants import replay
 
 log = logging.getLogger(__name__)
 
@@ -198,15 +201,52 @@ def _executor_class():
         from django.db.migrations.executor import MigrationExecutor
 
         class CompanyExecutor(MigrationExecutor):
+            """Django's executor, leaving pgtrigger's public function alone and, with ``replays``
+            set, replaying the plan's recorded migrations (``tenants.replay``) or recording them."""
+
+            replays = None
+            schema = ""
+            _recording = None
+
             def apply_migration(self, state, migration, fake=False, fake_initial=False):
+                key = (migration.app_label, migration.name)
+                steps = None if self.replays is None else self.replays.kept.get(key)
+                if steps is not None:
+                    def apply(project_state, schema_editor, collect_sql=False):
+                        replay.replay(steps, schema_editor)
+                        return project_state  # not advanced: only the first company's state is used
+
+                    migration.apply = apply
+                    return super().apply_migration(state, migration, fake=fake, fake_initial=fake_initial)
+                recording = None if self.replays is None else replay.Recording(self.schema)
                 original = migration.apply
 
                 def apply(project_state, schema_editor, collect_sql=False):
                     _guard_shared_function(schema_editor)
+                    if recording is not None:
+                        recording.watch(migration)
                     return original(project_state, schema_editor, collect_sql)
 
                 migration.apply = apply
-                return super().apply_migration(state, migration, fake=fake, fake_initial=fake_initial)
+                if recording is None:
+                    return super().apply_migration(state, migration, fake=fake, fake_initial=fake_initial)
+                self._recording = recording
+                try:
+                    with self.connection.execute_wrapper(recording):
+                        state = super().apply_migration(state, migration, fake=fake, fake_initial=fake_initial)
+                finally:
+                    self._recording = None
+                self.replays.pending[key] = recording
+                return state
+
+            def record_migration(self, *args, **kwargs):
+                if self._recording is not None:
+                    self._recording.paused = True  # django_migrations gets its row from the executor
+                try:
+                    return super().record_migration(*args, **kwargs)
+                finally:
+                    if self._recording is not None:
+                        self._recording.paused = False
 
         _EXECUTOR = CompanyExecutor
     return _EXECUTOR
@@ -422,22 +462,20 @@ class Outcome:
     applied: int = 0
     seconds: float = 0.0
     error: str = ""
+    replayed: bool = False  # the statements the plan's first company ran (tenants.replay)
 
 
 _PRE_STATE: dict = {}  # the rendered project state before the plan, by applied set (one entry)
-# The models post_migrate gets after that plan (one entry): the same for every company at one
-# version, and re-rendering them took ≈ 0.05 s a company.
-_POST_APPS: dict = {}
 
 
-def _run_migrate(schema: str) -> int:
+def _run_migrate(schema: str) -> tuple[int, bool]:
     """What Django's ``migrate`` command does in ``schema`` (pre_migrate, the plan, post_migrate),
     reusing per process what is the same for every company at one version: the migration files
     and the rendered states before and after the plan (rendering them took ≈ 0.6 s a company,
-    most of a company's migration). Returns how many migrations were applied; an error carries the one it
-    happened in as a note."""
+    most of a company's migration) and, after the plan's first company, the statements it ran
+    (``tenants.replay``). Returns how many migrations were applied and whether they were replayed;
+    an error carries the one it happened in as a note."""
     from django.core.management.sql import emit_pre_migrate_signal
-    from django.db.migrations.state import ModelState
 
     # django_migrations must exist in the schema itself, or the recorder would find public's.
     connection.set_schema(schema, include_public=False)
@@ -453,7 +491,7 @@ def _run_migrate(schema: str) -> int:
         targets = graph.leaf_nodes()
         plan = executor.migration_plan(targets)
         if not plan:
-            return 0
+            return 0, False
         # Fresh instances of this company's migrations in the shared graph (DiskOnceLoader), as
         # Django's own loader gives: pre_migrate receivers (contenttypes') insert operations into
         # the migrations of a plan, which must not pile up from company to company.
@@ -468,30 +506,42 @@ def _run_migrate(schema: str) -> int:
             _PRE_STATE[key] = state
         pre_state = _PRE_STATE[key]
         emit_pre_migrate_signal(0, False, connection.alias, stdout=out, apps=pre_state.apps, plan=plan)
-        post_state = executor.migrate(targets, plan=plan, state=pre_state.clone())
-        post_key = (key, tuple((m.app_label, m.name) for m, _backwards in plan))
-        post_apps = _POST_APPS.get(post_key)
-        if post_apps is None:
-            post_state.clear_delayed_apps_cache()
-            post_apps = post_state.apps
-            # As Django's migrate: real apps' models re-rendered with their relations for post_migrate.
-            with post_apps.bulk_update():
-                keys = [(m.app_label, m.name_lower) for m in post_apps.real_models]
-                for model_key in keys:
-                    post_apps.unregister_model(*model_key)
-            from django.apps import apps as global_apps
-
-            post_apps.render_multiple([ModelState.from_model(global_apps.get_model(*k)) for k in keys])
-            _POST_APPS.clear()
-            _POST_APPS[post_key] = post_apps
+        plan_cache = replay.for_plan((key, tuple((m.app_label, m.name) for m, _backwards in plan)))
+        executor.replays, executor.schema = plan_cache, schema
+        replayed = bool(plan_cache.kept)
+        try:
+            post_state = executor.migrate(targets, plan=plan, state=pre_state.clone())
+        except Exception:
+            plan_cache.drop_pending()
+            raise
+        if plan_cache.post_apps is None:  # the plan's first company: its state was advanced
+            plan_cache.post_apps = _post_migrate_apps(post_state)
+        plan_cache.keep(len(plan))
+        post_apps = plan_cache.post_apps
         _post_migrate(plan, post_apps, out)
-        return len(plan)
+        return len(plan), replayed
     except Exception as exc:
         if started:
             exc.add_note(started[-1])
         raise
     finally:
         connection.set_schema_to_public()
+
+
+def _post_migrate_apps(post_state):
+    """As Django's migrate: the state's models, the real apps' re-rendered with their relations,
+    for post_migrate (re-rendering them took ≈ 0.05 s a company: once per plan)."""
+    from django.apps import apps as global_apps
+    from django.db.migrations.state import ModelState
+
+    post_state.clear_delayed_apps_cache()
+    post_apps = post_state.apps
+    with post_apps.bulk_update():
+        keys = [(m.app_label, m.name_lower) for m in post_apps.real_models]
+        for model_key in keys:
+            post_apps.unregister_model(*model_key)
+    post_apps.render_multiple([ModelState.from_model(global_apps.get_model(*k)) for k in keys])
+    return post_apps
 
 
 def _post_migrate(plan: list, state_apps, out) -> None:
@@ -556,7 +606,7 @@ def migrate_company(tenant_id: int, schema: str, fingerprint: str) -> Outcome:
         if not CompanyUpgrade.objects.filter(tenant_id=tenant_id).update(**fields, attempts=F("attempts") + 1):
             CompanyUpgrade.objects.create(tenant_id=tenant_id, **fields, attempts=1)
         try:
-            applied = _run_migrate(schema)
+            applied, replayed = _run_migrate(schema)
         except Exception as exc:  # noqa: BLE001 - recorded and shown; the rollout goes on
             connection.close()  # a broken transaction must not leak into the next company
             where = "".join(getattr(exc, "__notes__", []) or [])
@@ -567,7 +617,7 @@ def migrate_company(tenant_id: int, schema: str, fingerprint: str) -> Outcome:
             return Outcome(tenant_id, schema, S.FAILED, seconds=seconds, error=error[:ERROR_MAX])
         seconds = time.perf_counter() - t0
         _record(tenant_id, state=S.DONE, error="", finished_at=timezone.now(), seconds=seconds, applied=applied)
-        return Outcome(tenant_id, schema, S.DONE, applied=applied, seconds=seconds)
+        return Outcome(tenant_id, schema, S.DONE, applied=applied, seconds=seconds, replayed=replayed)
 
 
 def _worker_init() -> None:
@@ -762,7 +812,8 @@ def migrate_all(*, workers: int = 4, wait: float = 0, verbosity: int = 1, only: 
                           f"{outcome.error}\n")
                 out.flush()
             else:
-                say(f"[{done}/{total}] {outcome.schema}: {outcome.applied} applied in {outcome.seconds:.1f} s")
+                how = " (replayed)" if outcome.replayed else ""
+                say(f"[{done}/{total}] {outcome.schema}: {outcome.applied} applied{how} in {outcome.seconds:.1f} s")
 
         outcomes = run_pending(pending, fingerprint, workers=workers, report=report)
         result.failed = [o for o in outcomes if o.state == "failed"]

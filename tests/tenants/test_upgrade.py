@@ -287,6 +287,34 @@ def test_a_company_migration_leaves_pgtriggers_shared_public_function_alone():
     assert _without_shared_function("SELECT 1") == "SELECT 1"
 
 
+def test_the_next_company_replays_the_first_ones_statements_and_ends_up_the_same(drill, tenant_a, tenant_b):
+    """One worker: the first company runs Django's migrate, the second replays what it ran
+    (its RunPython code runs again, in its own schema) and ends up exactly the same."""
+    before = _catalogue(tenant_b.schema)
+    result = drill("--workers", "1", "--company", tenant_a.schema, "--company", tenant_b.schema)
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    lines = [line for line in result.stdout.splitlines() if " applied" in line]
+    assert len(lines) == 2 and sum("2 applied (replayed)" in line for line in lines) == 1, result.stdout
+    assert _has_column(tenant_a.schema) and _has_column(tenant_b.schema)
+    first, second = _catalogue(tenant_a.schema), _catalogue(tenant_b.schema)
+    assert second != before and ("crm_drill", "note") in second["content_types"]
+    for part in first:
+        assert first[part] == second[part], part
+
+
+def test_a_replayed_company_whose_code_fails_is_rolled_back_and_isolated(drill, tenant_a, tenant_b):
+    """The drill's RunPython fails in the replayed company: its migration is rolled back there
+    (no column, not recorded), it is marked failed, the first company keeps its migration."""
+    order = sorted([tenant_a, tenant_b], key=lambda info: Tenant.objects.get(schema_name=info.schema).pk)
+    first, second = order[0].schema, order[1].schema
+    result = drill("--workers", "1", "--company", first, "--company", second, fail=second)
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    assert f"{first}: 2 applied in" in result.stdout and f"{second}: FAILED" in result.stdout, result.stdout
+    assert f"drill failure in {second}" in _state(second).error
+    assert _has_column(first) and not _has_column(second)
+    assert "0002_customer_note" in _drill_applied(first) and "0002_customer_note" not in _drill_applied(second)
+    assert _state(second).state == U.FAILED and _state(first).state == U.DONE
+
 def test_parallel_workers_add_a_pgtrigger_trigger_in_six_companies_at_once(clean_state, tmp_path, tenant_a, tenant_b):
     """The drill's 0003 adds a pgtrigger trigger (pgtrigger's SQL re-creates its one function in
     public); three workers install it in every company at the same ticks of the clock, each
