@@ -38,6 +38,13 @@ def crm_urlpatterns() -> list:
 
 
 @hookimpl
+def crm_api_urlpatterns() -> list:
+    from plugins.call_center.api_urls import urlpatterns
+
+    return urlpatterns
+
+
+@hookimpl
 def crm_permission_modules() -> list[dict]:
     return [{
         "key": KEY, "label": _("Call center"), "noun": _("calls"), "order": 160,

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from django.core.files.base import ContentFile
 from django.db import connection
+from django.http import FileResponse, Http404
 
 from plugins.call_center.models import Call
 from plugins.call_center.services import allowed_hosts
@@ -49,3 +50,10 @@ def copy_recording(call_id: int) -> str:
     call.recording.save(name, ContentFile(data), save=False)
     Call.objects.filter(pk=call.pk).update(recording=call.recording.name)
     return "copied"
+
+
+def serve(call: Call) -> FileResponse:
+    """The stored recording of a call whose viewer has been checked (web page and API alike)."""
+    if not call.recording:
+        raise Http404
+    return FileResponse(call.recording.open("rb"), as_attachment=False, filename=call.recording.name.rsplit("/", 1)[-1])

@@ -302,6 +302,12 @@ def _call_for(event: TelephonyEvent) -> Call:
             if not getattr(call, name) and getattr(event, name):
                 setattr(call, name, getattr(event, name))
                 changed.append(name)
+        if not call.number and number:
+            # The call was made by an event without the number ("ended" before "ringing"): the
+            # outside party and their customer are known only now.
+            call.number, call.digits = number, normalise_phone(number)
+            call.customer, call.contact = match_number(number)
+            changed += ["number", "digits", "customer", "contact"]
         if changed:
             call.save(update_fields=changed)
     return call
@@ -332,9 +338,9 @@ def _ringing(call: Call, event: TelephonyEvent) -> None:
         call.agent = agents[0]
         call.save(update_fields=["agent"])
     for user in agents:
-        if call.ended_at is not None:
-            state = RingState.ANSWERED if user.pk == call.agent_id and call.answered_at else RingState.MISSED
-        elif call.answered_at is not None:
+        if call.ended_at is not None and call.answered_at is None:
+            state = RingState.MISSED
+        elif call.answered_at is not None:  # answered (and maybe ended) before this "ringing" came
             state = RingState.ANSWERED if user.pk == call.agent_id else RingState.TAKEN
         else:
             state = RingState.RINGING
@@ -342,6 +348,9 @@ def _ringing(call: Call, event: TelephonyEvent) -> None:
                                                        defaults={"state": state, "rang_at": event.at})
         if created and state == RingState.RINGING:
             notify_user(user.pk, _card_event("call.ringing", call))
+        elif created and state == RingState.MISSED and call.direction == Direction.INBOUND:
+            # "ended" came first and told nobody (no card had rung yet): the agent hears of it now.
+            _tell_missed(call, [user])
 
 
 def _answered(call: Call, event: TelephonyEvent) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from plugins.call_center import services
+from plugins.call_center import recordings, services
 from plugins.call_center.forms import ExtensionForm, LogFilterForm, TelephonyForm
 from plugins.call_center.models import Call, Extension
 from saas_core.imports.views import can_export
@@ -102,9 +102,9 @@ def card(request: HttpRequest, pk: int) -> HttpResponse:
 def recording(request: HttpRequest, pk: int) -> HttpResponse:
     """A call's recording from the company's own storage, to whoever may see the call."""
     call = get_object_or_404(Call, pk=pk)
-    if not call.recording or not services.may_see_call(request.user, call):
+    if not services.may_see_call(request.user, call):
         raise Http404
-    return FileResponse(call.recording.open("rb"), as_attachment=False, filename=call.recording.name.rsplit("/", 1)[-1])
+    return recordings.serve(call)
 
 
 @permission_required(MODULE, "create")

@@ -314,3 +314,34 @@ def test_a_replayed_company_whose_code_fails_is_rolled_back_and_isolated(drill, 
     assert _has_column(first) and not _has_column(second)
     assert "0002_customer_note" in _drill_applied(first) and "0002_customer_note" not in _drill_applied(second)
     assert _state(second).state == U.FAILED and _state(first).state == U.DONE
+
+def test_parallel_workers_add_a_pgtrigger_trigger_in_six_companies_at_once(clean_state, tmp_path, tenant_a, tenant_b):
+    """The drill's 0003 adds a pgtrigger trigger (pgtrigger's SQL re-creates its one function in
+    public); three workers install it in every company at the same ticks of the clock, each
+    holding its transaction open, so they meet on purpose. Every company succeeds, and the
+    trigger is there and works in each."""
+    from django.db import DatabaseError, transaction
+
+    from tests.upgrade_drill import TRIGGER_PGID
+
+    for n in range(4):
+        _company(f"trigger-drill-{n}")
+    companies = [schema for _pk, schema in upgrade._companies(None)]
+    assert len(companies) >= 6
+    write_drill(tmp_path, "tests.settings", trigger=True)
+    result = _crm_migrate("--workers", "3", settings_module=SETTINGS, pythonpath=str(tmp_path),
+                          CRM_DRILL_TICK="2", CRM_DRILL_HOLD="1")
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    assert "FAILED" not in result.stdout and "concurrently" not in result.stdout + result.stderr
+    assert set(CompanyUpgrade.objects.values_list("state", flat=True)) == {U.DONE}
+    for schema in companies:
+        assert _drill_applied(schema) == ["0001_initial", "0002_customer_note", "0003_note_trigger"], schema
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                           "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND t.tgname = %s",
+                           [schema, TRIGGER_PGID])
+            assert cursor.fetchone()[0] == 1, schema
+    with connection.cursor() as cursor:
+        cursor.execute(f'INSERT INTO "{companies[-1]}"."{APP}_note" (text) VALUES (%s)', ["kept"])
+        with pytest.raises(DatabaseError, match="drill notes are kept"), transaction.atomic():
+            cursor.execute(f'DELETE FROM "{companies[-1]}"."{APP}_note"')

@@ -137,19 +137,23 @@ class AmiSimulator:
             writer.close()
 
     # --- what the PBX sends -------------------------------------------------------------------------
-    def send(self, frames: list[dict], *, duplicate: bool = False, shuffle: bool = False, raw: bytes = b"") -> None:
+    def send(self, frames: list[dict], *, duplicate: bool = False, shuffle: bool = False, raw: bytes = b"") -> float:
+        """Send ``frames`` to every logged-in client; returns the wall-clock time (epoch ms) at
+        which they were written, the moment the PBX "emitted" them (bench/callpop measures from it)."""
         frames = list(frames)
         if duplicate:
             frames = [f for frame in frames for f in (frame, frame)]
         if shuffle:
             frames.reverse()
         data = raw + b"".join(frame_bytes(f) for f in frames)
-        self._call(self._broadcast(data))
+        return self._call(self._broadcast(data))
 
-    async def _broadcast(self, data: bytes) -> None:
+    async def _broadcast(self, data: bytes) -> float:
+        emitted = time.time() * 1000
         for writer in list(self._writers):
             writer.write(data)
             await writer.drain()
+        return emitted
 
     def drop(self) -> None:
         """The PBX restarts: every connection is cut."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -48,3 +49,22 @@ def desk(cc_a, boss_a, make_user):
 @pytest.fixture
 def simulator():
     return WebhookSimulator()
+
+
+def a_call(call_id: str, agent_code: str, caller: str = "13812349999", ended: bool = True, *,
+           answered: bool = False):
+    """A call from ``caller`` ringing at ``agent_code`` a minute ago, stored and applied as the
+    webhooks would (missed when ended unanswered)."""
+    from plugins.call_center import services
+    from plugins.call_center.services import TelephonyEvent
+
+    at = datetime.now(UTC) - timedelta(minutes=1)
+    events = [TelephonyEvent(vendor="generic", call_id=call_id, event="ringing", at=at, caller=caller,
+                             agents=[agent_code])]
+    if answered:
+        events.append(TelephonyEvent(vendor="generic", call_id=call_id, event="answered",
+                                     at=at + timedelta(seconds=2), agents=[agent_code]))
+    if ended:
+        events.append(TelephonyEvent(vendor="generic", call_id=call_id, event="ended", at=at + timedelta(seconds=9)))
+    services.ingest(events)
+    return services.process_call("generic", call_id)

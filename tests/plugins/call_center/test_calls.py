@@ -69,12 +69,31 @@ def test_an_unanswered_call_is_missed_and_on_the_agents_workbench(desk, cc_a):
 
 def test_ended_before_ringing_never_leaves_a_card_ringing(desk, cc_a):
     with in_tenant(cc_a):
-        run(ev("o1", "ended", 20, caller="13900002222"))
+        customer = create_customer(by=desk.boss, name="迟到客户", confirm_duplicates=True, phone="13900002222")
+        run(ev("o1", "ended", 20))  # "ended" carries no number here (as many vendors send it)
         run(ev("o1", "ringing", 0, caller="13900002222", agents=["801"]))
         call = Call.objects.get(call_id="o1")
         assert call.result == Result.MISSED and call.started_at == T0
+        assert (call.number, call.digits, call.customer) == ("13900002222", "13900002222", customer)
         assert CallRing.objects.get(call=call).state == RingState.MISSED
         assert services.ringing_for(desk.agents[0]) == []
+        # The agent is told of the missed call once, though "ended" came before the card rang.
+        from saas_core.activities.models import Notification
+
+        assert list(Notification.objects.filter(user=desk.agents[0]).values_list("title", flat=True)) == [
+            "Missed call from 迟到客户"]
+
+
+def test_a_ringing_that_comes_after_the_call_was_answered_and_ended_marks_the_others_taken(desk, cc_a):
+    with in_tenant(cc_a):
+        run(ev("o3", "ended", 40, caller="13900006666"))
+        run(ev("o3", "answered", 5, agents=["802"]))
+        run(ev("o3", "ringing", 0, caller="13900006666", agents=desk.codes))
+        call = Call.objects.get(call_id="o3")
+        assert call.result == Result.ANSWERED and call.agent == desk.agents[1] and call.duration == 35
+        assert dict(CallRing.objects.filter(call=call).values_list("user_id", "state")) == {
+            desk.agents[0].pk: RingState.TAKEN, desk.agents[1].pk: RingState.ANSWERED,
+            desk.agents[2].pk: RingState.TAKEN}
 
 
 def test_answered_arriving_after_ended_makes_the_call_answered(desk, cc_a):

@@ -3,27 +3,14 @@ between companies and the module switched off."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 
-from plugins.call_center import services
-from plugins.call_center.models import Call, Extension, Telephony
-from plugins.call_center.services import TelephonyEvent
+from plugins.call_center.models import Call, Extension, Result, Telephony
 from saas_core.customers.services import create_customer
 from tests.conftest import in_tenant
+from tests.plugins.call_center.conftest import a_call
 
 pytestmark = pytest.mark.django_db
-
-
-def a_call(call_id: str, agent_code: str, caller: str = "13812349999", ended: bool = True) -> Call:
-    at = datetime.now(UTC) - timedelta(minutes=1)
-    events = [TelephonyEvent(vendor="generic", call_id=call_id, event="ringing", at=at, caller=caller,
-                             agents=[agent_code])]
-    if ended:
-        events.append(TelephonyEvent(vendor="generic", call_id=call_id, event="ended", at=at + timedelta(seconds=9)))
-    services.ingest(events)
-    return services.process_call("generic", call_id)
 
 
 def exported_rows(response) -> list[tuple]:
@@ -161,3 +148,101 @@ def test_click_to_dial_logs_the_call_and_opens_a_prefilled_follow_up(desk, cc_a,
     assert refused.status_code == 400 and "Enter a phone number to call." in refused.content.decode()
     no_extension = client_for(cc_a, desk.boss).post("/call_center/dial/", {"number": "13812340088"})
     assert no_extension.status_code == 400 and "You have no extension" in no_extension.content.decode()
+
+
+def test_the_card_shows_owner_the_last_three_follow_ups_and_prefilled_note_and_task(desk, cc_a, client_for):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from saas_core.activities import services as activities
+
+    with in_tenant(cc_a):
+        customer = create_customer(by=desk.boss, name="卡片客户", confirm_duplicates=True, phone="13812340066",
+                                   owner=desk.agents[0])
+        now = timezone.now()
+        for n in range(4):
+            activities.save_followup(None, by=desk.boss, customer=customer, subject=f"第{n}次沟通",
+                                     happened_at=now - timedelta(days=4 - n))
+        call = a_call("p5", "801", caller="+86 138 1234 0066", ended=False)
+    card = client_for(cc_a, desk.agents[0]).get(f"/call_center/calls/{call.pk}/card/").content.decode()
+    assert "Owner: Agent 1" in card
+    followups = card[card.index('data-testid="call-followups"'):card.index("</ul>", card.index("call-followups"))]
+    assert [f"第{n}次沟通" in followups for n in range(4)] == [False, True, True, True]
+    assert followups.index("第3次沟通") < followups.index("第1次沟通")  # newest first
+    assert f'href="/customers/{customer.pk}/"' in card and 'data-testid="call-open"' in card
+    assert f"/activities/followups/new/?customer={customer.pk}&amp;subject=Call%20with%20%2B86%20138%201234%200066" \
+        in card
+    assert f'href="/activities/tasks/new/?customer={customer.pk}"' in card
+
+
+def test_the_card_hides_owner_and_follow_ups_from_an_agent_outside_the_customers_scope(desk, cc_a, client_for):
+    from saas_core.activities import services as activities
+
+    with in_tenant(cc_a):
+        customer = create_customer(by=desk.boss, name="别人的客户", confirm_duplicates=True, phone="13812340044",
+                                   owner=desk.agents[1])
+        activities.save_followup(None, by=desk.boss, customer=customer, subject="保密沟通")
+        call = a_call("p6", "801", caller="13812340044", ended=False)
+    card = client_for(cc_a, desk.agents[0]).get(f"/call_center/calls/{call.pk}/card/").content.decode()
+    assert "别人的客户" in card and "保密沟通" not in card and 'data-testid="call-open"' not in card
+
+
+def test_the_customer_360_has_a_calls_panel_in_the_viewers_scope(desk, cc_a, client_for, switch_module):
+    with in_tenant(cc_a):
+        customer = create_customer(by=desk.boss, name="三六零客户", confirm_duplicates=True, phone="13812340033",
+                                   owner=desk.agents[0])
+        a_call("p7", "801", caller="13812340033")
+        a_call("p8", "802", caller="13812340033")
+    url = f"/customers/{customer.pk}/panels/calls/"
+    boss = client_for(cc_a, desk.boss)
+    assert 'data-panel="calls"' in boss.get(f"/customers/{customer.pk}/", {"tab": "calls"}).content.decode()
+    panel = boss.get(url, {"partial": "1"}).content.decode()
+    assert panel.count("13812340033") == 2 and "Agent 1" in panel and "Agent 2" in panel
+    own = client_for(cc_a, desk.agents[0]).get(url, {"partial": "1"}).content.decode()
+    assert own.count("13812340033") == 1 and "Agent 2" not in own  # the data scope over the agents
+    switch_module(cc_a, "call_center", False)
+    assert 'data-panel="calls"' not in boss.get(f"/customers/{customer.pk}/", {"tab": "calls"}).content.decode()
+    assert boss.get(url, {"partial": "1"}).status_code == 404
+
+
+def test_click_to_dial_through_a_cloud_vendor_posts_a_signed_callback(desk, cc_a, settings):
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from plugins.call_center import originate, services
+    from plugins.call_center.webhooks import signature
+    from tests.plugins.call_center.conftest import configure
+    from tests.plugins.call_center.webhook_simulator import SECRET
+
+    received = []
+
+    class Vendor(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - the stdlib's name
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((dict(self.headers), body))
+            self.send_response(200 if len(received) == 1 else 500)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Vendor)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.CALL_CENTER_ALLOWED_HOSTS = ["127.0.0.1"]
+    try:
+        with in_tenant(cc_a):
+            configure("generic", callback_url=f"http://127.0.0.1:{server.server_port}/callback")
+            call = services.dial(by=desk.agents[0], number="138 1234 0022")
+            assert originate.originate(call.pk) == "requested"
+            headers, body = received[0]
+            assert json.loads(body) == {"call_id": call.call_id, "agent": "801", "number": "13812340022"}
+            assert headers["X-Signature"] == signature(SECRET, headers["X-Signature-Timestamp"], body,
+                                                       vendor="generic")
+            refused = services.dial(by=desk.agents[0], number="13812340023")
+            assert originate.originate(refused.pk) == "failed"  # the vendor answered 500
+            refused.refresh_from_db()
+            assert refused.result == Result.FAILED and refused.ended_at is not None
+    finally:
+        server.shutdown()
