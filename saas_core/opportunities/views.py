@@ -28,6 +28,7 @@ from saas_core.org.access import can, has_right, permission_required, require
 from saas_core.org.scope import can_see
 from saas_core.records import bin as recycle_bin
 from web.forms import add_service_errors
+from web.navigation import pk_urls
 from web.pagination import page_size
 
 MODULE = "opportunities"
@@ -150,33 +151,34 @@ def opportunity_batch(request: HttpRequest) -> HttpResponse:
 # --- the board ------------------------------------------------------------------------------------
 
 
-def _board_type(request: HttpRequest, filters: dict) -> OpportunityType | None:
-    if filters.get("type"):
-        return filters["type"]
-    return OpportunityType.objects.filter(is_active=True).order_by("position", "id").first()
 
 
 @permission_required(MODULE, "view")
 def kanban(request: HttpRequest) -> HttpResponse:
     """The board of one type: a column per stage, the newest cards first, drag to change stage."""
     form, filters = queries.read_filters(request.GET, request.user)
-    kind = _board_type(request, filters)
+    types = list(OpportunityType.objects.filter(is_active=True).order_by("position", "id"))
+    kind = filters.get("type") or (types[0] if types else None)
     columns = []
     if kind is not None:
         filters = {**filters, "type": kind}
         filters.pop("stage", None)
-        base = queries.opportunity_list(request.user, filters)
         stages = services.stages_of(kind)
-        # Counted by stage id rather than type: read from the (owner,) stage covering indexes alone.
+        stage_ids = [s.pk for s in stages]
+        # Two queries whatever the number of columns: the newest cards of every stage, and the
+        # per-stage counts and amounts (by stage id rather than type: read from the stage indexes).
+        cards = queries.newest_per_stage(queries.opportunity_list(request.user, filters), stage_ids, KANBAN_CARDS)
         counted = queries.opportunity_list(request.user, {k: v for k, v in filters.items() if k != "type"})
-        counts = funnel.per_stage(counted.filter(stage__in=[s.pk for s in stages]))
+        counts = funnel.per_stage(counted.filter(stage__in=stage_ids))
+        detail_url, stage_url = pk_urls("opportunities:detail"), pk_urls("opportunities:stage")
+        for card in (card for column in cards.values() for card in column):
+            card.url, card.stage_url = detail_url(card.pk), stage_url(card.pk)
         for stage in stages:
-            cards = list(base.filter(stage=stage).select_related("customer", "owner")[:KANBAN_CARDS])
             n, amount = counts.get(stage.pk, (0, 0))
-            columns.append({"stage": stage, "cards": cards, "count": n, "amount": amount,
+            columns.append({"stage": stage, "cards": cards[stage.pk], "count": n, "amount": amount,
                             "more_url": reverse("opportunities:list") + "?" + queries.query_string(filters, stage=stage)})
     return render(request, "opportunities/kanban.html", {
-        "form": form, "kind": kind, "columns": columns, "types": OpportunityType.objects.filter(is_active=True),
+        "form": form, "kind": kind, "columns": columns, "types": types,
         "can_edit": can(request.user, MODULE, "edit"),
         "lost_reasons": DictionaryItem.objects.filter(type__key="lost_reason", is_active=True).order_by("order", "id"),
     })
