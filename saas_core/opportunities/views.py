@@ -227,6 +227,7 @@ def _form_page(request: HttpRequest, opportunity: Opportunity | None) -> HttpRes
     return render(request, "opportunities/form.html", {
         "form": form, "opportunity": opportunity, "customer": customer, "next": _next(request, fallback),
         "title": _("New opportunity") if opportunity is None else _("Edit opportunity"),
+        "contacts_url": reverse("opportunities:contact_pick"),
     })
 
 
@@ -303,6 +304,18 @@ def opportunity_pick(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"results": []})
     rows = services.customer_opportunities(request.user, customer).order_by("-created_at")[:50]
     return JsonResponse({"results": [{"id": o.pk, "text": f"{o.subject} · {o.stage.label}"} for o in rows]})
+
+
+@permission_required(MODULE, "view")
+@require_GET
+def contact_pick(request: HttpRequest) -> JsonResponse:
+    """The contacts of one customer the user may see: the opportunity form refills its contacts when the
+    customer changes (the same set the form accepts)."""
+    raw = request.GET.get("customer", "")
+    customer = Customer.objects.filter(pk=raw).first() if raw.isdigit() else None
+    if customer is None or not customer_access.can_view(request.user, customer):
+        return JsonResponse({"results": []})
+    return JsonResponse({"results": [{"id": c.pk, "text": str(c)} for c in OpportunityForm.contacts_of(customer)]})
 
 
 # --- funnel and forecast ---------------------------------------------------------------------------

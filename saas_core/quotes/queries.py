@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -54,9 +54,22 @@ def read_filters(data, user: User) -> tuple[QuoteFilterForm, dict]:
     return form, valid_filters(form)
 
 
+def search_quotes(queryset: QuerySet[Quote], query: str) -> QuerySet[Quote]:
+    """The quotes whose number, or subject (Chinese, pinyin, initials), or customer (as the customer
+    search finds it: name, pinyin, number, phone) matches ``query``: the list's search and the top
+    bar's, so "more" lists what the top bar counted."""
+    from saas_core.customers.models import Customer
+    from saas_core.customers.search import search, search_customers
+
+    # The customers' search matches its fragments on "name": here that is the subject.
+    by_quote = search(Quote._base_manager.alias(name=F("subject")), query, number_field="number").values("pk")
+    by_customer = search_customers(Customer._base_manager.all(), query).values("pk")
+    return queryset.filter(Q(pk__in=by_quote) | Q(customer_id__in=by_customer))
+
+
 def apply_filters(queryset: QuerySet[Quote], filters: dict, user: User) -> QuerySet[Quote]:
     if q := (filters.get("q") or "").strip():
-        queryset = queryset.filter(Q(number__icontains=q) | Q(subject__icontains=q) | Q(customer__name__icontains=q))
+        queryset = search_quotes(queryset, q)
     if filters.get("status"):
         queryset = queryset.filter(status=filters["status"])
     if filters.get("owner"):

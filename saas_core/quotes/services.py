@@ -24,6 +24,7 @@ from saas_core import money
 from saas_core.accounts.models import User
 from saas_core.customers import access as customer_access
 from saas_core.customers.models import Customer
+from saas_core.customers.search_keys import keys_for
 from saas_core.opportunities.models import Opportunity
 from saas_core.org.access import require
 from saas_core.org.scope import can_see, visible, visible_user_ids
@@ -202,6 +203,8 @@ def _save(quote: Quote, *, by: User, lines: Sequence[LineInput], discount, kept_
     if abs(totals.total) >= money_limit():
         raise ValidationError({"lines": [_("The amount is too large.")]})
     quote.subtotal, quote.discount, quote.total = totals.subtotal, totals.discount, totals.total
+    keys = keys_for(quote.subject)
+    quote.search_tokens, quote.search_initials, quote.search_spelled = keys.tokens, keys.initials, keys.spelled
     quote.save()
     if not quote.number:
         quote.number = f"Q{quote.quoted_on:%Y%m%d}-{quote.pk}"

@@ -105,6 +105,25 @@ def test_create_from_the_customer_with_field_errors_in_both_languages(org, tenan
         assert deal.expected_amount == Decimal("10.55") and deal.stage.name_en == "Initial contact"
 
 
+def test_the_form_offers_the_contacts_of_the_customer_chosen(org, tenant_a, tenant_b, client_for, make_user):
+    mine = add(tenant_a, org.sales1, "联系人客户甲", contact={"name": "王经理"})
+    theirs = add(tenant_a, org.sales_w, "联系人客户乙", contact={"name": "赵总"})
+    web = client_for(tenant_a, org.sales1)
+    empty = web.get("/opportunities/new/").content.decode()
+    assert "Choose the customer first; its contacts then appear here." in empty and 'data-contacts-url="/opportunities/contacts/"' in empty
+    assert web.get(f"/opportunities/contacts/?customer={mine.pk}").json()["results"][0]["text"] == "王经理"
+    # A customer outside the scope, a bad id, another company's: nothing.
+    for raw in (theirs.pk, "x", ""):
+        assert web.get(f"/opportunities/contacts/?customer={raw}").json() == {"results": []}
+    with in_tenant(tenant_b):
+        from saas_core.customers.models import Customer
+
+        assert not Customer.objects.filter(pk=mine.pk).exists(), "an id company B does not have"
+    boss_b = make_user(tenant_b, role="boss", username="boss-b-contacts")
+    assert client_for(tenant_b, boss_b).get(f"/opportunities/contacts/?customer={mine.pk}").json() == {"results": []}
+    assert client_for(tenant_a, org.cs).get(f"/opportunities/contacts/?customer={mine.pk}").status_code == 403
+
+
 def test_stage_change_from_the_page_and_the_board(org, tenant_a, client_for):
     customer = add(tenant_a, org.sales1, "看板客户")
     deal = opportunity(tenant_a, org.sales1, customer, "Dragged")
