@@ -80,6 +80,9 @@ class OpportunityForm(DictionaryFormMixin, forms.ModelForm):
             self.initial.setdefault("found_on", timezone.localdate().isoformat())
         self.fields["probability"].required = False
         self.fields["probability"].help_text = _("Empty: the stage's default.")
+        if not self.instance.pk and not self.is_bound:
+            # Not the model's 0: an untouched field must mean "the stage's default", as its help says.
+            self.initial["probability"] = None
         ids = visible_user_ids(user)
         people = User.objects.filter(is_active=True).order_by("name", "username")
         self.fields["owner"].queryset = people if ids is None else people.filter(pk__in=sorted(ids))

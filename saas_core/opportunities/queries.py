@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from saas_core.accounts.models import User
 from saas_core.opportunities.models import Opportunity, OpportunityType, Stage
 from saas_core.opportunities.services import opportunities_for
+from web.forms import RecordFilterForm
 from web.navigation import valid_filters
 
 SORTS = {
@@ -40,32 +41,23 @@ class MonthField(forms.CharField):
             raise forms.ValidationError(_("Give the month as YYYY-MM.")) from None
 
 
-class OpportunityFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+class OpportunityFilterForm(RecordFilterForm):
+    window = ("found_from", "found_to")
+    field_order = ("q", "type", "stage", "outcome", "owner", "customer", "found_from", "found_to", "expected_month", "mine")
+
     type = forms.ModelChoiceField(label=_("Type"), queryset=OpportunityType.objects.all(), required=False)
     stage = forms.ModelChoiceField(label=_("Stage"), queryset=Stage.objects.all(), required=False)
     outcome = forms.ChoiceField(label=_("Outcome"), required=False,
                                 choices=[("", pgettext_lazy("outcome filter", "Any")), *Stage.Outcome.choices])
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
-    customer = forms.IntegerField(required=False, widget=forms.HiddenInput)
     found_from = forms.DateField(label=_("Found from"), required=False, widget=DATE)
     found_to = forms.DateField(label=_("Found until"), required=False, widget=DATE)
     expected_month = MonthField(label=_("Expected sign month"), required=False, max_length=7,
                                 widget=forms.TextInput(attrs={"type": "month"}))
-    mine = forms.BooleanField(label=_("Only mine"), required=False)
 
     def __init__(self, *args, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by("name", "username")
+        super().__init__(*args, user=user, **kwargs)
         self.fields["type"].empty_label = pgettext_lazy("type filter", "Any type")
         self.fields["stage"].empty_label = pgettext_lazy("stage filter", "Any stage")
-        self.fields["owner"].empty_label = pgettext_lazy("owner filter", "Anyone")
-
-    def clean(self):
-        data = super().clean()
-        if data.get("found_from") and data.get("found_to") and data["found_from"] > data["found_to"]:
-            self.add_error("found_to", _("The end of the window must not be before its start."))
-        return data
 
 
 def read_filters(data, user: User) -> tuple[OpportunityFilterForm, dict]:

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from saas_core.accounts.models import User
 from saas_core.quotes.models import Quote
 from saas_core.quotes.services import quotes_for
+from web.forms import RecordFilterForm
 from web.navigation import valid_filters
 
 SORTS = {
@@ -25,27 +26,15 @@ DEFAULT_SORT = "-created"
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class QuoteFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+class QuoteFilterForm(RecordFilterForm):
+    window = ("quoted_from", "quoted_to")
+    field_order = ("q", "status", "owner", "customer", "opportunity", "quoted_from", "quoted_to", "mine")
+
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", pgettext_lazy("status filter", "Any")), *Quote.Status.choices])
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
-    customer = forms.IntegerField(required=False, widget=forms.HiddenInput)
     opportunity = forms.IntegerField(required=False, widget=forms.HiddenInput)
     quoted_from = forms.DateField(label=_("Quoted from"), required=False, widget=DATE)
     quoted_to = forms.DateField(label=_("Quoted until"), required=False, widget=DATE)
-    mine = forms.BooleanField(label=_("Only mine"), required=False)
-
-    def __init__(self, *args, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by("name", "username")
-        self.fields["owner"].empty_label = pgettext_lazy("owner filter", "Anyone")
-
-    def clean(self):
-        data = super().clean()
-        if data.get("quoted_from") and data.get("quoted_to") and data["quoted_from"] > data["quoted_to"]:
-            self.add_error("quoted_to", _("The end of the window must not be before its start."))
-        return data
 
 
 def read_filters(data, user: User) -> tuple[QuoteFilterForm, dict]:

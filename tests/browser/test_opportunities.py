@@ -129,6 +129,8 @@ def test_choosing_another_customer_reloads_its_contacts_on_a_phone(page: Page, l
     form.locator("#id_type").select_option(label="New business")
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     form.locator("[data-testid=save-opportunity]").click()
-    expect(page).to_have_url(re.compile(r"/opportunities/\d+/$"))
+    row = page.locator("[data-testid=opportunity-row]").filter(has_text="宁波往来 年度采购")
+    expect(row).to_contain_text("10%")  # the probability left empty: the stage's default
+    row.get_by_role("link", name="宁波往来 年度采购").click()
     expect(page.locator("main")).to_contain_text("吴总")
     assert not script_errors, script_errors
