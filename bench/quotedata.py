@@ -76,7 +76,8 @@ def load_quotes(schema: str, customers: list[tuple[int, int]], product_ids: list
             c.execute("SET session_replication_role = replica")
             c.execute(f'SET search_path TO "{schema}", public')
         with cur.copy("COPY quotes_quote (id, number, subject, customer_id, owner_id, strategy_id, status, quoted_on, "
-                      "valid_until, terms, subtotal, discount, total, created_at, updated_at) FROM STDIN") as qcopy, \
+                      "valid_until, terms, subtotal, discount, total, created_at, updated_at, search_tokens, search_initials, "
+                      "search_spelled) FROM STDIN") as qcopy, \
                 lcur.copy("COPY quotes_quoteline (quote_id, position, product_id, quantity, unit_price, "
                           "discount_percent, total) FROM STDIN") as lcopy:
             for qid in range(1, quotes + 1):
@@ -102,7 +103,7 @@ def load_quotes(schema: str, customers: list[tuple[int, int]], product_ids: list
                 discount = (subtotal * Decimal("0.02")).quantize(CENT) if rng.random() < 0.2 else Decimal(0)
                 qcopy.write_row((qid, f"Q{quoted_on:%Y%m%d}-{qid}", "", customer_id, owner_id, strategy,
                                  rng.choice(statuses), quoted_on, quoted_on + timedelta(days=30), "", subtotal,
-                                 discount, subtotal - discount, created, created))
+                                 discount, subtotal - discount, created, created, [], "", ""))  # no subject: no keys
         cur.execute("SET session_replication_role = DEFAULT")
     second.close()
     with connection.cursor() as cursor:

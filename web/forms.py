@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 # The empty choice of a select, instead of Django's "---------" (issue 14).
 NOT_SET = gettext_lazy("(not set)")
@@ -35,3 +35,34 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
         return
     for field, errors in exc.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+class RecordFilterForm(forms.Form):
+    """The filters every owned record's list shares (opportunities, quotes ...): a search, the owner,
+    the customer it was opened from, "only mine", and an optional date window (``window``: the
+    names of its start and end fields) whose end may not come before its start. Subclasses add
+    their own fields and give ``field_order``."""
+
+    window: tuple[str, str] | None = None
+
+    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=100)
+    owner = forms.ModelChoiceField(label=gettext_lazy("Owner"), queryset=None, required=False)
+    customer = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    mine = forms.BooleanField(label=gettext_lazy("Only mine"), required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["owner"].queryset = get_user_model().objects.filter(is_active=True).order_by("name", "username")
+        self.fields["owner"].empty_label = pgettext_lazy("owner filter", "Anyone")
+
+    def clean(self):
+        data = super().clean()
+        if self.window:
+            start, end = (data.get(name) for name in self.window)
+            if start and end and start > end:
+                self.add_error(self.window[1], gettext_lazy("The end of the window must not be before its start."))
+        return data
+

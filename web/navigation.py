@@ -1,6 +1,9 @@
-"""Small helpers the list and form pages share: where to go after a post, and the list's export link."""
+"""Small helpers the list and form pages share: where to go after a post, the list's export link and
+valid filters, links to many records."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -32,3 +35,15 @@ def valid_filters(form) -> dict:
     """A bound filter form's valid, non-empty values: an invalid field is left out, not an error page."""
     form.is_valid()
     return {k: v for k, v in getattr(form, "cleaned_data", {}).items() if v not in (None, "", False)}
+
+
+def pk_urls(viewname: str) -> Callable[[int], str]:
+    """``reverse(viewname, args=[pk])`` for many pks at the cost of one reverse.
+
+    A kanban board shows 120 cards with two links each; 240 ``{% url %}`` tags were a fifth of the
+    page's time. The URL is reversed once with a marker pk and the marker replaced per card.
+    """
+    marker = "987654321"
+    head, _, tail = reverse(viewname, args=[int(marker)]).partition(marker)
+    return lambda pk: f"{head}{pk}{tail}"
+

@@ -16,7 +16,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
@@ -25,34 +24,17 @@ from saas_core.activities import care, services
 from saas_core.activities.forms import CareRecordForm, FollowUpFilterForm, FollowUpForm, HandOverForm, TaskForm
 from saas_core.activities.models import CareRecord, FollowUp, Task
 from saas_core.customers import access as customer_access
-from saas_core.customers.models import Contact, Customer
+from saas_core.customers.models import Contact
 from saas_core.org.access import can, permission_required
 from saas_core.org.scope import visible, visible_user_ids
 from saas_core.records import bin as recycle_bin
 from web.forms import add_service_errors
+from web.navigation import next_url
 from web.pagination import PAGE_SIZES, paginate
 
 MODULE = "activities"
 FOLLOWUP_SORTS = {"happened_at", "-happened_at", "next_on", "-next_on", "subject", "-subject"}
 TASK_SORTS = {"starts_at", "-starts_at", "ends_at", "-ends_at", "title", "-title"}
-
-
-def _next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        return target
-    return fallback
-
-
-def _customer_param(request: HttpRequest) -> Customer | None:
-    """The customer a form was opened from (``?customer=``); a posted ``customer`` is the picker's."""
-    raw = request.GET.get("customer")
-    if not raw:
-        return None
-    customer = Customer.objects.filter(pk=raw).first() if str(raw).isdigit() else None
-    if customer is None or not customer_access.can_view(request.user, customer):
-        raise Http404
-    return customer
 
 
 def _scoped_or_404(queryset, request: HttpRequest, pk: int):
@@ -87,7 +69,7 @@ def followup_list(request: HttpRequest) -> HttpResponse:
 
 
 def _followup_form(request: HttpRequest, followup: FollowUp | None) -> HttpResponse:
-    customer = _customer_param(request) if followup is None else None
+    customer = customer_access.customer_in_query(request) if followup is None else None
     # A new follow-up may come prefilled (a call's quick note: ``?subject=&content=&contact=``).
     initial = {name: request.GET[name][:2000] for name in ("subject", "content", "contact")
                if followup is None and request.GET.get(name)}
@@ -102,9 +84,9 @@ def _followup_form(request: HttpRequest, followup: FollowUp | None) -> HttpRespo
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The follow-up “%(subject)s” has been saved.") % {"subject": saved.subject})
-            return redirect(_next(request, fallback))
+            return redirect(next_url(request, fallback))
     return render(request, "activities/followup_form.html", {
-        "form": form, "customer": customer, "followup": followup, "next": _next(request, fallback),
+        "form": form, "customer": customer, "followup": followup, "next": next_url(request, fallback),
         "title": _("New follow-up") if followup is None else _("Edit follow-up"),
     })
 
@@ -158,7 +140,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
 
 
 def _task_form(request: HttpRequest, task: Task | None) -> HttpResponse:
-    customer = _customer_param(request) if task is None else None
+    customer = customer_access.customer_in_query(request) if task is None else None
     initial = {}
     if task is None:
         # A new task starts at the next whole hour (an empty required start was the first thing a
@@ -392,7 +374,7 @@ def care_list(request: HttpRequest) -> HttpResponse:
 
 @permission_required(MODULE, "create")
 def care_create(request: HttpRequest) -> HttpResponse:
-    customer = _customer_param(request)
+    customer = customer_access.customer_in_query(request)
     form = CareRecordForm(request.POST or None, user=request.user, customer=customer)
     fallback = reverse("customers:detail", args=[customer.pk]) if customer else reverse("activities:care")
     if request.method == "POST" and form.is_valid():
@@ -402,9 +384,9 @@ def care_create(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The care record has been saved."))
-            return redirect(_next(request, fallback))
+            return redirect(next_url(request, fallback))
     return render(request, "activities/care_form.html", {"form": form, "customer": customer,
-                                                         "next": _next(request, fallback)})
+                                                         "next": next_url(request, fallback)})
 
 
 @permission_required(MODULE, "delete")

@@ -79,3 +79,19 @@ def editable(queryset, user):
         Q(expires_at__isnull=True) | Q(expires_at__gt=now)
     ).values("customer_id")
     return queryset.filter(Q(owner_id__in=sorted(ids)) | Q(pk__in=writable))
+
+
+def customer_in_query(request) -> Customer | None:
+    """The customer a form was opened from (``?customer=``), None without one; 404 for one the
+    user may not see or that does not exist (another company's id included). A posted
+    ``customer`` is the form's picker, checked by the form."""
+    from django.http import Http404
+
+    raw = request.GET.get("customer")
+    if not raw:
+        return None
+    customer = Customer.objects.filter(pk=raw).first() if str(raw).isdigit() else None
+    if customer is None or not can_view(request.user, customer):
+        raise Http404
+    return customer
+

@@ -15,10 +15,7 @@ from django.utils.translation import gettext_lazy
 from saas_core.customers import queries
 from saas_core.customers.models import Contact, Customer
 from saas_core.imports.registry import ExportColumn, Exporter, register_exporter
-
-
-def _label(item) -> str:
-    return item.label if item is not None else ""
+from saas_core.imports.registry import label_of as _label
 
 
 def _choice(record, name: str) -> str:

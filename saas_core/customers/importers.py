@@ -29,7 +29,6 @@ from saas_core.customers import bulk, services
 from saas_core.customers.access import can_edit
 from saas_core.customers.models import Contact, Customer, PhoneNumber
 from saas_core.customers.phones import normalise_phone
-from saas_core.dictionaries.services import items_for
 from saas_core.imports.dbcopy import text_array
 from saas_core.imports.registry import (
     Column,
@@ -39,12 +38,16 @@ from saas_core.imports.registry import (
     RowRejected,
     as_text,
     choice_parser,
+    dictionary_parser,
+    find_one,
     header_key,
     messages_of,
     parse_date,
     parse_email,
+    parse_user,
     register_importer,
 )
+from saas_core.org.scope import visible
 
 CUSTOMER_DICTIONARIES = {
     "category": "customer_category", "grade": "customer_grade", "customer_type": "customer_type",
@@ -89,37 +92,12 @@ def _gender_parser(value, ctx):
     return _choice("gender")(value, ctx)
 
 
-def _dictionary(type_key: str):
-    def parse(value, ctx):
-        lookup = ctx["dictionaries"].get(type_key)
-        if lookup is None:
-            lookup = ctx["dictionaries"][type_key] = _dictionary_lookup(type_key)
-        found = lookup.get(header_key(as_text(value)))
-        if found is None:
-            labels = [item.label for item in items_for(type_key)]
-            names = ", ".join(labels[:12]) + (", …" if len(labels) > 12 else "")
-            raise ValidationError(_("“%(value)s” is not a value of this list (%(choices)s).") % {
-                "value": as_text(value), "choices": names,
-            })
-        return found
-
-    return parse
-
-
-def _dictionary_lookup(type_key: str) -> dict:
-    lookup: dict = {}
-    for item in items_for(type_key):  # enabled values only: a disabled one may not be chosen for new records
-        for name in (item.key, item.label_zh, item.label_en):
-            if name:
-                lookup.setdefault(header_key(name), item)
-    return lookup
-
-
-def _owner(value, ctx):
-    found = ctx["users"].get(header_key(as_text(value)))
-    if found is None:
-        raise ValidationError(_("No active user is called “%(value)s”.") % {"value": as_text(value)})
-    return found
+def parse_customer(value, ctx) -> Customer:
+    """A customer the importing user may see, by its number or its exact name: the customer column
+    of the documents' imports (opportunities, quotes ...)."""
+    return find_one(visible(Customer.objects.all(), ctx["user"]), value, code_field="number", name_field="name",
+                    missing=_("No customer you may see is called or numbered “%(value)s”."),
+                    ambiguous=_("Several customers are called “%(value)s”: give the customer number."))
 
 
 def _phone(value, ctx) -> str:
@@ -166,13 +144,13 @@ COLUMNS = [
     Column("kind", "客户性质", "Kind", repeats=True, parse=_kind_parser, aliases=("性质", "企业/个人", "type of customer"),
            example="企业"),
     Column("status", "客户状态", "Status", repeats=True, parse=_status_parser, aliases=("状态",), example="潜在"),
-    Column("category", "客户分类", "Category", repeats=True, parse=_dictionary("customer_category"), aliases=("分类",),
+    Column("category", "客户分类", "Category", repeats=True, parse=dictionary_parser("customer_category"), aliases=("分类",),
            example="普通客户"),
-    Column("grade", "客户级别", "Grade", repeats=True, parse=_dictionary("customer_grade"), aliases=("级别", "等级")),
-    Column("customer_type", "客户类型", "Customer type", repeats=True, parse=_dictionary("customer_type"), aliases=("类型", "type")),
-    Column("industry", "所属行业", "Industry", repeats=True, parse=_dictionary("industry"), aliases=("行业",), example="计算机/互联网"),
-    Column("source", "客户来源", "Source", repeats=True, parse=_dictionary("customer_source"), aliases=("来源",), example="展会"),
-    Column("value_class", "价值评估", "Value class", repeats=True, parse=_dictionary("value_class"), aliases=("价值",)),
+    Column("grade", "客户级别", "Grade", repeats=True, parse=dictionary_parser("customer_grade"), aliases=("级别", "等级")),
+    Column("customer_type", "客户类型", "Customer type", repeats=True, parse=dictionary_parser("customer_type"), aliases=("类型", "type")),
+    Column("industry", "所属行业", "Industry", repeats=True, parse=dictionary_parser("industry"), aliases=("行业",), example="计算机/互联网"),
+    Column("source", "客户来源", "Source", repeats=True, parse=dictionary_parser("customer_source"), aliases=("来源",), example="展会"),
+    Column("value_class", "价值评估", "Value class", repeats=True, parse=dictionary_parser("value_class"), aliases=("价值",)),
     # Places are matched to the standard names in clean() (江苏 → 江苏省), the three together.
     Column("province", "省份", "Province", max_length=_max(C, "province"), aliases=("省", "所在省份", "省/直辖市"),
            example="北京市"),
@@ -188,7 +166,7 @@ COLUMNS = [
            aliases=("电子邮箱", "电子邮件", "公司邮箱", "email", "mail")),
     Column("website", "网址", "Website", max_length=_max(C, "website"), aliases=("网站", "公司网站", "web", "url")),
     Column("remark", "备注", "Remark", aliases=("说明", "notes", "note", "remarks")),
-    Column("owner", "负责人", "Owner", repeats=True, parse=_owner, aliases=("归属人", "业务员", "销售", "owner name", "salesperson")),
+    Column("owner", "负责人", "Owner", repeats=True, parse=parse_user, aliases=("归属人", "业务员", "销售", "owner name", "salesperson")),
     Column("contact_name", "联系人", "Contact name", max_length=_max(K, "name"),
            aliases=("联系人姓名", "姓名", "contact", "contact person"), example="张伟", group="contact"),
     Column("contact_gender", "性别", "Gender", repeats=True, parse=_gender_parser, aliases=("sex",), example="男", group="contact"),
@@ -205,9 +183,9 @@ COLUMNS = [
     Column("contact_qq", "QQ", "QQ", max_length=_max(K, "qq"), aliases=("qq号", "qq号码"), group="contact"),
     Column("contact_wechat", "微信", "WeChat", max_length=_max(K, "wechat"), aliases=("微信号", "wechat id"),
            group="contact"),
-    Column("contact_role", "业务角色", "Business role", repeats=True, parse=_dictionary("contact_role"), aliases=("角色",),
+    Column("contact_role", "业务角色", "Business role", repeats=True, parse=dictionary_parser("contact_role"), aliases=("角色",),
            group="contact"),
-    Column("contact_category", "联系人分类", "Contact category", repeats=True, parse=_dictionary("contact_category"), group="contact"),
+    Column("contact_category", "联系人分类", "Contact category", repeats=True, parse=dictionary_parser("contact_category"), group="contact"),
     Column("contact_birthday", "生日", "Birthday", parse=parse_date, aliases=("出生日期", "date of birth"),
            group="contact"),
     Column("contact_remark", "联系人备注", "Contact remark", group="contact"),

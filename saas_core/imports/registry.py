@@ -230,6 +230,67 @@ def choice_parser(pairs: Iterable[tuple[str, Iterable[str]]]) -> Callable[[Any, 
     return parse
 
 
+def dictionary_parser(type_key: str) -> Callable[[Any, dict], Any]:
+    """A parser for a value of the pick-list ``type_key``: its code or its label in either language,
+    enabled values only (a disabled one may not be chosen for new records). Looked up once per run
+    (``ctx["dictionaries"]``)."""
+    from saas_core.dictionaries.services import items_for
+
+    def parse(value, ctx):
+        cache = ctx.setdefault("dictionaries", {})
+        lookup = cache.get(type_key)
+        if lookup is None:
+            lookup = cache[type_key] = {}
+            for item in items_for(type_key):
+                for name in (item.key, item.label_zh, item.label_en):
+                    if name:
+                        lookup.setdefault(header_key(name), item)
+        found = lookup.get(header_key(as_text(value)))
+        if found is None:
+            labels = [item.label for item in items_for(type_key)]
+            names = ", ".join(labels[:12]) + (", …" if len(labels) > 12 else "")
+            raise ValidationError(_("“%(value)s” is not a value of this list (%(choices)s).") % {
+                "value": as_text(value), "choices": names,
+            })
+        return found
+
+    return parse
+
+
+def find_one(queryset, value, *, code_field: str, name_field: str, missing: str, ambiguous: str):
+    """The one record of ``queryset`` whose code is the cell, else whose name is (a document's customer or
+    product column); ``missing`` and ``ambiguous`` are the messages (with ``%(value)s``) otherwise."""
+    text = as_text(value)
+    found = list(queryset.filter(**{code_field: text})[:1]) or list(queryset.filter(**{name_field: text})[:2])
+    if not found:
+        raise ValidationError(missing % {"value": text})
+    if len(found) > 1:
+        raise ValidationError(ambiguous % {"value": text})
+    return found[0]
+
+
+def people(ctx: dict) -> dict:
+    """Active users by name, user name and e-mail (``ctx["users"]``, built once per run)."""
+    if "users" not in ctx:
+        from saas_core.accounts.models import User
+
+        users: dict = {}
+        for user in User.objects.filter(is_active=True).order_by("pk"):
+            for name in (user.username, user.email, user.name):
+                if name:
+                    users.setdefault(header_key(name), user)
+        ctx["users"] = users
+    return ctx["users"]
+
+
+def parse_user(value, ctx):
+    """An active user named by name, user name or e-mail (an owner column)."""
+    found = people(ctx).get(header_key(as_text(value)))
+    if found is None:
+        raise ValidationError(_("No active user is called “%(value)s”.") % {"value": as_text(value)})
+    return found
+
+
 # --- parsed values between processes ------------------------------------------------------------
 # A parallel run parses each row once (while splitting the file) and hands the values to the batch
 # tasks as JSON: records by model and id, dates as ISO text.
@@ -474,6 +535,11 @@ class ExportColumn:
         return in_language(self.label_zh, self.label_en)
 
 
+def label_of(item) -> str:
+    """A dictionary value's (or type's, stage's) label in the user's language; "" for none."""
+    return item.label if item is not None else ""
+
+
 class Exporter:
     """What one list exports: the module (its "export" action and the export_excel right are
     required), the rows the user may see with the list's filters, and the columns."""
@@ -486,6 +552,14 @@ class Exporter:
 
     def queryset(self, request):
         raise NotImplementedError
+
+    @staticmethod
+    def listed(request, read_filters: Callable, listing: Callable, *related: str):
+        """The list page's rows as it shows them: ``read_filters(query, user)`` gives the valid
+        filters (an invalid one is left out, as on the page), ``listing(user, filters, sort)`` the
+        scoped, filtered and sorted queryset; ``related`` is what the columns read."""
+        _form, filters = read_filters(request.GET, request.user)
+        return listing(request.user, filters, request.GET.get("sort")).select_related(*related)
 
     def columns_for(self, request) -> Sequence[ExportColumn]:
         """The columns this user gets (an exporter may leave out what the user may not see)."""

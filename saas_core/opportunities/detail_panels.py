@@ -14,44 +14,9 @@ template also gets ``opportunity`` and ``panel``. This module imports no app abo
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from saas_core.records.panels import PanelRegistry
 
-from django.utils.functional import Promise
-
-
-@dataclass(frozen=True)
-class DetailPanel:
-    key: str
-    label: str | Promise
-    template: str
-    context: Callable  # context(request, opportunity) -> dict | None
-    order: int = 100
-    permission: tuple[str, str] | None = None
-
-
-_panels: dict[str, DetailPanel] = {}
-
-
-def register_detail_panel(key: str, label: str | Promise, template: str, context: Callable, *, order: int = 100,
-                          permission: tuple[str, str] | None = None) -> DetailPanel:
-    panel = _panels[key] = DetailPanel(key, label, template, context, order, tuple(permission) if permission else None)
-    return panel
-
-
-def unregister_detail_panel(key: str) -> None:
-    _panels.pop(key, None)
-
-
-def panels_for(request, opportunity) -> list[tuple[DetailPanel, dict]]:
-    """The registered panels this user may see on this opportunity, loaded, in order."""
-    from saas_core.org.access import can
-
-    shown = []
-    for panel in sorted(_panels.values(), key=lambda p: (p.order, p.key)):
-        if panel.permission and not can(request.user, *panel.permission):
-            continue
-        data = panel.context(request, opportunity)
-        if data is not None:
-            shown.append((panel, data))
-    return shown
+registry = PanelRegistry()
+register_detail_panel = registry.register
+unregister_detail_panel = registry.unregister
+panels_for = registry.shown  # panels_for(request, opportunity) -> [(panel, context)]

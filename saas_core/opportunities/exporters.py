@@ -6,10 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy
 
 from saas_core.imports.registry import ExportColumn, Exporter, register_exporter
-
-
-def _label(item) -> str:
-    return item.label if item is not None else ""
+from saas_core.imports.registry import label_of as _label
 
 
 class OpportunityExporter(Exporter):
@@ -39,9 +36,8 @@ class OpportunityExporter(Exporter):
     def queryset(self, request):
         from saas_core.opportunities import queries
 
-        _form, filters = queries.read_filters(request.GET, request.user)
-        return queries.opportunity_list(request.user, filters, request.GET.get("sort")).select_related(
-            "customer", "type", "stage", "source", "owner", "lost_reason")
+        return self.listed(request, queries.read_filters, queries.opportunity_list,
+                           "customer", "type", "stage", "source", "owner", "lost_reason")
 
 
 register_exporter(OpportunityExporter())

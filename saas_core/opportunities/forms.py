@@ -80,6 +80,9 @@ class OpportunityForm(DictionaryFormMixin, forms.ModelForm):
             self.initial.setdefault("found_on", timezone.localdate().isoformat())
         self.fields["probability"].required = False
         self.fields["probability"].help_text = _("Empty: the stage's default.")
+        if not self.instance.pk and not self.is_bound:
+            # Not the model's 0: an untouched field must mean "the stage's default", as its help says.
+            self.initial["probability"] = None
         ids = visible_user_ids(user)
         people = User.objects.filter(is_active=True).order_by("name", "username")
         self.fields["owner"].queryset = people if ids is None else people.filter(pk__in=sorted(ids))
@@ -91,13 +94,18 @@ class OpportunityForm(DictionaryFormMixin, forms.ModelForm):
         chosen = customer or (self.instance.customer if self.instance.customer_id else None)
         if self.is_bound and str(self.data.get("customer", "")).isdigit():
             chosen = self.fields["customer"].queryset.filter(pk=self.data["customer"]).first() or chosen
-        self.fields["contacts"].queryset = chosen.contacts.all() if chosen else Contact.objects.none()
+        self.fields["contacts"].queryset = self.contacts_of(chosen) if chosen else Contact.objects.none()
         if chosen is None:
-            self.fields["contacts"].help_text = _("Choose the customer first; its contacts are listed once it is saved.")
+            self.fields["contacts"].help_text = _("Choose the customer first; its contacts then appear here.")
         if self.instance.pk:
             # The stage moves through the detail page and the board (one history); not here.
             del self.fields["stage"]
             del self.fields["lost_reason"]
+
+    @staticmethod
+    def contacts_of(customer: Customer):
+        """The contacts offered for ``customer`` (the form's choices, and what its script loads on a change)."""
+        return customer.contacts.order_by("-is_primary", "id")
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)

@@ -7,12 +7,14 @@ from datetime import date
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from saas_core.accounts.models import User
 from saas_core.opportunities.models import Opportunity, OpportunityType, Stage
 from saas_core.opportunities.services import opportunities_for
+from web.forms import RecordFilterForm
 from web.navigation import valid_filters
 
 SORTS = {
@@ -39,32 +41,23 @@ class MonthField(forms.CharField):
             raise forms.ValidationError(_("Give the month as YYYY-MM.")) from None
 
 
-class OpportunityFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+class OpportunityFilterForm(RecordFilterForm):
+    window = ("found_from", "found_to")
+    field_order = ("q", "type", "stage", "outcome", "owner", "customer", "found_from", "found_to", "expected_month", "mine")
+
     type = forms.ModelChoiceField(label=_("Type"), queryset=OpportunityType.objects.all(), required=False)
     stage = forms.ModelChoiceField(label=_("Stage"), queryset=Stage.objects.all(), required=False)
     outcome = forms.ChoiceField(label=_("Outcome"), required=False,
                                 choices=[("", pgettext_lazy("outcome filter", "Any")), *Stage.Outcome.choices])
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
-    customer = forms.IntegerField(required=False, widget=forms.HiddenInput)
     found_from = forms.DateField(label=_("Found from"), required=False, widget=DATE)
     found_to = forms.DateField(label=_("Found until"), required=False, widget=DATE)
     expected_month = MonthField(label=_("Expected sign month"), required=False, max_length=7,
                                 widget=forms.TextInput(attrs={"type": "month"}))
-    mine = forms.BooleanField(label=_("Only mine"), required=False)
 
     def __init__(self, *args, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by("name", "username")
+        super().__init__(*args, user=user, **kwargs)
         self.fields["type"].empty_label = pgettext_lazy("type filter", "Any type")
         self.fields["stage"].empty_label = pgettext_lazy("stage filter", "Any stage")
-        self.fields["owner"].empty_label = pgettext_lazy("owner filter", "Anyone")
-
-    def clean(self):
-        data = super().clean()
-        if data.get("found_from") and data.get("found_to") and data["found_from"] > data["found_to"]:
-            self.add_error("found_to", _("The end of the window must not be before its start."))
-        return data
 
 
 def read_filters(data, user: User) -> tuple[OpportunityFilterForm, dict]:
@@ -107,6 +100,33 @@ def opportunity_list(user: User, filters: dict, sort: str | None = None) -> Quer
     """What the user sees, filtered and sorted (the list, the kanban's columns, the export)."""
     order = SORTS.get(sort or "", SORTS[DEFAULT_SORT])
     return apply_filters(opportunities_for(user), filters, user).order_by(*order)
+
+
+# What a card shows (kanban.html): loading whole customers and users made 120 cards cost 10 ms.
+CARD_FIELDS = ("subject", "stage_id", "expected_amount", "created_at", "customer__name", "owner__name", "owner__username")
+
+
+def newest_per_stage(queryset: QuerySet[Opportunity], stage_ids: list[int], n: int) -> dict[int, list[Opportunity]]:
+    """The ``n`` newest of ``queryset`` (scoped and filtered) in each stage: the kanban's cards, in one query.
+
+    One index probe per stage, not one query per column nor a window over every row: a LATERAL
+    subquery runs ``queryset``'s own SQL (data scope and filters included) for each stage id with
+    ``LIMIT n``, reading ``n`` entries of opp_stage_recent (stage, -created_at, -id) per column
+    (a ROW_NUMBER() OVER (PARTITION BY stage) would number all 45,000 of a type's rows to keep 120);
+    the outer query fetches those rows with their customer and owner.
+    """
+    if not stage_ids or n <= 0:
+        return {}
+    inner = (queryset.filter(stage_id=RawSQL("board.stage_id", ())).order_by("-created_at", "-id")
+             .values("id")[:n])
+    sql, params = inner.query.sql_with_params()  # Django's compiled SQL; every value stays a parameter
+    ids = RawSQL(f"SELECT card.id FROM unnest(%s::bigint[]) AS board(stage_id) CROSS JOIN LATERAL ({sql}) AS card",  # noqa: S611
+                 (list(stage_ids), *params))
+    columns: dict[int, list[Opportunity]] = {pk: [] for pk in stage_ids}
+    for card in (Opportunity.objects.filter(pk__in=ids).select_related("customer", "owner")
+                 .only(*CARD_FIELDS).order_by("-created_at", "-id")):
+        columns[card.stage_id].append(card)
+    return columns
 
 
 def query_string(filters: dict, **extra) -> str:

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from saas_core.accounts.models import User
 from saas_core.customers import access as customer_access
@@ -25,6 +26,8 @@ from saas_core.money import check_places, places
 from saas_core.opportunities.models import Opportunity, OpportunityType, Stage, StageChange
 from saas_core.org.access import require
 from saas_core.org.scope import visible, visible_user_ids
+from saas_core.records import batch
+from saas_core.records.batch import BatchWords
 
 MODULE = "opportunities"
 # What create/update accept besides the stage (which goes through change_stage) and the contacts.
@@ -247,22 +250,23 @@ def days_in_stage(opportunity: Opportunity, *, today: date | None = None) -> int
     return max((today - timezone.localtime(since).date()).days, 0)
 
 
-@transaction.atomic
+def batch_words() -> BatchWords:
+    """What the batch actions and the transfer say about opportunities, in the current language."""
+    return BatchWords(
+        none_ticked=_("Tick at least one opportunity first."),
+        no_action=_("Choose what to do with the ticked opportunities."),
+        none_chosen=_("Choose at least one opportunity."),
+        outside_scope=_("You may only transfer opportunities within your data scope."),
+        transferred=lambda n: ngettext("%(count)d opportunity transferred.", "%(count)d opportunities transferred.",
+                                       n) % {"count": n},
+        binned=lambda n: ngettext("%(count)d opportunity moved to the recycle bin.",
+                                  "%(count)d opportunities moved to the recycle bin.", n) % {"count": n},
+    )
+
+
 def transfer(opportunities: Iterable[Opportunity], to_user: User, *, by: User) -> int:
     """Give opportunities (all within ``by``'s scope) to ``to_user``; all or nothing."""
-    require(by, MODULE, "edit")
-    if to_user is None or not to_user.is_active:
-        raise ValidationError({"to_user": [_("Choose an enabled user who receives them.")]})
-    ids = sorted({o.pk for o in opportunities})
-    if not ids:
-        raise ValidationError({"ids": [_("Choose at least one opportunity.")]})
-    locked = list(Opportunity.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-    scope = visible_user_ids(by)
-    if scope is not None and any(o.owner_id not in scope for o in locked):
-        raise PermissionDenied(_("You may only transfer opportunities within your data scope."))
-    moving = [o.pk for o in locked if o.owner_id != to_user.pk]
-    Opportunity.objects.filter(pk__in=moving).update(owner=to_user, updated_at=timezone.now())
-    return len(moving)
+    return batch.transfer(opportunities, to_user, by=by, module=MODULE, words=batch_words())
 
 
 def customer_opportunities(user: User, customer: Customer) -> QuerySet[Opportunity]:

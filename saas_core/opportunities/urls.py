@@ -12,6 +12,7 @@ urlpatterns = [
     path("funnel/", views.funnel_page, name="funnel"),
     path("funnel/export.xlsx", views.funnel_export, name="funnel_export"),
     path("pick/", views.opportunity_pick, name="pick"),
+    path("contacts/", views.contact_pick, name="contact_pick"),
     path("types/", views.types_page, name="types"),
     path("<int:pk>/", views.opportunity_detail, name="detail"),
     path("<int:pk>/edit/", views.opportunity_edit, name="edit"),

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from saas_core.accounts.models import User
@@ -27,19 +24,14 @@ from saas_core.opportunities.models import Opportunity, OpportunityType, Stage
 from saas_core.org.access import can, has_right, permission_required, require
 from saas_core.org.scope import can_see
 from saas_core.records import bin as recycle_bin
+from saas_core.records.batch import batch_view
 from web.forms import add_service_errors
+from web.navigation import next_url, pk_urls
 from web.pagination import page_size
 
 MODULE = "opportunities"
 BATCH_MAX = 500
 KANBAN_CARDS = 20
-
-
-def _next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        return target
-    return fallback
 
 
 def _opportunity_or_404(request: HttpRequest, pk: int) -> Opportunity:
@@ -86,7 +78,8 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
         "next_url": f"{base}page={number + 1}" if len(fetched) > size else "",
         "can_create": can(user, MODULE, "create"), "can_edit": can(user, MODULE, "edit"),
         "can_delete": can(user, MODULE, "delete"), "export_url": _export_url(request),
-        "people": people, "filter_selects": _filter_selects(form, people), "current_url": request.get_full_path(),
+        "batch_people": [(pk, name or username) for pk, name, username in people],
+        "filter_selects": _filter_selects(form, people), "current_url": request.get_full_path(),
         "date_fields": [form[name] for name in ("found_from", "found_to", "expected_month")],
     })
 
@@ -110,73 +103,45 @@ def _filter_selects(form, people) -> list[tuple[str, str, list]]:
     ]
 
 
-def _selected(request: HttpRequest) -> list[Opportunity]:
-    ids = [int(raw) for raw in request.POST.getlist("ids")[:BATCH_MAX] if raw.isdigit()]
-    return list(services.opportunities_for(request.user).filter(pk__in=ids).order_by("pk"))
-
-
 @permission_required(MODULE, "view")
 @require_POST
 def opportunity_batch(request: HttpRequest) -> HttpResponse:
     """Transfer the ticked opportunities to someone, or move them to the recycle bin."""
-    back = _next(request, reverse("opportunities:list"))
-    chosen = _selected(request)
-    action = request.POST.get("action", "")
-    if not chosen:
-        messages.error(request, _("Tick at least one opportunity first."))
-        return redirect(back)
-    try:
-        if action == "transfer":
-            to_user = User.objects.filter(pk=request.POST.get("to_user") or 0, is_active=True).first() \
-                if str(request.POST.get("to_user", "")).isdigit() else None
-            moved = services.transfer(chosen, to_user, by=request.user)
-            messages.success(request, ngettext("%(count)d opportunity transferred.", "%(count)d opportunities transferred.",
-                                               moved) % {"count": moved})
-        elif action == "delete":
-            require(request.user, MODULE, "delete")
-            with transaction.atomic():
-                for opportunity in chosen:
-                    recycle_bin.trash(opportunity, by=request.user)
-            messages.success(request, ngettext(
-                "%(count)d opportunity moved to the recycle bin.", "%(count)d opportunities moved to the recycle bin.",
-                len(chosen)) % {"count": len(chosen)})
-        else:
-            messages.error(request, _("Choose what to do with the ticked opportunities."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect(back)
+    return batch_view(request, module=MODULE, queryset=services.opportunities_for(request.user),
+                      words=services.batch_words(), back=next_url(request, reverse("opportunities:list")))
 
 
 # --- the board ------------------------------------------------------------------------------------
 
 
-def _board_type(request: HttpRequest, filters: dict) -> OpportunityType | None:
-    if filters.get("type"):
-        return filters["type"]
-    return OpportunityType.objects.filter(is_active=True).order_by("position", "id").first()
 
 
 @permission_required(MODULE, "view")
 def kanban(request: HttpRequest) -> HttpResponse:
     """The board of one type: a column per stage, the newest cards first, drag to change stage."""
     form, filters = queries.read_filters(request.GET, request.user)
-    kind = _board_type(request, filters)
+    types = list(OpportunityType.objects.filter(is_active=True).order_by("position", "id"))
+    kind = filters.get("type") or (types[0] if types else None)
     columns = []
     if kind is not None:
         filters = {**filters, "type": kind}
         filters.pop("stage", None)
-        base = queries.opportunity_list(request.user, filters)
         stages = services.stages_of(kind)
-        # Counted by stage id rather than type: read from the (owner,) stage covering indexes alone.
+        stage_ids = [s.pk for s in stages]
+        # Two queries whatever the number of columns: the newest cards of every stage, and the
+        # per-stage counts and amounts (by stage id rather than type: read from the stage indexes).
+        cards = queries.newest_per_stage(queries.opportunity_list(request.user, filters), stage_ids, KANBAN_CARDS)
         counted = queries.opportunity_list(request.user, {k: v for k, v in filters.items() if k != "type"})
-        counts = funnel.per_stage(counted.filter(stage__in=[s.pk for s in stages]))
+        counts = funnel.per_stage(counted.filter(stage__in=stage_ids))
+        detail_url, stage_url = pk_urls("opportunities:detail"), pk_urls("opportunities:stage")
+        for card in (card for column in cards.values() for card in column):
+            card.url, card.stage_url = detail_url(card.pk), stage_url(card.pk)
         for stage in stages:
-            cards = list(base.filter(stage=stage).select_related("customer", "owner")[:KANBAN_CARDS])
             n, amount = counts.get(stage.pk, (0, 0))
-            columns.append({"stage": stage, "cards": cards, "count": n, "amount": amount,
+            columns.append({"stage": stage, "cards": cards[stage.pk], "count": n, "amount": amount,
                             "more_url": reverse("opportunities:list") + "?" + queries.query_string(filters, stage=stage)})
     return render(request, "opportunities/kanban.html", {
-        "form": form, "kind": kind, "columns": columns, "types": OpportunityType.objects.filter(is_active=True),
+        "form": form, "kind": kind, "columns": columns, "types": types,
         "can_edit": can(request.user, MODULE, "edit"),
         "lost_reasons": DictionaryItem.objects.filter(type__key="lost_reason", is_active=True).order_by("order", "id"),
     })
@@ -197,18 +162,8 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _customer_param(request: HttpRequest) -> Customer | None:
-    raw = request.GET.get("customer")
-    if not raw:
-        return None
-    customer = Customer.objects.filter(pk=raw).first() if str(raw).isdigit() else None
-    if customer is None or not customer_access.can_view(request.user, customer):
-        raise Http404
-    return customer
-
-
 def _form_page(request: HttpRequest, opportunity: Opportunity | None) -> HttpResponse:
-    customer = _customer_param(request) if opportunity is None else None
+    customer = customer_access.customer_in_query(request) if opportunity is None else None
     form = OpportunityForm(request.POST or None, instance=opportunity, user=request.user, customer=customer)
     if request.method == "POST" and form.is_valid():
         try:
@@ -220,11 +175,12 @@ def _form_page(request: HttpRequest, opportunity: Opportunity | None) -> HttpRes
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Opportunity “%(subject)s” has been saved.") % {"subject": saved.subject})
-            return redirect(_next(request, reverse("opportunities:detail", args=[saved.pk])))
+            return redirect(next_url(request, reverse("opportunities:detail", args=[saved.pk])))
     fallback = reverse("opportunities:detail", args=[opportunity.pk]) if opportunity else reverse("opportunities:list")
     return render(request, "opportunities/form.html", {
-        "form": form, "opportunity": opportunity, "customer": customer, "next": _next(request, fallback),
+        "form": form, "opportunity": opportunity, "customer": customer, "next": next_url(request, fallback),
         "title": _("New opportunity") if opportunity is None else _("Edit opportunity"),
+        "contacts_url": reverse("opportunities:contact_pick"),
     })
 
 
@@ -301,6 +257,18 @@ def opportunity_pick(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"results": []})
     rows = services.customer_opportunities(request.user, customer).order_by("-created_at")[:50]
     return JsonResponse({"results": [{"id": o.pk, "text": f"{o.subject} · {o.stage.label}"} for o in rows]})
+
+
+@permission_required(MODULE, "view")
+@require_GET
+def contact_pick(request: HttpRequest) -> JsonResponse:
+    """The contacts of one customer the user may see: the opportunity form refills its contacts when the
+    customer changes (the same set the form accepts)."""
+    raw = request.GET.get("customer", "")
+    customer = Customer.objects.filter(pk=raw).first() if raw.isdigit() else None
+    if customer is None or not customer_access.can_view(request.user, customer):
+        return JsonResponse({"results": []})
+    return JsonResponse({"results": [{"id": c.pk, "text": str(c)} for c in OpportunityForm.contacts_of(customer)]})
 
 
 # --- funnel and forecast ---------------------------------------------------------------------------

@@ -24,15 +24,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 
-
-@dataclass(frozen=True)
-class ProductPanel:
-    key: str
-    label: str | Promise
-    template: str
-    context: Callable  # context(request, product) -> dict | None
-    order: int = 100
-    permission: tuple[str, str] | None = None
+from saas_core.records.panels import PanelRegistry
 
 
 @dataclass(frozen=True)
@@ -44,23 +36,14 @@ class PanelSource:
     permission: tuple[str, str] | None = None
 
 
-_panels: dict[str, ProductPanel] = {}
 _sources: dict[tuple[str, str], PanelSource] = {}
 
 
-def register_panel(key: str, label: str | Promise, template: str, context: Callable, *, order: int = 100,
-                   permission: tuple[str, str] | None = None) -> ProductPanel:
-    panel = ProductPanel(key, label, template, context, order, permission)
-    _panels[key] = panel
-    return panel
-
-
-def unregister_panel(key: str) -> None:
-    _panels.pop(key, None)
-
-
-def panels() -> list[ProductPanel]:
-    return sorted(_panels.values(), key=lambda p: (p.order, p.key))
+registry = PanelRegistry()
+register_panel = registry.register
+unregister_panel = registry.unregister
+panels = registry.panels
+shown = registry.shown  # shown(request, product) -> [(panel, context)]
 
 
 def register_source(panel: str, key: str, label: str | Promise, rows: Callable, *,

@@ -144,16 +144,9 @@ def price_history(user, product: Product, limit: int = 50) -> list[PriceChange]:
 
 
 def _panel_html(request: HttpRequest, product: Product) -> list[dict]:
-    out = []
-    for panel in panels.panels():
-        if panel.permission and not can(request.user, *panel.permission):
-            continue
-        data = panel.context(request, product)
-        if data is None:
-            continue
-        html = render_to_string(panel.template, {**data, "product": product, "panel": panel}, request=request)
-        out.append({"panel": panel, "html": html})
-    return out
+    return [{"panel": panel, "html": render_to_string(panel.template, {**data, "product": product, "panel": panel},
+                                                      request=request)}
+            for panel, data in panels.shown(request, product)]
 
 
 def _files(request: HttpRequest, product: Product) -> dict:

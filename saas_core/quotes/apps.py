@@ -8,4 +8,4 @@ class QuotesConfig(AppConfig):
     verbose_name = _("Quotes")
 
     def ready(self) -> None:
-        from saas_core.quotes import menus  # noqa: F401 - permissions, menu, panels, exporter, workbench
+        from saas_core.quotes import global_search, menus  # noqa: F401 - permissions, menu, panels, exporter, workbench, search

@@ -38,9 +38,7 @@ class QuoteExporter(Exporter):
     def queryset(self, request):
         from saas_core.quotes import queries
 
-        _form, filters = queries.read_filters(request.GET, request.user)
-        return queries.quote_list(request.user, filters, request.GET.get("sort")).select_related(
-            "customer", "opportunity", "owner")
+        return self.listed(request, queries.read_filters, queries.quote_list, "customer", "opportunity", "owner")
 
 
 register_exporter(QuoteExporter())

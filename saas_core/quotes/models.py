@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from saas_core.customers.models import SEARCH_FIELDS, SearchKeysMixin
 from saas_core.money import DECIMAL_PLACES, MAX_DIGITS
 from saas_core.records.models import BusinessRecord
 from saas_core.records.registry import business_record
@@ -19,8 +21,10 @@ def _money(verbose_name, **kwargs) -> models.DecimalField:
     return models.DecimalField(verbose_name, max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, **kwargs)
 
 
-@business_record(module="quotes", owner_field="owner", label_field="number")
-class Quote(BusinessRecord):
+@business_record(module="quotes", owner_field="owner", label_field="number", history_exclude=SEARCH_FIELDS)
+class Quote(SearchKeysMixin, BusinessRecord):
+    """Search keys: the pinyin of the subject (the customer's are its own, see queries.apply_filters)."""
+
     class Status(models.TextChoices):
         DRAFT = "draft", pgettext_lazy("quote status", "Draft")
         SENT = "sent", pgettext_lazy("quote status", "Sent")
@@ -55,6 +59,7 @@ class Quote(BusinessRecord):
             models.Index(fields=["owner", "-created_at", "-id"], name="quote_owner_recent",
                          condition=Q(deleted_at__isnull=True)),
             models.Index(fields=["customer", "-created_at"], name="quote_customer"),
+            GinIndex(fields=["search_tokens"], name="quote_search_gin"),
             models.Index(fields=["opportunity"], name="quote_opportunity", condition=Q(opportunity__isnull=False)),
             # The expiry task and "expiring this week": open quotes by validity date.
             models.Index(fields=["valid_until"], name="quote_open_valid",

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from saas_core.accounts.models import User
 from saas_core.quotes.models import Quote
 from saas_core.quotes.services import quotes_for
+from web.forms import RecordFilterForm
 from web.navigation import valid_filters
 
 SORTS = {
@@ -25,27 +26,15 @@ DEFAULT_SORT = "-created"
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class QuoteFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+class QuoteFilterForm(RecordFilterForm):
+    window = ("quoted_from", "quoted_to")
+    field_order = ("q", "status", "owner", "customer", "opportunity", "quoted_from", "quoted_to", "mine")
+
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", pgettext_lazy("status filter", "Any")), *Quote.Status.choices])
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
-    customer = forms.IntegerField(required=False, widget=forms.HiddenInput)
     opportunity = forms.IntegerField(required=False, widget=forms.HiddenInput)
     quoted_from = forms.DateField(label=_("Quoted from"), required=False, widget=DATE)
     quoted_to = forms.DateField(label=_("Quoted until"), required=False, widget=DATE)
-    mine = forms.BooleanField(label=_("Only mine"), required=False)
-
-    def __init__(self, *args, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by("name", "username")
-        self.fields["owner"].empty_label = pgettext_lazy("owner filter", "Anyone")
-
-    def clean(self):
-        data = super().clean()
-        if data.get("quoted_from") and data.get("quoted_to") and data["quoted_from"] > data["quoted_to"]:
-            self.add_error("quoted_to", _("The end of the window must not be before its start."))
-        return data
 
 
 def read_filters(data, user: User) -> tuple[QuoteFilterForm, dict]:
@@ -54,9 +43,22 @@ def read_filters(data, user: User) -> tuple[QuoteFilterForm, dict]:
     return form, valid_filters(form)
 
 
+def search_quotes(queryset: QuerySet[Quote], query: str) -> QuerySet[Quote]:
+    """The quotes whose number, or subject (Chinese, pinyin, initials), or customer (as the customer
+    search finds it: name, pinyin, number, phone) matches ``query``: the list's search and the top
+    bar's, so "more" lists what the top bar counted."""
+    from saas_core.customers.models import Customer
+    from saas_core.customers.search import search, search_customers
+
+    # The customers' search matches its fragments on "name": here that is the subject.
+    by_quote = search(Quote._base_manager.alias(name=F("subject")), query, number_field="number").values("pk")
+    by_customer = search_customers(Customer._base_manager.all(), query).values("pk")
+    return queryset.filter(Q(pk__in=by_quote) | Q(customer_id__in=by_customer))
+
+
 def apply_filters(queryset: QuerySet[Quote], filters: dict, user: User) -> QuerySet[Quote]:
     if q := (filters.get("q") or "").strip():
-        queryset = queryset.filter(Q(number__icontains=q) | Q(subject__icontains=q) | Q(customer__name__icontains=q))
+        queryset = search_quotes(queryset, q)
     if filters.get("status"):
         queryset = queryset.filter(status=filters["status"])
     if filters.get("owner"):

@@ -19,16 +19,20 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from saas_core import money
 from saas_core.accounts.models import User
 from saas_core.customers import access as customer_access
 from saas_core.customers.models import Customer
+from saas_core.customers.search_keys import keys_for
 from saas_core.opportunities.models import Opportunity
 from saas_core.org.access import require
 from saas_core.org.scope import can_see, visible, visible_user_ids
 from saas_core.products.models import PriceStrategy, Product, ProductPrice
 from saas_core.quotes.models import Quote, QuoteLine
+from saas_core.records import batch
+from saas_core.records.batch import BatchWords
 from saas_core.tenancy import company_today
 
 MODULE = "quotes"
@@ -202,6 +206,8 @@ def _save(quote: Quote, *, by: User, lines: Sequence[LineInput], discount, kept_
     if abs(totals.total) >= money_limit():
         raise ValidationError({"lines": [_("The amount is too large.")]})
     quote.subtotal, quote.discount, quote.total = totals.subtotal, totals.discount, totals.total
+    keys = keys_for(quote.subject)
+    quote.search_tokens, quote.search_initials, quote.search_spelled = keys.tokens, keys.initials, keys.spelled
     quote.save()
     if not quote.number:
         quote.number = f"Q{quote.quoted_on:%Y%m%d}-{quote.pk}"
@@ -221,11 +227,13 @@ def money_limit() -> Decimal:
 
 @transaction.atomic
 def create_quote(*, by: User, lines: Sequence[LineInput], discount=0, check_permission: bool = True,
-                 **fields) -> Quote:
-    """A new draft quote with its lines; owner defaults to ``by``, dates to today and today + 30 days."""
+                 number: str = "", **fields) -> Quote:
+    """A new draft quote with its lines; owner defaults to ``by``, dates to today and today + 30 days.
+    ``number``: the quote's own number (an import keeps the old system's, at most 30 characters);
+    without one it gets ``Q<date>-<id>``."""
     if check_permission:
         require(by, MODULE, "create")
-    quote = Quote(created_by=by, status=Quote.Status.DRAFT)
+    quote = Quote(created_by=by, status=Quote.Status.DRAFT, number=number.strip())
     fields.setdefault("owner", by)
     fields.setdefault("quoted_on", company_today())
     if fields.get("quoted_on") and not fields.get("valid_until"):
@@ -305,22 +313,22 @@ def copy_quote(quote: Quote, *, by: User) -> Quote:
     )
 
 
-@transaction.atomic
+def batch_words() -> BatchWords:
+    """What the batch actions and the transfer say about quotes, in the current language."""
+    return BatchWords(
+        none_ticked=_("Tick at least one quote first."),
+        no_action=_("Choose what to do with the ticked quotes."),
+        none_chosen=_("Choose at least one quote."),
+        outside_scope=_("You may only transfer quotes within your data scope."),
+        transferred=lambda n: ngettext("%(count)d quote transferred.", "%(count)d quotes transferred.", n) % {"count": n},
+        binned=lambda n: ngettext("%(count)d quote moved to the recycle bin.",
+                                  "%(count)d quotes moved to the recycle bin.", n) % {"count": n},
+    )
+
+
 def transfer(quotes: Iterable[Quote], to_user: User, *, by: User) -> int:
     """Give quotes (all within ``by``'s scope) to ``to_user``; all or nothing."""
-    require(by, MODULE, "edit")
-    if to_user is None or not to_user.is_active:
-        raise ValidationError({"to_user": [_("Choose an enabled user who receives them.")]})
-    ids = sorted({q.pk for q in quotes})
-    if not ids:
-        raise ValidationError({"ids": [_("Choose at least one quote.")]})
-    locked = list(Quote.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-    scope = visible_user_ids(by)
-    if scope is not None and any(q.owner_id not in scope for q in locked):
-        raise PermissionDenied(_("You may only transfer quotes within your data scope."))
-    moving = [q.pk for q in locked if q.owner_id != to_user.pk]
-    Quote.objects.filter(pk__in=moving).update(owner=to_user, updated_at=timezone.now())
-    return len(moving)
+    return batch.transfer(quotes, to_user, by=by, module=MODULE, words=batch_words())
 
 
 # --- reading ------------------------------------------------------------------------------------------

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from saas_core.accounts.models import User
@@ -28,6 +26,7 @@ from saas_core.quotes import conversions, queries, services
 from saas_core.quotes.forms import LineFormSet, QuoteForm
 from saas_core.quotes.models import Quote
 from saas_core.records import bin as recycle_bin
+from saas_core.records.batch import batch_view
 from web.forms import add_service_errors
 from web.navigation import export_url, next_url
 from web.pagination import PAGE_SIZES, paginate
@@ -57,7 +56,7 @@ def quote_list(request: HttpRequest) -> HttpResponse:
         "form": form, "page": page, "page_size": size, "page_sizes": PAGE_SIZES, "sort": sort,
         "can_create": can(user, MODULE, "create"), "can_edit": can(user, MODULE, "edit"),
         "can_delete": can(user, MODULE, "delete"), "export_url": export_url(request, MODULE),
-        "people": User.objects.filter(is_active=True).order_by("name", "username"),
+        "batch_people": [(u.pk, str(u)) for u in User.objects.filter(is_active=True).order_by("name", "username")],
         "current_url": request.get_full_path(),
     })
 
@@ -66,33 +65,8 @@ def quote_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def quote_batch(request: HttpRequest) -> HttpResponse:
     """Transfer the ticked quotes to someone, or move them to the recycle bin."""
-    back = next_url(request, reverse("quotes:list"))
-    ids = [int(raw) for raw in request.POST.getlist("ids")[:BATCH_MAX] if raw.isdigit()]
-    chosen = list(services.quotes_for(request.user).filter(pk__in=ids).order_by("pk"))
-    action = request.POST.get("action", "")
-    if not chosen:
-        messages.error(request, _("Tick at least one quote first."))
-        return redirect(back)
-    try:
-        if action == "transfer":
-            raw = str(request.POST.get("to_user", ""))
-            to_user = User.objects.filter(pk=raw, is_active=True).first() if raw.isdigit() else None
-            moved = services.transfer(chosen, to_user, by=request.user)
-            messages.success(request, ngettext("%(count)d quote transferred.", "%(count)d quotes transferred.",
-                                               moved) % {"count": moved})
-        elif action == "delete":
-            require(request.user, MODULE, "delete")
-            with transaction.atomic():
-                for quote in chosen:
-                    recycle_bin.trash(quote, by=request.user)
-            messages.success(request, ngettext("%(count)d quote moved to the recycle bin.",
-                                               "%(count)d quotes moved to the recycle bin.", len(chosen))
-                             % {"count": len(chosen)})
-        else:
-            messages.error(request, _("Choose what to do with the ticked quotes."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect(back)
+    return batch_view(request, module=MODULE, queryset=services.quotes_for(request.user),
+                      words=services.batch_words(), back=next_url(request, reverse("quotes:list")))
 
 
 # --- one quote ----------------------------------------------------------------------------------------
@@ -135,16 +109,6 @@ def quote_print(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _customer_param(request: HttpRequest) -> Customer | None:
-    raw = request.GET.get("customer")
-    if not raw:
-        return None
-    customer = Customer.objects.filter(pk=raw).first() if str(raw).isdigit() else None
-    if customer is None or not customer_access.can_view(request.user, customer):
-        raise Http404
-    return customer
-
-
 def _line_initial(quote: Quote) -> list[dict]:
     return [{"product": ln.product_id, "quantity": ln.quantity.normalize(), "unit_price": ln.unit_price.normalize(),
              "discount_percent": ln.discount_percent.normalize()} for ln in quote.lines.all()]
@@ -166,7 +130,7 @@ def _map_line_errors(formset, exc: ValidationError) -> ValidationError | None:
 
 
 def _form_page(request: HttpRequest, quote: Quote | None) -> HttpResponse:
-    customer = _customer_param(request) if quote is None else None
+    customer = customer_access.customer_in_query(request) if quote is None else None
     form = QuoteForm(request.POST or None, instance=quote, user=request.user, customer=customer)
     if customer is not None and request.GET.get("opportunity", "").isdigit():
         form.initial["opportunity"] = int(request.GET["opportunity"])

@@ -16,7 +16,7 @@ from tests.browser.conftest import require_browser_stack
 require_browser_stack()
 from playwright.sync_api import Page, expect  # noqa: E402
 
-from tests.browser.helpers import new_customer, sign_up  # noqa: E402
+from tests.browser.helpers import new_customer, pick, sign_up  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -105,4 +105,32 @@ def test_create_from_the_customer_drag_to_won_and_drill_down(page: Page, live_si
     page.goto(f"{base}/opportunities/board/")
     assert page.evaluate(NO_SIDEWAYS_SCROLL)  # the board scrolls inside itself on a phone
     page.screenshot(path=str(screenshots / "opportunity-board-390.png"), full_page=True)
+    assert not script_errors, script_errors
+
+
+def test_choosing_another_customer_reloads_its_contacts_on_a_phone(page: Page, live_site):
+    script_errors: list[str] = []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
+    base = sign_up(page, live_site, "Lian Xi", company="Contacts Test")
+    new_customer(page, base, "杭州联系科技有限公司", contact="周经理")
+    new_customer(page, base, "宁波往来贸易有限公司", contact="吴总")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{base}/opportunities/new/")
+    form = page.locator("[data-testid=opportunity-form]")
+    contacts = form.locator("#id_contacts")
+    expect(contacts.locator("input[type=checkbox]")).to_have_count(0)
+    pick(form, "id_customer", "hzlx", "杭州联系")  # pinyin initials
+    expect(contacts).to_contain_text("周经理")
+    pick(form, "id_customer", "nbwl", "宁波往来")
+    expect(contacts).to_contain_text("吴总")
+    expect(contacts).not_to_contain_text("周经理")
+    contacts.get_by_label("吴总").check()
+    form.locator("#id_subject").fill("宁波往来 年度采购")
+    form.locator("#id_type").select_option(label="New business")
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    form.locator("[data-testid=save-opportunity]").click()
+    row = page.locator("[data-testid=opportunity-row]").filter(has_text="宁波往来 年度采购")
+    expect(row).to_contain_text("10%")  # the probability left empty: the stage's default
+    row.get_by_role("link", name="宁波往来 年度采购").click()
+    expect(page.locator("main")).to_contain_text("吴总")
     assert not script_errors, script_errors

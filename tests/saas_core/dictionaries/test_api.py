@@ -25,8 +25,8 @@ def test_types_are_listed_searched_and_filtered(boss):
     assert [t["key"] for t in boss.get("/api/v1/dictionaries/", {"search": "付款方式"}).json()["results"]] == ["payment_method"]
     finance = boss.get("/api/v1/dictionaries/", {"group": "finance"}).json()["results"]
     assert {t["group"] for t in finance} == {"finance"} and len(finance) >= 4
-    stage = boss.get("/api/v1/dictionaries/opportunity_stage/").json()
-    assert stage["extra_fields"][0]["name"] == "probability"
+    urgency = boss.get("/api/v1/dictionaries/complaint_urgency/").json()
+    assert urgency["extra_fields"][0]["name"] == "response_hours"
     assert boss.get("/api/v1/dictionaries/nope/").status_code == 404
 
 
@@ -61,11 +61,11 @@ def test_boss_creates_renames_disables_reorders_and_deletes(boss, tenant_a):
         assert not DictionaryItem.objects.filter(pk=item["id"]).exists()
 
 
-def test_probability_of_a_new_stage(boss):
-    created = boss.post("/api/v1/dictionaries/opportunity_stage/items/", {
-        "label_zh": "签约审批", "label_en": "Contract approval", "extra": {"probability": 90},
+def test_response_time_of_a_new_urgency(boss):
+    created = boss.post("/api/v1/dictionaries/complaint_urgency/items/", {
+        "label_zh": "特急", "label_en": "Immediate", "extra": {"response_hours": 1},
     }, format="json")
-    assert created.status_code == 201 and created.json()["extra"] == {"probability": 90}
+    assert created.status_code == 201 and created.json()["extra"] == {"response_hours": 1}
 
 
 @pytest.mark.parametrize(("body", "field", "text"), [

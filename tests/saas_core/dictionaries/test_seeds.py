@@ -16,7 +16,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 REQUIRED = {
     "customer_type", "customer_category", "industry", "customer_source", "customer_status", "hot_reason",
     "value_class", "credit_level", "company_size", "contact_category", "contact_role", "activity_type",
-    "task_priority", "schedule_type", "opportunity_stage", "opportunity_type", "opportunity_source", "lost_reason",
+    "task_priority", "schedule_type", "opportunity_source", "lost_reason",
     "competitor_threat", "quote_status", "contract_category", "contract_status", "order_status", "shipping_method",
     "payment_method", "payment_type", "invoice_type", "expense_type", "product_unit", "price_strategy",
     "service_type", "service_channel", "complaint_type", "complaint_urgency", "care_type", "holiday",
@@ -55,8 +55,8 @@ def test_the_defaults_a_chinese_smb_expects(tenant_a):
         assert {"vat_special", "vat_normal", "receipt"} <= set(keys("invoice_type"))
         assert {"spring_festival", "mid_autumn", "national_day"} <= set(keys("holiday"))
         assert len(keys("industry")) == 20
-        stages = {i.key: i.extra["probability"] for i in services.items_for("opportunity_stage")}
-        assert stages == {"initial_contact": 10, "needs_analysis": 30, "proposal": 50, "negotiation": 80, "won": 100, "lost": 0}
+        hours = {i.key: i.extra["response_hours"] for i in services.items_for("complaint_urgency")}
+        assert hours == {"critical": 2, "urgent": 8, "normal": 24, "low": 72}
         mid_autumn = services.get_item("holiday", "mid_autumn")
         assert mid_autumn.extra == {"calendar": "lunar", "month": 8, "day": 15}
         assert services.get_item("payment_method", "alipay").label_zh == "支付宝"

@@ -59,13 +59,13 @@ def test_a_label_equal_to_a_disabled_value_says_to_enable_it(tenant_a):
 
 def test_extra_attributes_are_checked_against_what_the_list_declares(tenant_a):
     with in_tenant(tenant_a):
-        stage = DictionaryType.objects.get(key="opportunity_stage")
-        item = services.add_item(stage, label_zh="签约审批", label_en="Contract approval", extra={"probability": "90"})
-        assert item.extra == {"probability": 90}
+        urgency = DictionaryType.objects.get(key="complaint_urgency")
+        item = services.add_item(urgency, label_zh="特急", label_en="Immediate", extra={"response_hours": "1"})
+        assert item.extra == {"response_hours": 1}
         with pytest.raises(ValidationError) as caught:
-            services.add_item(stage, label_zh="试点", extra={"probability": 150, "colour": "red"})
+            services.add_item(urgency, label_zh="不急不急", extra={"response_hours": 900, "colour": "red"})
         messages = " ".join(caught.value.message_dict["extra"])
-        assert "from 0 to 100" in messages and "“colour” is not an attribute" in messages
+        assert "from 0 to 720" in messages and "“colour” is not an attribute" in messages
         with pytest.raises(ValidationError):
             services.add_item(DictionaryType.objects.get(key="holiday"), label_zh="植树节", extra={"calendar": "martian"})
 

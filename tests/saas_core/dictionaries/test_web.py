@@ -42,9 +42,9 @@ def test_a_chinese_speaking_boss_sees_chinese_labels(client_for, tenant_a, make_
 
 
 def test_the_detail_page_lists_values_in_order_with_both_labels(boss):
-    page = boss.get("/dictionaries/opportunity_stage/").content.decode()
-    assert row_keys(page) == ["initial_contact", "needs_analysis", "proposal", "negotiation", "won", "lost"]
-    assert "商务谈判" in page and "Negotiation" in page and "Probability (%)" in page
+    page = boss.get("/dictionaries/complaint_urgency/").content.decode()
+    assert row_keys(page) == ["critical", "urgent", "normal", "low"]
+    assert "非常紧急" in page and "Critical" in page and "Response time (hours)" in page
     assert boss.get("/dictionaries/no_such_list/").status_code == 404
 
 
@@ -61,29 +61,29 @@ def test_bad_additions_are_shown_beside_the_fields(boss, tenant_a):
     assert "at least one language" in empty.context["form"].errors["label_zh"][0]
     duplicate = boss.post("/dictionaries/customer_source/add/", {"label_zh": "展会", "label_en": "Fairs"})
     assert "“展会” is already in this list." in duplicate.content.decode()
-    bad_extra = boss.post("/dictionaries/opportunity_stage/add/", {"label_zh": "试点", "extra__probability": "150"})
-    assert bad_extra.status_code == 400 and "extra__probability" in bad_extra.context["form"].errors
+    bad_extra = boss.post("/dictionaries/complaint_urgency/add/", {"label_zh": "特急", "extra__response_hours": "900"})
+    assert bad_extra.status_code == 400 and "extra__response_hours" in bad_extra.context["form"].errors
     with in_tenant(tenant_a):
         assert DictionaryItem.objects.filter(type__key="customer_source").count() == 14
 
 
 def test_boss_renames_inline_and_edits_attributes(boss, tenant_a):
     with in_tenant(tenant_a):
-        stage = services.get_item("opportunity_stage", "negotiation")
-    boss.post(f"/dictionaries/opportunity_stage/{stage.pk}/rename/", {"label_zh": "谈判", "label_en": "Negotiating"})
+        urgency = services.get_item("complaint_urgency", "urgent")
+    boss.post(f"/dictionaries/complaint_urgency/{urgency.pk}/rename/", {"label_zh": "较急", "label_en": "Pressing"})
     with in_tenant(tenant_a):
-        stage.refresh_from_db()
-    assert (stage.label_zh, stage.label_en, stage.key, stage.extra) == ("谈判", "Negotiating", "negotiation", {"probability": 80})
-    form = boss.get(f"/dictionaries/opportunity_stage/{stage.pk}/")
-    assert form.status_code == 200 and 'value="80"' in form.content.decode()
-    boss.post(f"/dictionaries/opportunity_stage/{stage.pk}/", {
-        "label_zh": "商务谈判", "label_en": "Negotiation", "extra__probability": "70",
+        urgency.refresh_from_db()
+    assert (urgency.label_zh, urgency.label_en, urgency.key, urgency.extra) == ("较急", "Pressing", "urgent", {"response_hours": 8})
+    form = boss.get(f"/dictionaries/complaint_urgency/{urgency.pk}/")
+    assert form.status_code == 200 and 'value="8"' in form.content.decode()
+    boss.post(f"/dictionaries/complaint_urgency/{urgency.pk}/", {
+        "label_zh": "紧急", "label_en": "Urgent", "extra__response_hours": "6",
     })
     with in_tenant(tenant_a):
-        stage.refresh_from_db()
-    assert (stage.label_zh, stage.extra) == ("商务谈判", {"probability": 70})
-    refused = boss.post(f"/dictionaries/opportunity_stage/{stage.pk}/rename/", {"label_zh": "赢单", "label_en": ""}, follow=True)
-    assert "“赢单” is already in this list." in refused.content.decode()
+        urgency.refresh_from_db()
+    assert (urgency.label_zh, urgency.extra) == ("紧急", {"response_hours": 6})
+    refused = boss.post(f"/dictionaries/complaint_urgency/{urgency.pk}/rename/", {"label_zh": "一般", "label_en": ""}, follow=True)
+    assert "“一般” is already in this list." in refused.content.decode()
 
 
 def test_boss_reorders_with_arrows_and_by_drag_and_drop(boss, tenant_a):

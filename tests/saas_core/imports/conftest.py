@@ -56,11 +56,15 @@ def run(job):
     return services.run_job(job.pk)
 
 
-def import_file(info, user, data: bytes, name: str, mode: str = "skip", **kwargs):
-
-    with in_tenant(info):
-        job = uploaded(by=user, kind="customers", upload=data, filename=name, duplicate_mode=mode, **kwargs)
+def import_kind(kind: str, tenant, user, data: bytes, name: str, mode: str = "skip", **kwargs):
+    """Upload ``data`` as an import of ``kind`` (an importer's key) by ``user`` and run it."""
+    with in_tenant(tenant):
+        job = uploaded(by=user, kind=kind, upload=data, filename=name, duplicate_mode=mode, **kwargs)
         return run(job)
+
+
+def import_file(info, user, data: bytes, name: str, mode: str = "skip", **kwargs):
+    return import_kind("customers", info, user, data, name, mode, **kwargs)
 
 
 GOOD = [

@@ -8,15 +8,17 @@ from saas_core.opportunities.models import Opportunity, Stage
 from tests.conftest import api, in_tenant
 from tests.saas_core.opportunities.conftest import add, opportunity
 from tests.saas_core.org.conftest import build_org
+from tests.saas_core.records.isolation import (
+    assert_all_404,
+    assert_never_shown,
+    expected_by_role,
+    role_users,
+    shown,
+    unused_in,
+)
 
 pytestmark = pytest.mark.django_db
 SECRET = "Alpha-only deal"
-
-
-def _unused_in_b(tenant_b, model, pk: int) -> int:
-    with in_tenant(tenant_b):
-        assert not model._base_manager.filter(pk=pk).exists(), "pick ids B does not have"
-    return pk
 
 
 def test_company_b_cannot_reach_company_a_opportunities(org, tenant_a, tenant_b, client_for, make_user):
@@ -24,21 +26,17 @@ def test_company_b_cannot_reach_company_a_opportunities(org, tenant_a, tenant_b,
     deal = opportunity(tenant_a, org.boss, customer, SECRET)
     with in_tenant(tenant_a):
         stage_id = deal.stage_id
-    pk = _unused_in_b(tenant_b, Opportunity, deal.pk)
+    pk = unused_in(tenant_b, Opportunity, deal.pk)
     boss_b = make_user(tenant_b, role="boss", username="boss-b-opps")
     web = client_for(tenant_b, boss_b)
-    for method, url in [
+    assert_all_404(web, [
         ("get", f"/opportunities/{pk}/"), ("get", f"/opportunities/{pk}/edit/"), ("post", f"/opportunities/{pk}/edit/"),
         ("get", f"/opportunities/{pk}/delete/"), ("post", f"/opportunities/{pk}/delete/"),
         ("post", f"/opportunities/{pk}/stage/"), ("get", f"/opportunities/new/?customer={customer.pk}"),
-    ]:
-        response = getattr(web, method)(url, {"stage": stage_id} if method == "post" else {})
-        assert response.status_code == 404, (method, url, response.status_code)
-    for url in ("/opportunities/", "/opportunities/board/", "/opportunities/funnel/", "/opportunities/?q=Alpha",
-                "/imports/export/opportunities.xlsx", "/workbench/", f"/opportunities/pick/?customer={customer.pk}"):
-        response = web.get(url)
-        body = b"".join(response.streaming_content) if response.streaming else response.content
-        assert SECRET.encode() not in body, url
+    ], {"stage": stage_id})
+    assert_never_shown(web, ("/opportunities/", "/opportunities/board/", "/opportunities/funnel/", "/opportunities/?q=Alpha",
+                             "/imports/export/opportunities.xlsx", "/workbench/",
+                             f"/opportunities/pick/?customer={customer.pk}"), SECRET)
     rest = api(tenant_b, boss_b)
     for url in (f"/api/v1/opportunities/{pk}/", f"/api/v1/opportunities/{pk}/history/"):
         assert rest.get(url).status_code == 404, url
@@ -51,10 +49,7 @@ def test_company_b_cannot_reach_company_a_opportunities(org, tenant_a, tenant_b,
 
 EAST, WEST = "East deal", "West deal"
 # role: what the list, API and funnel show; may it open the list at all
-EXPECTED = {
-    "boss": {EAST, WEST}, "director": {EAST, WEST}, "manager": {EAST}, "sales1": {EAST}, "sales_w": {WEST},
-    "customer_service": None, "system_maintainer": None,
-}
+EXPECTED = expected_by_role(EAST, WEST)
 
 
 @pytest.fixture
@@ -64,9 +59,7 @@ def world(tenant_a, boss_a, make_user):
     west = add(tenant_a, org.sales_w, "华西客户")
     east_deal = opportunity(tenant_a, org.sales1, east, EAST)
     west_deal = opportunity(tenant_a, org.sales_w, west, WEST)
-    users = {"boss": org.boss, "director": org.director, "manager": org.manager, "sales1": org.sales1,
-             "sales_w": org.sales_w, "customer_service": org.cs, "system_maintainer": org.maintainer}
-    return users, east_deal, west_deal
+    return role_users(org), east_deal, west_deal
 
 
 @pytest.mark.parametrize("role", list(EXPECTED))
@@ -80,11 +73,11 @@ def test_data_scope_per_role(world, role, tenant_a, client_for):
         assert web.get(f"/opportunities/{east_deal.pk}/").status_code == 403
         return
     page = web.get("/opportunities/").content.decode()
-    assert {name for name in (EAST, WEST) if name in page} == expected
+    assert shown(page, (EAST, WEST)) == expected
     listed = {row["subject"] for row in rest.get("/api/v1/opportunities/").json()["results"]}
     assert listed == expected
     board = web.get("/opportunities/board/").content.decode()
-    assert {name for name in (EAST, WEST) if name in board} == expected
+    assert shown(board, (EAST, WEST)) == expected
     assert rest.get("/api/v1/opportunities/funnel/").json()["count"] == len(expected)
     for deal in (east_deal, west_deal):
         status = web.get(f"/opportunities/{deal.pk}/").status_code

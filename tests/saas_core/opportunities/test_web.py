@@ -34,6 +34,34 @@ def test_list_board_detail_and_export_show_the_opportunity(org, tenant_a, client
     assert rows[1][0] == "Listed deal" and Decimal(str(rows[1][5])) == Decimal("5000")
 
 
+def test_board_columns_show_the_newest_cards_of_the_viewers_scope_with_full_counts(org, tenant_a, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    mine, theirs = add(tenant_a, org.sales1, "看板客户甲"), add(tenant_a, org.sales_w, "看板客户乙")
+    for i in range(22):
+        opportunity(tenant_a, org.sales1, mine, f"Card-{i:02d}", expected_amount=Decimal("10.00"))
+    opportunity(tenant_a, org.sales1, mine, "Won-card", stage_name="Won", expected_amount=Decimal("7.50"))
+    opportunity(tenant_a, org.sales_w, theirs, "Not-mine", stage_name="Won")
+    with in_tenant(tenant_a):
+        tender = OpportunityType.objects.get(name_en="Tender")
+    opportunity(tenant_a, org.sales1, mine, "Tender-card", type=tender)
+    web = client_for(tenant_a, org.sales1)
+    with CaptureQueriesContext(connection) as captured:
+        board = web.get("/opportunities/board/").content.decode()
+    columns = board.split('data-testid="kanban-column"')[1:]
+    first, won = columns[0], next(c for c in columns if 'data-outcome="won"' in c)
+    shown = [i for i in range(22) if f">Card-{i:02d}</a>" in first]
+    assert shown == list(range(2, 22)) and first.index("Card-21") < first.index("Card-02")
+    assert '<span data-testid="column-count">22</span>' in first and "Amount: 220.00" in first
+    assert "All in this stage" in first and "Won-card" in won and "Not-mine" not in board and "Tender-card" not in board
+    assert '<span data-testid="column-count">1</span>' in won and "Amount: 7.50" in won
+    # The cards of every column in one query and the counts in another, whatever the number of stages.
+    assert sum('"opportunities_opportunity"' in q["sql"] for q in captured.captured_queries) == 2
+    wanted = web.get("/opportunities/board/?q=Card-0").content.decode()
+    assert "Card-05" in wanted and "Card-15" not in wanted
+
+
 def test_list_filters_and_sorting(org, tenant_a, client_for):
     customer = add(tenant_a, org.sales1, "筛选客户")
     opportunity(tenant_a, org.sales1, customer, "Small one", expected_amount=Decimal("10"))
@@ -75,6 +103,25 @@ def test_create_from_the_customer_with_field_errors_in_both_languages(org, tenan
     with in_tenant(tenant_a):
         deal = Opportunity.objects.get(customer=customer)
         assert deal.expected_amount == Decimal("10.55") and deal.stage.name_en == "Initial contact"
+
+
+def test_the_form_offers_the_contacts_of_the_customer_chosen(org, tenant_a, tenant_b, client_for, make_user):
+    mine = add(tenant_a, org.sales1, "联系人客户甲", contact={"name": "王经理"})
+    theirs = add(tenant_a, org.sales_w, "联系人客户乙", contact={"name": "赵总"})
+    web = client_for(tenant_a, org.sales1)
+    empty = web.get("/opportunities/new/").content.decode()
+    assert "Choose the customer first; its contacts then appear here." in empty and 'data-contacts-url="/opportunities/contacts/"' in empty
+    assert web.get(f"/opportunities/contacts/?customer={mine.pk}").json()["results"][0]["text"] == "王经理"
+    # A customer outside the scope, a bad id, another company's: nothing.
+    for raw in (theirs.pk, "x", ""):
+        assert web.get(f"/opportunities/contacts/?customer={raw}").json() == {"results": []}
+    with in_tenant(tenant_b):
+        from saas_core.customers.models import Customer
+
+        assert not Customer.objects.filter(pk=mine.pk).exists(), "an id company B does not have"
+    boss_b = make_user(tenant_b, role="boss", username="boss-b-contacts")
+    assert client_for(tenant_b, boss_b).get(f"/opportunities/contacts/?customer={mine.pk}").json() == {"results": []}
+    assert client_for(tenant_a, org.cs).get(f"/opportunities/contacts/?customer={mine.pk}").status_code == 403
 
 
 def test_stage_change_from_the_page_and_the_board(org, tenant_a, client_for):

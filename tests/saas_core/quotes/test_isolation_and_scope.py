@@ -5,8 +5,17 @@ from __future__ import annotations
 import pytest
 
 from saas_core.quotes.models import Quote
-from tests.conftest import api, in_tenant
+from tests.conftest import api
 from tests.saas_core.quotes.conftest import add, product, quote
+from tests.saas_core.records.isolation import (
+    assert_all_404,
+    body,
+    expected_by_role,
+    exported_cells,
+    role_users,
+    shown,
+    unused_in,
+)
 
 pytestmark = pytest.mark.django_db
 SECRET = "Alpha-only quote"
@@ -16,25 +25,21 @@ def test_company_b_cannot_reach_company_a_quotes(org, tenant_a, tenant_b, client
     customer = add(tenant_a, org.boss, "Alpha customer")
     p = product(tenant_a, org.boss, "Alpha product")
     q = quote(tenant_a, org.boss, customer, [(p, "1", "10", "0")], subject=SECRET)
-    with in_tenant(tenant_b):
-        assert not Quote._base_manager.filter(pk=q.pk).exists(), "pick ids B does not have"
+    unused_in(tenant_b, Quote, q.pk)
     boss_b = make_user(tenant_b, role="boss", username="boss-b-quotes")
     web = client_for(tenant_b, boss_b)
-    for method, url in [
+    assert_all_404(web, [
         ("get", f"/quotes/{q.pk}/"), ("get", f"/quotes/{q.pk}/edit/"), ("post", f"/quotes/{q.pk}/edit/"),
         ("get", f"/quotes/{q.pk}/print/"), ("post", f"/quotes/{q.pk}/copy/"), ("post", f"/quotes/{q.pk}/status/"),
         ("get", f"/quotes/{q.pk}/delete/"), ("post", f"/quotes/{q.pk}/delete/"),
         ("get", f"/quotes/new/?customer={customer.pk}"),
-    ]:
-        response = getattr(web, method)(url, {"status": "sent"} if method == "post" else {})
-        assert response.status_code == 404, (method, url, response.status_code)
+    ], {"status": "sent"})
     for url in ("/quotes/", "/quotes/?q=Alpha", "/imports/export/quotes.xlsx", "/workbench/", "/search/?q=Alpha",
                 f"/quotes/last-prices/?customer={customer.pk}&product={p.pk}",
                 f"/quotes/opportunities/?customer={customer.pk}"):
-        response = web.get(url)
-        body = b"".join(response.streaming_content) if response.streaming else response.content
-        assert SECRET.encode() not in body, url
-        assert b"10.00" not in body or url.startswith("/workbench"), url
+        content = body(web.get(url))
+        assert SECRET.encode() not in content, url
+        assert b"10.00" not in content or url.startswith("/workbench"), url
     rest = api(tenant_b, boss_b)
     assert rest.get(f"/api/v1/quotes/{q.pk}/").status_code == 404
     assert rest.patch(f"/api/v1/quotes/{q.pk}/", {"subject": "x"}, format="json").status_code == 404
@@ -49,10 +54,7 @@ def test_company_b_cannot_reach_company_a_quotes(org, tenant_a, tenant_b, client
 
 
 EAST, WEST = "East quote", "West quote"
-EXPECTED = {
-    "boss": {EAST, WEST}, "director": {EAST, WEST}, "manager": {EAST}, "sales1": {EAST}, "sales_w": {WEST},
-    "customer_service": None, "system_maintainer": None,
-}
+EXPECTED = expected_by_role(EAST, WEST)
 
 
 @pytest.fixture
@@ -62,9 +64,7 @@ def world(org, tenant_a):
     p = product(tenant_a, org.boss, "范围产品")
     east_q = quote(tenant_a, org.sales1, east, [(p, "1", "10", "0")], subject=EAST)
     west_q = quote(tenant_a, org.sales_w, west, [(p, "1", "10", "0")], subject=WEST)
-    users = {"boss": org.boss, "director": org.director, "manager": org.manager, "sales1": org.sales1,
-             "sales_w": org.sales_w, "customer_service": org.cs, "system_maintainer": org.maintainer}
-    return users, east_q, west_q, p
+    return role_users(org), east_q, west_q, p
 
 
 @pytest.mark.parametrize("role", list(EXPECTED))
@@ -78,18 +78,12 @@ def test_data_scope_per_role(world, role, tenant_a, client_for):
         assert web.get(f"/quotes/{east_q.pk}/").status_code == 403
         return
     page = web.get("/quotes/").content.decode()
-    assert {name for name in (EAST, WEST) if name in page} == expected
+    assert shown(page, (EAST, WEST)) == expected
     listed = {row["subject"] for row in rest.get("/api/v1/quotes/").json()["results"]}
     assert listed == expected
     export = web.get("/imports/export/quotes.xlsx")
     if export.status_code == 200:
-        import io
-
-        from openpyxl import load_workbook
-
-        body = b"".join(export.streaming_content) if export.streaming else export.content
-        cells = {c.value for row in load_workbook(io.BytesIO(body)).active.iter_rows() for c in row}
-        assert {name for name in (EAST, WEST) if name in cells} == expected
+        assert shown(exported_cells(export), (EAST, WEST)) == expected
     for q in (east_q, west_q):
         assert web.get(f"/quotes/{q.pk}/").status_code == (200 if q.subject in expected else 404), (role, q.subject)
         assert web.get(f"/quotes/{q.pk}/print/").status_code == (200 if q.subject in expected else 404)
