@@ -7,7 +7,6 @@ from django.http import HttpRequest
 from saas_core.approvals import flows, services
 from saas_core.approvals.forms import ActionForm
 from saas_core.approvals.models import Approval, Task
-from saas_core.org.access import can
 
 WORKBENCH_ROWS = 5
 
@@ -28,9 +27,7 @@ def record_panel(request: HttpRequest, obj) -> dict:
     if pending is not None:
         my_task = Task.objects.filter(approval=pending, node=pending.node, approver=user,
                                       status=Task.Status.PENDING).first()
-    is_initiator = document_type.initiator(obj).pk == user.pk
-    may_submit = state in (services.REQUIRED, services.REJECTED, services.WITHDRAWN) and (
-        is_initiator or can(user, document_type.module, "edit"))
+    may_submit = state in (services.REQUIRED, services.REJECTED, services.WITHDRAWN) and services.may_submit(user, obj)
     current_tasks = []
     if pending is not None:
         current_tasks = list(Task.objects.filter(approval=pending, node=pending.node,

@@ -209,6 +209,19 @@ def _finish(approval: Approval, status: str, *, by: User | None) -> None:
         _notify([approval.initiator_id], message, approval, by=by)
 
 
+def may_submit(user: User, obj) -> bool:
+    """The document's initiator (its owner), or someone whose role may edit such documents."""
+    from saas_core.org.access import can
+
+    document_type = _document_type(obj)
+    return document_type.initiator(obj).pk == user.pk or can(user, document_type.module, "edit")
+
+
+def require_submitter(user: User, obj) -> None:
+    if not may_submit(user, obj):
+        raise PermissionDenied(_("Only the owner, or someone who may edit it, may submit it for approval."))
+
+
 def _lock_document(obj):
     locked = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).first()
     if locked is None or getattr(locked, "deleted_at", None) is not None:
@@ -467,6 +480,33 @@ def is_involved(user: User, approval: Approval) -> bool:
     return (approval.initiator_id == user.pk
             or Task.objects.filter(approval=approval, approver=user).exists()
             or Event.objects.filter(approval=approval, action=Event.Action.CC, target=user).exists())
+
+
+def document_of(approval: Approval):
+    """The document an approval is about (None if its type is no longer registered or it was purged)."""
+    document_type = registry.get(approval.doc_type)
+    if document_type is None:
+        return None
+    return document_type.model._base_manager.filter(pk=approval.object_id).first()
+
+
+def approval_for(user: User, pk) -> Approval | None:
+    """Approval ``pk`` if ``user`` takes part in it or may see its document; else None (a 404)."""
+    approval = Approval.objects.select_related("initiator").filter(pk=pk).first() if str(pk).isdigit() else None
+    if approval is None or is_involved(user, approval):
+        return approval
+    document = document_of(approval)
+    return approval if document is not None and can_see(user, document) else None
+
+
+def involving(user: User) -> QuerySet[Approval]:
+    """The approvals ``user`` submitted, has or had a part in, or was copied on."""
+    from django.db.models import Q
+
+    return Approval.objects.filter(
+        Q(initiator=user) | Q(pk__in=Task.objects.filter(approver=user).values("approval"))
+        | Q(pk__in=Event.objects.filter(action=Event.Action.CC, target=user).values("approval"))
+    ).order_by("-started_at", "-id")
 
 
 def approver_object_ids(model, user: User) -> list[int]:

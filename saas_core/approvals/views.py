@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,7 +29,7 @@ from saas_core.approvals.forms import (
     kept,
 )
 from saas_core.approvals.models import Approval, Task
-from saas_core.org.access import boss_required, can
+from saas_core.org.access import boss_required
 from saas_core.org.scope import can_see
 from web.forms import add_service_errors
 from web.navigation import next_url
@@ -38,21 +38,9 @@ from web.pagination import PAGE_SIZES, paginate
 TABS = ("waiting", "mine", "done")
 
 
-def _document(approval: Approval):
-    document_type = registry.get(approval.doc_type)
-    if document_type is None:
-        return None
-    return document_type.model._base_manager.filter(pk=approval.object_id).first()
-
-
 def _approval_or_404(request: HttpRequest, pk: int) -> Approval:
-    approval = Approval.objects.select_related("initiator").filter(pk=pk).first()
+    approval = services.approval_for(request.user, pk)
     if approval is None:
-        raise Http404
-    if services.is_involved(request.user, approval):
-        return approval
-    document = _document(approval)
-    if document is None or not can_see(request.user, document):
         raise Http404
     return approval
 
@@ -150,8 +138,7 @@ def submit(request: HttpRequest, doc_type: str, object_id: int) -> HttpResponse:
     document = document_type.model.objects.filter(pk=object_id).first()
     if document is None or not can_see(request.user, document):
         raise Http404
-    if document_type.initiator(document).pk != request.user.pk and not can(request.user, document_type.module, "edit"):
-        raise PermissionDenied(_("Only the owner, or someone who may edit it, may submit it for approval."))
+    services.require_submitter(request.user, document)
     chosen = {}
     for key in request.POST:
         if key.startswith("chosen_") and key[7:].isdigit():
