@@ -116,7 +116,8 @@ class ApprovalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         """待我审批: approvals it is the user's turn to decide, newest first."""
         ids = services.waiting_for(request.user).values("approval")
         page = self.paginate_queryset(Approval.objects.filter(pk__in=ids).select_related("initiator")
-                                      .order_by("-started_at", "-id").prefetch_related("events"))
+                                      .order_by("-started_at", "-id")
+                                      .prefetch_related("events__actor", "events__target"))
         return self.get_paginated_response(ApprovalSerializer(page, many=True,
                                                               context=self.get_serializer_context()).data)
 

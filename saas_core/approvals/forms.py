@@ -113,7 +113,7 @@ class NodeForm(forms.Form):
 
 
 ConditionFormSet = forms.formset_factory(ConditionForm, extra=1, can_delete=True, max_num=20)
-NodeFormSet = forms.formset_factory(NodeForm, extra=1, can_delete=True, max_num=flows.MAX_NODES)
+NodeFormSet = forms.formset_factory(NodeForm, extra=2, can_delete=True, max_num=flows.MAX_NODES)
 
 
 def kept(formset) -> list:

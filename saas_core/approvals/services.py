@@ -439,7 +439,9 @@ def batch_approve(ids: Iterable[int], *, by: User, comment: str = "") -> BatchRe
 
 def waiting_for(user: User) -> QuerySet[Task]:
     """待我审批: ``user``'s tasks it is their turn to decide, newest first."""
-    return (Task.objects.filter(approver=user, status=Task.Status.PENDING, approval__status=Approval.Status.PENDING)
+    # A pending task always belongs to a pending approval (_finish cancels the live ones), so the
+    # list and its count read the partial index on (approver, -created_at) alone.
+    return (Task.objects.filter(approver=user, status=Task.Status.PENDING)
             .select_related("approval", "approval__initiator").order_by("-created_at", "-id"))
 
 

@@ -63,7 +63,8 @@ def waiting(request: HttpRequest) -> HttpResponse:
     page, size = paginate(request, rows)
     return render(request, "approvals/list.html", {
         "tab": tab, "page": page, "page_size": size, "page_sizes": PAGE_SIZES,
-        "waiting_count": services.waiting_count(user), "current_url": request.get_full_path(),
+        "waiting_count": page.paginator.count if tab == "waiting" else services.waiting_count(user),
+        "current_url": request.get_full_path(),
     })
 
 
