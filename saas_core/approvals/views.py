@@ -129,6 +129,10 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.info(request, " ".join(exc.messages))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    # An approver who has decided no longer sees a document outside their scope: back to the list.
+    document = services.document_of(approval)
+    if document is None or not can_see(by, document):
+        return redirect("approvals:list")
     return redirect(back)
 
 
