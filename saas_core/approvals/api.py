@@ -139,20 +139,19 @@ class ApprovalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(request=PersonSerializer, responses=ApprovalSerializer)
     @action(detail=True, methods=["post"])
     def transfer(self, request, pk=None):
-        approval = self.get_object()
-        data = PersonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._run(services.transfer, approval, by=request.user, to=data.validated_data["user"],
-                         comment=data.validated_data["comment"])
+        return self._with_person(request, services.transfer, "to")
 
     @extend_schema(request=PersonSerializer, responses=ApprovalSerializer)
     @action(detail=True, methods=["post"], url_path="add-signer")
     def add_signer(self, request, pk=None):
+        return self._with_person(request, services.add_signer, "user")
+
+    def _with_person(self, request, operation, argument: str) -> Response:
         approval = self.get_object()
         data = PersonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._run(services.add_signer, approval, by=request.user, user=data.validated_data["user"],
-                         comment=data.validated_data["comment"])
+        return self._run(operation, approval, by=request.user, comment=data.validated_data["comment"],
+                         **{argument: data.validated_data["user"]})
 
     @extend_schema(request=PeopleSerializer, responses=ApprovalSerializer)
     @action(detail=True, methods=["post"])
