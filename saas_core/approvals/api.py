@@ -27,7 +27,7 @@ class Conflict(APIException):
     default_code = "already_decided"
 
 
-class EventSerializer(serializers.ModelSerializer):
+class ApprovalEventSerializer(serializers.ModelSerializer):
     actor = serializers.StringRelatedField()
     target = serializers.StringRelatedField()
 
@@ -41,7 +41,7 @@ class ApprovalSerializer(serializers.ModelSerializer):
     node_name = serializers.SerializerMethodField()
     plan = serializers.JSONField(read_only=True, help_text="The steps as resolved at submission: name, mode, "
                                                           "approvers (user ids), auto (\"\", \"passed\", \"boss\").")
-    events = EventSerializer(many=True, read_only=True)
+    events = ApprovalEventSerializer(many=True, read_only=True)
 
     class Meta:
         model = Approval
@@ -52,27 +52,27 @@ class ApprovalSerializer(serializers.ModelSerializer):
         return approval.node_name() if approval.is_pending else ""
 
 
-class ActionSerializer(serializers.Serializer):
+class ApprovalActionSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
-class RejectSerializer(serializers.Serializer):
+class ApprovalRejectSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=2000, help_text="Required: why it is rejected.")
 
 
-class PersonSerializer(ActionSerializer):
+class ApprovalPersonSerializer(ApprovalActionSerializer):
     user = UserRefField()
 
 
-class PeopleSerializer(ActionSerializer):
+class ApprovalPeopleSerializer(ApprovalActionSerializer):
     users = serializers.ListField(child=UserRefField(), min_length=1, max_length=50)
 
 
-class BatchSerializer(ActionSerializer):
+class ApprovalBatchSerializer(ApprovalActionSerializer):
     ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=services.BATCH_MAX)
 
 
-class SubmitSerializer(serializers.Serializer):
+class ApprovalSubmitSerializer(serializers.Serializer):
     doc_type = serializers.ChoiceField(choices=[])
     object_id = serializers.IntegerField()
     chosen = serializers.DictField(child=serializers.ListField(child=serializers.IntegerField()), required=False,
@@ -121,73 +121,81 @@ class ApprovalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return self.get_paginated_response(ApprovalSerializer(page, many=True,
                                                               context=self.get_serializer_context()).data)
 
-    @extend_schema(request=ActionSerializer, responses=ApprovalSerializer)
+    @extend_schema(request=ApprovalActionSerializer, responses=ApprovalSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        data = ActionSerializer(data=request.data)
+        data = ApprovalActionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._run(services.approve, self.get_object(), by=request.user, comment=data.validated_data["comment"])
 
-    @extend_schema(request=RejectSerializer, responses=ApprovalSerializer)
+    @extend_schema(request=ApprovalRejectSerializer, responses=ApprovalSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         approval = self.get_object()
-        data = RejectSerializer(data=request.data)
+        data = ApprovalRejectSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._run(services.reject, approval, by=request.user, comment=data.validated_data["comment"])
 
-    @extend_schema(request=PersonSerializer, responses=ApprovalSerializer)
+    @extend_schema(request=ApprovalPersonSerializer, responses=ApprovalSerializer)
     @action(detail=True, methods=["post"])
     def transfer(self, request, pk=None):
         return self._with_person(request, services.transfer, "to")
 
-    @extend_schema(request=PersonSerializer, responses=ApprovalSerializer)
+    @extend_schema(request=ApprovalPersonSerializer, responses=ApprovalSerializer)
     @action(detail=True, methods=["post"], url_path="add-signer")
     def add_signer(self, request, pk=None):
         return self._with_person(request, services.add_signer, "user")
 
     def _with_person(self, request, operation, argument: str) -> Response:
         approval = self.get_object()
-        data = PersonSerializer(data=request.data)
+        data = ApprovalPersonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._run(operation, approval, by=request.user, comment=data.validated_data["comment"],
                          **{argument: data.validated_data["user"]})
 
-    @extend_schema(request=PeopleSerializer, responses=ApprovalSerializer)
+    @extend_schema(request=ApprovalPeopleSerializer, responses=ApprovalSerializer)
     @action(detail=True, methods=["post"])
     def cc(self, request, pk=None):
         approval = self.get_object()
-        data = PeopleSerializer(data=request.data)
+        data = ApprovalPeopleSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.cc(approval, by=request.user, users=data.validated_data["users"],
                     comment=data.validated_data["comment"])
         return self._run(lambda a: a, approval)
 
-    @extend_schema(request=ActionSerializer, responses=ApprovalSerializer)
+    @extend_schema(request=ApprovalActionSerializer, responses=ApprovalSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         approval = self.get_object()
-        data = ActionSerializer(data=request.data)
+        data = ApprovalActionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._run(services.withdraw, approval, by=request.user, comment=data.validated_data["comment"])
 
-    @extend_schema(request=BatchSerializer, responses=inline_serializer("BatchApproveResult", {
+    @extend_schema(request=None, responses=ApprovalSerializer)
+    @action(detail=True, methods=["post"])
+    def remind(self, request, pk=None):
+        """催办: the initiator nudges the people whose turn it is (at most once an hour)."""
+        approval = self.get_object()
+        services.remind(approval, by=request.user)
+        return self._run(lambda a: a, approval)
+
+    @extend_schema(request=ApprovalBatchSerializer, responses=inline_serializer("BatchApproveResult", {
         "approved": serializers.IntegerField(),
         "refused": serializers.ListField(child=serializers.DictField()),
     }))
     @action(detail=False, methods=["post"], url_path="batch-approve")
     def batch_approve(self, request):
-        data = BatchSerializer(data=request.data)
+        data = ApprovalBatchSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         result = services.batch_approve(data.validated_data["ids"], by=request.user,
                                         comment=data.validated_data["comment"])
         return Response({"approved": result.approved,
                          "refused": [{"id": a.pk, "reason": reason} for a, reason in result.refused]})
 
-    @extend_schema(request=SubmitSerializer, responses={201: ApprovalSerializer})
+    @extend_schema(request=ApprovalSubmitSerializer, responses={201: ApprovalSerializer})
     @action(detail=False, methods=["post"])
     def submit(self, request):
-        data = SubmitSerializer(data=request.data)
+        data = ApprovalSubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         document_type = flows.document_type_or_404(data.validated_data["doc_type"])
         document = document_type.model.objects.filter(pk=data.validated_data["object_id"]).first()

@@ -155,6 +155,7 @@ class Event(models.Model):
         PASSED = "passed", pgettext_lazy("approval action", "Passed (nobody to approve)")
         TO_BOSS = "to_boss", pgettext_lazy("approval action", "Sent to the Boss (nobody to approve)")
         FINISHED = "finished", pgettext_lazy("approval action", "Approved in full")
+        REMINDED = "reminded", pgettext_lazy("approval action", "Reminded the approvers")
 
     approval = models.ForeignKey(Approval, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)

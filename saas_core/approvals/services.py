@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -412,6 +413,29 @@ def withdraw(approval: Approval, *, by: User, comment: str = "") -> Approval:
     _event(approval, Event.Action.WITHDRAWN, by, comment=comment.strip())
     _finish(approval, Approval.Status.WITHDRAWN, by=by)
     return approval
+
+
+REMIND_EVERY = timedelta(hours=1)
+
+
+@transaction.atomic
+def remind(approval: Approval, *, by: User) -> int:
+    """催办: the initiator nudges the people whose turn it is (at most once an hour); returns how many."""
+    approval = _locked_approval(approval)
+    if by.pk != approval.initiator_id:
+        raise PermissionDenied(_("Only the initiator may send a reminder."))
+    if not approval.is_pending:
+        raise AlreadyDecided(_("This approval is no longer pending (%(status)s).")
+                             % {"status": approval.get_status_display()})
+    last = Event.objects.filter(approval=approval, action=Event.Action.REMINDED).order_by("-at").first()
+    if last is not None and timezone.now() - last.at < REMIND_EVERY:
+        raise ValidationError(_("A reminder was sent at %(time)s; wait an hour before the next.")
+                              % {"time": timezone.localtime(last.at).strftime("%H:%M")})
+    waiting = list(Task.objects.filter(approval=approval, status=Task.Status.PENDING)
+                   .values_list("approver_id", flat=True))
+    _event(approval, Event.Action.REMINDED, by)
+    _notify(waiting, gettext_noop("Reminder: %(document)s is waiting for your approval"), approval, by=by)
+    return len(waiting)
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,7 @@ def batch(request: HttpRequest) -> HttpResponse:
 # --- one approval -----------------------------------------------------------------------------------
 
 
-ACTIONS = ("approve", "reject", "transfer", "add-signer", "cc", "withdraw")
+ACTIONS = ("approve", "reject", "transfer", "add-signer", "cc", "withdraw", "remind")
 
 
 @login_required
@@ -121,6 +121,10 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "cc":
             count = services.cc(approval, by=by, users=list(data.get("users") or ()), comment=comment)
             messages.success(request, ngettext("Copied to %(count)d person.", "Copied to %(count)d people.",
+                                               count) % {"count": count})
+        elif action == "remind":
+            count = services.remind(approval, by=by)
+            messages.success(request, ngettext("Reminded %(count)d approver.", "Reminded %(count)d approvers.",
                                                count) % {"count": count})
         else:
             services.withdraw(approval, by=by, comment=comment)

@@ -157,4 +157,26 @@ def test_design_submit_approve_reject_resubmit(page: Page, live_site, screenshot
     page.goto(f"{base}/approvals/?tab=done")
     expect(page.locator("[data-testid=approval-row]")).to_have_count(2)
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
+
+    # A new quote waits for the manager: the top bar's count appears without a reload.
+    expect(page.locator("[data-testid=realtime]")).to_have_attribute("data-realtime-state", "open")
+    expect(page.locator("[data-testid=approvals-count]")).to_have_count(0)
+    _submit_another(base)
+    expect(page.locator("[data-testid=approvals-count]")).to_have_text("1")
     assert not script_errors, script_errors
+
+
+def _submit_another(base: str) -> None:
+    from django.db import transaction
+    from django_tenants.utils import schema_context
+
+    from saas_core.accounts.models import User
+    from saas_core.approvals import services
+    from saas_core.quotes.models import Quote
+    from saas_core.quotes.services import copy_quote
+    from tenants.models import Tenant
+
+    schema = Tenant.objects.get(domains__domain=urlsplit(base).hostname).schema_name
+    with schema_context(schema), transaction.atomic():
+        sales = User.objects.get(username="sun")
+        services.submit(copy_quote(Quote.objects.get(), by=sales), by=sales)

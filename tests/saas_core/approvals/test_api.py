@@ -85,3 +85,13 @@ def test_company_b_cannot_see_or_act_on_company_a_approvals(org, tenant_a, tenan
     with in_tenant(tenant_a):
         approval.refresh_from_db()
         assert approval.status == "pending"
+
+
+def test_remind_through_the_api(org, tenant_a, big_quote):
+    with in_tenant(tenant_a):
+        approval = services.submit(big_quote, by=org.sales1)
+    assert api(tenant_a, org.manager).post(f"/api/v1/approvals/{approval.pk}/remind/").status_code == 403
+    response = api(tenant_a, org.sales1).post(f"/api/v1/approvals/{approval.pk}/remind/")
+    assert response.status_code == 200 and response.json()["events"][-1]["action"] == "reminded"
+    again = api(tenant_a, org.sales1).post(f"/api/v1/approvals/{approval.pk}/remind/")
+    assert again.status_code == 400 and "wait an hour" in again.json()["detail"]

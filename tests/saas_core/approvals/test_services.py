@@ -274,3 +274,21 @@ def test_approvers_see_the_document_outside_their_scope_only_while_they_are_appr
         assert not can_see(org.sales2, big_quote)
         assert not visible(Quote.objects.all(), org.sales2).filter(pk=big_quote.pk).exists()
         assert big_quote.total == Decimal("12000.00")
+
+
+def test_the_initiator_reminds_the_approvers_at_most_once_an_hour(org, tenant_a, big_quote):
+    from datetime import timedelta
+
+    from saas_core.activities.models import Notification
+
+    with in_tenant(tenant_a):
+        approval = services.submit(big_quote, by=org.sales1)
+        with pytest.raises(PermissionDenied):
+            services.remind(approval, by=org.manager)
+        assert services.remind(approval, by=org.sales1) == 1
+        assert Notification.objects.filter(user=org.manager, title__startswith="Reminder").count() == 1
+        with pytest.raises(ValidationError) as caught:
+            services.remind(approval, by=org.sales1)
+        assert "wait an hour" in caught.value.messages[0]
+        Event.objects.filter(action="reminded").update(at=Event.objects.get(action="reminded").at - timedelta(hours=2))
+        assert services.remind(approval, by=org.sales1) == 1
