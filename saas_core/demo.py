@@ -39,6 +39,7 @@ def seed() -> None:
         _demo_activities()
         _demo_opportunities()
         _demo_quotes()
+        _demo_approvals()
 
 
 # username, name, role, department, superior
@@ -144,6 +145,12 @@ def _demo_customers() -> None:
             by=boss, owner=users.get(owner, boss), name=name, kind=kind, province=province, phone=phone,
             contact={"name": contact, "title": title, "mobile": mobile}, confirm_duplicates=True, check_permission=False,
         )
+
+
+def _demo_approvals() -> None:
+    from saas_core.approvals.demo import make_demo_flow
+
+    make_demo_flow()
 
 
 def _demo_quotes() -> None:

@@ -92,6 +92,7 @@ TENANT_APPS = [
     "saas_core.quotes",
     "saas_core.exports",
     "saas_core.products",
+    "saas_core.approvals",
 ]
 # Every installed module's apps (plugins.manager, entry-point group ``crm.modules``): their
 # tables exist in every tenant schema; whether a tenant may use them is data (plugins.enablement).

@@ -4,6 +4,7 @@ from django.conf import settings
 
 from plugins.gate import page_scripts
 from saas_core.activities.services import unread_count
+from saas_core.approvals.services import waiting_count
 from saas_core.realtime.routing import URL as REALTIME_URL
 from web.menu import active_entry, build_groups, quick_create
 
@@ -20,5 +21,6 @@ def shell(request) -> dict:
         context.update(menu_mode=mode, menu_active=active_entry(request, groups), menu_home=groups.pop("home", None), user_menu=groups.pop("me", None),
                        menu_groups=list(groups.values()), quick_create=quick_create(request),
                        unread_notifications=lambda: unread_count(user),  # counted only where a page shows it
+                       approvals_waiting=lambda: waiting_count(user),
                        realtime_url=REALTIME_URL, module_scripts=page_scripts(request))
     return context

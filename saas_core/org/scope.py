@@ -17,6 +17,8 @@ recursively); own department; own department and its sub-departments; chosen dep
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models
@@ -130,6 +132,22 @@ def visible_user_ids(user) -> frozenset[int] | None:
 
 NOTHING = Q(pk__in=[])
 
+# Records a user may see beyond their data scope, added by apps above at start-up:
+# fn(model, user) -> pks of ``model`` (the approval engine: documents the user must approve now).
+_extensions: list[Callable] = []
+
+
+def register_extension(extension: Callable) -> None:
+    if extension not in _extensions:
+        _extensions.append(extension)
+
+
+def _extra_pks(model, user) -> list:
+    pks: list = []
+    for extension in _extensions:
+        pks.extend(extension(model, user) or ())
+    return pks
+
 
 def _scope(model, user):
     """None (no filter), the NOTHING sentinel, or the Q of what ``user`` may see of ``model``."""
@@ -149,6 +167,9 @@ def _scope(model, user):
     shared = rt.shared_q(user)
     if shared is not None:
         q |= _shared_pks_q(model, shared)
+    extra = _extra_pks(model, user)
+    if extra:
+        q |= Q(pk__in=extra)
     return q
 
 
@@ -197,7 +218,7 @@ def can_see(user, obj: models.Model) -> bool:
         return False
     if rt.owner_field and "__" not in rt.owner_field and rt.shared is None:
         field = obj._meta.get_field(rt.owner_field)
-        return getattr(obj, field.attname) in (visible_user_ids(user) or ())
+        return getattr(obj, field.attname) in (visible_user_ids(user) or ()) or obj.pk in _extra_pks(type(obj), user)
     return visible(type(obj)._base_manager.filter(pk=obj.pk), user).exists()
 
 

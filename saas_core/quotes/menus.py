@@ -17,7 +17,7 @@ from web.workbench import register as register_workbench
 permissions.register_planned_module("quotes")
 permissions.register_planned_section("quotes")
 
-from saas_core.quotes import exporters, panels  # noqa: E402 - after the section they use is registered
+from saas_core.quotes import approvals, exporters, panels  # noqa: E402 - after the section they use is registered
 
 register(MenuEntry("quotes", _("Quotes"), "quotes:list", "opportunities", order=14, group="sales",
                    visible=menu_visible("quotes")))
@@ -35,4 +35,4 @@ register_detail_panel("quotes", _("Quotes"), "quotes/panels/opportunity.html", p
                       permission=("quotes", "view"))
 register_workbench(Panel("quotes_expiring", "quotes/_workbench.html", panels.workbench, order=22))
 
-__all__ = ["exporters"]
+__all__ = ["approvals", "exporters"]

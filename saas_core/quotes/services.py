@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 
 from saas_core import money
 from saas_core.accounts.models import User
+from saas_core.approvals import services as approvals
 from saas_core.customers import access as customer_access
 from saas_core.customers.models import Customer
 from saas_core.customers.search_keys import keys_for
@@ -259,6 +260,7 @@ def update_quote(quote: Quote, *, by: User, lines: Sequence[LineInput], discount
     locked = _locked(quote)
     if not locked.is_open:
         raise ValidationError(_("An accepted, rejected or expired quote can no longer be changed; copy it instead."))
+    approvals.guard_edit(locked)
     kept = set(QuoteLine.objects.filter(quote=locked).values_list("product_id", flat=True))
     _assign(locked, fields)
     _save(locked, by=by, lines=lines, discount=discount, kept_product_ids=kept)
@@ -278,6 +280,11 @@ def set_status(quote: Quote, status: str, *, by: User) -> Quote:
             "current": locked.get_status_display(), "new": dict(Quote.Status.choices).get(status, status)}]})
     if locked.status == Quote.Status.DRAFT and locked.valid_until < company_today():
         raise ValidationError({"valid_until": [_("The quote's validity has passed; change the date first.")]})
+    if status == Quote.Status.SENT:
+        try:
+            approvals.require_approved(locked)
+        except ValidationError as exc:
+            raise ValidationError({"status": exc.messages}) from exc
     locked.status = status
     locked.save(update_fields=["status", "updated_at"])
     quote.status = status

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from saas_core.accounts.models import User
+from saas_core.approvals import services as approvals
 from saas_core.customers import access as customer_access
 from saas_core.customers.models import Customer
 from saas_core.money import places, round_price
@@ -87,9 +88,10 @@ def quote_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     see_cost = may_see_cost(user)
     can_edit = can(user, MODULE, "edit")
+    locked = approvals.approval_state(quote) == approvals.PENDING
     return render(request, "quotes/detail.html", {
         "quote": quote, "lines": _lines(quote, with_cost=see_cost), "see_cost": see_cost,
-        "can_edit": can_edit and quote.is_open, "can_change_status": can_edit,
+        "can_edit": can_edit and quote.is_open and not locked, "can_change_status": can_edit,
         "next_statuses": [(s, Quote.Status(s).label) for s in services.TRANSITIONS.get(quote.status, ())]
         if can_edit else [],
         "can_copy": can(user, MODULE, "create"), "can_delete": can(user, MODULE, "delete"),
@@ -180,6 +182,11 @@ def quote_edit(request: HttpRequest, pk: int) -> HttpResponse:
     quote = _quote_or_404(request, pk)
     if not quote.is_open:
         messages.error(request, _("An accepted, rejected or expired quote can no longer be changed; copy it instead."))
+        return redirect("quotes:detail", pk=quote.pk)
+    try:
+        approvals.guard_edit(quote)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
         return redirect("quotes:detail", pk=quote.pk)
     return _form_page(request, quote)
 
