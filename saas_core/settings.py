@@ -89,7 +89,10 @@ TENANT_APPS = [
     "saas_core.attachments",
     "saas_core.activities",
     "saas_core.opportunities",
+    "saas_core.lines",
     "saas_core.quotes",
+    "saas_core.contracts",
+    "saas_core.orders",
     "saas_core.exports",
     "saas_core.products",
 ]

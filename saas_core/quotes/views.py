@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,21 +18,25 @@ from django.views.decorators.http import require_GET, require_POST
 from saas_core.accounts.models import User
 from saas_core.customers import access as customer_access
 from saas_core.customers.models import Customer
-from saas_core.money import places, round_price
+from saas_core.lines.views import (
+    BatchTexts,
+    DocumentPage,
+    batch_action,
+    document_form_page,
+    last_prices_answer,
+    lines_with_cost,
+)
 from saas_core.org.access import can, permission_required, require
 from saas_core.org.scope import can_see
 from saas_core.products.access import may_see_cost
-from saas_core.products.models import PriceStrategy, Product
 from saas_core.quotes import conversions, queries, services
-from saas_core.quotes.forms import LineFormSet, QuoteForm
+from saas_core.quotes.forms import QuoteForm
 from saas_core.quotes.models import Quote
 from saas_core.records import bin as recycle_bin
-from web.forms import add_service_errors
 from web.navigation import export_url, next_url
 from web.pagination import PAGE_SIZES, paginate
 
 MODULE = "quotes"
-BATCH_MAX = 500
 
 
 def _quote_or_404(request: HttpRequest, pk: int) -> Quote:
@@ -66,45 +69,21 @@ def quote_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def quote_batch(request: HttpRequest) -> HttpResponse:
     """Transfer the ticked quotes to someone, or move them to the recycle bin."""
-    back = next_url(request, reverse("quotes:list"))
-    ids = [int(raw) for raw in request.POST.getlist("ids")[:BATCH_MAX] if raw.isdigit()]
-    chosen = list(services.quotes_for(request.user).filter(pk__in=ids).order_by("pk"))
-    action = request.POST.get("action", "")
-    if not chosen:
-        messages.error(request, _("Tick at least one quote first."))
-        return redirect(back)
-    try:
-        if action == "transfer":
-            raw = str(request.POST.get("to_user", ""))
-            to_user = User.objects.filter(pk=raw, is_active=True).first() if raw.isdigit() else None
-            moved = services.transfer(chosen, to_user, by=request.user)
-            messages.success(request, ngettext("%(count)d quote transferred.", "%(count)d quotes transferred.",
-                                               moved) % {"count": moved})
-        elif action == "delete":
-            require(request.user, MODULE, "delete")
-            with transaction.atomic():
-                for quote in chosen:
-                    recycle_bin.trash(quote, by=request.user)
-            messages.success(request, ngettext("%(count)d quote moved to the recycle bin.",
-                                               "%(count)d quotes moved to the recycle bin.", len(chosen))
-                             % {"count": len(chosen)})
-        else:
-            messages.error(request, _("Choose what to do with the ticked quotes."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect(back)
+    return batch_action(request, services.quotes_for(request.user), module=MODULE, transfer=services.transfer,
+                        back=next_url(request, reverse("quotes:list")), texts=BatchTexts(
+        none_ticked=_("Tick at least one quote first."),
+        transferred=lambda n: ngettext("%(count)d quote transferred.", "%(count)d quotes transferred.", n)
+        % {"count": n},
+        binned=lambda n: ngettext("%(count)d quote moved to the recycle bin.",
+                                  "%(count)d quotes moved to the recycle bin.", n) % {"count": n},
+        choose=_("Choose what to do with the ticked quotes.")))
 
 
 # --- one quote ----------------------------------------------------------------------------------------
 
 
 def _lines(quote: Quote, *, with_cost: bool) -> list:
-    lines = list(quote.lines.select_related("product"))
-    price_places = places().price
-    for line in lines:
-        line.cost = round_price(line.product.cost_price, price_places) \
-            if with_cost and line.product.cost_price is not None else None
-    return lines
+    return lines_with_cost(quote, with_cost=with_cost)
 
 
 @permission_required(MODULE, "view")
@@ -135,75 +114,14 @@ def quote_print(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _customer_param(request: HttpRequest) -> Customer | None:
-    raw = request.GET.get("customer")
-    if not raw:
-        return None
-    customer = Customer.objects.filter(pk=raw).first() if str(raw).isdigit() else None
-    if customer is None or not customer_access.can_view(request.user, customer):
-        raise Http404
-    return customer
-
-
-def _line_initial(quote: Quote) -> list[dict]:
-    return [{"product": ln.product_id, "quantity": ln.quantity.normalize(), "unit_price": ln.unit_price.normalize(),
-             "discount_percent": ln.discount_percent.normalize()} for ln in quote.lines.all()]
-
-
-def _map_line_errors(formset, exc: ValidationError) -> ValidationError | None:
-    """Put the service's "lines.<i>.<field>" errors on the line forms; return the rest."""
-    if not hasattr(exc, "error_dict"):
-        return exc
-    kept = formset.kept_forms()
-    rest: dict = {}
-    for key, errors in exc.message_dict.items():
-        parts = key.split(".")
-        if len(parts) == 3 and parts[0] == "lines" and parts[1].isdigit() and int(parts[1]) < len(kept):
-            kept[int(parts[1])].add_error(parts[2], errors)
-        else:
-            rest[key] = errors
-    return ValidationError(rest) if rest else None
+def _page() -> DocumentPage:
+    return DocumentPage(
+        QuoteForm, services.create_quote, services.update_quote, "quotes/form.html", "quotes:detail", "quotes:list",
+        saved=_("Quote %(number)s has been saved."), new_title=_("New quote"), edit_title=_("Edit quote %(number)s"))
 
 
 def _form_page(request: HttpRequest, quote: Quote | None) -> HttpResponse:
-    customer = _customer_param(request) if quote is None else None
-    form = QuoteForm(request.POST or None, instance=quote, user=request.user, customer=customer)
-    if customer is not None and request.GET.get("opportunity", "").isdigit():
-        form.initial["opportunity"] = int(request.GET["opportunity"])
-    formset = LineFormSet(request.POST or None, prefix="lines",
-                          initial=_line_initial(quote) if quote is not None and request.method != "POST" else None)
-    line_errors: list[str] = []
-    if request.method == "POST" and form.is_valid() & formset.is_valid():
-        fields = form.service_fields()
-        discount = form.cleaned_data.get("discount")
-        try:
-            if quote is None:
-                saved = services.create_quote(by=request.user, lines=formset.inputs(), discount=discount, **fields)
-            else:
-                saved = services.update_quote(quote, by=request.user, lines=formset.inputs(), discount=discount,
-                                              **fields)
-        except ValidationError as exc:
-            rest = _map_line_errors(formset, exc)
-            if rest is not None:
-                if hasattr(rest, "error_dict") and "lines" in rest.error_dict:
-                    line_errors = rest.message_dict.pop("lines")
-                    rest = ValidationError({k: v for k, v in rest.message_dict.items() if k != "lines"}) \
-                        if len(rest.message_dict) > 1 else None
-                if rest is not None:
-                    add_service_errors(form, rest)
-        else:
-            messages.success(request, _("Quote %(number)s has been saved.") % {"number": saved.number})
-            return redirect(next_url(request, reverse("quotes:detail", args=[saved.pk])))
-    fallback = reverse("quotes:detail", args=[quote.pk]) if quote else reverse("quotes:list")
-    return render(request, "quotes/form.html", {
-        # Only a "next" the caller gave is carried through the post; otherwise saving opens the quote.
-        "form": form, "formset": formset, "quote": quote, "customer": customer, "next": next_url(request, ""),
-        "cancel": next_url(request, fallback),
-        "title": _("New quote") if quote is None else _("Edit quote %(number)s") % {"number": quote.number},
-        "line_errors": line_errors + [str(e) for e in formset.non_form_errors()],
-        "price_places": places().price,
-        "strategy_keys": {str(pk): key for pk, key in PriceStrategy.objects.values_list("pk", "key")},
-    })
+    return document_form_page(request, _page(), quote, {"quote": quote})
 
 
 @permission_required(MODULE, "create")
@@ -276,20 +194,7 @@ def quote_convert(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 @require_GET
 def last_prices(request: HttpRequest) -> JsonResponse:
     """The customer's last quoted prices for the given products (``?customer=&product=&product=``)."""
-    raw = request.GET.get("customer", "")
-    customer = Customer.objects.filter(pk=raw).first() if raw.isdigit() else None
-    if customer is None or not customer_access.can_view(request.user, customer):
-        return JsonResponse({"prices": {}})
-    ids = [int(p) for p in request.GET.getlist("product")[:services.MAX_LINES] if p.isdigit()]
-    exclude = request.GET.get("quote", "")
-    found = services.last_prices(request.user, customer, ids, exclude_quote=int(exclude) if exclude.isdigit() else None)
-    answer: dict = {"prices": {str(pk): [{"price": str(r["price"]), "discount": str(r["discount"]),
-                                          "date": r["date"].isoformat(), "number": r["number"]} for r in rows]
-                               for pk, rows in found.items()}}
-    if may_see_cost(request.user):
-        answer["costs"] = {str(pk): str(round_price(cost)) for pk, cost in
-                           Product.objects.filter(pk__in=ids, cost_price__isnull=False).values_list("pk", "cost_price")}
-    return JsonResponse(answer)
+    return last_prices_answer(request, services.last_prices)
 
 
 @permission_required(MODULE, "view")
