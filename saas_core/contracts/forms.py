@@ -18,6 +18,7 @@ from saas_core.lines.forms import DATE, NUMBER, DocumentForm
 class ContractForm(DictionaryFormMixin, DocumentForm):
     default_strategy = "deal"
     optional = ("owner", "strategy", "start_on", "end_on", "renewal_days")
+    service_checked = ("end_on",)
 
     class Meta:
         model = Contract

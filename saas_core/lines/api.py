@@ -60,7 +60,7 @@ class DocumentSerializerMixin:
     def to_representation(self, document):
         data = super().to_representation(document)
         for key in self.money_fields:
-            value = getattr(document, key)
+            value = getattr(document, self.fields[key].source or key)
             data[key] = None if value is None else str(round_price(value))
         return data
 

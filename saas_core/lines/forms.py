@@ -65,6 +65,13 @@ class DocumentForm(forms.ModelForm):
         self.fields["opportunity"].required = False
         self.fields["opportunity"].help_text = _("One of the customer's opportunities (choose the customer first).")
 
+    # Fields whose rules the service checks with a message naming the field (e.g. end ≥ start):
+    # left out of the model's constraint validation, which would answer first with a generic one.
+    service_checked: tuple[str, ...] = ()
+
+    def _get_validation_exclusions(self):
+        return {*super()._get_validation_exclusions(), *self.service_checked}
+
     def service_fields(self) -> dict:
         """The cleaned header as keyword arguments of the service (the discount goes apart)."""
         data = dict(self.cleaned_data)

@@ -45,6 +45,7 @@ def form_data(customer, lines: list[tuple], **extra) -> dict:
     return data | extra
 
 
-def speak_chinese(tenant, user) -> None:
+def speak_chinese(tenant, user, language: str = "zh-hans") -> None:
+    """The user's own language (it wins over the browser's)."""
     with in_tenant(tenant):
-        type(user).objects.filter(pk=user.pk).update(language="zh-hans")
+        type(user).objects.filter(pk=user.pk).update(language=language)

@@ -22,7 +22,7 @@ def test_create_a_contract_with_field_errors_in_both_languages(org, tenant_a, cl
     web = client_for(tenant_a, org.sales1)
     page = web.get(f"/contracts/new/?customer={customer.pk}").content.decode()
     assert "页面合同客户" in page and "data-line-template" in page and "王经理" in page
-    bad = form_data(customer, [(a, "0", "10", "0")], title="", start_on="2026-05-01", end_on="2026-04-01")
+    bad = form_data(customer, [(a, "0", "10", "0")], title="x", start_on="2026-05-01", end_on="2026-04-01")
     response = web.post("/contracts/new/", bad)
     page = response.content.decode()
     assert response.status_code == 200
@@ -31,6 +31,7 @@ def test_create_a_contract_with_field_errors_in_both_languages(org, tenant_a, cl
     speak_chinese(tenant_a, org.sales1)
     zh_page = zh.post("/contracts/new/", form_data(customer, [(a, "", "10", "0")], title="x")).content.decode()
     assert "该字段是必填项。" in zh_page and 'data-error-for="quantity"' in zh_page
+    speak_chinese(tenant_a, org.sales1, language="en")
     with in_tenant(tenant_a):
         assert not Contract.all_objects.exists()
         signer = customer.contacts.get()
