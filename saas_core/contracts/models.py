@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from saas_core.dictionaries.fields import DictionaryForeignKey
-from saas_core.lines.models import ProductLine, line_checks, money_field
+from saas_core.lines.models import ProductLine, document_indexes, line_checks, money_field
 from saas_core.records.models import BusinessRecord
 from saas_core.records.registry import business_record
 
@@ -93,9 +93,7 @@ class Contract(BusinessRecord):
         verbose_name_plural = _("contracts")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["-created_at", "-id"], name="contract_recent", condition=Q(deleted_at__isnull=True)),
-            models.Index(fields=["owner", "-created_at", "-id"], name="contract_owner_recent",
-                         condition=Q(deleted_at__isnull=True)),
+            *document_indexes("contract"),
             models.Index(fields=["customer", "-start_on"], name="contract_customer"),
             models.Index(fields=["opportunity"], name="contract_opportunity", condition=Q(opportunity__isnull=False)),
             models.Index(fields=["quote"], name="contract_quote", condition=Q(quote__isnull=False)),

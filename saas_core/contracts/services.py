@@ -122,10 +122,6 @@ def _locked(contract: Contract) -> Contract:
     return documents.locked(Contract, contract.pk, gone=_("This contract no longer exists (it may have been deleted)."))
 
 
-def _refresh(contract: Contract, locked: Contract) -> None:
-    contract.__dict__.update({k: v for k, v in locked.__dict__.items() if k != "_state"})
-
-
 @transaction.atomic
 def update_contract(contract: Contract, *, by: User, lines: Sequence[LineInput], discount=0, **fields) -> Contract:
     """Change a draft: its fields and all its lines (products already on it may stay, discontinued or not)."""
@@ -134,10 +130,10 @@ def update_contract(contract: Contract, *, by: User, lines: Sequence[LineInput],
     if not locked.is_editable:
         raise ValidationError(_("Only a draft contract can be changed; this one is “%(status)s”.")
                               % {"status": locked.get_status_display()})
-    kept = set(ContractLine.objects.filter(contract=locked).values_list("product_id", flat=True))
+    kept = documents.kept_products(ContractLine, contract=locked)
     _assign(locked, fields)
     _save(locked, by=by, lines_in=lines, discount=discount, kept=kept)
-    _refresh(contract, locked)
+    documents.copy_into(contract, locked)
     return locked
 
 
@@ -157,7 +153,7 @@ def set_status(contract: Contract, status: str, *, by: User) -> Contract:
         locked.signed_on = company_today()
         fields.append("signed_on")
     locked.save(update_fields=fields)
-    _refresh(contract, locked)
+    documents.copy_into(contract, locked)
     return locked
 
 

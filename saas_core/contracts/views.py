@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from saas_core.accounts.models import User
 from saas_core.attachments import context as attachment_context
 from saas_core.contracts import numbering, queries, services
 from saas_core.contracts.forms import ContractForm, DeliveryPlanForm, DeliveryRecordForm, NumberingForm
@@ -28,17 +27,17 @@ from saas_core.lines.views import (
     DocumentPage,
     batch_action,
     document_form_page,
+    document_list,
     last_prices_answer,
     lines_with_cost,
+    trash_page,
 )
-from saas_core.org.access import boss_required, can, permission_required, require
+from saas_core.org.access import boss_required, can, permission_required
 from saas_core.org.scope import can_see
 from saas_core.products.access import may_see_cost
-from saas_core.records import bin as recycle_bin
 from saas_core.tenancy import company_today
 from web.forms import add_service_errors
-from web.navigation import export_url, next_url
-from web.pagination import PAGE_SIZES, paginate
+from web.navigation import next_url
 
 MODULE = "contracts"
 
@@ -53,18 +52,8 @@ def _contract_or_404(request: HttpRequest, pk: int) -> Contract:
 
 @permission_required(MODULE, "view")
 def contract_list(request: HttpRequest) -> HttpResponse:
-    form, filters = queries.read_filters(request.GET, request.user)
-    sort = request.GET.get("sort") if request.GET.get("sort") in queries.SORTS else queries.DEFAULT_SORT
-    rows = queries.contract_list(request.user, filters, sort).select_related("customer", "owner", "category")
-    page, size = paginate(request, rows)
-    user = request.user
-    return render(request, "contracts/list.html", {
-        "form": form, "page": page, "page_size": size, "page_sizes": PAGE_SIZES, "sort": sort,
-        "can_create": can(user, MODULE, "create"), "can_edit": can(user, MODULE, "edit"),
-        "can_delete": can(user, MODULE, "delete"), "export_url": export_url(request, MODULE),
-        "people": User.objects.filter(is_active=True).order_by("name", "username"),
-        "current_url": request.get_full_path(),
-    })
+    return document_list(request, module=MODULE, queries=queries, listing=queries.contract_list,
+                         template="contracts/list.html", related=("customer", "owner", "category"))
 
 
 @permission_required(MODULE, "view")
@@ -141,13 +130,8 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required(MODULE, "view")
 def contract_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = _contract_or_404(request, pk)
-    require(request.user, MODULE, "delete")
-    if request.method == "POST":
-        recycle_bin.trash(contract, by=request.user)
-        messages.success(request, _("Contract %(number)s moved to the recycle bin.") % {"number": contract.number})
-        return redirect("contracts:list")
-    return render(request, "contracts/confirm_delete.html", {"contract": contract})
+    return trash_page(request, _contract_or_404(request, pk), module=MODULE, list_url="contracts:list",
+                      done=_("Contract %(number)s moved to the recycle bin."), template="contracts/confirm_delete.html")
 
 
 @permission_required(MODULE, "edit")

@@ -59,3 +59,13 @@ def transfer(model: type[models.Model], documents: Iterable[models.Model], to_us
     moving = [d.pk for d in rows if d.owner_id != to_user.pk]
     model.objects.filter(pk__in=moving).update(owner=to_user, updated_at=timezone.now())
     return len(moving)
+
+
+def copy_into(target: models.Model, source: models.Model) -> None:
+    """The caller's instance gets the locked row's values (after a service changed and saved it)."""
+    target.__dict__.update({k: v for k, v in source.__dict__.items() if k != "_state"})
+
+
+def kept_products(line_model: type[models.Model], **document) -> set[int]:
+    """The products already on a document's lines (they may stay there even when discontinued)."""
+    return set(line_model.objects.filter(**document).values_list("product_id", flat=True))

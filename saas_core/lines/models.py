@@ -42,3 +42,12 @@ class ProductLine(models.Model):
     class Meta:
         abstract = True
         ordering = ["position", "id"]
+
+
+def document_indexes(prefix: str) -> list[models.Index]:
+    """The list's default order (newest first) overall and per owner, over live documents."""
+    live = Q(deleted_at__isnull=True)
+    return [
+        models.Index(fields=["-created_at", "-id"], name=f"{prefix}_recent", condition=live),
+        models.Index(fields=["owner", "-created_at", "-id"], name=f"{prefix}_owner_recent", condition=live),
+    ]

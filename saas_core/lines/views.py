@@ -160,3 +160,40 @@ def lines_with_cost(document: Model, *, with_cost: bool) -> list:
         cost = line.product.cost_price if cost is None else cost
         line.cost = round_price(cost, price_places) if with_cost and cost is not None else None
     return rows
+
+
+def document_list(request: HttpRequest, *, module: str, queries, listing: Callable, template: str,
+                  export_key: str | None = None, related: tuple[str, ...] = ("customer", "owner"),
+                  extra: dict | None = None) -> HttpResponse:
+    """A document list: ``queries``' filter form and sorts, ``listing(user, filters, sort)`` (the
+    user's scope), a page of it, the batch and export controls the role may use."""
+    from saas_core.accounts.models import User
+    from saas_core.org.access import can
+    from web.navigation import export_url
+    from web.pagination import PAGE_SIZES, paginate
+
+    form, filters = queries.read_filters(request.GET, request.user)
+    sort = request.GET.get("sort") if request.GET.get("sort") in queries.SORTS else queries.DEFAULT_SORT
+    page, size = paginate(request, listing(request.user, filters, sort).select_related(*related))
+    user = request.user
+    return render(request, template, {
+        "form": form, "page": page, "page_size": size, "page_sizes": PAGE_SIZES, "sort": sort,
+        "can_create": can(user, module, "create"), "can_edit": can(user, module, "edit"),
+        "can_delete": can(user, module, "delete"), "export_url": export_url(request, module, export_key),
+        "people": User.objects.filter(is_active=True).order_by("name", "username"),
+        "current_url": request.get_full_path(), **(extra or {}),
+    })
+
+
+def trash_page(request: HttpRequest, document: Model, *, module: str, done: str, list_url: str,
+               template: str) -> HttpResponse:
+    """Confirm, then move the document to the recycle bin (``done`` has %(number)s)."""
+    from saas_core.org.access import require
+    from saas_core.records import bin as recycle_bin
+
+    require(request.user, module, "delete")
+    if request.method == "POST":
+        recycle_bin.trash(document, by=request.user)
+        messages.success(request, done % {"number": document.number})
+        return redirect(list_url)
+    return render(request, template, {document._meta.model_name: document})

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from saas_core.dictionaries.fields import DictionaryForeignKey
-from saas_core.lines.models import ProductLine, line_checks, money_field
+from saas_core.lines.models import ProductLine, document_indexes, line_checks, money_field
 from saas_core.records.models import BusinessRecord
 from saas_core.records.registry import business_record
 
@@ -69,9 +69,7 @@ class Order(BusinessRecord):
         verbose_name_plural = _("orders")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["-created_at", "-id"], name="order_recent", condition=Q(deleted_at__isnull=True)),
-            models.Index(fields=["owner", "-created_at", "-id"], name="order_owner_recent",
-                         condition=Q(deleted_at__isnull=True)),
+            *document_indexes("order"),
             models.Index(fields=["customer", "-ordered_on"], name="order_customer"),
             models.Index(fields=["quote"], name="order_quote", condition=Q(quote__isnull=False)),
             models.Index(fields=["contract"], name="order_contract", condition=Q(contract__isnull=False)),

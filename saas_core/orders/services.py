@@ -126,10 +126,6 @@ def _locked(order: Order) -> Order:
     return documents.locked(Order, order.pk, gone=_("This order no longer exists (it may have been deleted)."))
 
 
-def _refresh(order: Order, locked: Order) -> None:
-    order.__dict__.update({k: v for k, v in locked.__dict__.items() if k != "_state"})
-
-
 @transaction.atomic
 def update_order(order: Order, *, by: User, lines: Sequence[LineInput], discount=0, **fields) -> Order:
     """Change an order awaiting confirmation: its fields and all its lines."""
@@ -138,10 +134,10 @@ def update_order(order: Order, *, by: User, lines: Sequence[LineInput], discount
     if not locked.is_editable:
         raise ValidationError(_("Only an order awaiting confirmation can be changed; this one is “%(status)s”.")
                               % {"status": locked.get_status_display()})
-    kept = set(OrderLine.objects.filter(order=locked).values_list("product_id", flat=True))
+    kept = documents.kept_products(OrderLine, order=locked)
     _assign(locked, fields)
     _save(locked, by=by, lines_in=lines, discount=discount, kept=kept)
-    _refresh(order, locked)
+    documents.copy_into(order, locked)
     return locked
 
 
@@ -152,14 +148,14 @@ def confirm(order: Order, *, by: User) -> Order:
     require(by, MODULE, "edit")
     locked = _locked(order)
     if locked.status in (S.CONFIRMED, S.COMPLETED):
-        _refresh(order, locked)
+        documents.copy_into(order, locked)
         return locked
     if locked.status != S.DRAFT:
         raise ValidationError({"status": [_("An order that is “%(status)s” cannot be confirmed.")
                                           % {"status": locked.get_status_display()}]})
     locked.status, locked.confirmed_at = S.CONFIRMED, timezone.now()
     locked.save(update_fields=["status", "confirmed_at", "updated_at"])
-    _refresh(order, locked)
+    documents.copy_into(order, locked)
     events.emit("crm_order_confirmed", order=locked, user=by)
     return locked
 
@@ -176,7 +172,7 @@ def cancel(order: Order, *, by: User) -> Order:
                                             "shipments first.")]})
     locked.status = S.CANCELLED
     locked.save(update_fields=["status", "updated_at"])
-    _refresh(order, locked)
+    documents.copy_into(order, locked)
     return locked
 
 
@@ -265,7 +261,7 @@ def ship(order: Order, items: Sequence[ShipInput], *, by: User, shipped_on: date
     for line, quantity in chosen:
         OrderLine.objects.filter(pk=line.pk).update(delivered=F("delivered") + quantity)
     _derive_shipping(locked)
-    _refresh(order, locked)
+    documents.copy_into(order, locked)
     return shipment
 
 

@@ -15,26 +15,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from saas_core.accounts.models import User
 from saas_core.contracts.models import Contract
 from saas_core.lines.views import (
     BatchTexts,
     DocumentPage,
     batch_action,
     document_form_page,
+    document_list,
     last_prices_answer,
     lines_with_cost,
+    trash_page,
 )
 from saas_core.orders import queries, services
 from saas_core.orders.forms import OrderForm, ShipmentForm
 from saas_core.orders.models import Order, Shipment
-from saas_core.org.access import can, permission_required, require
+from saas_core.org.access import can, permission_required
 from saas_core.org.scope import can_see
 from saas_core.products.access import may_see_cost
-from saas_core.records import bin as recycle_bin
 from web.forms import add_service_errors
-from web.navigation import export_url, next_url
-from web.pagination import PAGE_SIZES, paginate
+from web.navigation import next_url
 
 MODULE = "contracts"
 
@@ -49,18 +48,9 @@ def _order_or_404(request: HttpRequest, pk: int) -> Order:
 
 @permission_required(MODULE, "view")
 def order_list(request: HttpRequest) -> HttpResponse:
-    form, filters = queries.read_filters(request.GET, request.user)
-    sort = request.GET.get("sort") if request.GET.get("sort") in queries.SORTS else queries.DEFAULT_SORT
-    rows = queries.order_list(request.user, filters, sort).select_related("customer", "owner")
-    page, size = paginate(request, rows)
-    user = request.user
-    return render(request, "orders/list.html", {
-        "form": form, "page": page, "page_size": size, "page_sizes": PAGE_SIZES, "sort": sort,
-        "can_create": can(user, MODULE, "create"), "can_edit": can(user, MODULE, "edit"),
-        "can_delete": can(user, MODULE, "delete"), "export_url": export_url(request, MODULE, "orders"),
-        "people": User.objects.filter(is_active=True).order_by("name", "username"),
-        "current_url": request.get_full_path(), "see_cost": may_see_cost(user),
-    })
+    return document_list(request, module=MODULE, queries=queries, listing=queries.order_list,
+                         template="orders/list.html", export_key="orders",
+                         extra={"see_cost": may_see_cost(request.user)})
 
 
 @permission_required(MODULE, "view")
@@ -120,13 +110,8 @@ def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required(MODULE, "view")
 def order_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _order_or_404(request, pk)
-    require(request.user, MODULE, "delete")
-    if request.method == "POST":
-        recycle_bin.trash(order, by=request.user)
-        messages.success(request, _("Order %(number)s moved to the recycle bin.") % {"number": order.number})
-        return redirect("orders:list")
-    return render(request, "orders/confirm_delete.html", {"order": order})
+    return trash_page(request, _order_or_404(request, pk), module=MODULE, list_url="orders:list",
+                      done=_("Order %(number)s moved to the recycle bin."), template="orders/confirm_delete.html")
 
 
 def _act(request: HttpRequest, pk: int, operation, done: str) -> HttpResponse:

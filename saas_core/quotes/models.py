@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from saas_core.lines.models import ProductLine, line_checks, money_field
+from saas_core.lines.models import ProductLine, document_indexes, line_checks, money_field
 from saas_core.records.models import BusinessRecord
 from saas_core.records.registry import business_record
 
@@ -49,9 +49,7 @@ class Quote(BusinessRecord):
         verbose_name_plural = _("quotes")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["-created_at", "-id"], name="quote_recent", condition=Q(deleted_at__isnull=True)),
-            models.Index(fields=["owner", "-created_at", "-id"], name="quote_owner_recent",
-                         condition=Q(deleted_at__isnull=True)),
+            *document_indexes("quote"),
             models.Index(fields=["customer", "-created_at"], name="quote_customer"),
             models.Index(fields=["opportunity"], name="quote_opportunity", condition=Q(opportunity__isnull=False)),
             # The expiry task and "expiring this week": open quotes by validity date.

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from saas_core.accounts.models import User
+from saas_core.lines.queries import DATE, DocumentFilterForm, ordered
 from saas_core.quotes.models import Quote
 from saas_core.quotes.services import quotes_for
-from web.navigation import valid_filters
 
 SORTS = {
     "-created": ("-created_at", "-id"), "created": ("created_at", "id"),
@@ -22,36 +20,21 @@ SORTS = {
     "number": ("number", "id"), "-number": ("-number", "-id"),
 }
 DEFAULT_SORT = "-created"
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class QuoteFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+class QuoteFilterForm(DocumentFilterForm):
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", pgettext_lazy("status filter", "Any")), *Quote.Status.choices])
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
-    customer = forms.IntegerField(required=False, widget=forms.HiddenInput)
     opportunity = forms.IntegerField(required=False, widget=forms.HiddenInput)
     quoted_from = forms.DateField(label=_("Quoted from"), required=False, widget=DATE)
     quoted_to = forms.DateField(label=_("Quoted until"), required=False, widget=DATE)
-    mine = forms.BooleanField(label=_("Only mine"), required=False)
-
-    def __init__(self, *args, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by("name", "username")
-        self.fields["owner"].empty_label = pgettext_lazy("owner filter", "Anyone")
-
-    def clean(self):
-        data = super().clean()
-        if data.get("quoted_from") and data.get("quoted_to") and data["quoted_from"] > data["quoted_to"]:
-            self.add_error("quoted_to", _("The end of the window must not be before its start."))
-        return data
+    window = ("quoted_from", "quoted_to", "quoted_on")
+    field_order = ["q", "status", "owner", "customer", "opportunity", "quoted_from", "quoted_to", "mine"]
 
 
 def read_filters(data, user: User) -> tuple[QuoteFilterForm, dict]:
     """The filter form of a query string and its valid values (an invalid field is left out)."""
-    form = QuoteFilterForm(data or None, user=user)
-    return form, valid_filters(form)
+    return QuoteFilterForm.read(data, user)
 
 
 def apply_filters(queryset: QuerySet[Quote], filters: dict, user: User) -> QuerySet[Quote]:
@@ -59,21 +42,10 @@ def apply_filters(queryset: QuerySet[Quote], filters: dict, user: User) -> Query
         queryset = queryset.filter(Q(number__icontains=q) | Q(subject__icontains=q) | Q(customer__name__icontains=q))
     if filters.get("status"):
         queryset = queryset.filter(status=filters["status"])
-    if filters.get("owner"):
-        queryset = queryset.filter(owner=filters["owner"])
-    if filters.get("mine"):
-        queryset = queryset.filter(owner=user)
-    if filters.get("customer"):
-        queryset = queryset.filter(customer_id=filters["customer"])
     if filters.get("opportunity"):
         queryset = queryset.filter(opportunity_id=filters["opportunity"])
-    if isinstance(filters.get("quoted_from"), date):
-        queryset = queryset.filter(quoted_on__gte=filters["quoted_from"])
-    if isinstance(filters.get("quoted_to"), date):
-        queryset = queryset.filter(quoted_on__lte=filters["quoted_to"])
-    return queryset
+    return QuoteFilterForm.apply_common(queryset, filters, user)
 
 
 def quote_list(user: User, filters: dict, sort: str | None = None) -> QuerySet[Quote]:
-    order = SORTS.get(sort or "", SORTS[DEFAULT_SORT])
-    return apply_filters(quotes_for(user), filters, user).order_by(*order)
+    return ordered(apply_filters(quotes_for(user), filters, user), SORTS, sort, DEFAULT_SORT)

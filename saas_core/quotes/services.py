@@ -113,10 +113,10 @@ def update_quote(quote: Quote, *, by: User, lines: Sequence[LineInput], discount
     locked = _locked(quote)
     if not locked.is_open:
         raise ValidationError(_("An accepted, rejected or expired quote can no longer be changed; copy it instead."))
-    kept = set(QuoteLine.objects.filter(quote=locked).values_list("product_id", flat=True))
+    kept = documents.kept_products(QuoteLine, quote=locked)
     _assign(locked, fields)
     _save(locked, by=by, lines=lines, discount=discount, kept_product_ids=kept)
-    quote.__dict__.update({k: v for k, v in locked.__dict__.items() if k != "_state"})
+    documents.copy_into(quote, locked)
     return locked
 
 

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from saas_core.accounts.models import User
 from saas_core.customers import access as customer_access
 from saas_core.customers.models import Customer
 from saas_core.lines.views import (
@@ -23,18 +22,18 @@ from saas_core.lines.views import (
     DocumentPage,
     batch_action,
     document_form_page,
+    document_list,
     last_prices_answer,
     lines_with_cost,
+    trash_page,
 )
-from saas_core.org.access import can, permission_required, require
+from saas_core.org.access import can, permission_required
 from saas_core.org.scope import can_see
 from saas_core.products.access import may_see_cost
 from saas_core.quotes import conversions, queries, services
 from saas_core.quotes.forms import QuoteForm
 from saas_core.quotes.models import Quote
-from saas_core.records import bin as recycle_bin
-from web.navigation import export_url, next_url
-from web.pagination import PAGE_SIZES, paginate
+from web.navigation import next_url
 
 MODULE = "quotes"
 
@@ -51,18 +50,8 @@ def _quote_or_404(request: HttpRequest, pk: int) -> Quote:
 
 @permission_required(MODULE, "view")
 def quote_list(request: HttpRequest) -> HttpResponse:
-    form, filters = queries.read_filters(request.GET, request.user)
-    sort = request.GET.get("sort") if request.GET.get("sort") in queries.SORTS else queries.DEFAULT_SORT
-    rows = queries.quote_list(request.user, filters, sort).select_related("customer", "owner")
-    page, size = paginate(request, rows)
-    user = request.user
-    return render(request, "quotes/list.html", {
-        "form": form, "page": page, "page_size": size, "page_sizes": PAGE_SIZES, "sort": sort,
-        "can_create": can(user, MODULE, "create"), "can_edit": can(user, MODULE, "edit"),
-        "can_delete": can(user, MODULE, "delete"), "export_url": export_url(request, MODULE),
-        "people": User.objects.filter(is_active=True).order_by("name", "username"),
-        "current_url": request.get_full_path(),
-    })
+    return document_list(request, module=MODULE, queries=queries, listing=queries.quote_list,
+                         template="quotes/list.html")
 
 
 @permission_required(MODULE, "view")
@@ -140,13 +129,8 @@ def quote_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required(MODULE, "view")
 def quote_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    quote = _quote_or_404(request, pk)
-    require(request.user, MODULE, "delete")
-    if request.method == "POST":
-        recycle_bin.trash(quote, by=request.user)
-        messages.success(request, _("Quote %(number)s moved to the recycle bin.") % {"number": quote.number})
-        return redirect("quotes:list")
-    return render(request, "quotes/confirm_delete.html", {"quote": quote})
+    return trash_page(request, _quote_or_404(request, pk), module=MODULE, list_url="quotes:list",
+                      done=_("Quote %(number)s moved to the recycle bin."), template="quotes/confirm_delete.html")
 
 
 @permission_required(MODULE, "create")

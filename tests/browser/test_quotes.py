@@ -76,7 +76,7 @@ def test_build_print_and_expire_a_quote(page: Page, live_site, screenshots, widt
     expect(rows.nth(1).locator("[data-line-total]")).to_have_text("500.00")  # 499.995 rounds half up
     rows.nth(2).locator("[data-line=quantity]").fill("2")
     expect(form.locator("[data-testid=live-subtotal]")).to_have_text("566.57")
-    form.locator("[data-quote-discount]").fill("6.57")
+    form.locator("[data-doc-discount]").fill("6.57")
     expect(form.locator("[data-testid=live-total]")).to_have_text("560.00")
     live_total = form.locator("[data-testid=live-total]").inner_text()
     page.screenshot(path=str(screenshots / f"quote-form-{width}.png"), full_page=True)
