@@ -152,3 +152,8 @@ class ModuleSpec:
     @hookspec
     def crm_contact_created(self, contact, user) -> None:
         """A contact was created; after commit."""
+
+    @hookspec
+    def crm_order_confirmed(self, order, user) -> None:
+        """A sales order was confirmed (by ``user``); after commit. The inventory module turns the
+        order's stock-tracked lines (``order.lines``) into stock-out documents here."""

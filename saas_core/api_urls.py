@@ -30,6 +30,8 @@ urlpatterns = [
     path("", include("saas_core.opportunities.api_urls")),
     path("", include("saas_core.quotes.api_urls")),
     path("", include("saas_core.approvals.api_urls")),
+    path("", include("saas_core.contracts.api_urls")),
+    path("", include("saas_core.orders.api_urls")),
     path("", include("saas_core.exports.api_urls")),
     path("", include("saas_core.products.api_urls")),
     path("", include("saas_core.system.api_urls")),

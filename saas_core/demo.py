@@ -40,6 +40,7 @@ def seed() -> None:
         _demo_opportunities()
         _demo_quotes()
         _demo_approvals()
+        _demo_contracts_and_orders()
 
 
 # username, name, role, department, superior
@@ -157,6 +158,12 @@ def _demo_quotes() -> None:
     from saas_core.quotes.demo import make_demo_quotes
 
     make_demo_quotes()
+
+
+def _demo_contracts_and_orders() -> None:
+    from saas_core.orders.demo import make_demo_contracts_and_orders
+
+    make_demo_contracts_and_orders()
 
 
 # customer name: (category, industry, status)

@@ -164,6 +164,7 @@ class Reminder(models.Model):
         BIRTHDAY = "birthday", _("Birthday")
         HOLIDAY = "holiday", _("Holiday")
         FOLLOWUP = "followup", _("Follow-up due")
+        CONTRACT = "contract", _("Contract renewal")
 
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
     remind_at = models.DateTimeField()

@@ -20,3 +20,18 @@ def listing(user, parent, upload_url: str, form: AttachmentForm | None = None) -
         "max_mb": settings.ATTACHMENT_MAX_MB,
         "preview_types": INLINE_TYPES,
     }
+
+
+def panel(user, parent, key: str, *, rows: int = 10) -> dict | None:
+    """A record page's attachment panel: the first ``rows`` files, the upload form, the link to all
+    (None when the role may not see attachments). ``key`` is the parent's registered key."""
+    from django.urls import reverse
+
+    from saas_core.attachments.services import attachments_of
+    from saas_core.org.access import can
+
+    if not can(user, "attachments", "view"):
+        return None
+    url = reverse("attachments:list", args=[key, parent.pk])
+    found = list(attachments_of(parent)[:rows + 1])
+    return {**listing(user, parent, url), "attachments": found[:rows], "more": len(found) > rows, "all_url": url}

@@ -152,14 +152,11 @@ def _panel_html(request: HttpRequest, product: Product) -> list[dict]:
 def _files(request: HttpRequest, product: Product) -> dict:
     """The images (thumbnails) and the attachment table with its upload form, for the 360°."""
     from saas_core.attachments import context
-    from saas_core.attachments.services import attachments_of
 
-    if not can(request.user, "attachments", "view"):
+    files = context.panel(request.user, product, "product")
+    if files is None:
         return {"files": None}
-    url = reverse("attachments:list", args=["product", product.pk])
-    rows = list(attachments_of(product)[:11])
-    return {"files": {**context.listing(request.user, product, url), "attachments": rows[:10], "more": len(rows) > 10,
-                      "all_url": url}, "images": list(images.images_of(product)[:12])}
+    return {"files": files, "images": list(images.images_of(product)[:12])}
 
 
 @permission_required("products", "view")

@@ -29,6 +29,7 @@ def make_demo_quotes() -> None:
 
     from saas_core.accounts.models import User
     from saas_core.customers.models import Customer
+    from saas_core.lines.services import LineInput
     from saas_core.opportunities.models import Opportunity
     from saas_core.products import services as products
     from saas_core.products.models import Product
@@ -60,7 +61,7 @@ def make_demo_quotes() -> None:
                 by=customer.owner or boss, customer=customer, check_permission=False, discount=discount,
                 opportunity=Opportunity.objects.filter(customer=customer).order_by("pk").first(),
                 quoted_on=quoted_on, valid_until=quoted_on + timedelta(days=valid), terms="报价含税，款到发货。",
-                lines=[services.LineInput(p, qty, None, disc) for p, qty, disc in chosen])
+                lines=[LineInput(p, qty, None, disc) for p, qty, disc in chosen])
             path = {"sent": ["sent"], "accepted": ["sent", "accepted"], "rejected": ["sent", "rejected"]}
             for step in path.get(status, []):
                 services.set_status(quote, step, by=boss)

@@ -10,15 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from saas_core.customers.models import SEARCH_FIELDS, SearchKeysMixin
-from saas_core.money import DECIMAL_PLACES, MAX_DIGITS
+from saas_core.lines.models import ProductLine, document_indexes, line_checks, money_field
 from saas_core.records.models import BusinessRecord
 from saas_core.records.registry import business_record
 
 USER = settings.AUTH_USER_MODEL
 
 
-def _money(verbose_name, **kwargs) -> models.DecimalField:
-    return models.DecimalField(verbose_name, max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, **kwargs)
 
 
 @business_record(module="quotes", owner_field="owner", label_field="number", history_exclude=SEARCH_FIELDS)
@@ -46,18 +44,16 @@ class Quote(SearchKeysMixin, BusinessRecord):
     valid_until = models.DateField(_("valid until"))
     terms = models.TextField(_("terms"), blank=True)
     # Stored by services.save_lines only (one computation: compute_totals).
-    subtotal = _money(_("lines total"), default=0)
-    discount = _money(_("document discount"), default=0)
-    total = _money(_("total"), default=0)
+    subtotal = money_field(_("lines total"), default=0)
+    discount = money_field(_("document discount"), default=0)
+    total = money_field(_("total"), default=0)
 
     class Meta:
         verbose_name = _("quote")
         verbose_name_plural = _("quotes")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["-created_at", "-id"], name="quote_recent", condition=Q(deleted_at__isnull=True)),
-            models.Index(fields=["owner", "-created_at", "-id"], name="quote_owner_recent",
-                         condition=Q(deleted_at__isnull=True)),
+            *document_indexes("quote"),
             models.Index(fields=["customer", "-created_at"], name="quote_customer"),
             GinIndex(fields=["search_tokens"], name="quote_search_gin"),
             models.Index(fields=["opportunity"], name="quote_opportunity", condition=Q(opportunity__isnull=False)),
@@ -77,31 +73,20 @@ class Quote(SearchKeysMixin, BusinessRecord):
         return self.status in (self.Status.DRAFT, self.Status.SENT)
 
 
-class QuoteLine(models.Model):
+class QuoteLine(ProductLine):
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
-    position = models.PositiveIntegerField(_("position"), default=0)
     product = models.ForeignKey("products.Product", verbose_name=_("product"), on_delete=models.PROTECT,
                                 related_name="quote_lines")
-    quantity = _money(_("quantity"))
-    unit_price = _money(_("unit price"))
-    discount_percent = models.DecimalField(_("discount (%)"), max_digits=9, decimal_places=4, default=0)
-    total = _money(_("line total"))
 
-    class Meta:
+    class Meta(ProductLine.Meta):
         verbose_name = _("quote line")
         verbose_name_plural = _("quote lines")
-        ordering = ["position", "id"]
         indexes = [
             models.Index(fields=["quote", "position", "id"], name="quote_line_order"),
             # The customer's last prices for a product and the product 360°'s "interested".
             models.Index(fields=["product", "quote"], name="quote_line_product"),
         ]
-        constraints = [
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="quote_line_quantity_positive"),
-            models.CheckConstraint(condition=Q(unit_price__gte=0), name="quote_line_price_not_negative"),
-            models.CheckConstraint(condition=Q(discount_percent__gte=0) & Q(discount_percent__lte=100),
-                                   name="quote_line_discount_0_100"),
-        ]
+        constraints = line_checks("quote_line")
 
     def __str__(self) -> str:
         return f"{self.quote_id}/{self.position}: {self.product_id}"

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django import forms
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from saas_core.accounts.models import User
+from saas_core.lines.queries import DATE, DocumentFilterForm, ordered
 from saas_core.quotes.models import Quote
 from saas_core.quotes.services import quotes_for
-from web.forms import RecordFilterForm
-from web.navigation import valid_filters
 
 SORTS = {
     "-created": ("-created_at", "-id"), "created": ("created_at", "id"),
@@ -23,24 +20,21 @@ SORTS = {
     "number": ("number", "id"), "-number": ("-number", "-id"),
 }
 DEFAULT_SORT = "-created"
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class QuoteFilterForm(RecordFilterForm):
-    window = ("quoted_from", "quoted_to")
-    field_order = ("q", "status", "owner", "customer", "opportunity", "quoted_from", "quoted_to", "mine")
-
+class QuoteFilterForm(DocumentFilterForm):
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", pgettext_lazy("status filter", "Any")), *Quote.Status.choices])
     opportunity = forms.IntegerField(required=False, widget=forms.HiddenInput)
     quoted_from = forms.DateField(label=_("Quoted from"), required=False, widget=DATE)
     quoted_to = forms.DateField(label=_("Quoted until"), required=False, widget=DATE)
+    window = ("quoted_from", "quoted_to", "quoted_on")
+    field_order = ["q", "status", "owner", "customer", "opportunity", "quoted_from", "quoted_to", "mine"]
 
 
 def read_filters(data, user: User) -> tuple[QuoteFilterForm, dict]:
     """The filter form of a query string and its valid values (an invalid field is left out)."""
-    form = QuoteFilterForm(data or None, user=user)
-    return form, valid_filters(form)
+    return QuoteFilterForm.read(data, user)
 
 
 def search_quotes(queryset: QuerySet[Quote], query: str) -> QuerySet[Quote]:
@@ -61,21 +55,10 @@ def apply_filters(queryset: QuerySet[Quote], filters: dict, user: User) -> Query
         queryset = search_quotes(queryset, q)
     if filters.get("status"):
         queryset = queryset.filter(status=filters["status"])
-    if filters.get("owner"):
-        queryset = queryset.filter(owner=filters["owner"])
-    if filters.get("mine"):
-        queryset = queryset.filter(owner=user)
-    if filters.get("customer"):
-        queryset = queryset.filter(customer_id=filters["customer"])
     if filters.get("opportunity"):
         queryset = queryset.filter(opportunity_id=filters["opportunity"])
-    if isinstance(filters.get("quoted_from"), date):
-        queryset = queryset.filter(quoted_on__gte=filters["quoted_from"])
-    if isinstance(filters.get("quoted_to"), date):
-        queryset = queryset.filter(quoted_on__lte=filters["quoted_to"])
-    return queryset
+    return QuoteFilterForm.apply_common(queryset, filters, user)
 
 
 def quote_list(user: User, filters: dict, sort: str | None = None) -> QuerySet[Quote]:
-    order = SORTS.get(sort or "", SORTS[DEFAULT_SORT])
-    return apply_filters(quotes_for(user), filters, user).order_by(*order)
+    return ordered(apply_filters(quotes_for(user), filters, user), SORTS, sort, DEFAULT_SORT)

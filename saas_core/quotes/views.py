@@ -12,28 +12,31 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from saas_core.accounts.models import User
 from saas_core.approvals import services as approvals
 from saas_core.customers import access as customer_access
 from saas_core.customers.models import Customer
-from saas_core.money import places, round_price
-from saas_core.org.access import can, permission_required, require
+from saas_core.lines.views import (
+    BatchTexts,
+    DocumentPage,
+    batch_action,
+    document_form_page,
+    document_list,
+    last_prices_answer,
+    lines_with_cost,
+    trash_page,
+)
+from saas_core.org.access import can, permission_required
 from saas_core.org.scope import can_see
 from saas_core.products.access import may_see_cost
-from saas_core.products.models import PriceStrategy, Product
 from saas_core.quotes import conversions, queries, services
-from saas_core.quotes.forms import LineFormSet, QuoteForm
+from saas_core.quotes.forms import QuoteForm
 from saas_core.quotes.models import Quote
-from saas_core.records import bin as recycle_bin
-from saas_core.records.batch import batch_view
-from web.forms import add_service_errors
-from web.navigation import export_url, next_url
-from web.pagination import PAGE_SIZES, paginate
+from web.navigation import next_url
 
 MODULE = "quotes"
-BATCH_MAX = 500
 
 
 def _quote_or_404(request: HttpRequest, pk: int) -> Quote:
@@ -48,38 +51,29 @@ def _quote_or_404(request: HttpRequest, pk: int) -> Quote:
 
 @permission_required(MODULE, "view")
 def quote_list(request: HttpRequest) -> HttpResponse:
-    form, filters = queries.read_filters(request.GET, request.user)
-    sort = request.GET.get("sort") if request.GET.get("sort") in queries.SORTS else queries.DEFAULT_SORT
-    rows = queries.quote_list(request.user, filters, sort).select_related("customer", "owner")
-    page, size = paginate(request, rows)
-    user = request.user
-    return render(request, "quotes/list.html", {
-        "form": form, "page": page, "page_size": size, "page_sizes": PAGE_SIZES, "sort": sort,
-        "can_create": can(user, MODULE, "create"), "can_edit": can(user, MODULE, "edit"),
-        "can_delete": can(user, MODULE, "delete"), "export_url": export_url(request, MODULE),
-        "batch_people": [(u.pk, str(u)) for u in User.objects.filter(is_active=True).order_by("name", "username")],
-        "current_url": request.get_full_path(),
-    })
+    return document_list(request, module=MODULE, queries=queries, listing=queries.quote_list,
+                         template="quotes/list.html")
 
 
 @permission_required(MODULE, "view")
 @require_POST
 def quote_batch(request: HttpRequest) -> HttpResponse:
     """Transfer the ticked quotes to someone, or move them to the recycle bin."""
-    return batch_view(request, module=MODULE, queryset=services.quotes_for(request.user),
-                      words=services.batch_words(), back=next_url(request, reverse("quotes:list")))
+    return batch_action(request, services.quotes_for(request.user), module=MODULE, transfer=services.transfer,
+                        back=next_url(request, reverse("quotes:list")), texts=BatchTexts(
+        none_ticked=_("Tick at least one quote first."),
+        transferred=lambda n: ngettext("%(count)d quote transferred.", "%(count)d quotes transferred.", n)
+        % {"count": n},
+        binned=lambda n: ngettext("%(count)d quote moved to the recycle bin.",
+                                  "%(count)d quotes moved to the recycle bin.", n) % {"count": n},
+        choose=_("Choose what to do with the ticked quotes.")))
 
 
 # --- one quote ----------------------------------------------------------------------------------------
 
 
 def _lines(quote: Quote, *, with_cost: bool) -> list:
-    lines = list(quote.lines.select_related("product"))
-    price_places = places().price
-    for line in lines:
-        line.cost = round_price(line.product.cost_price, price_places) \
-            if with_cost and line.product.cost_price is not None else None
-    return lines
+    return lines_with_cost(quote, with_cost=with_cost)
 
 
 @permission_required(MODULE, "view")
@@ -111,65 +105,14 @@ def quote_print(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _line_initial(quote: Quote) -> list[dict]:
-    return [{"product": ln.product_id, "quantity": ln.quantity.normalize(), "unit_price": ln.unit_price.normalize(),
-             "discount_percent": ln.discount_percent.normalize()} for ln in quote.lines.all()]
-
-
-def _map_line_errors(formset, exc: ValidationError) -> ValidationError | None:
-    """Put the service's "lines.<i>.<field>" errors on the line forms; return the rest."""
-    if not hasattr(exc, "error_dict"):
-        return exc
-    kept = formset.kept_forms()
-    rest: dict = {}
-    for key, errors in exc.message_dict.items():
-        parts = key.split(".")
-        if len(parts) == 3 and parts[0] == "lines" and parts[1].isdigit() and int(parts[1]) < len(kept):
-            kept[int(parts[1])].add_error(parts[2], errors)
-        else:
-            rest[key] = errors
-    return ValidationError(rest) if rest else None
+def _page() -> DocumentPage:
+    return DocumentPage(
+        QuoteForm, services.create_quote, services.update_quote, "quotes/form.html", "quotes:detail", "quotes:list",
+        saved=_("Quote %(number)s has been saved."), new_title=_("New quote"), edit_title=_("Edit quote %(number)s"))
 
 
 def _form_page(request: HttpRequest, quote: Quote | None) -> HttpResponse:
-    customer = customer_access.customer_in_query(request) if quote is None else None
-    form = QuoteForm(request.POST or None, instance=quote, user=request.user, customer=customer)
-    if customer is not None and request.GET.get("opportunity", "").isdigit():
-        form.initial["opportunity"] = int(request.GET["opportunity"])
-    formset = LineFormSet(request.POST or None, prefix="lines",
-                          initial=_line_initial(quote) if quote is not None and request.method != "POST" else None)
-    line_errors: list[str] = []
-    if request.method == "POST" and form.is_valid() & formset.is_valid():
-        fields = form.service_fields()
-        discount = form.cleaned_data.get("discount")
-        try:
-            if quote is None:
-                saved = services.create_quote(by=request.user, lines=formset.inputs(), discount=discount, **fields)
-            else:
-                saved = services.update_quote(quote, by=request.user, lines=formset.inputs(), discount=discount,
-                                              **fields)
-        except ValidationError as exc:
-            rest = _map_line_errors(formset, exc)
-            if rest is not None:
-                if hasattr(rest, "error_dict") and "lines" in rest.error_dict:
-                    line_errors = rest.message_dict.pop("lines")
-                    rest = ValidationError({k: v for k, v in rest.message_dict.items() if k != "lines"}) \
-                        if len(rest.message_dict) > 1 else None
-                if rest is not None:
-                    add_service_errors(form, rest)
-        else:
-            messages.success(request, _("Quote %(number)s has been saved.") % {"number": saved.number})
-            return redirect(next_url(request, reverse("quotes:detail", args=[saved.pk])))
-    fallback = reverse("quotes:detail", args=[quote.pk]) if quote else reverse("quotes:list")
-    return render(request, "quotes/form.html", {
-        # Only a "next" the caller gave is carried through the post; otherwise saving opens the quote.
-        "form": form, "formset": formset, "quote": quote, "customer": customer, "next": next_url(request, ""),
-        "cancel": next_url(request, fallback),
-        "title": _("New quote") if quote is None else _("Edit quote %(number)s") % {"number": quote.number},
-        "line_errors": line_errors + [str(e) for e in formset.non_form_errors()],
-        "price_places": places().price,
-        "strategy_keys": {str(pk): key for pk, key in PriceStrategy.objects.values_list("pk", "key")},
-    })
+    return document_form_page(request, _page(), quote, {"quote": quote})
 
 
 @permission_required(MODULE, "create")
@@ -193,13 +136,8 @@ def quote_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required(MODULE, "view")
 def quote_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    quote = _quote_or_404(request, pk)
-    require(request.user, MODULE, "delete")
-    if request.method == "POST":
-        recycle_bin.trash(quote, by=request.user)
-        messages.success(request, _("Quote %(number)s moved to the recycle bin.") % {"number": quote.number})
-        return redirect("quotes:list")
-    return render(request, "quotes/confirm_delete.html", {"quote": quote})
+    return trash_page(request, _quote_or_404(request, pk), module=MODULE, list_url="quotes:list",
+                      done=_("Quote %(number)s moved to the recycle bin."), template="quotes/confirm_delete.html")
 
 
 @permission_required(MODULE, "create")
@@ -247,20 +185,7 @@ def quote_convert(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 @require_GET
 def last_prices(request: HttpRequest) -> JsonResponse:
     """The customer's last quoted prices for the given products (``?customer=&product=&product=``)."""
-    raw = request.GET.get("customer", "")
-    customer = Customer.objects.filter(pk=raw).first() if raw.isdigit() else None
-    if customer is None or not customer_access.can_view(request.user, customer):
-        return JsonResponse({"prices": {}})
-    ids = [int(p) for p in request.GET.getlist("product")[:services.MAX_LINES] if p.isdigit()]
-    exclude = request.GET.get("quote", "")
-    found = services.last_prices(request.user, customer, ids, exclude_quote=int(exclude) if exclude.isdigit() else None)
-    answer: dict = {"prices": {str(pk): [{"price": str(r["price"]), "discount": str(r["discount"]),
-                                          "date": r["date"].isoformat(), "number": r["number"]} for r in rows]
-                               for pk, rows in found.items()}}
-    if may_see_cost(request.user):
-        answer["costs"] = {str(pk): str(round_price(cost)) for pk, cost in
-                           Product.objects.filter(pk__in=ids, cost_price__isnull=False).values_list("pk", "cost_price")}
-    return JsonResponse(answer)
+    return last_prices_answer(request, services.last_prices)
 
 
 @permission_required(MODULE, "view")

@@ -59,16 +59,16 @@ def test_build_print_and_expire_a_quote(page: Page, live_site, screenshots, widt
 
     page.goto(f"{base}/quotes/new/?customer={customer}")
     form = page.locator("[data-testid=quote-form]")
-    expect(form.locator("[data-quote-line]")).to_have_count(1)  # one empty line to start with
+    expect(form.locator("[data-line-row]")).to_have_count(1)  # one empty line to start with
     for i, (name, query, price) in enumerate(PRODUCTS):
         if i:
             form.locator("[data-testid=add-line]").click()
-            expect(form.locator("[data-quote-line]")).to_have_count(i + 1)  # the new line is in before its picker is used
+            expect(form.locator("[data-line-row]")).to_have_count(i + 1)  # the new line is in before its picker is used
         pick(form, f"id_lines-{i}-product", query, name)
-        row = form.locator("[data-quote-line]").nth(i)
+        row = form.locator("[data-line-row]").nth(i)
         expect(row.locator("[data-line=unit_price]")).to_have_value(price)  # the quote price strategy
         expect(row.locator("[data-line=quantity]")).to_have_value("1")
-    rows = form.locator("[data-quote-line]")
+    rows = form.locator("[data-line-row]")
     rows.nth(0).locator("[data-line=quantity]").fill("3")
     rows.nth(0).locator("[data-line=discount_percent]").fill("12.5")
     expect(rows.nth(0).locator("[data-line-total]")).to_have_text("52.47")  # 3 × 19.99 × 0.875 = 52.47375
@@ -76,7 +76,7 @@ def test_build_print_and_expire_a_quote(page: Page, live_site, screenshots, widt
     expect(rows.nth(1).locator("[data-line-total]")).to_have_text("500.00")  # 499.995 rounds half up
     rows.nth(2).locator("[data-line=quantity]").fill("2")
     expect(form.locator("[data-testid=live-subtotal]")).to_have_text("566.57")
-    form.locator("[data-quote-discount]").fill("6.57")
+    form.locator("[data-doc-discount]").fill("6.57")
     expect(form.locator("[data-testid=live-total]")).to_have_text("560.00")
     live_total = form.locator("[data-testid=live-total]").inner_text()
     page.screenshot(path=str(screenshots / f"quote-form-{width}.png"), full_page=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from saas_core.lines.services import LineInput
 from saas_core.products import services as products
 from saas_core.quotes import services
-from saas_core.quotes.services import LineInput
 from tests.conftest import in_tenant
 from tests.saas_core.customers.conftest import _fast_password_hashing, add  # noqa: F401 - fixture; a customer
 from tests.saas_core.org.conftest import build_org

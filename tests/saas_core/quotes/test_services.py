@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from saas_core.lines.services import LineInput
 from saas_core.quotes import conversions, services
 from saas_core.quotes.models import Quote
-from saas_core.quotes.services import LineInput
 from saas_core.tenancy import company_today
 from tests.conftest import in_tenant
 from tests.saas_core.quotes.conftest import add, product, quote
@@ -159,31 +159,33 @@ def test_last_prices_are_the_customers_newest_first(org, tenant_a):
     assert [r["price"] for r in found] == [Decimal("12.00"), Decimal("10.00")]
 
 
-def test_no_conversion_until_one_registers(org, tenant_a):
+def test_conversions_are_offered_by_permission_and_run_on_accepted_quotes_only(org, tenant_a):
+    """Contracts and orders register theirs (CTR-01, ORD-01); a module may add one."""
     customer = add(tenant_a, org.sales1, "客户")
     p = product(tenant_a, org.boss, "产品")
     q = quote(tenant_a, org.sales1, customer, [(p, "1", "10", "0")])
     made = []
 
-    class Order:
+    class Probe:
         def get_absolute_url(self):
-            return "/orders/1/"
+            return "/probe/1/"
 
     def convert(quote, by):
         made.append(quote.pk)
-        return Order()
+        return Probe()
 
     with in_tenant(tenant_a):
-        assert conversions.conversions_for(org.sales1) == []
-        conversions.register_conversion("order", "Convert to order", convert=convert)
+        assert [c.key for c in conversions.conversions_for(org.sales1)] == ["contract", "order"]
+        assert conversions.conversions_for(org.cs) == []  # no right to create contracts and orders
+        conversions.register_conversion("probe", "Convert to probe", convert=convert)
         try:
             with pytest.raises(ValidationError):
-                services.run_conversion(q, "order", by=org.sales1)  # still a draft
+                services.run_conversion(q, "probe", by=org.sales1)  # still a draft
             services.set_status(q, Quote.Status.SENT, by=org.sales1)
             services.set_status(q, Quote.Status.ACCEPTED, by=org.sales1)
-            services.run_conversion(q, "order", by=org.sales1)
+            services.run_conversion(q, "probe", by=org.sales1)
         finally:
-            conversions.unregister_conversion("order")
+            conversions.unregister_conversion("probe")
     assert made == [q.pk]
 
 

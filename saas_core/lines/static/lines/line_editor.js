@@ -1,10 +1,11 @@
-// The quote form's line editor (QUO-01): add and remove lines, default a picked product's unit
-// price from the chosen price strategy, show the customer's last prices beside each line, and the
-// totals live. The sums are exact decimal arithmetic (BigInt), rounded HALF_UP to the company's
-// price places like saas_core.quotes.services.compute_totals, so the page shows what is stored.
+// The line editor of a sales document (quotes, contracts, orders): add and remove lines, default
+// a picked product's unit price from the chosen price strategy, show the customer's last prices
+// (and, with the right, the cost price) beside each line, and the totals live. The sums are exact
+// decimal arithmetic (BigInt), rounded HALF_UP to the company's price places like
+// saas_core.lines.services.compute_totals, so the page shows what is stored.
 (function () {
   "use strict";
-  var form = document.getElementById("quote-form");
+  var form = document.querySelector("form[data-line-editor]");
   if (!form) { return; }
   var places = parseInt(form.dataset.pricePlaces || "2", 10);
   var keysNode = document.getElementById("strategy-keys");
@@ -53,7 +54,7 @@
   }
   function recompute() {
     var sum = 0n;
-    body.querySelectorAll("[data-quote-line]").forEach(function (row) {
+    body.querySelectorAll("[data-line-row]").forEach(function (row) {
       var out = row.querySelector("[data-line-total]");
       var removed = row.querySelector("[data-line-remove]");
       var value = lineTotal(row);
@@ -61,7 +62,7 @@
       row.classList.toggle("opacity-50", !!(removed && removed.checked));
       if (value !== null && !(removed && removed.checked)) { sum += value; }
     });
-    var discountInput = form.querySelector("[data-quote-discount]");
+    var discountInput = form.querySelector("[data-doc-discount]");
     var disc = discountInput && discountInput.value.trim() ? parse(discountInput.value) : {n: 0n, s: 0};
     form.querySelector("[data-subtotal]").textContent = format(sum);
     form.querySelector("[data-total]").textContent = disc ? format(sum - roundTo(disc.n, disc.s)) : "";
@@ -71,7 +72,7 @@
     return c ? c.value : "";
   }
   function strategyKey() {
-    var s = form.querySelector("[data-quote-strategy]");
+    var s = form.querySelector("[data-doc-strategy]");
     return s ? strategyKeys[s.value] : undefined;
   }
   function showLastPrices(rows) {
@@ -80,7 +81,7 @@
     if (!customer || !wanted.length) { return; }
     var q = "customer=" + encodeURIComponent(customer) + wanted.map(function (row) {
       return "&product=" + encodeURIComponent(field(row, "product").value);
-    }).join("") + (form.dataset.quote ? "&quote=" + form.dataset.quote : "");
+    }).join("") + (form.dataset.document ? "&exclude=" + form.dataset.document : "");
     fetch(form.dataset.lastPricesUrl + "?" + q, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
       .then(function (r) { return r.ok ? r.json() : {prices: {}}; })
       .then(function (data) {
@@ -113,7 +114,7 @@
     var index = parseInt(total.value, 10);
     var holder = document.createElement("tbody");
     holder.innerHTML = template.innerHTML.replace(/__prefix__/g, String(index));
-    var row = holder.querySelector("[data-quote-line]");
+    var row = holder.querySelector("[data-line-row]");
     body.appendChild(row);
     total.value = String(index + 1);
     // pickers.js enhances selects added later on this event (the same as after an htmx swap).
@@ -127,7 +128,7 @@
   form.addEventListener("input", recompute);
   form.addEventListener("change", function (e) {
     if (e.target && e.target.name === "customer") {
-      showLastPrices(Array.prototype.slice.call(body.querySelectorAll("[data-quote-line]")));
+      showLastPrices(Array.prototype.slice.call(body.querySelectorAll("[data-line-row]")));
       refreshOpportunities();
     }
     recompute();
@@ -143,10 +144,21 @@
     if (!customer) { return; }
     fetch(form.dataset.opportunitiesUrl + "?customer=" + encodeURIComponent(customer), {headers: {"Accept": "application/json"}, credentials: "same-origin"})
       .then(function (r) { return r.ok ? r.json() : {results: []}; })
-      .then(function (data) { (data.results || []).forEach(function (o) { select.add(new Option(o.text, o.id)); }); })
+      .then(function (data) {
+        (data.results || []).forEach(function (o) { select.add(new Option(o.text, o.id)); });
+        // Other lists that follow the customer: a contract's signer (its contacts), an order's contract.
+        [["contacts", "customer_signer"], ["contracts", "contract"]].forEach(function (pair) {
+          var other = form.querySelector("select[name='" + pair[1] + "']");
+          if (!other || !data[pair[0]]) { return; }
+          var empty = other.options.length ? other.options[0].text : "";
+          other.textContent = "";
+          other.add(new Option(empty, ""));
+          data[pair[0]].forEach(function (c) { other.add(new Option(c.text, c.id)); });
+        });
+      })
       .catch(function () {});
   }
-  var rows = Array.prototype.slice.call(body.querySelectorAll("[data-quote-line]"));
+  var rows = Array.prototype.slice.call(body.querySelectorAll("[data-line-row]"));
   rows.forEach(wire);
   if (!rows.length) { addLine(); }
   showLastPrices(rows);

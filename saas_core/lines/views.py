@@ -1,0 +1,199 @@
+"""The pages every document with lines shares: its form page (header form + line editor, the
+service's errors put back on the field or line they name) and what the line editor asks the
+server (the customer's last prices of the chosen products, cost prices for roles with that right)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from saas_core.customers import access as customer_access
+from saas_core.customers.models import Customer
+from saas_core.lines.forms import LineFormSet, initial_lines, show_service_errors
+from saas_core.lines.services import MAX_LINES
+from saas_core.money import places, round_price
+from saas_core.products.access import may_see_cost
+from saas_core.products.models import PriceStrategy, Product
+from web.navigation import next_url
+
+
+def last_prices_answer(request: HttpRequest, find: Callable) -> JsonResponse:
+    """``?customer=&product=&product=&exclude=``: ``find(user, customer, product_ids, exclude=id)``
+    gives the prices; a customer the user may not see gets an empty answer."""
+    raw = request.GET.get("customer", "")
+    customer = Customer.objects.filter(pk=raw).first() if raw.isdigit() else None
+    if customer is None or not customer_access.can_view(request.user, customer):
+        return JsonResponse({"prices": {}})
+    ids = [int(p) for p in request.GET.getlist("product")[:MAX_LINES] if p.isdigit()]
+    exclude = request.GET.get("exclude", "")
+    found = find(request.user, customer, ids, exclude=int(exclude) if exclude.isdigit() else None)
+    answer: dict = {"prices": {str(pk): [{"price": str(r["price"]), "discount": str(r["discount"]),
+                                          "date": r["date"].isoformat(), "number": r["number"]} for r in rows]
+                               for pk, rows in found.items()}}
+    if may_see_cost(request.user):
+        answer["costs"] = {str(pk): str(round_price(cost)) for pk, cost in
+                           Product.objects.filter(pk__in=ids, cost_price__isnull=False).values_list("pk", "cost_price")}
+    return JsonResponse(answer)
+
+
+def customer_param(request: HttpRequest) -> Customer | None:
+    """``?customer=`` of a "new document for this customer" link: 404 unless the user sees it."""
+    raw = request.GET.get("customer")
+    if not raw:
+        return None
+    customer = Customer.objects.filter(pk=raw).first() if str(raw).isdigit() else None
+    if customer is None or not customer_access.can_view(request.user, customer):
+        raise Http404
+    return customer
+
+
+@dataclass(frozen=True)
+class DocumentPage:
+    """What differs between the form pages of quotes, contracts and orders."""
+
+    form_class: type
+    create: Callable  # create(by=, lines=, discount=, **fields)
+    update: Callable  # update(document, by=, lines=, discount=, **fields)
+    template: str
+    detail_url: str  # URL name of the detail page (one pk argument)
+    list_url: str
+    saved: str  # message with %(number)s
+    new_title: str
+    edit_title: str  # with %(number)s
+
+
+def document_form_page(request: HttpRequest, page: DocumentPage, document: Model | None,
+                       extra: dict | None = None) -> HttpResponse:
+    """Show, check and save a document's form; a save goes through ``page.create`` / ``page.update``."""
+    customer = customer_param(request) if document is None else None
+    form = page.form_class(request.POST or None, instance=document, user=request.user, customer=customer)
+    if customer is not None and request.GET.get("opportunity", "").isdigit():
+        form.initial["opportunity"] = int(request.GET["opportunity"])
+    initial = initial_lines(document.lines.all()) if document is not None and request.method != "POST" else None
+    formset = LineFormSet(request.POST or None, prefix="lines", initial=initial)
+    line_errors: list[str] = []
+    if request.method == "POST" and form.is_valid() & formset.is_valid():
+        fields = form.service_fields()
+        discount = form.cleaned_data.get("discount")
+        try:
+            if document is None:
+                saved = page.create(by=request.user, lines=formset.inputs(), discount=discount, **fields)
+            else:
+                saved = page.update(document, by=request.user, lines=formset.inputs(), discount=discount, **fields)
+        except ValidationError as exc:
+            line_errors = show_service_errors(form, formset, exc)
+        else:
+            messages.success(request, page.saved % {"number": saved.number})
+            return redirect(next_url(request, reverse(page.detail_url, args=[saved.pk])))
+    fallback = reverse(page.detail_url, args=[document.pk]) if document else reverse(page.list_url)
+    return render(request, page.template, {
+        # Only a "next" the caller gave is carried through the post; otherwise saving opens the document.
+        "form": form, "formset": formset, "document": document, "customer": customer,
+        "next": next_url(request, ""), "cancel": next_url(request, fallback),
+        "title": page.new_title if document is None else page.edit_title % {"number": document.number},
+        "line_errors": line_errors + [str(e) for e in formset.non_form_errors()],
+        "price_places": places().price,
+        "strategy_keys": {str(pk): key for pk, key in PriceStrategy.objects.values_list("pk", "key")},
+        **(extra or {}),
+    })
+
+
+@dataclass(frozen=True)
+class BatchTexts:
+    none_ticked: str
+    transferred: Callable[[int], str]  # n → "n quotes transferred."
+    binned: Callable[[int], str]
+    choose: str
+
+
+BATCH_MAX = 500
+
+
+def batch_action(request: HttpRequest, documents, *, module: str, transfer: Callable, texts: BatchTexts,
+                 back: str) -> HttpResponse:
+    """Transfer the ticked documents (of ``documents``: the user's scope) to someone, or move them
+    to the recycle bin, all or nothing."""
+    from django.db import transaction
+
+    from saas_core.accounts.models import User
+    from saas_core.org.access import require
+    from saas_core.records import bin as recycle_bin
+
+    ids = [int(raw) for raw in request.POST.getlist("ids")[:BATCH_MAX] if raw.isdigit()]
+    chosen = list(documents.filter(pk__in=ids).order_by("pk"))
+    action = request.POST.get("action", "")
+    if not chosen:
+        messages.error(request, texts.none_ticked)
+        return redirect(back)
+    try:
+        if action == "transfer":
+            raw = str(request.POST.get("to_user", ""))
+            to_user = User.objects.filter(pk=raw, is_active=True).first() if raw.isdigit() else None
+            messages.success(request, texts.transferred(transfer(chosen, to_user, by=request.user)))
+        elif action == "delete":
+            require(request.user, module, "delete")
+            with transaction.atomic():
+                for document in chosen:
+                    recycle_bin.trash(document, by=request.user)
+            messages.success(request, texts.binned(len(chosen)))
+        else:
+            messages.error(request, texts.choose)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(back)
+
+
+def lines_with_cost(document: Model, *, with_cost: bool) -> list:
+    """The document's lines with their product; ``line.cost`` is the product's cost price only
+    for a role that may see it (None otherwise)."""
+    rows = list(document.lines.select_related("product"))
+    price_places = places().price
+    for line in rows:
+        cost = getattr(line, "unit_cost", None)
+        cost = line.product.cost_price if cost is None else cost
+        line.cost = round_price(cost, price_places) if with_cost and cost is not None else None
+    return rows
+
+
+def document_list(request: HttpRequest, *, module: str, queries, listing: Callable, template: str,
+                  export_key: str | None = None, related: tuple[str, ...] = ("customer", "owner"),
+                  extra: dict | None = None) -> HttpResponse:
+    """A document list: ``queries``' filter form and sorts, ``listing(user, filters, sort)`` (the
+    user's scope), a page of it, the batch and export controls the role may use."""
+    from saas_core.accounts.models import User
+    from saas_core.org.access import can
+    from web.navigation import export_url
+    from web.pagination import PAGE_SIZES, paginate
+
+    form, filters = queries.read_filters(request.GET, request.user)
+    sort = request.GET.get("sort") if request.GET.get("sort") in queries.SORTS else queries.DEFAULT_SORT
+    page, size = paginate(request, listing(request.user, filters, sort).select_related(*related))
+    user = request.user
+    return render(request, template, {
+        "form": form, "page": page, "page_size": size, "page_sizes": PAGE_SIZES, "sort": sort,
+        "can_create": can(user, module, "create"), "can_edit": can(user, module, "edit"),
+        "can_delete": can(user, module, "delete"), "export_url": export_url(request, module, export_key),
+        "people": User.objects.filter(is_active=True).order_by("name", "username"),
+        "current_url": request.get_full_path(), **(extra or {}),
+    })
+
+
+def trash_page(request: HttpRequest, document: Model, *, module: str, done: str, list_url: str,
+               template: str) -> HttpResponse:
+    """Confirm, then move the document to the recycle bin (``done`` has %(number)s)."""
+    from saas_core.org.access import require
+    from saas_core.records import bin as recycle_bin
+
+    require(request.user, module, "delete")
+    if request.method == "POST":
+        recycle_bin.trash(document, by=request.user)
+        messages.success(request, done % {"number": document.number})
+        return redirect(list_url)
+    return render(request, template, {document._meta.model_name: document})
