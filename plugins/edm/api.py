@@ -4,6 +4,7 @@ their DNS records and a "check now" action, and the Boss's settings (the passwor
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -68,7 +69,7 @@ class DomainViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
         return Response(DomainSerializer(domain, context={"request": request}).data)
 
 
-class SettingsSerializer(serializers.ModelSerializer):
+class EdmSettingsSerializer(serializers.ModelSerializer):
     smtp_password = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=200)
     has_password = serializers.SerializerMethodField()
 
@@ -86,16 +87,20 @@ class SettingsView(APIView):
     """The Boss's transport and sender settings."""
 
     permission_classes = [IsBoss]
-    serializer_class = SettingsSerializer
+    serializer_class = EdmSettingsSerializer
 
     def get(self, request):
-        return Response(SettingsSerializer(services.edm_settings()).data)
+        return Response(EdmSettingsSerializer(services.edm_settings()).data)
 
     def patch(self, request):
-        serializer = SettingsSerializer(services.edm_settings(), data=request.data, partial=True)
+        serializer = EdmSettingsSerializer(services.edm_settings(), data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         config = services.save_settings(by=request.user, **serializer.validated_data)
-        return Response(SettingsSerializer(config).data)
+        return Response(EdmSettingsSerializer(config).data)
+
+
+class TestSentSerializer(serializers.Serializer):
+    sent_to = serializers.EmailField()
 
 
 class TestSendView(APIView):
@@ -103,6 +108,7 @@ class TestSendView(APIView):
 
     permission_classes = [IsBoss]
 
+    @extend_schema(request=None, responses={200: TestSentSerializer})
     def post(self, request):
         try:
             to = services.send_test_email(by=request.user)
