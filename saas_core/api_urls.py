@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("saas_core.orders.api_urls")),
     path("", include("saas_core.exports.api_urls")),
     path("", include("saas_core.products.api_urls")),
+    path("", include("saas_core.sending.api_urls")),
     path("", include("saas_core.system.api_urls")),
     path("", include("plugins.api_urls")),
     # The installed modules' API at /api/v1/<key>/ (JSON 404 where the module is off).

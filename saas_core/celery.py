@@ -11,7 +11,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas_core.settings")
 
 app = CeleryApp("crm")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(lambda: ["saas_core.accounts", "saas_core.records", "saas_core.customers", "saas_core.pools", "saas_core.imports", "saas_core.activities", "saas_core.exports", "saas_core.attachments", "tenants", "billing", *_module_task_packages()])
+app.autodiscover_tasks(lambda: ["saas_core.accounts", "saas_core.records", "saas_core.customers", "saas_core.pools", "saas_core.imports", "saas_core.activities", "saas_core.exports", "saas_core.attachments", "saas_core.sending", "tenants", "billing", *_module_task_packages()])
 
 
 def _module_task_packages() -> list[str]:

@@ -166,6 +166,21 @@ def check_endpoint(url: str, allowed: Iterable[str] | Allowance | None = None) -
         raise ForbiddenDestination(_("The endpoint must use https."))
 
 
+def check_host(host: str, port: int | None, allowed: Iterable[str] | Allowance | None = None) -> None:
+    """Raise ``ForbiddenDestination`` unless a company's server at ``host`` (an SMTP server, not a
+    URL) may be reached: a public address, or one the operator allows."""
+    allowance = allowed if isinstance(allowed, Allowance) else Allowance.of(allowed)
+    host = (host or "").strip().lower()
+    if allowance.covers_name(host):
+        return
+    try:
+        addresses = _addresses(host, port)
+    except (socket.gaierror, UnicodeError):
+        raise ForbiddenDestination(_("The host %(host)s could not be found (DNS).") % {"host": host}) from None
+    if refusal := _refusal(host, addresses, allowance):
+        raise ForbiddenDestination(refusal)
+
+
 # --- the connection guard ---------------------------------------------------------------------
 #
 # The three SMS SDKs each build their own requests session (one of them cached inside the SDK),

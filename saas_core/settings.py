@@ -96,6 +96,7 @@ TENANT_APPS = [
     "saas_core.exports",
     "saas_core.products",
     "saas_core.approvals",
+    "saas_core.sending",
 ]
 # Every installed module's apps (plugins.manager, entry-point group ``crm.modules``): their
 # tables exist in every tenant schema; whether a tenant may use them is data (plugins.enablement).
@@ -456,6 +457,8 @@ CELERY_BEAT_SCHEDULE = {
     # a signup whose process died while cloning leaves a hidden, half-made company behind
     "signup-sweep": {"task": "tenants.tasks.sweep_abandoned_signups", "schedule": 600},
     "attachments-orphans": {"task": "saas_core.attachments.tasks.sweep_orphan_files_all_tenants", "schedule": 86400},
+    # inbound callbacks (delivery reports, bounces) whose processing task was lost
+    "sending-callbacks-sweep": {"task": "saas_core.sending.tasks.sweep_callbacks_all_tenants", "schedule": 300},
     "company-exports-expire": {"task": "saas_core.exports.tasks.delete_expired_exports_all_tenants", "schedule": 3600},
     "purge-login-log": {
         "task": "saas_core.accounts.tasks.purge_login_log_all_tenants",

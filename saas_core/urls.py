@@ -23,6 +23,7 @@ urlpatterns = [
     path("activities/", include("saas_core.activities.urls")),
     path("products/", include("saas_core.products.urls")),
     path("system/", include("saas_core.system.urls")),
+    path("sending/", include("saas_core.sending.urls")),
     path("opportunities/", include("saas_core.opportunities.urls")),
     path("quotes/", include("saas_core.quotes.urls")),
     path("approvals/", include("saas_core.approvals.urls")),

@@ -12,8 +12,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from plugins.sms import queries, services
-from plugins.sms.models import OptOut, Provider, SmsAudience, SmsBatch, SmsMessage, SmsSettings, SmsTemplate
+from plugins.sms.models import Provider, SmsAudience, SmsBatch, SmsMessage, SmsSettings, SmsTemplate
+from saas_core.dictionaries.models import DictionaryItem
 from saas_core.org.access import IsBoss, ModulePermission
+from saas_core.sending.models import Suppression
 
 
 class TemplateSerializer(serializers.ModelSerializer):
@@ -85,23 +87,25 @@ class SettingsView(APIView):
 
 
 class OptOutSerializer(serializers.ModelSerializer):
-    reason = serializers.SlugRelatedField(slug_field="key", read_only=True, allow_null=True)
+    """A number on the suppression list (channel "sms"); ``reason`` is the SMS opt-out reason's key."""
+
+    number = serializers.CharField(source="address", max_length=30)
+    reason = serializers.SlugRelatedField(source="detail", slug_field="key", read_only=True, allow_null=True)
     reason_id = serializers.IntegerField(required=False, allow_null=True, write_only=True)
 
     class Meta:
-        model = OptOut
+        model = Suppression
         fields = ["id", "number", "reason", "reason_id", "note", "created_at"]
         read_only_fields = ["created_at"]
-        extra_kwargs = {"number": {"validators": []}}
 
     def create(self, validated_data):
-        items = OptOut._meta.get_field("reason").related_model.objects  # the company's data dictionary
+        items = DictionaryItem.objects  # the company's data dictionary
         reason = None
         if validated_data.get("reason_id"):
             reason = items.filter(pk=validated_data["reason_id"], type__key="sms_opt_out_reason").first()
             if reason is None:
                 raise serializers.ValidationError({"reason_id": ["Not an SMS opt-out reason."]})
-        return services.add_opt_out(validated_data["number"], by=self.context["request"].user, reason=reason,
+        return services.add_opt_out(validated_data["address"], by=self.context["request"].user, reason=reason,
                                     note=validated_data.get("note", ""))
 
 
@@ -113,11 +117,11 @@ class OptOutViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retri
     permission_classes = [ModulePermission]
     permission_module = "sms"
     permission_action = {"create": "create", "destroy": "edit"}
-    search_fields = ["number", "note"]
-    ordering_fields = ["number", "created_at"]
+    search_fields = ["address", "note"]
+    ordering_fields = ["address", "created_at"]
 
     def get_queryset(self):
-        return OptOut.objects.select_related("reason")
+        return services.opt_outs()
 
     def perform_destroy(self, instance):
         services.remove_opt_out(instance, by=self.request.user)

@@ -7,10 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from plugins.sms import services
-from plugins.sms.models import OptOut, Provider, SmsAudience, SmsSettings, SmsTemplate
+from plugins.sms.models import Provider, SmsAudience, SmsSettings, SmsTemplate
 from saas_core.customers.models import Customer
+from saas_core.dictionaries.models import DictionaryItem
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+OPT_OUT_REASONS = "sms_opt_out_reason"
 
 
 class TemplateChoiceField(forms.ModelChoiceField):
@@ -131,13 +135,16 @@ class TemplateForm(forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 3})}
 
 
-class OptOutForm(forms.ModelForm):
-    class Meta:
-        model = OptOut
-        fields = ["number", "reason", "note"]
+class OptOutForm(forms.Form):
+    """A number for the suppression list (adding it twice is fine: the first entry stays)."""
 
-    def validate_unique(self):
-        """Adding a number twice is fine (``services.add_opt_out`` keeps the first entry)."""
+    number = forms.CharField(label=_("mobile number"), max_length=30)
+    reason = forms.ModelChoiceField(label=_("reason"), required=False, queryset=DictionaryItem.objects.none())
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].queryset = DictionaryItem.objects.filter(type__key=OPT_OUT_REASONS, is_active=True)
 
 
 class LogFilterForm(forms.Form):

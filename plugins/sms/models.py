@@ -6,7 +6,8 @@
 - ``SmsBatch``: one group send (recipients chosen by a saved filter), now or at a set time.
 - ``SmsMessage``: the send log, one row per recipient. Nobody deletes it: a database trigger
   refuses DELETE, so not even a bug or a raw query can remove a row.
-- ``OptOut``: numbers that asked for no more messages; sends skip and count them.
+- Numbers that asked for no more messages are on the company's suppression list
+  (``saas_core.sending``, channel "sms"), which every sender shares; sends skip and count them.
 - ``SmsUsage``: parts reserved per calendar month, against the quota (one row a month, raised
   with a conditional ``F()`` update so two sends cannot both take the last parts).
 - ``SmsAudience``: a saved filter (customers or contacts, a ``customers.queries`` filter dict)
@@ -21,8 +22,8 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from saas_core.dictionaries.fields import DictionaryForeignKey
 from saas_core.encryption import EncryptedTextField
+from saas_core.sending.models import SendRecord
 
 
 class Provider(models.TextChoices):
@@ -142,15 +143,8 @@ class SmsBatch(models.Model):
         return f"{self.audience} · {self.recipients}"
 
 
-class SmsMessage(models.Model):
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENDING = "sending", _("Sending")
-        RETRYING = "retrying", _("Waiting to retry")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-        UNKNOWN = "unknown", _("Interrupted (not resent)")
-        SKIPPED = "skipped", _("Skipped (opted out)")
+class SmsMessage(SendRecord):
+    """One text to one number: a send record of the sending core (status, attempts, the provider's answer)."""
 
     batch = models.ForeignKey(SmsBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="messages")
     sender = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("sender"), on_delete=models.PROTECT,
@@ -171,19 +165,13 @@ class SmsMessage(models.Model):
     is_test = models.BooleanField(_("test send"), default=False)
     draft_key = models.CharField(max_length=32, blank=True, editable=False,
                                  help_text="Hash of the text before variables: a group send needs a test of it.")
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
     provider = models.CharField(_("provider"), max_length=20, choices=Provider.choices, blank=True)
-    provider_message_id = models.CharField(_("provider's message ID"), max_length=100, blank=True)
-    error_code = models.CharField(_("error code"), max_length=100, blank=True)
-    error_message = models.TextField(_("error"), blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     scheduled_at = models.DateTimeField(_("send at"), null=True, blank=True, db_index=True)
     # A failed or interrupted text sent again is a new row pointing here; unique, so two clicks
     # (or two people) cannot send it again twice.
     resent_from = models.OneToOneField("self", verbose_name=_("sent again from"), null=True, blank=True,
                                        on_delete=models.PROTECT, related_name="resent_as")
     enqueued_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -198,23 +186,6 @@ class SmsMessage(models.Model):
     @property
     def cost_display(self) -> str:
         return money(self.cost_minor)
-
-
-class OptOut(models.Model):
-    number = models.CharField(_("mobile number"), max_length=30, unique=True)
-    reason = DictionaryForeignKey("sms_opt_out_reason", _("reason"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("opted-out number")
-        verbose_name_plural = _("opted-out numbers")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.number
 
 
 class SmsUsage(models.Model):

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings as django_settings
@@ -40,6 +39,7 @@ from plugins.sms import text
 from plugins.sms.models import Provider, SmsMessage, SmsSettings
 from saas_core import egress
 from saas_core.customers.phones import normalise_phone
+from saas_core.sending.records import Result, failed, network_error  # noqa: F401 - the providers' answers
 
 logger = logging.getLogger(__name__)
 
@@ -48,20 +48,6 @@ DEFAULT_ENDPOINTS = {
     Provider.TENCENT: "https://sms.tencentcloudapi.com",
     Provider.TWILIO: "https://api.twilio.com",
 }
-
-
-@dataclass(frozen=True)
-class Result:
-    ok: bool
-    message_id: str = ""
-    error_code: str = ""
-    error_message: str = ""
-    retryable: bool = False
-    ambiguous: bool = False
-
-
-def failed(code: str, message: str, *, retryable: bool = False, ambiguous: bool = False) -> Result:
-    return Result(False, error_code=str(code), error_message=str(message), retryable=retryable, ambiguous=ambiguous)
 
 
 def out_id(message: SmsMessage) -> str:
@@ -226,24 +212,6 @@ class Twilio:
         except Exception as exc:
             return network_error(exc)
         return Result(True, message_id=sent.sid or "")
-
-
-def network_error(exc: BaseException) -> Result:
-    """No answer: refused (the request never arrived, retry) or timed out/cut (it may have).
-    A connection our egress guard stopped never left, and trying again cannot help."""
-    if (refused := egress.refused_in(exc)) is not None:
-        return failed("ENDPOINT_REFUSED", str(refused))
-    seen, chain = set(), []
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        chain.append(exc)
-        exc = exc.__cause__ or exc.__context__
-    described = "; ".join(f"{type(e).__name__}: {e}" for e in chain[:3])[:1000]
-    names = " ".join(type(e).__name__ for e in chain) + " " + described
-    if "ConnectionRefused" in names or "NewConnectionError" in names or "ConnectTimeout" in names \
-            or "Connection refused" in names:
-        return failed("CONNECTION_REFUSED", described, retryable=True)
-    return failed("NO_ANSWER", described, ambiguous=True)
 
 
 PROVIDERS = {Provider.DEVELOPMENT: Development, Provider.ALIYUN: Aliyun, Provider.TENCENT: Tencent,

@@ -1,29 +1,29 @@
 """Delivery of logged messages: the one place that calls a provider (SMS-01).
 
-Idempotency: a message is claimed by one conditional UPDATE (queued/retrying -> sending) that
-commits before the provider is called, so two runs of the task (a redelivery after a timeout,
-a retry racing the first attempt, the same task sent twice) cannot both send it. A run that
-finds the message already "sending" knows an earlier attempt was interrupted after the claim
-(worker crash, the request possibly at the provider): it marks it "interrupted (not resent)"
-instead of risking a second SMS. Only errors that prove the provider did not take the message
-(it said so, or the connection was refused) are retried, with back-off; a request that got no
-answer (read timeout, connection cut) is never retried, for the same reason. None of the three
-providers de-duplicates on its side; the out-id (Aliyun ``OutId``, Tencent ``SessionContext``)
-lets their records be matched with the log.
+The sending core's send-record protocol (``saas_core.sending.records.deliver``): a message is
+claimed by one conditional UPDATE (queued/retrying -> sending) that commits before the provider
+is called, so two runs of the task (a redelivery after a timeout, a retry racing the first
+attempt, the same task sent twice) cannot both send it; a run that finds it already "sending"
+marks it "interrupted (not resent)" instead of risking a second SMS; only errors that prove the
+provider did not take the message are retried; a number suppressed since it was queued is
+skipped and its parts given back. Sends are throttled per provider (``throttle``). None of the
+three providers de-duplicates on its side; the out-id (Aliyun ``OutId``, Tencent
+``SessionContext``) lets their records be matched with the log.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from plugins.sms.models import OptOut, SmsMessage
+from plugins.sms.models import Provider, SmsMessage, SmsSettings
+from saas_core.sending import records, suppression, throttle
+from saas_core.sending.models import Channel
 
 logger = logging.getLogger(__name__)
 
@@ -31,11 +31,7 @@ logger = logging.getLogger(__name__)
 # commit and the enqueue) is picked up by the beat tick after this long.
 STRANDED_AFTER = timedelta(minutes=5)
 
-
-@dataclass(frozen=True)
-class Outcome:
-    status: str
-    retry_in: int | None = None
+Outcome = records.Outcome
 
 
 def enqueue(message_ids: list[int]) -> None:
@@ -71,61 +67,40 @@ def dispatch_due(now=None) -> int:
     return len(due)
 
 
-def _claim(message_id: int) -> bool:
-    claimable = Q(status=SmsMessage.Status.QUEUED) | Q(status=SmsMessage.Status.RETRYING)
-    return bool(SmsMessage.objects.filter(claimable, pk=message_id).update(
-        status=SmsMessage.Status.SENDING, attempts=F("attempts") + 1,
-    ))
+# Providers' published sending rates (per account). Operators override with SENDING_THROTTLES.
+# Twilio has none here: it queues what exceeds a number's rate on its side instead of refusing it.
+PROVIDER_LIMITS = {
+    Provider.ALIYUN: throttle.Limits.parse(per_second="500/s"),
+    Provider.TENCENT: throttle.Limits.parse(per_second="3000/s"),
+}
 
 
-def _finish(message: SmsMessage, status: str, **fields) -> bool:
-    """Record the attempt's end; only the run that holds the claim can."""
-    return bool(SmsMessage.objects.filter(pk=message.pk, status=SmsMessage.Status.SENDING).update(status=status,
-                                                                                                  **fields))
-
-
-def deliver(message_id: int) -> Outcome:
+def channel_for(config: SmsSettings) -> records.Channel:
+    """How the core delivers this company's texts, under these settings."""
     from plugins.sms import providers
-    from plugins.sms.services import gateway_settings, refund
-
-    if not _claim(message_id):
-        message = SmsMessage.objects.filter(pk=message_id).first()
-        if message is None:
-            return Outcome("missing")
-        if message.status == SmsMessage.Status.SENDING:
-            SmsMessage.objects.filter(pk=message_id, status=SmsMessage.Status.SENDING).update(
-                status=SmsMessage.Status.UNKNOWN,
-                error_code="INTERRUPTED",
-                error_message="An earlier attempt was interrupted after it started; not resent so the "
-                              "recipient cannot get the message twice.",
-            )
-            return Outcome(SmsMessage.Status.UNKNOWN)
-        return Outcome(message.status)  # sent, failed, skipped, unknown: nothing to do
-    message = SmsMessage.objects.select_related("template").get(pk=message_id)
-    if OptOut.objects.filter(number=message.number).exists():  # opted out after it was queued
-        if _finish(message, SmsMessage.Status.SKIPPED, cost_minor=0, error_message="Opted out before it was sent."):
-            refund(message)
-        return Outcome(SmsMessage.Status.SKIPPED)
-    config = gateway_settings()
-    result = providers.send(message, config)
-    if result.ok:
-        _finish(message, SmsMessage.Status.SENT, provider=config.provider, provider_message_id=result.message_id[:100],
-                sent_at=timezone.now(), error_code="", error_message="")
-        return Outcome(SmsMessage.Status.SENT)
-    logger.warning("SMS %s: provider %s answered %s %s", message_id, config.provider, result.error_code,
-                   result.error_message)
-    error = {"provider": config.provider, "error_code": result.error_code[:100],
-             "error_message": result.error_message[:2000]}
-    if result.ambiguous:
-        _finish(message, SmsMessage.Status.UNKNOWN, **error)
-        return Outcome(SmsMessage.Status.UNKNOWN)
+    from plugins.sms.services import refund
     from plugins.sms.tasks import MAX_RETRIES
 
-    if result.retryable and message.attempts <= MAX_RETRIES:
-        _finish(message, SmsMessage.Status.RETRYING, **error)
-        base = int(getattr(settings, "SMS_RETRY_BASE_SECONDS", 30))
-        return Outcome(SmsMessage.Status.RETRYING, retry_in=base * 2 ** (message.attempts - 1))
-    with transaction.atomic():
-        if _finish(message, SmsMessage.Status.FAILED, cost_minor=0, **error):
-            refund(message)
-    return Outcome(SmsMessage.Status.FAILED)
+    transport = f"sms:{config.provider}"
+    return records.Channel(
+        model=SmsMessage,
+        transmit=lambda message: providers.send(message, config),
+        recipient=lambda message: message.number,
+        suppressed=lambda message: suppression.is_suppressed(Channel.SMS, message.number),
+        transport=lambda: transport,
+        limits=lambda: throttle.limits_for(transport, PROVIDER_LIMITS.get(config.provider, throttle.NONE)),
+        on_not_sent=refund,
+        skipped_message="Opted out before it was sent.",
+        not_sent_fields={"cost_minor": 0},
+        max_retries=MAX_RETRIES,
+        retry_base=lambda: int(getattr(settings, "SMS_RETRY_BASE_SECONDS", 30)),
+        select_related=("template",),
+        provider_field="provider",
+        provider_name=lambda: config.provider,
+    )
+
+
+def deliver(message_id: int) -> records.Outcome:
+    from plugins.sms.services import gateway_settings
+
+    return records.deliver(channel_for(gateway_settings()), message_id)

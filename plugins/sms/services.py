@@ -22,12 +22,13 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from plugins.sms import access, providers, sending, text
-from plugins.sms.models import OptOut, Provider, SmsAudience, SmsBatch, SmsMessage, SmsSettings, SmsTemplate, SmsUsage
+from plugins.sms.models import Provider, SmsAudience, SmsBatch, SmsMessage, SmsSettings, SmsTemplate, SmsUsage
 from saas_core import egress
 from saas_core.customers import queries as customer_queries
 from saas_core.customers.models import Contact, Customer
-from saas_core.customers.phones import normalise_phone
 from saas_core.org.access import require, require_boss
+from saas_core.sending import addresses, suppression
+from saas_core.sending.models import Channel, Reason, Suppression
 
 MAX_RECIPIENTS = 10_000
 MAX_SCHEDULE_DAYS = 90
@@ -139,47 +140,39 @@ def active_templates() -> QuerySet[SmsTemplate]:
     return SmsTemplate.objects.filter(is_active=True)
 
 
-# --- opt-outs ----------------------------------------------------------------------------------
+# --- opt-outs (the sending core's suppression list, channel "sms") ---------------------------
 
 
 def clean_number(raw: str, field_name: str = "number") -> str:
     """The number as it is stored and matched: digits, with a + for numbers given with one."""
-    raw = (raw or "").strip()
-    digits = normalise_phone(raw)
-    if raw.startswith("+") and not raw.startswith("+86"):
-        digits = "+" + "".join(ch for ch in raw if ch.isdigit())
-    bare = digits.lstrip("+")
-    if not (6 <= len(bare) <= 15):
-        raise ValidationError({field_name: [_("“%(number)s” is not a mobile number.") % {"number": raw}]})
-    return digits
+    return addresses.mobile(raw, field_name)
+
+
+def opt_outs() -> QuerySet[Suppression]:
+    return suppression.entries(Channel.SMS)
 
 
 @transaction.atomic
-def add_opt_out(number: str, *, by, reason=None, note: str = "") -> OptOut:
+def add_opt_out(number: str, *, by, reason=None, note: str = "") -> Suppression:
     """Anyone who may send records a number that asked for no more texts (idempotent)."""
     require(by, "sms", "create")
-    key = clean_number(number)
-    entry, created = OptOut.objects.get_or_create(number=key, defaults={"reason": reason, "note": note.strip()[:200],
-                                                                        "created_by": by})
-    return entry
+    return suppression.suppress(Channel.SMS, number, reason=Reason.OPT_OUT, by=by, note=note, detail=reason,
+                                source="sms", check_permission=False)
 
 
-def remove_opt_out(entry: OptOut, *, by) -> None:
+def remove_opt_out(entry: Suppression, *, by) -> None:
     """Taking a number off the list (it asked to receive texts again) needs the edit right."""
     require(by, "sms", "edit")
-    OptOut.objects.filter(pk=entry.pk).delete()
+    suppression.lift(entry, by=by, check_permission=False)
 
 
 def opted_out(numbers: Iterable[str]) -> set[str]:
-    keys = {n for n in numbers if n}
-    return set(OptOut.objects.filter(number__in=keys).values_list("number", flat=True)) if keys else set()
+    return suppression.suppressed(Channel.SMS, numbers)
 
 
 def refuse_opted_out(number: str, shown: str | None = None, field: str | None = None) -> None:
-    """Refuse a text to a number on the opt-out list (``shown``: the number as the user typed it)."""
-    if number in opted_out([number]):
-        message = _("%(number)s has opted out of text messages; nothing was sent.") % {"number": shown or number}
-        raise ValidationError({field: [message]} if field else message)
+    """Refuse a text to a number on the suppression list (``shown``: the number as the user typed it)."""
+    suppression.refuse(Channel.SMS, number, shown, field)
 
 
 # --- text, parts and cost ----------------------------------------------------------------------

@@ -17,6 +17,9 @@ def send_message(self, message_id: int):
     from plugins.sms import sending
 
     outcome = sending.deliver(message_id)
+    if outcome.throttled:  # not attempted: the provider's rate is used up for now
+        send_message.apply_async((message_id,), countdown=outcome.retry_in)
+        return outcome.status
     if outcome.retry_in is not None:
         raise self.retry(countdown=outcome.retry_in)
     return outcome.status

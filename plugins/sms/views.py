@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from plugins.sms import queries, services
 from plugins.sms.forms import GroupForm, LogFilterForm, OptOutForm, SendForm, SettingsForm, TemplateForm
-from plugins.sms.models import OptOut, SmsBatch, SmsMessage, SmsTemplate
+from plugins.sms.models import SmsBatch, SmsMessage, SmsTemplate
 from saas_core.org.access import can, is_boss, permission_required
 from web.forms import add_service_errors
 from web.pagination import PAGE_SIZES, paginate
@@ -154,7 +154,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     return render(request, "sms/settings.html", {
         "form": form, "config": services.gateway_settings(), "has_secret": services.has_secret(config),
         "templates": services.active_templates(), "template_form": TemplateForm(prefix="tpl"),
-        "opt_outs": OptOut.objects.select_related("reason")[:200], "opt_out_count": OptOut.objects.count(),
+        "opt_outs": services.opt_outs()[:200], "opt_out_count": services.opt_outs().count(),
         "opt_out_form": OptOutForm(prefix="oo"), "used": services.quota_used(),
         "may_delete_templates": can(request.user, MODULE, "delete"),
     })
@@ -209,7 +209,7 @@ def opt_out_add(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("%(number)s will receive no more texts.") % {"number": entry.number})
+            messages.success(request, _("%(number)s will receive no more texts.") % {"number": entry.address})
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect(request.POST.get("next") if str(request.POST.get("next", "")).startswith("/sms/")
@@ -219,7 +219,7 @@ def opt_out_add(request: HttpRequest) -> HttpResponse:
 @require_POST
 @permission_required(MODULE, "edit")
 def opt_out_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = get_object_or_404(OptOut, pk=pk)
+    entry = get_object_or_404(services.opt_outs(), pk=pk)
     services.remove_opt_out(entry, by=request.user)
-    messages.success(request, _("%(number)s may receive texts again.") % {"number": entry.number})
+    messages.success(request, _("%(number)s may receive texts again.") % {"number": entry.address})
     return redirect("sms:settings")

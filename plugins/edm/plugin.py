@@ -1,0 +1,75 @@
+"""The EDM module's hook implementations (registered through the ``crm.modules`` entry point).
+
+Nothing here imports Django models at import time: the settings read ``crm_django_apps``.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from plugins.hookspecs import hookimpl
+
+KEY = "edm"
+
+
+@hookimpl
+def crm_module_info() -> dict:
+    return {
+        "key": KEY,
+        "name": _("E-mail marketing"),
+        "description": _(
+            "E-mail campaigns from your own domain: DKIM, SPF and DMARC set up and checked, your SMTP "
+            "server, and the shared suppression list."
+        ),
+        "order": 45,
+    }
+
+
+@hookimpl
+def crm_django_apps() -> list[str]:
+    return ["plugins.edm"]
+
+
+@hookimpl
+def crm_urlpatterns() -> list:
+    from plugins.edm.urls import urlpatterns
+
+    return urlpatterns
+
+
+@hookimpl
+def crm_api_urlpatterns() -> list:
+    from plugins.edm.api_urls import urlpatterns
+
+    return urlpatterns
+
+
+@hookimpl
+def crm_permission_modules() -> list[dict]:
+    return [{
+        "key": KEY, "label": _("E-mail marketing"), "noun": _("e-mail campaigns"), "order": 155,
+        "defaults": {
+            "director": ["view", "create", "edit"], "manager": ["view", "create", "edit"],
+            "director_assistant": ["view", "create"], "manager_assistant": ["view", "create"],
+            "sales": ["view"], "customer_service": ["view"],
+        },
+    }]
+
+
+@hookimpl
+def crm_menu_entries() -> list[dict]:
+    return [
+        {"key": "edm_setup", "label": _("E-mail sending setup"), "url_name": "edm:setup", "section": "marketing",
+         "order": 25, "permission": (KEY, "view")},
+    ]
+
+
+@hookimpl
+def crm_celery_task_modules() -> list[str]:
+    return ["plugins.edm"]
+
+
+@hookimpl
+def crm_beat_schedule() -> dict:
+    # Every 10 minutes: sending domains due for a DNS re-check, in every tenant where the module is on.
+    return {"edm-check-domains": {"task": "plugins.edm.tasks.check_domains_all_tenants", "schedule": 600}}
