@@ -1,7 +1,8 @@
 """The call-center module in Chromium: a call pops on the right agent's page in the right company
 and nowhere else; a queue rings three agents and one answers; an unknown caller is created from
 the card; click-to-dial logs the call and opens a prefilled follow-up; a tab that opens while a
-call rings still gets the card, and so does one whose socket was down while it rang; switched off, no menu, no script, no card, 404s.
+call rings still gets the card, and so does one whose socket was down while it rang; switched
+off, no menu, no script, no card, 404s.
 
 Calls are fed the way the AMI adapter feeds them (``services.ingest(..., inline=True)`` in this
 process), so the path from the event to the card is the product's own: the call state machine,
