@@ -1,7 +1,8 @@
 """The call-center module in Chromium: a call pops on the right agent's page in the right company
 and nowhere else; a queue rings three agents and one answers; an unknown caller is created from
 the card; click-to-dial logs the call and opens a prefilled follow-up; a tab that opens while a
-call rings still gets the card; switched off, no menu, no script, no card, 404s.
+call rings still gets the card, and so does one whose socket was down while it rang; switched
+off, no menu, no script, no card, 404s.
 
 Calls are fed the way the AMI adapter feeds them (``services.ingest(..., inline=True)`` in this
 process), so the path from the event to the card is the product's own: the call state machine,
@@ -148,6 +149,27 @@ def test_a_tab_opened_while_a_call_rings_still_gets_the_card(live_site, browser,
     # The socket drops (a network blip): the tab is back within 5 s.
     tab.evaluate("window.crmRealtime.drop()")
     expect(tab.locator("[data-realtime]")).to_have_attribute("data-realtime-state", "open", timeout=5000)
+
+
+def test_a_call_that_rang_while_the_socket_was_down_pops_once_the_tab_is_back(live_site, browser, server_errors,
+                                                                             tabs):
+    x = Company(live_site, "G")
+    tab = open_desk(browser, server_errors, x, x.agents[0])
+    tabs.append(tab)
+    # The network goes: the socket drops and every reconnection attempt fails for now.
+    tab.evaluate("""() => { window.__RealWebSocket = window.WebSocket;
+        window.WebSocket = function () {  // refused at the handshake, as an unreachable server would be
+            return new window.__RealWebSocket('ws://' + window.location.host + '/ws/unreachable/'); };
+        window.crmRealtime.drop(); }""")
+    expect(tab.locator("[data-realtime]")).to_have_attribute("data-realtime-state", "closed")
+    x.ring("gap-1", "13700004321", ["801"])  # pushed to nobody: the tab is not listening
+    time.sleep(1.5)
+    expect(tab.locator("[data-testid=call-card]")).to_have_count(0)
+    # The network is back: the next attempt (at most 4 s away) connects and asks what it missed.
+    tab.evaluate("() => { window.WebSocket = window.__RealWebSocket; }")
+    expect(tab.locator("[data-realtime]")).to_have_attribute("data-realtime-state", "open", timeout=5000)
+    expect(tab.locator("[data-testid=call-card]")).to_be_visible()
+    expect(tab.locator("[data-testid=call-number]")).to_have_text("13700004321")
 
 
 def test_click_to_dial_logs_the_call_and_opens_a_prefilled_follow_up(live_site, browser, server_errors, tabs):
