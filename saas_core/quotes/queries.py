@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django import forms
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +26,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class QuoteFilterForm(RecordFilterForm):
     window = ("quoted_from", "quoted_to")
+    window_field = "quoted_on"
     field_order = ("q", "status", "owner", "customer", "opportunity", "quoted_from", "quoted_to", "mine")
 
     status = forms.ChoiceField(label=_("Status"), required=False,
@@ -61,18 +60,9 @@ def apply_filters(queryset: QuerySet[Quote], filters: dict, user: User) -> Query
         queryset = search_quotes(queryset, q)
     if filters.get("status"):
         queryset = queryset.filter(status=filters["status"])
-    if filters.get("owner"):
-        queryset = queryset.filter(owner=filters["owner"])
-    if filters.get("mine"):
-        queryset = queryset.filter(owner=user)
-    if filters.get("customer"):
-        queryset = queryset.filter(customer_id=filters["customer"])
+    queryset = QuoteFilterForm.narrow(queryset, filters, user)
     if filters.get("opportunity"):
         queryset = queryset.filter(opportunity_id=filters["opportunity"])
-    if isinstance(filters.get("quoted_from"), date):
-        queryset = queryset.filter(quoted_on__gte=filters["quoted_from"])
-    if isinstance(filters.get("quoted_to"), date):
-        queryset = queryset.filter(quoted_on__lte=filters["quoted_to"])
     return queryset
 
 

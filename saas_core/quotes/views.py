@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from saas_core.accounts.models import User
 from saas_core.customers import access as customer_access
-from saas_core.customers.models import Customer
 from saas_core.money import places, round_price
 from saas_core.org.access import can, permission_required, require
 from saas_core.org.scope import can_see
@@ -240,9 +239,8 @@ def quote_convert(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 @require_GET
 def last_prices(request: HttpRequest) -> JsonResponse:
     """The customer's last quoted prices for the given products (``?customer=&product=&product=``)."""
-    raw = request.GET.get("customer", "")
-    customer = Customer.objects.filter(pk=raw).first() if raw.isdigit() else None
-    if customer is None or not customer_access.can_view(request.user, customer):
+    customer = customer_access.visible_customer_in_query(request)
+    if customer is None:
         return JsonResponse({"prices": {}})
     ids = [int(p) for p in request.GET.getlist("product")[:services.MAX_LINES] if p.isdigit()]
     exclude = request.GET.get("quote", "")
@@ -260,9 +258,8 @@ def last_prices(request: HttpRequest) -> JsonResponse:
 @require_GET
 def opportunity_choices(request: HttpRequest) -> JsonResponse:
     """The customer's opportunities the user sees (the form's opportunity list follows the customer)."""
-    raw = request.GET.get("customer", "")
-    customer = Customer.objects.filter(pk=raw).first() if raw.isdigit() else None
-    if customer is None or not customer_access.can_view(request.user, customer):
+    customer = customer_access.visible_customer_in_query(request)
+    if customer is None:
         return JsonResponse({"results": []})
     rows = services.customer_opportunities(request.user, customer)[:100]
     return JsonResponse({"results": [{"id": o.pk, "text": o.subject} for o in rows]})
