@@ -44,6 +44,7 @@ class RecordFilterForm(forms.Form):
     their own fields and give ``field_order``."""
 
     window: tuple[str, str] | None = None
+    window_field: str = ""  # the record's date the window filters (found_on, quoted_on ...)
 
     q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=100)
     owner = forms.ModelChoiceField(label=gettext_lazy("Owner"), queryset=None, required=False)
@@ -57,6 +58,25 @@ class RecordFilterForm(forms.Form):
         self.user = user
         self.fields["owner"].queryset = get_user_model().objects.filter(is_active=True).order_by("name", "username")
         self.fields["owner"].empty_label = pgettext_lazy("owner filter", "Anyone")
+
+    @classmethod
+    def narrow(cls, queryset, filters: dict, user):
+        """``queryset`` narrowed by the shared filters' valid values: owner, only mine, customer, window."""
+        import datetime as dt
+
+        if filters.get("owner"):
+            queryset = queryset.filter(owner=filters["owner"])
+        if filters.get("mine"):
+            queryset = queryset.filter(owner=user)
+        if filters.get("customer"):
+            queryset = queryset.filter(customer_id=filters["customer"])
+        if cls.window and cls.window_field:
+            start, end = (filters.get(name) for name in cls.window)
+            if isinstance(start, dt.date):
+                queryset = queryset.filter(**{f"{cls.window_field}__gte": start})
+            if isinstance(end, dt.date):
+                queryset = queryset.filter(**{f"{cls.window_field}__lte": end})
+        return queryset
 
     def clean(self):
         data = super().clean()

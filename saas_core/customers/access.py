@@ -81,17 +81,24 @@ def editable(queryset, user):
     return queryset.filter(Q(owner_id__in=sorted(ids)) | Q(pk__in=writable))
 
 
+def visible_customer_in_query(request) -> Customer | None:
+    """The customer of ``?customer=`` if the user may see it; None when it is missing, not a number,
+    not there (another company's id included) or outside their scope: the pickers' JSON endpoints
+    answer an empty list then."""
+    raw = str(request.GET.get("customer") or "")
+    customer = Customer.objects.filter(pk=raw).first() if raw.isdigit() else None
+    return customer if customer is not None and can_view(request.user, customer) else None
+
+
 def customer_in_query(request) -> Customer | None:
     """The customer a form was opened from (``?customer=``), None without one; 404 for one the
     user may not see or that does not exist (another company's id included). A posted
     ``customer`` is the form's picker, checked by the form."""
     from django.http import Http404
 
-    raw = request.GET.get("customer")
-    if not raw:
+    if not request.GET.get("customer"):
         return None
-    customer = Customer.objects.filter(pk=raw).first() if str(raw).isdigit() else None
-    if customer is None or not can_view(request.user, customer):
+    customer = visible_customer_in_query(request)
+    if customer is None:
         raise Http404
     return customer
-

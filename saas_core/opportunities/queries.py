@@ -43,6 +43,7 @@ class MonthField(forms.CharField):
 
 class OpportunityFilterForm(RecordFilterForm):
     window = ("found_from", "found_to")
+    window_field = "found_on"
     field_order = ("q", "type", "stage", "outcome", "owner", "customer", "found_from", "found_to", "expected_month", "mine")
 
     type = forms.ModelChoiceField(label=_("Type"), queryset=OpportunityType.objects.all(), required=False)
@@ -75,16 +76,7 @@ def apply_filters(queryset: QuerySet[Opportunity], filters: dict, user: User) ->
         queryset = queryset.filter(stage=filters["stage"])
     if filters.get("outcome"):
         queryset = queryset.filter(stage__outcome=filters["outcome"])
-    if filters.get("owner"):
-        queryset = queryset.filter(owner=filters["owner"])
-    if filters.get("mine"):
-        queryset = queryset.filter(owner=user)
-    if filters.get("customer"):
-        queryset = queryset.filter(customer_id=filters["customer"])
-    if filters.get("found_from"):
-        queryset = queryset.filter(found_on__gte=filters["found_from"])
-    if filters.get("found_to"):
-        queryset = queryset.filter(found_on__lte=filters["found_to"])
+    queryset = OpportunityFilterForm.narrow(queryset, filters, user)
     if month := filters.get("expected_month"):
         if month == "none":
             queryset = queryset.filter(expected_sign_on__isnull=True)

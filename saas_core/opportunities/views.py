@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from saas_core.accounts.models import User
 from saas_core.customers import access as customer_access
-from saas_core.customers.models import Customer
 from saas_core.dictionaries.models import DictionaryItem
 from saas_core.opportunities import detail_panels, funnel, queries, services
 from saas_core.opportunities.forms import OpportunityForm, StageChangeForm
@@ -251,9 +250,8 @@ def opportunity_stage(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def opportunity_pick(request: HttpRequest) -> JsonResponse:
     """The open and closed opportunities of one customer the user may see (the task/follow-up forms)."""
-    raw = request.GET.get("customer", "")
-    customer = Customer.objects.filter(pk=raw).first() if raw.isdigit() else None
-    if customer is None or not customer_access.can_view(request.user, customer):
+    customer = customer_access.visible_customer_in_query(request)
+    if customer is None:
         return JsonResponse({"results": []})
     rows = services.customer_opportunities(request.user, customer).order_by("-created_at")[:50]
     return JsonResponse({"results": [{"id": o.pk, "text": f"{o.subject} · {o.stage.label}"} for o in rows]})
@@ -264,9 +262,8 @@ def opportunity_pick(request: HttpRequest) -> JsonResponse:
 def contact_pick(request: HttpRequest) -> JsonResponse:
     """The contacts of one customer the user may see: the opportunity form refills its contacts when the
     customer changes (the same set the form accepts)."""
-    raw = request.GET.get("customer", "")
-    customer = Customer.objects.filter(pk=raw).first() if raw.isdigit() else None
-    if customer is None or not customer_access.can_view(request.user, customer):
+    customer = customer_access.visible_customer_in_query(request)
+    if customer is None:
         return JsonResponse({"results": []})
     return JsonResponse({"results": [{"id": c.pk, "text": str(c)} for c in OpportunityForm.contacts_of(customer)]})
 

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from saas_core.approvals import services as approvals
 from saas_core.customers import access as customer_access
-from saas_core.customers.models import Customer
 from saas_core.lines.views import (
     BatchTexts,
     DocumentPage,
@@ -192,9 +191,8 @@ def last_prices(request: HttpRequest) -> JsonResponse:
 @require_GET
 def opportunity_choices(request: HttpRequest) -> JsonResponse:
     """The customer's opportunities the user sees (the form's opportunity list follows the customer)."""
-    raw = request.GET.get("customer", "")
-    customer = Customer.objects.filter(pk=raw).first() if raw.isdigit() else None
-    if customer is None or not customer_access.can_view(request.user, customer):
+    customer = customer_access.visible_customer_in_query(request)
+    if customer is None:
         return JsonResponse({"results": []})
     rows = services.customer_opportunities(request.user, customer)[:100]
     return JsonResponse({"results": [{"id": o.pk, "text": o.subject} for o in rows]})
