@@ -101,13 +101,14 @@ class Channel:
     select_related: tuple[str, ...] = field(default_factory=tuple)
     provider_field: str = ""  # a field that records which provider sent it
     provider_name: Callable[[], str] = lambda: ""
+    claim_fields: Callable[[], dict] = dict  # more fields the claim sets (a lease's time)
 
 
-def claim(model: type[models.Model], pk: int) -> bool:
+def claim(model: type[models.Model], pk: int, **fields) -> bool:
     """Take the record for this attempt (committed at once under autocommit); False if another run has it."""
     claimable = Q(status=SendStatus.QUEUED) | Q(status=SendStatus.RETRYING)
     return bool(model.objects.filter(claimable, pk=pk).update(status=SendStatus.SENDING,
-                                                               attempts=F("attempts") + 1))
+                                                               attempts=F("attempts") + 1, **fields))
 
 
 def finish(model: type[models.Model], pk: int, status: str, **fields) -> bool:
@@ -129,7 +130,7 @@ def deliver(channel: Channel, pk: int) -> Outcome:
         wait = throttle.take(channel.transport(), limits, channel.recipient(record))
         if wait > 0:
             return Outcome(THROTTLED, retry_in=wait, throttled=True)
-    if not claim(model, pk):
+    if not claim(model, pk, **channel.claim_fields()):
         status = model.objects.filter(pk=pk).values_list("status", flat=True).first()
         if status == SendStatus.SENDING:  # claimed by an attempt that never finished
             mark_interrupted(model, pk)
