@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 from html import escape
@@ -277,7 +276,14 @@ def _channel(campaign: Campaign, config, domain, pool: mailer.SmtpPool) -> recor
         skipped_message="On the suppression list before it was sent.", max_retries=MAX_RETRIES,
         retry_base=lambda: 0, select_related=("contact", "customer__owner"),
         claim_fields=lambda: {"claimed_at": timezone.now()},
+        on_finished=lambda record, status: count(campaign.pk, status),
     )
+
+
+def count(campaign_id: int, status: str) -> None:
+    """The campaign's counter of this outcome, raised in the transaction that records it."""
+    if status in COUNTED:
+        Campaign.objects.filter(pk=campaign_id).update(**{COUNTED[status]: F(COUNTED[status]) + 1})
 
 
 COUNTED = {SendStatus.SENT: "sent", SendStatus.FAILED: "failed", SendStatus.UNKNOWN: "interrupted",
@@ -310,16 +316,11 @@ def run(campaign_id: int, *, max_seconds: float | None = None) -> str:
             batch = claim_batch(campaign_id)
             if not batch:
                 break
-            counts: Counter[str] = Counter()
             for pk in batch:
                 outcome = records.deliver(channel, pk)
                 while outcome.throttled:
                     time.sleep(min(outcome.retry_in or 0.01, 5))
                     outcome = records.deliver(channel, pk)
-                if outcome.status in COUNTED:
-                    counts[COUNTED[outcome.status]] += 1
-            if counts:  # the statistics: counters raised as the messages go
-                Campaign.objects.filter(pk=campaign_id).update(**{k: F(k) + n for k, n in counts.items()})
             if max_seconds is not None and time.monotonic() - started > max_seconds:
                 transaction.on_commit(lambda: enqueue(campaign_id))
                 return "continues"

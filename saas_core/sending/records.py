@@ -102,6 +102,9 @@ class Channel:
     provider_field: str = ""  # a field that records which provider sent it
     provider_name: Callable[[], str] = lambda: ""
     claim_fields: Callable[[], dict] = dict  # more fields the claim sets (a lease's time)
+    # Called in the transaction that records the end (sent, failed, skipped, unknown): counters
+    # move with the record, so a crash cannot leave one counted and not the other.
+    on_finished: Callable[[models.Model, str], None] = lambda record, status: None
 
 
 def claim(model: type[models.Model], pk: int, **fields) -> bool:
@@ -142,18 +145,23 @@ def deliver(channel: Channel, pk: int) -> Outcome:
             if finish(model, pk, SendStatus.SKIPPED, error_message=channel.skipped_message,
                       **channel.not_sent_fields):
                 channel.on_not_sent(record)
+                channel.on_finished(record, SendStatus.SKIPPED)
         return Outcome(SendStatus.SKIPPED)
     provider = {channel.provider_field: channel.provider_name()} if channel.provider_field else {}
     result = channel.transmit(record)
     if result.ok:
-        finish(model, pk, SendStatus.SENT, provider_message_id=result.message_id[:100], sent_at=timezone.now(),
-               error_code="", error_message="", **provider)
+        with transaction.atomic():
+            if finish(model, pk, SendStatus.SENT, provider_message_id=result.message_id[:100],
+                      sent_at=timezone.now(), error_code="", error_message="", **provider):
+                channel.on_finished(record, SendStatus.SENT)
         return Outcome(SendStatus.SENT)
     logger.warning("%s %s: %s answered %s %s", model.__name__, pk, channel.transport(), result.error_code,
                    result.error_message)
     error = {"error_code": result.error_code[:100], "error_message": result.error_message[:2000], **provider}
     if result.ambiguous:
-        finish(model, pk, SendStatus.UNKNOWN, **error)
+        with transaction.atomic():
+            if finish(model, pk, SendStatus.UNKNOWN, **error):
+                channel.on_finished(record, SendStatus.UNKNOWN)
         return Outcome(SendStatus.UNKNOWN)
     if result.retryable and record.attempts <= channel.max_retries:
         finish(model, pk, SendStatus.RETRYING, **error)
@@ -161,4 +169,5 @@ def deliver(channel: Channel, pk: int) -> Outcome:
     with transaction.atomic():
         if finish(model, pk, SendStatus.FAILED, **channel.not_sent_fields, **error):
             channel.on_not_sent(record)
+            channel.on_finished(record, SendStatus.FAILED)
     return Outcome(SendStatus.FAILED)
