@@ -20,9 +20,11 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 ALLOWED_PREFIXES = (
     "/accounts/login", "/accounts/logout", "/accounts/welcome", "/billing/", "/api/v1/billing/",
     "/api/v1/auth/token/", "/i18n/", "/company/export", "/api/v1/company/export",
+    # an unsubscribe always works, and providers' reports (bounces, complaints) still suppress
+    "/sending/unsubscribe/", "/sending/callbacks/",
 )
 # What a suspended workspace still answers: the language switch and signing out.
-SUSPENDED_PREFIXES = ("/i18n/", "/accounts/logout")
+SUSPENDED_PREFIXES = ("/i18n/", "/accounts/logout", "/sending/unsubscribe/")
 
 
 class ReadOnlyWorkspaceMiddleware:

@@ -326,6 +326,16 @@ SMS_RETRY_BASE_SECONDS = int(os.environ.get("SMS_RETRY_BASE_SECONDS", "30"))
 # they are not public, also over http: the operator's private gateway, or a loopback test server.
 SMS_ALLOWED_ENDPOINT_HOSTS = [h.strip() for h in os.environ.get("SMS_ALLOWED_ENDPOINT_HOSTS", "").split(",") if h.strip()]
 
+# E-mail marketing (plugins/edm). SMTP servers a company may name on a private address (a relay in
+# the same network); DNS servers the sending-domain check asks ("host:port"; empty: the system's);
+# the SPF include shown to publish; how long a worker's lease on a batch of recipients lasts.
+EDM_ALLOWED_SMTP_HOSTS = [h.strip() for h in os.environ.get("EDM_ALLOWED_SMTP_HOSTS", "").split(",") if h.strip()]
+EDM_DNS_NAMESERVERS = [h.strip() for h in os.environ.get("EDM_DNS_NAMESERVERS", "").split(",") if h.strip()]
+EDM_SPF_INCLUDE = os.environ.get("EDM_SPF_INCLUDE", "")
+EDM_CLAIM_LEASE_SECONDS = int(os.environ.get("EDM_CLAIM_LEASE_SECONDS", "120"))
+# Outbound throttles per transport over the providers' defaults, e.g. {"sms:aliyun": {"per_second": "50/s"}}.
+SENDING_THROTTLES: dict = {}
+
 # The same for the call-center module: a company's Asterisk PBX (AMI host) and its cloud vendor's
 # click-to-dial API are reached only at public addresses, unless listed here (an office PBX on
 # the operator's network, a loopback simulator in tests).

@@ -6,3 +6,10 @@ class EdmConfig(AppConfig):
     name = "plugins.edm"
     label = "edm"
     verbose_name = _("E-mail marketing")
+
+    def ready(self) -> None:
+        from plugins.edm.campaigns import count_unsubscribe
+        from saas_core.sending import unsubscribe
+
+        # Counted whether or not the module is on now: old campaigns' links keep unsubscribing.
+        unsubscribe.register_listener(count_unsubscribe)

@@ -25,3 +25,32 @@ class SettingsForm(forms.ModelForm):
 
     def service_fields(self) -> dict:
         return dict(self.cleaned_data)
+
+
+class TemplateForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=100)
+    subject = forms.CharField(label=_("subject"), max_length=200)
+    html = forms.CharField(label=_("HTML"), max_length=500_000, widget=forms.Textarea(attrs={"rows": 14}),
+                           help_text=_("Variables: {customer}, {contact}, {owner}, {company}. CSS of the page's head "
+                                       "is inlined when sent."))
+
+
+class AudienceForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=100)
+    kind = forms.ChoiceField(label=_("recipients"), choices=[("contacts", _("Contacts")),
+                                                            ("customers", _("Customers (their primary contact)"))])
+    q = forms.CharField(label=_("Search"), max_length=100, required=False,
+                        help_text=_("Name, phone or pinyin initials, as in the lists; empty: everyone you may see."))
+
+
+class CampaignForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=200)
+    template = forms.ModelChoiceField(label=_("template"), queryset=None)
+    audience = forms.ModelChoiceField(label=_("audience"), queryset=None)
+
+    def __init__(self, *args, user=None, **kwargs):
+        from plugins.edm.models import Audience, EmailTemplate
+
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = EmailTemplate.objects.filter(is_active=True)
+        self.fields["audience"].queryset = Audience.objects.filter(created_by=user)

@@ -13,8 +13,10 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from saas_core.encryption import EncryptedTextField
+from saas_core.sending.models import SendRecord
 
 
 class SendingDomain(models.Model):
@@ -88,3 +90,118 @@ class EdmSettings(models.Model):
 
     def __str__(self) -> str:
         return self.smtp_host or "-"
+
+
+class EmailTemplate(models.Model):
+    """A message to reuse: subject and HTML with variables; the plain-text part is generated."""
+
+    name = models.CharField(_("name"), max_length=100)
+    subject = models.CharField(_("subject"), max_length=200)
+    html = models.TextField(_("HTML"), max_length=500_000,
+                            help_text=_("Variables: {customer}, {contact}, {owner}, {company}. CSS of the page's head is "
+                                        "inlined when sent."))
+    is_active = models.BooleanField(_("in use"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("e-mail template")
+        verbose_name_plural = _("e-mail templates")
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["name"], condition=models.Q(is_active=True),
+                                               name="edm_template_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Audience(models.Model):
+    """A saved filter over customers or contacts (``saas_core.sending.audiences``), resolved in the
+    sender's data scope when a campaign starts."""
+
+    class Kind(models.TextChoices):
+        CUSTOMERS = "customers", _("Customers (their primary contact)")
+        CONTACTS = "contacts", _("Contacts")
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("recipients"), max_length=10, choices=Kind.choices, default=Kind.CONTACTS)
+    filters = models.JSONField(_("filter"), default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("audience")
+        verbose_name_plural = _("audiences")
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["created_by", "name"], name="edm_audience_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Campaign(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        SENDING = "sending", pgettext_lazy("campaign", "Sending")
+        PAUSED = "paused", _("Paused")
+        CANCELLED = "cancelled", _("Cancelled")
+        DONE = "done", _("Sent")
+
+    name = models.CharField(_("name"), max_length=200)
+    template = models.ForeignKey(EmailTemplate, verbose_name=_("template"), on_delete=models.PROTECT,
+                                 related_name="+")
+    audience = models.ForeignKey(Audience, verbose_name=_("audience"), on_delete=models.PROTECT, related_name="+")
+    # What is sent, fixed when the campaign starts (a later edit of the template changes nothing).
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    html = models.TextField(_("HTML"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT,
+                              db_index=True)
+    scheduled_at = models.DateTimeField(_("send at"), null=True, blank=True)
+    pause_reason = models.CharField(_("paused because"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("sender"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Counters, raised with F() as each message is handed over (the statistics page reads these).
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    skipped_suppressed = models.PositiveIntegerField(_("skipped (suppression list)"), default=0)
+    sent = models.PositiveIntegerField(_("sent"), default=0)
+    failed = models.PositiveIntegerField(_("failed"), default=0)
+    interrupted = models.PositiveIntegerField(_("interrupted (not resent)"), default=0)
+    unsubscribes = models.PositiveIntegerField(_("unsubscribes"), default=0)
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CampaignRecipient(SendRecord):
+    """One campaign message to one address: a send record of the sending core. Written for all
+    recipients at once when the campaign starts (one INSERT … SELECT); unique per campaign and
+    address, so nobody is in a campaign twice."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    email = models.CharField(_("e-mail"), max_length=254)
+    contact = models.ForeignKey("customers.Contact", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+    customer = models.ForeignKey("customers.Customer", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    # When a worker took it (a batch, then the message itself): a run that dies leaves the time,
+    # and after a lease another run may take the rows it never started.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("campaign recipient")
+        verbose_name_plural = _("campaign recipients")
+        constraints = [models.UniqueConstraint(fields=["campaign", "email"], name="edm_recipient_once")]
+        indexes = [models.Index(fields=["campaign", "status", "id"], name="edm_recipient_queue")]
+
+    def __str__(self) -> str:
+        return self.email

@@ -51,7 +51,7 @@ def crm_permission_modules() -> list[dict]:
         "defaults": {
             "director": ["view", "create", "edit"], "manager": ["view", "create", "edit"],
             "director_assistant": ["view", "create"], "manager_assistant": ["view", "create"],
-            "sales": ["view"], "customer_service": ["view"],
+            "sales": ["view", "create"], "customer_service": ["view"],
         },
     }]
 
@@ -59,6 +59,10 @@ def crm_permission_modules() -> list[dict]:
 @hookimpl
 def crm_menu_entries() -> list[dict]:
     return [
+        {"key": "edm_campaigns", "label": _("E-mail campaigns"), "url_name": "edm:campaigns", "section": "marketing",
+         "order": 20, "permission": (KEY, "view")},
+        {"key": "edm_templates", "label": _("E-mail templates"), "url_name": "edm:templates", "section": "marketing",
+         "order": 21, "permission": (KEY, "view")},
         {"key": "edm_setup", "label": _("E-mail sending setup"), "url_name": "edm:setup", "section": "marketing",
          "order": 25, "permission": (KEY, "view")},
     ]
@@ -72,4 +76,6 @@ def crm_celery_task_modules() -> list[str]:
 @hookimpl
 def crm_beat_schedule() -> dict:
     # Every 10 minutes: sending domains due for a DNS re-check, in every tenant where the module is on.
-    return {"edm-check-domains": {"task": "plugins.edm.tasks.check_domains_all_tenants", "schedule": 600}}
+    return {"edm-check-domains": {"task": "plugins.edm.tasks.check_domains_all_tenants", "schedule": 600},
+            # every minute: scheduled campaigns that are due, and runs to restart after a worker died
+            "edm-campaign-tick": {"task": "plugins.edm.tasks.campaign_tick_all_tenants", "schedule": 60}}

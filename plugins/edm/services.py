@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.html import escape
@@ -92,6 +92,13 @@ def save_settings(*, by, **fields) -> EdmSettings:
 
 def has_password(config: EdmSettings) -> bool:
     return bool(config.smtp_password)
+
+
+def company_name() -> str:
+    """The sending company's name (read, not taken from the connection: a task's tenant may be a bare schema)."""
+    from tenants.models import Tenant
+
+    return Tenant.objects.filter(schema_name=connection.schema_name).values_list("name", flat=True).first() or ""
 
 
 def domain_of(address: str) -> str:
@@ -218,8 +225,7 @@ def send_test_email(*, by) -> str:
     domain = require_verified_sender(config)
     if not by.email:
         raise ValidationError(_("Add your e-mail address in your personal settings first; the test goes there."))
-    company = getattr(getattr(transaction.get_connection(), "tenant", None), "name", "") or ""
-    subject = _("Test e-mail from %(company)s") % {"company": company}
+    subject = _("Test e-mail from %(company)s") % {"company": company_name()}
     body = _("Your e-mail settings work: this message was signed for %(domain)s and sent through %(host)s.") % {
         "domain": domain.domain, "host": config.smtp_host}
     message = mailer.build(config=config, domain=domain, to=by.email, subject=subject, text=body,

@@ -20,3 +20,29 @@ def check_domains() -> int:
 def check_domains_all_tenants() -> int:
     """Beat: ``check_domains`` in every live tenant (it refuses where EDM is off)."""
     return fan_out(check_domains)
+
+
+@module_task("edm", acks_late=True)
+def send_campaign(campaign_id: int) -> str:
+    """Send a campaign's waiting messages (idempotent: see ``campaigns``)."""
+    from plugins.edm import campaigns
+
+    return campaigns.run(campaign_id, max_seconds=600)
+
+
+@module_task("edm")
+def campaign_tick() -> int:
+    """Start due scheduled campaigns; restart the runs of campaigns whose worker died."""
+    from plugins.edm import campaigns
+
+    started = campaigns.start_due()
+    for campaign_id in campaigns.stalled().values_list("pk", flat=True):
+        send_campaign.delay(campaign_id)
+        started += 1
+    return started
+
+
+@shared_task
+def campaign_tick_all_tenants() -> int:
+    """Beat, every minute: ``campaign_tick`` in every live tenant (it refuses where EDM is off)."""
+    return fan_out(campaign_tick)

@@ -1,8 +1,16 @@
 from django.urls import path
 
-from plugins.edm import views
+from plugins.edm import campaign_views, views
 
 urlpatterns = [
+    path("", campaign_views.campaign_list, name="campaigns"),
+    path("campaigns/<int:pk>/", campaign_views.campaign_detail, name="campaign"),
+    path("campaigns/<int:pk>/<slug:action>/", campaign_views.campaign_action, name="campaign_action"),
+    path("templates/", campaign_views.template_list, name="templates"),
+    path("templates/new/", campaign_views.template_edit, name="template_new"),
+    path("templates/<int:pk>/", campaign_views.template_edit, name="template_edit"),
+    path("templates/<int:pk>/preview/", campaign_views.template_preview, name="template_preview"),
+    path("audiences/", campaign_views.audience_add, name="audience_add"),
     path("setup/", views.setup, name="setup"),
     path("setup/domains/", views.domain_add, name="domain_add"),
     path("setup/domains/<int:pk>/check/", views.domain_check, name="domain_check"),

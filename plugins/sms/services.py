@@ -18,16 +18,14 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from plugins.sms import access, providers, sending, text
 from plugins.sms.models import Provider, SmsAudience, SmsBatch, SmsMessage, SmsSettings, SmsTemplate, SmsUsage
 from saas_core import egress
-from saas_core.customers import queries as customer_queries
 from saas_core.customers.models import Contact, Customer
 from saas_core.org.access import require, require_boss
-from saas_core.sending import addresses, suppression
+from saas_core.sending import addresses, audiences, suppression
 from saas_core.sending.models import Channel, Reason, Suppression
 
 MAX_RECIPIENTS = 10_000
@@ -463,49 +461,11 @@ def tested_recently(by, body: str) -> bool:
 
 # --- group sends -------------------------------------------------------------------------------
 
-# The filter keys a saved filter may hold, with how to read them back from JSON.
-CUSTOMER_FILTERS = {"q": str, "view": str, "days": int, "name": str, "number": str, "kind": str, "status": str,
-                    "category": int, "grade": int, "customer_type": int, "industry": int, "source": int,
-                    "value_class": int, "province": str, "city": str, "owner": int, "hot": bool,
-                    "created_from": date, "created_to": date, "contact_from": date, "contact_to": date}
-CONTACT_FILTERS = {"q": str, "surname": str, "initial": str, "birthday_month": bool, "customer": int, "role": int,
-                   "category": int}
-
-
-def clean_filters(kind: str, filters: Mapping | None) -> dict:
-    """A filter dict of ``customers.queries`` from JSON/form input: known keys, typed values."""
-    if filters is not None and not isinstance(filters, Mapping):
-        raise ValidationError({"filters": [_("Give the filters as an object of filter names and values.")]})
-    allowed = CUSTOMER_FILTERS if kind == SmsAudience.Kind.CUSTOMERS else CONTACT_FILTERS
-    clean, errors = {}, {}
-    for key, raw in (filters or {}).items():
-        if key not in allowed:
-            errors[key] = [_("Unknown filter.")]
-            continue
-        if raw in (None, "", [], ()):
-            continue
-        kind_of = allowed[key]
-        try:
-            if kind_of is int:
-                clean[key] = int(raw)
-            elif kind_of is bool:
-                clean[key] = raw if isinstance(raw, bool) else str(raw).lower() in ("1", "true", "yes", "on")
-            elif kind_of is date:
-                parsed = raw if isinstance(raw, date) else parse_date(str(raw))
-                if parsed is None:
-                    raise ValueError
-                clean[key] = parsed
-            else:
-                clean[key] = str(raw).strip()[:100]
-        except (TypeError, ValueError):
-            errors[key] = [_("“%(value)s” is not a valid value.") % {"value": raw}]
-    if errors:
-        raise ValidationError({"filters": [f"{k}: {v[0]}" for k, v in errors.items()]})
-    return clean
-
-
-def filters_json(filters: Mapping) -> dict:
-    return {k: v.isoformat() if isinstance(v, date) else v for k, v in filters.items()}
+# Saved filters are the sending core's (shared with EDM campaigns).
+CUSTOMER_FILTERS = audiences.CUSTOMER_FILTERS
+CONTACT_FILTERS = audiences.CONTACT_FILTERS
+clean_filters = audiences.clean_filters
+filters_json = audiences.filters_json
 
 
 @dataclass
@@ -519,16 +479,8 @@ class Audience:
 def resolve_audience(by, kind: str, filters: Mapping) -> Audience:
     """Who a group send reaches: the customers/contacts ``by`` may see that match the filter, each
     by a mobile number; customers by their primary contact (the first contact with a mobile)."""
-    if kind == SmsAudience.Kind.CUSTOMERS:
-        customers = customer_queries.customer_list(by, filters).order_by()
-        total = customers.count()
-        contacts = (Contact.objects.filter(customer__in=customers.values("pk")).exclude(mobile="")
-                    .order_by("customer_id", "-is_primary", "id").distinct("customer_id"))
-    elif kind == SmsAudience.Kind.CONTACTS:
-        contacts = customer_queries.contact_list(by, filters).exclude(mobile="")
-        total = customer_queries.contact_list(by, filters).count()
-    else:
-        raise ValidationError({"kind": [_("Choose customers or contacts.")]})
+    contacts, matched = audiences.contacts(by, kind, filters, "mobile")
+    total = matched.count()
     rows = list(contacts.select_related("customer__owner")[:MAX_RECIPIENTS + 1])
     if len(rows) > MAX_RECIPIENTS:
         raise ValidationError(_("A group send reaches at most %(max)s recipients; narrow the filter.")

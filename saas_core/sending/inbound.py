@@ -25,3 +25,24 @@ def callback(request: HttpRequest, kind: str) -> HttpResponse:
     headers = {k: v for k, v in request.headers.items() if k.lower() not in ("cookie", "authorization")}
     callbacks.receive(kind, request.body, headers)
     return HttpResponse("ok", content_type="text/plain")
+
+
+@csrf_exempt
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET: the confirmation page (never unsubscribes by itself); POST: unsubscribe now (RFC 8058)."""
+    from django.shortcuts import render
+
+    from saas_core.sending import unsubscribe as subscriptions
+
+    found = subscriptions.read(token)
+    if found is None:
+        raise Http404
+    done = False
+    if request.method == "POST":
+        subscriptions.unsubscribe(found)
+        done = True
+    elif request.method not in ("GET", "HEAD"):
+        return HttpResponse(status=405)
+    company = getattr(getattr(request, "tenant", None), "name", "")
+    return render(request, "sending/unsubscribe.html", {"done": done, "address": subscriptions.masked(found.address),
+                                                        "company": company})

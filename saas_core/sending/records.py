@@ -101,13 +101,17 @@ class Channel:
     select_related: tuple[str, ...] = field(default_factory=tuple)
     provider_field: str = ""  # a field that records which provider sent it
     provider_name: Callable[[], str] = lambda: ""
+    claim_fields: Callable[[], dict] = dict  # more fields the claim sets (a lease's time)
+    # Called in the transaction that records the end (sent, failed, skipped, unknown): counters
+    # move with the record, so a crash cannot leave one counted and not the other.
+    on_finished: Callable[[models.Model, str], None] = lambda record, status: None
 
 
-def claim(model: type[models.Model], pk: int) -> bool:
+def claim(model: type[models.Model], pk: int, **fields) -> bool:
     """Take the record for this attempt (committed at once under autocommit); False if another run has it."""
     claimable = Q(status=SendStatus.QUEUED) | Q(status=SendStatus.RETRYING)
     return bool(model.objects.filter(claimable, pk=pk).update(status=SendStatus.SENDING,
-                                                               attempts=F("attempts") + 1))
+                                                               attempts=F("attempts") + 1, **fields))
 
 
 def finish(model: type[models.Model], pk: int, status: str, **fields) -> bool:
@@ -129,7 +133,7 @@ def deliver(channel: Channel, pk: int) -> Outcome:
         wait = throttle.take(channel.transport(), limits, channel.recipient(record))
         if wait > 0:
             return Outcome(THROTTLED, retry_in=wait, throttled=True)
-    if not claim(model, pk):
+    if not claim(model, pk, **channel.claim_fields()):
         status = model.objects.filter(pk=pk).values_list("status", flat=True).first()
         if status == SendStatus.SENDING:  # claimed by an attempt that never finished
             mark_interrupted(model, pk)
@@ -141,18 +145,23 @@ def deliver(channel: Channel, pk: int) -> Outcome:
             if finish(model, pk, SendStatus.SKIPPED, error_message=channel.skipped_message,
                       **channel.not_sent_fields):
                 channel.on_not_sent(record)
+                channel.on_finished(record, SendStatus.SKIPPED)
         return Outcome(SendStatus.SKIPPED)
     provider = {channel.provider_field: channel.provider_name()} if channel.provider_field else {}
     result = channel.transmit(record)
     if result.ok:
-        finish(model, pk, SendStatus.SENT, provider_message_id=result.message_id[:100], sent_at=timezone.now(),
-               error_code="", error_message="", **provider)
+        with transaction.atomic():
+            if finish(model, pk, SendStatus.SENT, provider_message_id=result.message_id[:100],
+                      sent_at=timezone.now(), error_code="", error_message="", **provider):
+                channel.on_finished(record, SendStatus.SENT)
         return Outcome(SendStatus.SENT)
     logger.warning("%s %s: %s answered %s %s", model.__name__, pk, channel.transport(), result.error_code,
                    result.error_message)
     error = {"error_code": result.error_code[:100], "error_message": result.error_message[:2000], **provider}
     if result.ambiguous:
-        finish(model, pk, SendStatus.UNKNOWN, **error)
+        with transaction.atomic():
+            if finish(model, pk, SendStatus.UNKNOWN, **error):
+                channel.on_finished(record, SendStatus.UNKNOWN)
         return Outcome(SendStatus.UNKNOWN)
     if result.retryable and record.attempts <= channel.max_retries:
         finish(model, pk, SendStatus.RETRYING, **error)
@@ -160,4 +169,5 @@ def deliver(channel: Channel, pk: int) -> Outcome:
     with transaction.atomic():
         if finish(model, pk, SendStatus.FAILED, **channel.not_sent_fields, **error):
             channel.on_not_sent(record)
+            channel.on_finished(record, SendStatus.FAILED)
     return Outcome(SendStatus.FAILED)

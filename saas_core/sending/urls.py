@@ -8,4 +8,5 @@ urlpatterns = [
     path("suppression/", views.suppression_list, name="suppression"),
     path("suppression/<int:pk>/lift/", views.suppression_lift, name="suppression_lift"),
     path("callbacks/<slug:kind>/", inbound.callback, name="callback"),
+    path("unsubscribe/<str:token>/", inbound.unsubscribe, name="unsubscribe"),
 ]

@@ -3,6 +3,7 @@ server on loopback that checks each message's DKIM signature against that DNS, a
 
 from __future__ import annotations
 
+import asyncio
 from email import message_from_bytes, policy
 
 import pytest
@@ -75,6 +76,7 @@ def dkim_smtp(dns_zone):
         def __init__(self):
             self.received: list[dict] = []
             self.reply: str | None = None  # e.g. "550 5.1.1 no such user" to refuse
+            self.delay = 0.0  # seconds the server takes before it answers DATA
 
         async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
             if self.reply and self.reply.startswith(("4", "5")):
@@ -83,6 +85,8 @@ def dkim_smtp(dns_zone):
             return "250 OK"
 
         async def handle_DATA(self, server, session, envelope):
+            if self.delay:
+                await asyncio.sleep(self.delay)
             raw = envelope.original_content or envelope.content
             self.received.append({
                 "from": envelope.mail_from, "to": list(envelope.rcpt_tos), "raw": raw,

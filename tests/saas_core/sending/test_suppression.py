@@ -1,15 +1,13 @@
 """The suppression list as users meet it: addresses matched however they were typed, adding is
-idempotent (also under a race), the page and the API with clear errors and the role's rights,
+idempotent (tests/saas_core/sending/test_suppression_race.py: also under a race), the page and the API with clear errors and the role's rights,
 import and export, and company A never seeing or lifting company B's entries."""
 
 from __future__ import annotations
 
 import io
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from openpyxl import load_workbook
 
 from saas_core.sending import suppression
@@ -42,35 +40,6 @@ def test_addresses_match_however_they_were_typed(tenant_a, boss_a):
             suppression.suppress(Channel.EMAIL, "not-an-address", by=boss_a)
         assert "is not an e-mail address" in str(bad.value.message_dict["address"])
         assert Suppression.objects.count() == 2
-
-
-@pytest.mark.django_db(transaction=True)
-def test_racing_unsubscribes_of_one_address_make_one_entry(tenant_a):
-    """Eight threads suppress the same address at the same moment: one row, nobody fails."""
-    barrier, errors = threading.Barrier(8), []
-
-    def unsubscribe():
-        try:
-            with in_tenant(tenant_a):
-                barrier.wait(timeout=30)
-                suppression.suppress(Channel.EMAIL, "race@example.com", reason=Reason.UNSUBSCRIBE)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=unsubscribe) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    try:
-        assert errors == []
-        with in_tenant(tenant_a):
-            assert Suppression.objects.filter(address="race@example.com").count() == 1
-    finally:
-        with in_tenant(tenant_a):
-            Suppression.objects.all().delete()
 
 
 def test_the_page_adds_searches_and_lifts_by_rights(tenant_a, org, client_for):
