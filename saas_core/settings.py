@@ -463,6 +463,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # hourly: each company's open quotes expire after its own midnight once their validity date passed
     "quotes-expire": {"task": "saas_core.quotes.tasks.expire_quotes_all_tenants", "schedule": 3600},
+    # hourly: each company's contract renewal reminders, from its own date (idempotent per contract)
+    "contracts-renewals": {"task": "saas_core.contracts.tasks.remind_renewals_all_tenants", "schedule": 3600},
     "billing-lifecycle": {"task": "billing.tasks.advance_lifecycles", "schedule": 3600},
     # a signup whose process died while cloning leaves a hidden, half-made company behind
     "signup-sweep": {"task": "tenants.tasks.sweep_abandoned_signups", "schedule": 600},

@@ -132,3 +132,18 @@ def test_renewal_reminders_reach_the_owner_once_when_the_window_opens(org, tenan
         assert [(r.user_id, r.url) for r in rows] == [(org.sales1.pk, f"/contracts/{ending.pk}/")]
         assert ending.number in rows[0].title and "2026-06-20" in rows[0].title
         assert draft.pk not in [int(r.url.strip("/").split("/")[-1]) for r in rows]
+
+
+def test_the_hourly_task_reminds_through_the_worker_code_path_and_twice_adds_nothing(org, tenant_a):
+    from saas_core.contracts import tasks
+
+    customer = add(tenant_a, org.sales1, "任务续约客户")
+    p = product(tenant_a, org.boss, "任务续约产品")
+    today = date.today()
+    c = contract(tenant_a, org.sales1, customer, [(p, "1", "10", "0")], start_on=today - timedelta(days=300),
+                 end_on=today + timedelta(days=5), renewal_days=10)
+    with in_tenant(tenant_a):
+        services.set_status(c, Contract.Status.IN_PROGRESS, by=org.sales1)
+        tasks.remind_renewals.apply().get()
+        tasks.remind_renewals.apply().get()
+        assert Reminder.objects.filter(source=Reminder.Source.CONTRACT, url=f"/contracts/{c.pk}/").count() == 1

@@ -142,3 +142,13 @@ def test_a_contract_of_another_customer_is_refused(org, tenant_a):
     with in_tenant(tenant_a), pytest.raises(ValidationError) as caught:
         services.create_order(by=org.sales1, customer=mine, contract=c, lines=[LineInput(p, "1", "1")])
     assert caught.value.message_dict == {"contract": ["This contract belongs to another customer."]}
+
+
+def test_the_workbench_lists_my_confirmed_orders_still_to_ship(org, tenant_a, two_lines, client_for):
+    _customer, o, _bolts, _nuts = two_lines
+    web = client_for(tenant_a, org.sales1)
+    assert o.number not in web.get("/workbench/").content.decode()  # not confirmed yet
+    with in_tenant(tenant_a):
+        services.confirm(o, by=org.sales1)
+    page = web.get("/workbench/").content.decode()
+    assert 'data-testid="order-to-ship"' in page and o.number in page
