@@ -128,7 +128,7 @@ def test_design_submit_approve_reject_resubmit(page: Page, live_site, screenshot
     page.goto(f"{base}/quotes/{pk}/")
     expect(page.locator("[data-testid=timeline-comment]").last).to_have_text("折扣太大，请重新报价")
     page.locator("[data-testid=edit-quote]").click()
-    row = page.locator("[data-quote-line]").first
+    row = page.locator("[data-line-row]").first
     row.locator("[data-line=quantity]").fill("2")
     page.locator("[data-testid=save-quote]").click()
     expect(page).to_have_url(f"{base}/quotes/{pk}/")

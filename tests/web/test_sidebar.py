@@ -33,10 +33,11 @@ def test_the_boss_sees_the_groups_that_have_entries_in_order(client_for, tenant_
     # Groups of areas not built yet (service, reports) and modules that are off are not shown.
     assert groups_in(html) == ["customers", "activities", "sales", "system"]
     assert entries_of(html, "sales") == ["opportunities", "opportunity_kanban", "funnel", "opportunity_types", "quotes",
-                                        "products"]
+                                        "contracts", "orders", "contract_numbering", "products"]
     assert entries_of(html, "customers")[:4] == ["customers", "customer_new", "contacts", "pools"]
     assert "imports" in entries_of(html, "customers")
-    assert entries_of(html, "activities") == ["followups", "tasks", "calendar", "today", "daily_reports", "care"]
+    assert entries_of(html, "activities") == ["approvals", "followups", "tasks", "calendar", "today", "daily_reports",
+                                             "care"]
     assert {"departments", "roles", "dictionaries", "recycle_bin", "announcements", "users", "subscription"} <= set(
         entries_of(html, "system"))
     # The workbench sits above the groups; personal pages are in the user menu, not the sidebar.
@@ -52,7 +53,10 @@ def test_sales_see_no_system_administration(client_for, tenant_a, boss_a, make_u
     assert not {"roles", "users", "dictionaries", "subscription"} & set(re.findall(r'data-menu="([^"]+)"', html))
     # The maintainer sees no business data: neither customers nor activities.
     maint = client_for(tenant_a, org.maintainer).get("/workbench/").content.decode()
-    assert "customers" not in groups_in(maint) and "activities" not in groups_in(maint)
+    assert "customers" not in groups_in(maint)
+    # Of activities, only "waiting for my approval": anyone may be named an approver.
+    assert "followups" not in set(re.findall(r'data-menu="([^"]+)"', maint))
+    assert "approvals" in set(re.findall(r'data-menu="([^"]+)"', maint))
 
 
 def test_group_labels_in_both_languages(client_for, tenant_a, make_user):
@@ -96,7 +100,8 @@ def test_quick_create_offers_only_what_the_user_may_create(client_for, tenant_a,
     boss = client_for(tenant_a, boss_a)
     html = boss.get("/workbench/").content.decode()
     assert quick_create(html) == ["create_customer", "create_contact", "create_followup", "create_task", "create_schedule",
-                                  "create_product", "create_opportunity", "create_quote"]
+                                  "create_product", "create_opportunity", "create_quote", "create_contract",
+                                  "create_order"]
     for href in re.findall(r'href="([^"]+)" data-create=', html):
         assert boss.get(href.replace("&amp;", "&")).status_code == 200, href
     # The schedule entry opens the task form with "schedule" chosen.
