@@ -12,6 +12,9 @@ core but this file; README "Writing a module" documents each one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from importlib import import_module
+
 import pluggy
 
 PROJECT = "crm"
@@ -19,6 +22,38 @@ ENTRY_POINT_GROUP = "crm.modules"
 
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+def package_hooks(package: str) -> tuple[Callable, Callable, Callable, Callable]:
+    """The four start-up hooks of a module laid out as one package, in this order:
+    ``crm_django_apps`` (the package is its Django app), ``crm_urlpatterns`` (``<package>.urls``),
+    ``crm_api_urlpatterns`` (``<package>.api_urls``), ``crm_celery_task_modules`` (its ``tasks.py``).
+
+    Every built-in module is laid out so; its ``plugin.py`` unpacks them under the hooks' names::
+
+        crm_django_apps, crm_urlpatterns, crm_api_urlpatterns, crm_celery_task_modules = package_hooks("plugins.sms")
+
+    The URL modules are imported only when the hook is called (the settings read
+    ``crm_django_apps`` before models can be imported).
+    """
+
+    @hookimpl
+    def crm_django_apps() -> list[str]:
+        return [package]
+
+    @hookimpl
+    def crm_urlpatterns() -> list:
+        return import_module(f"{package}.urls").urlpatterns
+
+    @hookimpl
+    def crm_api_urlpatterns() -> list:
+        return import_module(f"{package}.api_urls").urlpatterns
+
+    @hookimpl
+    def crm_celery_task_modules() -> list[str]:
+        return [package]
+
+    return crm_django_apps, crm_urlpatterns, crm_api_urlpatterns, crm_celery_task_modules
 
 
 class ModuleSpec:

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from plugins.hookspecs import hookimpl
+from plugins.hookspecs import hookimpl, package_hooks
 
 KEY = "call_center"
+
+crm_django_apps, crm_urlpatterns, crm_api_urlpatterns, crm_celery_task_modules = package_hooks("plugins.call_center")
 
 
 @hookimpl
@@ -23,25 +25,6 @@ def crm_module_info() -> dict:
         ),
         "order": 50,
     }
-
-
-@hookimpl
-def crm_django_apps() -> list[str]:
-    return ["plugins.call_center"]
-
-
-@hookimpl
-def crm_urlpatterns() -> list:
-    from plugins.call_center.urls import urlpatterns
-
-    return urlpatterns
-
-
-@hookimpl
-def crm_api_urlpatterns() -> list:
-    from plugins.call_center.api_urls import urlpatterns
-
-    return urlpatterns
 
 
 @hookimpl
@@ -99,10 +82,6 @@ def crm_realtime_pending(user) -> list[dict]:
 
     return ringing_for(user)
 
-
-@hookimpl
-def crm_celery_task_modules() -> list[str]:
-    return ["plugins.call_center"]
 
 
 @hookimpl

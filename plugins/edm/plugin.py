@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from plugins.hookspecs import hookimpl
+from plugins.hookspecs import hookimpl, package_hooks
 
 KEY = "edm"
+
+crm_django_apps, crm_urlpatterns, crm_api_urlpatterns, crm_celery_task_modules = package_hooks("plugins.edm")
 
 
 @hookimpl
@@ -23,25 +25,6 @@ def crm_module_info() -> dict:
         ),
         "order": 45,
     }
-
-
-@hookimpl
-def crm_django_apps() -> list[str]:
-    return ["plugins.edm"]
-
-
-@hookimpl
-def crm_urlpatterns() -> list:
-    from plugins.edm.urls import urlpatterns
-
-    return urlpatterns
-
-
-@hookimpl
-def crm_api_urlpatterns() -> list:
-    from plugins.edm.api_urls import urlpatterns
-
-    return urlpatterns
 
 
 @hookimpl
@@ -67,10 +50,6 @@ def crm_menu_entries() -> list[dict]:
          "order": 25, "permission": (KEY, "view")},
     ]
 
-
-@hookimpl
-def crm_celery_task_modules() -> list[str]:
-    return ["plugins.edm"]
 
 
 @hookimpl

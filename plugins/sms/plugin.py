@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from plugins.hookspecs import hookimpl
+from plugins.hookspecs import hookimpl, package_hooks
 
 KEY = "sms"
+
+crm_django_apps, crm_urlpatterns, crm_api_urlpatterns, crm_celery_task_modules = package_hooks("plugins.sms")
 
 
 @hookimpl
@@ -23,25 +25,6 @@ def crm_module_info() -> dict:
         ),
         "order": 40,
     }
-
-
-@hookimpl
-def crm_django_apps() -> list[str]:
-    return ["plugins.sms"]
-
-
-@hookimpl
-def crm_urlpatterns() -> list:
-    from plugins.sms.urls import urlpatterns
-
-    return urlpatterns
-
-
-@hookimpl
-def crm_api_urlpatterns() -> list:
-    from plugins.sms.api_urls import urlpatterns
-
-    return urlpatterns
 
 
 @hookimpl
@@ -103,10 +86,6 @@ def crm_dictionary_types() -> list[dict]:
         ],
     }]
 
-
-@hookimpl
-def crm_celery_task_modules() -> list[str]:
-    return ["plugins.sms"]
 
 
 @hookimpl
