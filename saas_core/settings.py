@@ -96,6 +96,7 @@ TENANT_APPS = [
     "saas_core.exports",
     "saas_core.products",
     "saas_core.approvals",
+    "saas_core.payments",
     "saas_core.sending",
 ]
 # Every installed module's apps (plugins.manager, entry-point group ``crm.modules``): their
