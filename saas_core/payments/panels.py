@@ -39,10 +39,11 @@ def customer_invoices(request, customer) -> dict | None:
                              .select_related("contract", "order").order_by("-issued_on", "-id")[:PANEL_ROWS])}
 
 
-def outstanding(request, customer):
+def outstanding(request, customer) -> str:
+    from saas_core.money import round_price
     from saas_core.payments import figures
 
-    return figures.business_totals(request.user, customer).outstanding
+    return str(round_price(figures.business_totals(request.user, customer).outstanding))
 
 
 def workbench(request) -> dict | None:

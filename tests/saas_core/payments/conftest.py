@@ -7,7 +7,14 @@ import pytest
 
 from saas_core.contracts import services as contracts
 from tests.conftest import in_tenant
-from tests.saas_core.contracts.conftest import add, contract, order, org, product  # noqa: F401 - fixtures, helpers
+from tests.saas_core.contracts.conftest import add, contract, order, product  # noqa: F401 - helpers
+from tests.saas_core.customers.conftest import _fast_password_hashing  # noqa: F401 - fixture
+from tests.saas_core.org.conftest import build_org
+
+
+@pytest.fixture
+def org(tenant_a, boss_a, make_user):
+    return build_org(tenant_a, boss_a, make_user)
 
 
 def signed_contract(tenant, owner, customer_name: str = "回款客户", total: str = "1000", **fields):
