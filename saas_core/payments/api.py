@@ -50,7 +50,7 @@ class _ParentSerializer(serializers.ModelSerializer):
                 data[key] = str(round_price(getattr(obj, key)))
         return data
 
-    def parent(self, validated: dict):
+    def document(self, validated: dict):
         """The contract or order the body names, visible to the user (else a 404)."""
         user = self.context["request"].user
         contract_id, order_id = validated.pop("contract_id", None), validated.pop("order_id", None)
@@ -83,7 +83,7 @@ class PlanSerializer(_ParentSerializer):
             "status", flat=True).first()
 
     def create(self, validated):
-        parent = self.parent(validated)
+        parent = self.document(validated)
         return services.add_plan(parent, by=self.context["request"].user, **validated)
 
 
@@ -99,7 +99,7 @@ class RecordSerializer(_ParentSerializer):
         read_only_fields = ["number", "status"]
 
     def create(self, validated):
-        parent = self.parent(validated)
+        parent = self.document(validated)
         user = self.context["request"].user
         if any(not can_see(user, plan) for plan in validated.get("plans", [])):
             raise NotFound
@@ -120,7 +120,7 @@ class InvoiceSerializer(_ParentSerializer):
         extra_kwargs = {"kind": {"required": False}, "title_type": {"required": False}}
 
     def create(self, validated):
-        parent = self.parent(validated)
+        parent = self.document(validated)
         user = self.context["request"].user
         if validated.get("record") is not None and not can_see(user, validated["record"]):
             raise NotFound

@@ -33,8 +33,8 @@ MODULE = "payments"
 RELATED = ("customer", "owner", "contract", "order")
 
 
-def _visible_or_404(request: HttpRequest, model, pk) -> object:
-    obj = model.objects.select_related(*RELATED).filter(pk=pk).first() if str(pk).isdigit() else None
+def _visible_or_404(request: HttpRequest, model, pk, related: tuple[str, ...] = RELATED) -> object:
+    obj = model.objects.select_related(*related).filter(pk=pk).first() if str(pk).isdigit() else None
     if obj is None or not can_see(request.user, obj):
         raise Http404
     return obj
@@ -46,7 +46,7 @@ def _parent(request: HttpRequest):
     for key, model in (("contract", Contract), ("order", Order)):
         raw = data.get(key) or request.GET.get(key)
         if raw:
-            return _visible_or_404(request, model, raw)
+            return _visible_or_404(request, model, raw, ("customer", "owner"))
     raise Http404
 
 
@@ -107,10 +107,9 @@ def _batch(request: HttpRequest, model, list_url: str, texts: BatchTexts) -> Htt
     return redirect(back)
 
 
-def _texts(none: str, moved: tuple[str, str], binned: tuple[str, str]) -> BatchTexts:
+def _texts(none: str, transferred, binned) -> BatchTexts:
     return BatchTexts(none_ticked=none, choose=_("Choose what to do with the ticked rows."),
-                      transferred=lambda n: ngettext(*moved, n) % {"count": n},
-                      binned=lambda n: ngettext(*binned, n) % {"count": n})
+                      transferred=lambda n: transferred(n) % {"count": n}, binned=lambda n: binned(n) % {"count": n})
 
 
 @permission_required(MODULE, "view")
@@ -118,8 +117,9 @@ def _texts(none: str, moved: tuple[str, str], binned: tuple[str, str]) -> BatchT
 def plan_batch(request: HttpRequest) -> HttpResponse:
     return _batch(request, PaymentPlan, "payments:plan_list", _texts(
         _("Tick at least one payment plan first."),
-        ("%(count)d payment plan transferred.", "%(count)d payment plans transferred."),
-        ("%(count)d payment plan moved to the recycle bin.", "%(count)d payment plans moved to the recycle bin.")))
+        lambda n: ngettext("%(count)d payment plan transferred.", "%(count)d payment plans transferred.", n),
+        lambda n: ngettext("%(count)d payment plan moved to the recycle bin.",
+                           "%(count)d payment plans moved to the recycle bin.", n)))
 
 
 @permission_required(MODULE, "view")
@@ -127,8 +127,9 @@ def plan_batch(request: HttpRequest) -> HttpResponse:
 def record_batch(request: HttpRequest) -> HttpResponse:
     return _batch(request, PaymentRecord, "payments:record_list", _texts(
         _("Tick at least one payment first."),
-        ("%(count)d payment transferred.", "%(count)d payments transferred."),
-        ("%(count)d payment moved to the recycle bin.", "%(count)d payments moved to the recycle bin.")))
+        lambda n: ngettext("%(count)d payment transferred.", "%(count)d payments transferred.", n),
+        lambda n: ngettext("%(count)d payment moved to the recycle bin.",
+                           "%(count)d payments moved to the recycle bin.", n)))
 
 
 @permission_required(MODULE, "view")
@@ -136,8 +137,9 @@ def record_batch(request: HttpRequest) -> HttpResponse:
 def invoice_batch(request: HttpRequest) -> HttpResponse:
     return _batch(request, Invoice, "payments:invoice_list", _texts(
         _("Tick at least one invoice first."),
-        ("%(count)d invoice transferred.", "%(count)d invoices transferred."),
-        ("%(count)d invoice moved to the recycle bin.", "%(count)d invoices moved to the recycle bin.")))
+        lambda n: ngettext("%(count)d invoice transferred.", "%(count)d invoices transferred.", n),
+        lambda n: ngettext("%(count)d invoice moved to the recycle bin.",
+                           "%(count)d invoices moved to the recycle bin.", n)))
 
 
 # --- forms ----------------------------------------------------------------------------------------------

@@ -148,8 +148,8 @@ def test_reminders_come_once_per_open_installment_to_its_owner(org, tenant_a, de
         services.add_plan(deal, by=org.sales1, due_on=today + timedelta(days=20), amount="100", remind_days=3)
         paid = services.add_plan(deal, by=org.sales1, due_on=today + timedelta(days=25), amount="100", remind_days=30)
         services.record_payment(deal, by=org.sales1, received_on=today, amount="100", plans=[paid])
-        assert services.remind_due(today) == 1
-        assert services.remind_due(today) == 0
+        services.remind_due(today)
+        services.remind_due(today)  # a second run (or two beats at once) adds nothing
         reminder = Reminder.objects.get(key__startswith="payment-plan:")
         assert reminder.user_id == org.sales1.pk and reminder.url == due.get_absolute_url()
 
