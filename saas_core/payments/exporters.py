@@ -21,12 +21,14 @@ RELATED = ("customer", "owner", "contract", "order", "method")
 
 class _ListExporter(Exporter):
     module = "payments"
-    queries = None  # the list's queries class
+    queries_name = ""  # the list's queries class in payments.queries
     related: tuple[str, ...] = RELATED
 
     def queryset(self, request):
-        _form, filters = self.queries.read_filters(request.GET, request.user)
-        return self.queries.listing(request.user, filters, request.GET.get("sort")).select_related(*self.related)
+        from saas_core.payments import queries
+
+        found = getattr(queries, self.queries_name)
+        return self.listed(request, found.read_filters, found.listing, *self.related)
 
 
 def _method(row) -> str:
@@ -35,6 +37,7 @@ def _method(row) -> str:
 
 class PlanExporter(_ListExporter):
     key = "payment_plans"
+    queries_name = "PlanQueries"
     label = gettext_lazy("Payment plans")
     filename = "payment_plans"
     columns = [
@@ -48,15 +51,10 @@ class PlanExporter(_ListExporter):
         *TAIL,
     ]
 
-    @property
-    def queries(self):
-        from saas_core.payments.queries import PlanQueries
-
-        return PlanQueries
-
 
 class RecordExporter(_ListExporter):
     key = "payment_records"
+    queries_name = "RecordQueries"
     label = gettext_lazy("Payments received")
     filename = "payments"
     columns = [
@@ -71,15 +69,10 @@ class RecordExporter(_ListExporter):
         *TAIL,
     ]
 
-    @property
-    def queries(self):
-        from saas_core.payments.queries import RecordQueries
-
-        return RecordQueries
-
 
 class InvoiceExporter(_ListExporter):
     key = "invoices"
+    queries_name = "InvoiceQueries"
     label = gettext_lazy("Invoices")
     filename = "invoices"
     related = ("customer", "owner", "contract", "order")
@@ -101,12 +94,6 @@ class InvoiceExporter(_ListExporter):
         ExportColumn("状态", "Status", lambda i: i.get_status_display()),
         *TAIL,
     ]
-
-    @property
-    def queries(self):
-        from saas_core.payments.queries import InvoiceQueries
-
-        return InvoiceQueries
 
 
 for exporter in (PlanExporter(), RecordExporter(), InvoiceExporter()):

@@ -30,7 +30,7 @@ from saas_core.accounts.models import User
 from saas_core.contracts.models import Contract, DeliveryRecord
 from saas_core.orders.models import Order, OrderLine, ShipmentLine
 from saas_core.org.scope import visible
-from saas_core.payments.models import Invoice, PaymentPlan, PaymentRecord
+from saas_core.payments.models import PaymentPlan, PaymentRecord
 from saas_core.payments.services import MONEY, ZERO, invoices_for, plans_for, records_for
 from saas_core.tenancy import company_today
 
@@ -118,6 +118,14 @@ def business_totals(user: User, customer) -> BusinessTotals:
     )
 
 
+def outstanding(user: User, customer) -> Decimal:
+    """The header figure: what the customer still owes (signed sales − received), three aggregates."""
+    contracts = visible(Contract.objects.filter(customer=customer), user).filter(SIGNED)
+    orders = visible(Order.objects.filter(customer=customer, contract__isnull=True), user).filter(ORDERED)
+    received = _sum(records_for(user).filter(customer=customer, status=CONFIRMED))
+    return max(_sum(contracts, "total") + _sum(orders, "total") - received, ZERO)
+
+
 def monthly_statement(user: User, customer) -> list[dict]:
     """对账单: per month, the value delivered, the money received and the running balance owed
     (delivered so far − received so far), oldest month first."""
@@ -187,9 +195,3 @@ def top_by_payments(customers: QuerySet, user: User, *, top: int = TOP) -> list[
             .order_by("-value", "customer_id")[:top])
     return [{"key": r["customer_id"], "label": r["customer__name"], "value": float(r["value"])} for r in rows]
 
-
-def invoice_count(user: User, customer) -> int:
-    return invoices_for(user).filter(customer=customer).count()
-
-
-__all__ = ["Invoice"]

@@ -43,7 +43,7 @@ def outstanding(request, customer) -> str:
     from saas_core.money import round_price
     from saas_core.payments import figures
 
-    return str(round_price(figures.business_totals(request.user, customer).outstanding))
+    return str(round_price(figures.outstanding(request.user, customer)))
 
 
 def workbench(request) -> dict | None:

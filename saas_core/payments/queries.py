@@ -56,57 +56,61 @@ class InvoiceFilterForm(_Window):
     field_order = ["q", "status", "kind", "owner", "customer", "date_from", "date_to", "mine"]
 
 
-class PlanQueries:
+class _Queries:
+    """One list's filters and sorts: ``listing(user, filters, sort)`` is the scoped, filtered, sorted rows."""
+
+    SORTS: dict = {}
+    DEFAULT_SORT = ""
+    form: type[DocumentFilterForm] = DocumentFilterForm
+    search: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ("status",)
+
+    @classmethod
+    def read_filters(cls, data, user: User):
+        return cls.form.read(data, user)
+
+    @classmethod
+    def rows(cls, user: User) -> QuerySet:
+        raise NotImplementedError
+
+    @classmethod
+    def listing(cls, user: User, filters: dict, sort: str | None = None) -> QuerySet:
+        rows = _search(cls.rows(user), filters.get("q"), *cls.search)
+        for name in cls.choices:
+            if filters.get(name):
+                rows = rows.filter(**{name: filters[name]})
+        return ordered(cls.form.apply_common(rows, filters, user), cls.SORTS, sort, cls.DEFAULT_SORT)
+
+
+class PlanQueries(_Queries):
     SORTS = _sorts("due_on", {"installment": ("installment", "id")})
     DEFAULT_SORT = "due_on"
     form = PlanFilterForm
+    search = ("note",)
 
     @classmethod
-    def read_filters(cls, data, user: User):
-        return cls.form.read(data, user)
-
-    @staticmethod
-    def listing(user: User, filters: dict, sort: str | None = None) -> QuerySet[PaymentPlan]:
-        plans = services.with_status(services.plans_for(user))
-        plans = _search(plans, filters.get("q"), "note")
-        if filters.get("status"):
-            plans = plans.filter(status=filters["status"])
-        plans = PlanFilterForm.apply_common(plans, filters, user)
-        return ordered(plans, PlanQueries.SORTS, sort, PlanQueries.DEFAULT_SORT)
+    def rows(cls, user: User) -> QuerySet[PaymentPlan]:
+        return services.with_status(services.plans_for(user))
 
 
-class RecordQueries:
+class RecordQueries(_Queries):
     SORTS = _sorts("received_on", {"number": ("number", "id"), "-number": ("-number", "-id")})
     DEFAULT_SORT = "-received_on"
     form = RecordFilterForm
+    search = ("number", "payer", "account")
 
     @classmethod
-    def read_filters(cls, data, user: User):
-        return cls.form.read(data, user)
-
-    @staticmethod
-    def listing(user: User, filters: dict, sort: str | None = None) -> QuerySet[PaymentRecord]:
-        records = _search(services.records_for(user), filters.get("q"), "number", "payer", "account")
-        if filters.get("status"):
-            records = records.filter(status=filters["status"])
-        records = RecordFilterForm.apply_common(records, filters, user)
-        return ordered(records, RecordQueries.SORTS, sort, RecordQueries.DEFAULT_SORT)
+    def rows(cls, user: User) -> QuerySet[PaymentRecord]:
+        return services.records_for(user)
 
 
-class InvoiceQueries:
+class InvoiceQueries(_Queries):
     SORTS = _sorts("issued_on", {"invoice_number": ("invoice_number", "id")})
     DEFAULT_SORT = "-issued_on"
     form = InvoiceFilterForm
+    search = ("invoice_number", "title", "tax_id")
+    choices = ("status", "kind")
 
     @classmethod
-    def read_filters(cls, data, user: User):
-        return cls.form.read(data, user)
-
-    @staticmethod
-    def listing(user: User, filters: dict, sort: str | None = None) -> QuerySet[Invoice]:
-        invoices = _search(services.invoices_for(user), filters.get("q"), "invoice_number", "title", "tax_id")
-        for name in ("status", "kind"):
-            if filters.get(name):
-                invoices = invoices.filter(**{name: filters[name]})
-        invoices = InvoiceFilterForm.apply_common(invoices, filters, user)
-        return ordered(invoices, InvoiceQueries.SORTS, sort, InvoiceQueries.DEFAULT_SORT)
+    def rows(cls, user: User) -> QuerySet[Invoice]:
+        return services.invoices_for(user)

@@ -112,34 +112,33 @@ def _texts(none: str, transferred, binned) -> BatchTexts:
                       transferred=lambda n: transferred(n) % {"count": n}, binned=lambda n: binned(n) % {"count": n})
 
 
-@permission_required(MODULE, "view")
-@require_POST
-def plan_batch(request: HttpRequest) -> HttpResponse:
-    return _batch(request, PaymentPlan, "payments:plan_list", _texts(
+BATCHES = {
+    "plans": (PaymentPlan, "payments:plan_list", lambda: _texts(
         _("Tick at least one payment plan first."),
         lambda n: ngettext("%(count)d payment plan transferred.", "%(count)d payment plans transferred.", n),
         lambda n: ngettext("%(count)d payment plan moved to the recycle bin.",
-                           "%(count)d payment plans moved to the recycle bin.", n)))
-
-
-@permission_required(MODULE, "view")
-@require_POST
-def record_batch(request: HttpRequest) -> HttpResponse:
-    return _batch(request, PaymentRecord, "payments:record_list", _texts(
+                           "%(count)d payment plans moved to the recycle bin.", n))),
+    "records": (PaymentRecord, "payments:record_list", lambda: _texts(
         _("Tick at least one payment first."),
         lambda n: ngettext("%(count)d payment transferred.", "%(count)d payments transferred.", n),
         lambda n: ngettext("%(count)d payment moved to the recycle bin.",
-                           "%(count)d payments moved to the recycle bin.", n)))
+                           "%(count)d payments moved to the recycle bin.", n))),
+    "invoices": (Invoice, "payments:invoice_list", lambda: _texts(
+        _("Tick at least one invoice first."),
+        lambda n: ngettext("%(count)d invoice transferred.", "%(count)d invoices transferred.", n),
+        lambda n: ngettext("%(count)d invoice moved to the recycle bin.",
+                           "%(count)d invoices moved to the recycle bin.", n))),
+}
 
 
 @permission_required(MODULE, "view")
 @require_POST
-def invoice_batch(request: HttpRequest) -> HttpResponse:
-    return _batch(request, Invoice, "payments:invoice_list", _texts(
-        _("Tick at least one invoice first."),
-        lambda n: ngettext("%(count)d invoice transferred.", "%(count)d invoices transferred.", n),
-        lambda n: ngettext("%(count)d invoice moved to the recycle bin.",
-                           "%(count)d invoices moved to the recycle bin.", n)))
+def batch(request: HttpRequest, kind: str) -> HttpResponse:
+    """The ticked plans, payments or invoices: transfer them, or move them to the recycle bin."""
+    if kind not in BATCHES:
+        raise Http404
+    model, list_url, texts = BATCHES[kind]
+    return _batch(request, model, list_url, texts())
 
 
 # --- forms ----------------------------------------------------------------------------------------------

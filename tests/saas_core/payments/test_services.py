@@ -168,3 +168,25 @@ def test_received_by_owner_month_sums_confirmed_payments(org, tenant_a):
         assert got == {(org.sales1.pk, month): Decimal("150"), (org.sales2.pk, month): Decimal("70")}
         assert services.received_by_owner_month([org.sales1.pk], today + timedelta(days=1),
                                                 today + timedelta(days=40)) == {}
+
+
+def test_an_order_takes_plans_payments_and_invoices_within_its_total(org, tenant_a):
+    from saas_core.accounts.models import User
+    from tests.saas_core.payments.conftest import add, order, product
+
+    customer = add(tenant_a, org.sales1, "订单回款客户")
+    with in_tenant(tenant_a):
+        boss = User.objects.filter(role="boss").order_by("pk").first()
+    p = product(tenant_a, boss, "订单回款产品")
+    sold = order(tenant_a, org.sales1, customer, [(p, "2", "150", "0")])
+    with in_tenant(tenant_a):
+        today = company_today()
+        plan = services.add_plan(sold, by=org.sales1, due_on=today, amount="300")
+        assert plan.order_id == sold.pk and plan.contract_id is None and plan.customer_id == customer.pk
+        with pytest.raises(ValidationError):
+            services.add_plan(sold, by=org.sales1, due_on=today, amount="0.01")
+        services.record_payment(sold, by=org.sales1, received_on=today, amount="300", plans=[plan])
+        with pytest.raises(ValidationError):
+            services.issue_invoice(sold, by=org.sales1, amount="300.01", issued_on=today, title="X")
+        services.issue_invoice(sold, by=org.sales1, amount="300", issued_on=today, title="X")
+        assert _status(plan) == "done"
