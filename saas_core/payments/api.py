@@ -76,6 +76,7 @@ class PlanSerializer(_ParentSerializer):
                   "remind_days", "note", "override_reason", "created_at"]
         extra_kwargs = {"installment": {"required": False, "help_text": "The next one when left out."},
                         "remind_days": {"required": False}}
+        validators: list = []  # every rule is the service's, checked under the document's lock
 
     def get_status(self, plan) -> str:
         value = getattr(plan, "status", None)
@@ -97,6 +98,7 @@ class RecordSerializer(_ParentSerializer):
         fields = ["id", "number", *PARENT_FIELDS, "received_on", "amount", "method", "account", "payer", "status",
                   "plans", "note", "created_at"]
         read_only_fields = ["number", "status"]
+        validators: list = []
 
     def create(self, validated):
         parent = self.document(validated)
@@ -118,6 +120,7 @@ class InvoiceSerializer(_ParentSerializer):
                   "status", "note", "override_reason", "created_at"]
         read_only_fields = ["status"]
         extra_kwargs = {"kind": {"required": False}, "title_type": {"required": False}}
+        validators: list = []
 
     def create(self, validated):
         parent = self.document(validated)
