@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("saas_core.approvals.api_urls")),
     path("", include("saas_core.contracts.api_urls")),
     path("", include("saas_core.orders.api_urls")),
+    path("", include("saas_core.payments.api_urls")),
     path("", include("saas_core.exports.api_urls")),
     path("", include("saas_core.products.api_urls")),
     path("", include("saas_core.sending.api_urls")),

@@ -41,6 +41,7 @@ def seed() -> None:
         _demo_quotes()
         _demo_approvals()
         _demo_contracts_and_orders()
+        _demo_receivables()
 
 
 # username, name, role, department, superior
@@ -164,6 +165,12 @@ def _demo_contracts_and_orders() -> None:
     from saas_core.orders.demo import make_demo_contracts_and_orders
 
     make_demo_contracts_and_orders()
+
+
+def _demo_receivables() -> None:
+    from saas_core.payments.demo import make_demo_receivables
+
+    make_demo_receivables()
 
 
 # customer name: (category, industry, status)

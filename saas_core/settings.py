@@ -96,6 +96,7 @@ TENANT_APPS = [
     "saas_core.exports",
     "saas_core.products",
     "saas_core.approvals",
+    "saas_core.payments",
     "saas_core.sending",
 ]
 # Every installed module's apps (plugins.manager, entry-point group ``crm.modules``): their
@@ -465,6 +466,7 @@ CELERY_BEAT_SCHEDULE = {
     "quotes-expire": {"task": "saas_core.quotes.tasks.expire_quotes_all_tenants", "schedule": 3600},
     # hourly: each company's contract renewal reminders, from its own date (idempotent per contract)
     "contracts-renewals": {"task": "saas_core.contracts.tasks.remind_renewals_all_tenants", "schedule": 3600},
+    "payments-reminders": {"task": "saas_core.payments.tasks.remind_due_all_tenants", "schedule": 3600},
     "billing-lifecycle": {"task": "billing.tasks.advance_lifecycles", "schedule": 3600},
     # a signup whose process died while cloning leaves a hidden, half-made company behind
     "signup-sweep": {"task": "tenants.tasks.sweep_abandoned_signups", "schedule": 600},

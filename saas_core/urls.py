@@ -29,6 +29,7 @@ urlpatterns = [
     path("approvals/", include("saas_core.approvals.urls")),
     path("contracts/", include("saas_core.contracts.urls")),
     path("orders/", include("saas_core.orders.urls")),
+    path("payments/", include("saas_core.payments.urls")),
     path("modules/", include("plugins.web_urls")),
     path("api/v1/", include("saas_core.api_urls")),
     # The installed modules' pages at /<key>/ (404 where the module is off: plugins.gate).

@@ -20,9 +20,11 @@ from django.utils.translation import gettext_lazy
 
 from saas_core.contracts.models import NumberCounter, NumberPattern
 
-DEFAULTS = {"contract": "HT{YYYY}{MM}-{SEQ:4}", "order": "DD{YYYY}{MM}-{SEQ:5}", "shipment": "FH{YYYY}{MM}-{SEQ:5}"}
+DEFAULTS = {"contract": "HT{YYYY}{MM}-{SEQ:4}", "order": "DD{YYYY}{MM}-{SEQ:5}", "shipment": "FH{YYYY}{MM}-{SEQ:5}",
+            "payment": "HK{YYYY}{MM}-{SEQ:5}"}
 LABELS = {"contract": gettext_lazy("Contracts"), "order": gettext_lazy("Orders"),
-          "shipment": gettext_lazy("Shipments")}
+          "shipment": gettext_lazy("Shipments"),
+          "payment": gettext_lazy("Payment records")}
 TOKEN = re.compile(r"\{(YYYY|YY|MM|DD|SEQ(?::(\d))?)\}")
 MAX_LENGTH = 40
 

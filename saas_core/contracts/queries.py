@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +24,31 @@ SORTS = {
     "total": ("total", "id"), "-total": ("-total", "-id"),
 }
 DEFAULT_SORT = "-created"
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    """A column another app adds to the contract list (receivables: received %, plan progress):
+    ``annotate(queryset)`` adds its values in SQL, ``template`` draws its cell(s)."""
+
+    key: str
+    label: object
+    template: str
+    annotate: Callable[[QuerySet], QuerySet]
+    permission: tuple[str, str] | None = None
+
+
+_columns: dict[str, ListColumn] = {}
+
+
+def register_column(column: ListColumn) -> None:
+    _columns[column.key] = column
+
+
+def columns_for(user: User) -> list[ListColumn]:
+    from saas_core.org.access import can
+
+    return [c for c in _columns.values() if c.permission is None or can(user, *c.permission)]
 
 
 class ContractFilterForm(DocumentFilterForm):
@@ -53,3 +81,9 @@ def apply_filters(queryset: QuerySet[Contract], filters: dict, user: User) -> Qu
 
 def contract_list(user: User, filters: dict, sort: str | None = None) -> QuerySet[Contract]:
     return ordered(apply_filters(contracts_for(user), filters, user), SORTS, sort, DEFAULT_SORT)
+
+
+def with_columns(queryset: QuerySet[Contract], user: User) -> QuerySet[Contract]:
+    for column in columns_for(user):
+        queryset = column.annotate(queryset)
+    return queryset

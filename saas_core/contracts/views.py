@@ -30,6 +30,7 @@ from saas_core.lines.views import (
     document_list,
     last_prices_answer,
     lines_with_cost,
+    sections,
     trash_page,
 )
 from saas_core.org.access import boss_required, can, permission_required
@@ -42,6 +43,7 @@ from web.navigation import next_url
 MODULE = "contracts"
 
 
+
 def _contract_or_404(request: HttpRequest, pk: int) -> Contract:
     contract = (Contract.objects.select_related("customer", "opportunity", "owner", "strategy", "category", "quote",
                                                 "customer_signer", "our_signer").filter(pk=pk).first())
@@ -52,8 +54,12 @@ def _contract_or_404(request: HttpRequest, pk: int) -> Contract:
 
 @permission_required(MODULE, "view")
 def contract_list(request: HttpRequest) -> HttpResponse:
-    return document_list(request, module=MODULE, queries=queries, listing=queries.contract_list,
-                         template="contracts/list.html", related=("customer", "owner", "category"))
+    def listing(user, filters, sort):
+        return queries.with_columns(queries.contract_list(user, filters, sort), user)
+
+    return document_list(request, module=MODULE, queries=queries, listing=listing, template="contracts/list.html",
+                         related=("customer", "owner", "category"),
+                         extra={"extra_columns": queries.columns_for(request.user)})
 
 
 @permission_required(MODULE, "view")
@@ -87,6 +93,7 @@ def _detail_context(request: HttpRequest, contract: Contract, **forms) -> dict:
         "record_form": forms.get("record_form") or DeliveryRecordForm(contract=contract),
         "orders": list(contract.orders.order_by("-id")[:20]) if can(user, MODULE, "view") else [],
         "files": attachment_context.panel(user, contract, "contract"),
+        "sections": sections(request, contract),
     }
 
 

@@ -7,6 +7,9 @@ and one look-up of the owners, so the cost does not grow with the number of grou
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.db.models import Count, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -59,13 +62,42 @@ def _labels(dimension: str, keys: list) -> dict:
     return {k: items.get(k, f"#{k}") if k else unset for k in keys}
 
 
-def customer_charts(queryset: QuerySet[Customer]) -> dict:
-    """Every chart of a (filtered, scoped) customer list: ``{"total": n, "charts": [{key, title, type, data}]}``."""
+@dataclass(frozen=True)
+class ExtraChart:
+    """A chart another app adds over the same list (receivables: top 10 by contract amount and by
+    payments): ``data(customers, user)`` → ``[{"key", "label", "value"}]``, an SQL aggregate."""
+
+    key: str
+    title: str | Promise
+    kind: str
+    data: Callable
+    permission: tuple[str, str] | None = None
+
+
+_extra: dict[str, ExtraChart] = {}
+
+
+def register_chart(key: str, title: str | Promise, kind: str, data: Callable, *,
+                   permission: tuple[str, str] | None = None) -> ExtraChart:
+    chart = _extra[key] = ExtraChart(key, title, kind, data, permission)
+    return chart
+
+
+def extra_charts(user) -> list[ExtraChart]:
+    from saas_core.org.access import can
+
+    return [c for c in _extra.values() if c.permission is None or can(user, *c.permission)]
+
+
+def customer_charts(queryset: QuerySet[Customer], user=None) -> dict:
+    """Every chart of a (filtered, scoped) customer list: ``{"total": n, "charts": [{key, title, type, data}]}``;
+    with ``user``, the charts other apps registered that the user may see too."""
     queryset = queryset.order_by()
     return {
         "total": queryset.count(),
         "charts": [
             {"key": key, "title": str(title), "type": kind, "data": chart_counts(queryset, key)}
             for key, (_field, title, kind) in CHART_DIMENSIONS.items()
-        ],
+        ] + [{"key": c.key, "title": str(c.title), "type": c.kind, "data": c.data(queryset, user)}
+             for c in (extra_charts(user) if user is not None else [])],
     }

@@ -318,7 +318,7 @@ def customer_charts(request: HttpRequest) -> HttpResponse:
         "form": form, "data_url": reverse("customers:charts_data") + query,
         "list_url": reverse("customers:list") + query, "dimensions": [
             {"key": key, "title": title} for key, (_f, title, _k) in charts.CHART_DIMENSIONS.items()
-        ],
+        ] + [{"key": c.key, "title": c.title} for c in charts.extra_charts(request.user)],
     })
 
 
@@ -327,7 +327,7 @@ def customer_charts(request: HttpRequest) -> HttpResponse:
 def customer_charts_data(request: HttpRequest) -> JsonResponse:
     _form, filters = _list_filters(request)
     queryset = queries.filter_customers(visible(Customer.objects.all(), request.user), filters)
-    return JsonResponse(charts.customer_charts(queryset))
+    return JsonResponse(charts.customer_charts(queryset, request.user))
 
 
 # --- batch actions ------------------------------------------------------------------------------

@@ -150,6 +150,35 @@ def batch_action(request: HttpRequest, documents, *, module: str, transfer: Call
     return redirect(back)
 
 
+@dataclass(frozen=True)
+class DetailSection:
+    """A block another app adds to a document's page (receivables: a contract's or order's plans,
+    payments and invoices): ``context(request, document)`` gives its template's ``data`` (None hides
+    it); ``documents`` are the model labels it shows on ("contracts.contract")."""
+
+    key: str
+    template: str
+    context: Callable
+    documents: tuple[str, ...]
+
+
+_sections: dict[str, DetailSection] = {}
+
+
+def register_section(section: DetailSection) -> None:
+    _sections[section.key] = section
+
+
+def sections(request: HttpRequest, document: Model) -> list[tuple[DetailSection, dict]]:
+    shown = []
+    for section in _sections.values():
+        if document._meta.label_lower in section.documents:
+            data = section.context(request, document)
+            if data is not None:
+                shown.append((section, data))
+    return shown
+
+
 def lines_with_cost(document: Model, *, with_cost: bool) -> list:
     """The document's lines with their product; ``line.cost`` is the product's cost price only
     for a role that may see it (None otherwise)."""

@@ -24,6 +24,7 @@ from saas_core.lines.views import (
     document_list,
     last_prices_answer,
     lines_with_cost,
+    sections,
     trash_page,
 )
 from saas_core.orders import queries, services
@@ -79,6 +80,7 @@ def _detail_context(request: HttpRequest, order: Order, ship_form: ShipmentForm 
         "can_void": can_edit and order.status in (Order.Status.CONFIRMED, Order.Status.COMPLETED),
         "ship_form": ship_form or (ShipmentForm(order=order) if can_edit and order.can_ship else None),
         "shipments": list(order.shipments.select_related("method").prefetch_related("lines__order_line__product")),
+        "sections": sections(request, order),
     }
 
 

@@ -33,7 +33,8 @@ def test_the_boss_sees_the_groups_that_have_entries_in_order(client_for, tenant_
     # Groups of areas not built yet (service, reports) and modules that are off are not shown.
     assert groups_in(html) == ["customers", "activities", "sales", "system"]
     assert entries_of(html, "sales") == ["opportunities", "opportunity_kanban", "funnel", "opportunity_types", "quotes",
-                                        "contracts", "orders", "contract_numbering", "products"]
+                                        "contracts", "orders", "payment_plans", "payment_records", "invoices",
+                                        "contract_numbering", "products"]
     assert entries_of(html, "customers")[:4] == ["customers", "customer_new", "contacts", "pools"]
     assert "imports" in entries_of(html, "customers")
     assert entries_of(html, "activities") == ["approvals", "followups", "tasks", "calendar", "today", "daily_reports",

@@ -93,10 +93,11 @@ def test_the_api_answers_a_field_map_in_both_languages(org, tenant_a):
 def test_the_boss_sets_the_number_pattern(org, tenant_a, client_for):
     web = client_for(tenant_a, org.boss)
     page = web.post("/contracts/numbering/", {"contract": "HT-{SEQ}", "order": "DD{YYYY}-{SEQ:5}",
-                                              "shipment": "FH{YYYY}-{SEQ:5}"})
+                                              "shipment": "FH{YYYY}-{SEQ:5}", "payment": "HK{YYYY}-{SEQ:5}"})
     assert page.status_code == 200 and "The pattern needs the year" in page.content.decode()
     assert web.post("/contracts/numbering/", {"contract": "SC{YY}{MM}{SEQ:3}", "order": "DD{YYYY}-{SEQ:5}",
-                                              "shipment": "FH{YYYY}-{SEQ:5}"}).status_code == 302
+                                              "shipment": "FH{YYYY}-{SEQ:5}",
+                                              "payment": "HK{YYYY}-{SEQ:5}"}).status_code == 302
     customer = add(tenant_a, org.boss, "样式客户")
     p = product(tenant_a, org.boss, "样式产品")
     c = contract(tenant_a, org.boss, customer, [(p, "1", "1", "0")], start_on=date(2026, 1, 5))

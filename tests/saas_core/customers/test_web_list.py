@@ -258,7 +258,9 @@ def test_charts_count_the_filtered_list_within_the_scope(client_for, tenant_a, o
     assert charts["province"] == {"浙江省": 2, "Not set": 1}  # stored as the standard name (issue 14)
     assert charts["value_class"] == {"B (medium value)": 1, "Not set": 2}
     assert charts["owner"] == {"Sales Sun": 3}
-    assert set(charts) == {"kind", "customer_type", "status", "source", "industry", "province", "value_class", "owner"}
+    assert set(charts) == {"kind", "customer_type", "status", "source", "industry", "province", "value_class", "owner",
+                           "top_contracts", "top_payments"}  # the receivables' top 10 (issue 16)
+    assert charts["top_contracts"] == {} and charts["top_payments"] == {}
     filtered = client_for(tenant_a, org.boss).get("/customers/charts/data/?status=signed").json()
     assert filtered["total"] == 3
     owners = next(c for c in filtered["charts"] if c["key"] == "owner")["data"]
