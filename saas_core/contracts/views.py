@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from saas_core.approvals import services as approvals
 from saas_core.attachments import context as attachment_context
 from saas_core.contracts import numbering, queries, services
 from saas_core.contracts.forms import ContractForm, DeliveryPlanForm, DeliveryRecordForm, NumberingForm
@@ -74,11 +75,14 @@ def _detail_context(request: HttpRequest, contract: Contract, **forms) -> dict:
     can_edit = can(user, MODULE, "edit")
     see_cost = may_see_cost(user)
     running = contract.status in (Contract.Status.DRAFT, Contract.Status.IN_PROGRESS)
+    # Signing by hand only when no approval is needed (or it covers the contract as it is).
+    needs_approval = contract.status == Contract.Status.DRAFT and approvals.approval_state(contract) not in (
+        approvals.NONE, approvals.APPROVED)
     return {
         "contract": contract, "lines": lines_with_cost(contract, with_cost=see_cost), "see_cost": see_cost,
         "can_edit": can_edit and contract.is_editable, "can_delete": can(user, MODULE, "delete"),
-        "next_statuses": [(s, Contract.Status(s).label) for s in services.TRANSITIONS.get(contract.status, ())]
-        if can_edit else [],
+        "next_statuses": [(s, Contract.Status(s).label) for s in services.TRANSITIONS.get(contract.status, ())
+                          if not (needs_approval and s == Contract.Status.IN_PROGRESS)] if can_edit else [],
         "can_order": can(user, MODULE, "create") and contract.status == Contract.Status.IN_PROGRESS,
         "plans": services.delivery_plans(contract), "records": list(contract.delivery_records.select_related("plan")),
         "delivered_total": services.delivered_total(contract),

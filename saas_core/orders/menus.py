@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from saas_core.contracts import menus as _contracts  # noqa: F401 - the permission module and section first
 from saas_core.customers.panels import register_figure, register_panel
-from saas_core.orders import exporters, panels, services  # noqa: E402 - after the module they use is registered
+from saas_core.orders import approvals, exporters, panels, services  # noqa: E402 - after the module they use is registered
 from saas_core.org.access import menu_visible
 from saas_core.quotes.conversions import register_conversion
 from web.menu import MenuEntry, register
@@ -25,4 +25,4 @@ register_figure("open_orders", _("Orders to ship"), panels.count, order=48, tab=
 register_conversion("order", _("Convert to order"), convert=services.from_quote, permission=("contracts", "create"))
 register_workbench(Panel("orders_to_ship", "orders/_workbench.html", panels.workbench, order=23))
 
-__all__ = ["exporters"]
+__all__ = ["approvals", "exporters"]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from saas_core.approvals import services as approvals
 from saas_core.contracts.models import Contract
 from saas_core.lines.views import (
     BatchTexts,
@@ -72,7 +73,8 @@ def _detail_context(request: HttpRequest, order: Order, ship_form: ShipmentForm 
     see_cost = may_see_cost(user)
     return {
         "order": order, "lines": lines_with_cost(order, with_cost=see_cost), "see_cost": see_cost,
-        "can_edit": can_edit and order.is_editable, "can_confirm": can_edit and order.status == Order.Status.DRAFT,
+        "can_edit": can_edit and order.is_editable, "can_confirm": can_edit and order.status == Order.Status.DRAFT
+        and approvals.approval_state(order) in (approvals.NONE, approvals.APPROVED),
         "can_cancel": can_edit and order.status in (Order.Status.DRAFT, Order.Status.CONFIRMED)
         and order.shipping_status == Order.Shipping.NOT_SHIPPED,
         "can_ship": can_edit and order.can_ship, "can_delete": can(user, MODULE, "delete"),
