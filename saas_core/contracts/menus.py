@@ -16,7 +16,7 @@ from web.menu import MenuEntry, register
 permissions.register_planned_module("contracts")
 permissions.register_planned_section("contracts")
 
-from saas_core.contracts import approvals, exporters, panels, services  # noqa: E402 - after the section they use is registered
+from saas_core.contracts import approvals, exporters, panels, services, targets  # noqa: E402 - after the section they use is registered
 from saas_core.contracts.models import Contract  # noqa: E402
 
 register(MenuEntry("contracts", _("Contracts"), "contracts:list", "opportunities", order=15, group="sales",
@@ -35,4 +35,4 @@ register_parent(Contract, key="contract", can_view=lambda user, c: can(user, "co
                 url=lambda c: reverse("contracts:detail", args=[c.pk]), visible=lambda queryset, user: visible(queryset, user))
 register_conversion("contract", _("Convert to contract"), convert=services.from_quote, permission=("contracts", "create"))
 
-__all__ = ["approvals", "exporters"]
+__all__ = ["approvals", "exporters", "targets"]
