@@ -33,6 +33,7 @@ register_figure("running_contracts", _("Contracts in progress"), panels.count, o
 register_parent(Contract, key="contract", can_view=lambda user, c: can(user, "contracts", "view") and can_see(user, c),
                 can_edit=lambda user, c: can(user, "contracts", "edit") and can_see(user, c),
                 url=lambda c: reverse("contracts:detail", args=[c.pk]), visible=lambda queryset, user: visible(queryset, user))
-register_conversion("contract", _("Convert to contract"), convert=services.from_quote, permission=("contracts", "create"))
+register_conversion("contract", _("Convert to contract"), convert=services.from_quote, permission=("contracts", "create"),
+                    made_from=lambda user, quote: list(services.contracts_for(user).filter(quote=quote).order_by("-id")[:20]))
 
 __all__ = ["approvals", "exporters", "targets"]

@@ -100,12 +100,12 @@ def _save(contract: Contract, *, by: User, lines_in: Sequence[LineInput], discou
 
 @transaction.atomic
 def create_contract(*, by: User, lines: Sequence[LineInput], discount=0, check_permission: bool = True,
-                    **fields) -> Contract:
-    """A new draft contract with its lines and the next number; owner defaults to ``by``, the
-    term to one year from today."""
+                    number: str = "", **fields) -> Contract:
+    """A new draft contract with its lines and the next number (or ``number``, an imported
+    contract's own); owner defaults to ``by``, the term to one year from today."""
     if check_permission:
         require(by, MODULE, "create")
-    contract = Contract(created_by=by, status=S.DRAFT)
+    contract = Contract(created_by=by, status=S.DRAFT, number=(number or "").strip())
     fields.setdefault("owner", by)
     if not fields.get("start_on"):
         fields["start_on"] = company_today()

@@ -22,7 +22,8 @@ register_panel("orders", _("Orders"), "orders/panels/customer.html", panels.cust
                section="contracts", tab="orders", lazy=True, permission=("contracts", "view"))
 register_figure("open_orders", _("Orders to ship"), panels.count, order=48, tab="orders",
                 permission=("contracts", "view"))
-register_conversion("order", _("Convert to order"), convert=services.from_quote, permission=("contracts", "create"))
+register_conversion("order", _("Convert to order"), convert=services.from_quote, permission=("contracts", "create"),
+                    made_from=lambda user, quote: list(services.orders_for(user).filter(quote=quote).order_by("-id")[:20]))
 register_workbench(Panel("orders_to_ship", "orders/_workbench.html", panels.workbench, order=23))
 
 __all__ = ["approvals", "exporters"]

@@ -109,11 +109,12 @@ def _save(order: Order, *, by: User, lines_in: Sequence[LineInput], discount, ke
 
 @transaction.atomic
 def create_order(*, by: User, lines: Sequence[LineInput], discount=0, check_permission: bool = True,
-                 **fields) -> Order:
-    """A new order awaiting confirmation, with its lines and the next number."""
+                 number: str = "", **fields) -> Order:
+    """A new order awaiting confirmation, with its lines and the next number (or ``number``, an
+    imported order's own)."""
     if check_permission:
         require(by, MODULE, "create")
-    order = Order(created_by=by, status=S.DRAFT)
+    order = Order(created_by=by, status=S.DRAFT, number=(number or "").strip())
     fields.setdefault("owner", by)
     if not fields.get("ordered_on"):
         fields["ordered_on"] = company_today()

@@ -89,6 +89,7 @@ def quote_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if can_edit else [],
         "can_copy": can(user, MODULE, "create"), "can_delete": can(user, MODULE, "delete"),
         "conversions": conversions.conversions_for(user) if quote.status == Quote.Status.ACCEPTED else [],
+        "became": conversions.results_for(user, quote),
     })
 
 
