@@ -11,20 +11,9 @@ from saas_core.contracts import services
 from saas_core.contracts.models import Contract, ContractLine
 from saas_core.lines.approvals import register_sales_document
 
-S = Contract.Status
-
-
-def _locked(contract: Contract) -> None:
-    Contract.objects.filter(pk=contract.pk, status=S.DRAFT).update(status=S.PENDING_APPROVAL)
-
-
-def _unlocked(contract: Contract) -> None:
-    Contract.objects.filter(pk=contract.pk, status=S.PENDING_APPROVAL).update(status=S.DRAFT)
-
-
 CONTRACT = register_sales_document(
     key="contracts.contract", label=_("Contract"), amount_label=_("Contract total"), model=Contract,
     line_model=ContractLine, parent_field="contract", module="contracts", url_name="contracts:detail", order=20,
     label_of=lambda contract: f"{contract.number} {contract.customer.name}".strip(),
-    on_locked=_locked, on_unlocked=_unlocked, on_approved=services.take_effect,
+    statuses=(Contract.Status.DRAFT, Contract.Status.PENDING_APPROVAL), on_approved=services.take_effect,
 )

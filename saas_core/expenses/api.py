@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import ValidationError
 
 from saas_core.contracts.models import Contract
 from saas_core.customers.models import Customer
@@ -18,7 +17,7 @@ from saas_core.customers.serializers import UserRefField
 from saas_core.dictionaries.serializers import DictionaryRelatedField
 from saas_core.expenses import queries, services
 from saas_core.expenses.models import Expense
-from saas_core.lines.api import decimal_field
+from saas_core.lines.api import DocumentViewSetMixin, decimal_field
 from saas_core.opportunities.models import Opportunity
 from saas_core.org.scope import ScopedViewSetMixin
 
@@ -57,26 +56,13 @@ LIST_PARAMS = [
 
 
 @extend_schema(parameters=LIST_PARAMS)
-class ExpenseViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+class ExpenseViewSet(ScopedViewSetMixin, DocumentViewSetMixin, viewsets.ModelViewSet):
     """Expense claims within your data scope (EXP-01)."""
 
     queryset = Expense.objects.all()
     serializer_class = ExpenseSerializer
     filter_backends: list = []
     permission_module = "expenses"
-
-    def get_queryset(self):
-        queryset = super().get_queryset().select_related("customer", "owner", "type")
-        if self.action != "list":
-            return queryset
-        form, filters = queries.read_filters(self.request.query_params, self.request.user)
-        if form.errors:
-            raise ValidationError({k: [str(m) for m in v] for k, v in form.errors.items()})
-        sort = self.request.query_params.get("sort")
-        return queries.apply_filters(queryset, filters, self.request.user).order_by(
-            *queries.SORTS.get(sort or "", queries.SORTS[queries.DEFAULT_SORT]))
-
-    def perform_destroy(self, instance):
-        from saas_core.records import bin as recycle_bin
-
-        recycle_bin.trash(instance, by=self.request.user)
+    queries = queries
+    related = ("customer", "owner", "type")
+    prefetch = ()

@@ -48,10 +48,22 @@ def condition_values(document: models.Model, line_model: type[models.Model], par
 def register_sales_document(*, key: str, label: str | Promise, amount_label: str | Promise, model: type[models.Model],
                             line_model: type[models.Model], parent_field: str, module: str, url_name: str,
                             order: int, label_of: Callable[[models.Model], str],
-                            on_locked: Callable | None = None, on_unlocked: Callable | None = None,
-                            on_approved: Callable | None = None) -> DocumentType:
+                            on_approved: Callable | None = None,
+                            statuses: tuple[str, str] | None = None) -> DocumentType:
     """Register a sales document with the five condition fields the issue names, its amounts and
-    lines locked while pending."""
+    lines locked while pending. ``statuses=(draft, pending)``: the document's status goes from
+    draft to pending when submitted and back when the approval ends (the outcome's callback,
+    ``on_approved``, runs after that)."""
+    on_locked = on_unlocked = None
+    if statuses is not None:
+        draft, pending = statuses
+
+        def on_locked(document: models.Model) -> None:
+            model.objects.filter(pk=document.pk, status=draft).update(status=pending)
+
+        def on_unlocked(document: models.Model) -> None:
+            model.objects.filter(pk=document.pk, status=pending).update(status=draft)
+
     return register(DocumentType(
         key=key, label=label, model=model, module=module,
         fields=(ConditionField.amount(amount_label), ConditionField.discount(),

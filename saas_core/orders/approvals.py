@@ -10,20 +10,9 @@ from saas_core.lines.approvals import register_sales_document
 from saas_core.orders import services
 from saas_core.orders.models import Order, OrderLine
 
-S = Order.Status
-
-
-def _locked(order: Order) -> None:
-    Order.objects.filter(pk=order.pk, status=S.DRAFT).update(status=S.PENDING_APPROVAL)
-
-
-def _unlocked(order: Order) -> None:
-    Order.objects.filter(pk=order.pk, status=S.PENDING_APPROVAL).update(status=S.DRAFT)
-
-
 ORDER = register_sales_document(
     key="orders.order", label=_("Order"), amount_label=_("Order total"), model=Order, line_model=OrderLine,
     parent_field="order", module="contracts", url_name="orders:detail", order=30,
     label_of=lambda order: f"{order.number} {order.customer.name}".strip(),
-    on_locked=_locked, on_unlocked=_unlocked, on_approved=services.confirm_approved,
+    statuses=(Order.Status.DRAFT, Order.Status.PENDING_APPROVAL), on_approved=services.confirm_approved,
 )
