@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -60,8 +62,12 @@ def _grid(user, measure: str, year: int) -> dict:
 
 
 class TargetGridView(APIView):
+    """The target grid of the subjects you see (TGT-01)."""
+
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(parameters=[OpenApiParameter("measure", str), OpenApiParameter("year", int)],
+                   responses=OpenApiTypes.OBJECT)
     def get(self, request):
         keys = [m.key for m in measures.measures()]
         measure = request.query_params.get("measure") or (keys[0] if keys else "")
@@ -72,6 +78,7 @@ class TargetGridView(APIView):
             raise serializers.ValidationError({"year": ["A year from 2000 to 2100."]})
         return Response(_grid(request.user, measure, int(raw)))
 
+    @extend_schema(request=SaveSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request):
         require(request.user, services.MODULE, "edit")
         data = SaveSerializer(data=request.data)
@@ -83,8 +90,11 @@ class TargetGridView(APIView):
 
 
 class ProgressView(APIView):
+    """This month's and quarter's target, actual and % for you and your team (the workbench widget)."""
+
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         require(request.user, services.MODULE, "view")
         user = request.user

@@ -101,14 +101,16 @@ def subjects(user: User) -> list[Subject]:
     return out
 
 
-def may_set(user: User, subject: Subject) -> bool:
+def may_set(user: User, subject: Subject, seen: Iterable[Subject] | None = None) -> bool:
+    """The Boss sets the company's target; someone with the "targets" edit right sets those of the
+    departments and people they see, except their own. ``seen``: ``subjects(user)`` if known."""
     if subject.level == L.COMPANY:
         return user.is_boss
     if not can(user, MODULE, "edit"):
         return False
     if subject.level == L.PERSON and subject.pk == user.pk and not user.is_boss:
         return False  # nobody sets their own target
-    return any(s.key == subject.key for s in subjects(user))
+    return any(s.key == subject.key for s in (subjects(user) if seen is None else seen))
 
 
 def _filter(subject: Subject) -> Q:
@@ -136,14 +138,15 @@ def save_targets(*, by: User, measure: str, year: int, entries: Mapping[tuple[st
     children now sum above their parent (they are warnings: the targets are saved)."""
     require(by, MODULE, "edit")
     kind = _measure(measure)
-    by_key = {s.key: s for s in subjects(by)}
+    seen = subjects(by)
+    by_key = {s.key: s for s in seen}
     errors: dict[str, list] = {}
     places = money.places().price if kind.money else 0
     rows: list[tuple[Subject, int, Decimal | None]] = []
     for (key, month), raw in entries.items():
         name = f"{key}.{month}"
         subject = by_key.get(key)
-        if subject is None or not may_set(by, subject):
+        if subject is None or not may_set(by, subject, seen):
             raise PermissionDenied(_("You may not set this target."))
         if month not in MONTHS:
             errors[name] = [_("Choose a month from 1 to 12.")]
@@ -209,8 +212,9 @@ def grid(user: User, measure: str, year: int) -> list[Row]:
     _measure(measure)
     stored = _stored(measure, year)
     rows = []
-    for subject in subjects(user):
-        row = Row(subject, editable=may_set(user, subject))
+    seen = subjects(user)
+    for subject in seen:
+        row = Row(subject, editable=may_set(user, subject, seen))
         for month in MONTHS:
             row.months[month - 1] = stored.get((subject.key, month))
         rows.append(row)

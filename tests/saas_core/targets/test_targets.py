@@ -143,7 +143,7 @@ def test_the_api_reads_and_writes_the_grid_and_isolates_companies(org, tenant_a,
     assert row["months"][0] == "800.000000" or Decimal(row["months"][0]) == 800
     bad = rest.post("/api/v1/targets/", {"measure": "contract_amount", "year": YEAR,
                                          "targets": [{"subject": person, "month": 1, "amount": "x"}]}, format="json")
-    assert bad.status_code == 400 and f"{person}.1" in bad.json()
+    assert bad.status_code == 400 and f"{person}.1" in bad.json()["errors"]
     assert api(tenant_a, org.sales1).get("/api/v1/targets/progress/").status_code == 200
     boss_b = make_user(tenant_b, role="boss", username="boss-b-targets")
     other = api(tenant_b, boss_b).get(f"/api/v1/targets/?measure=contract_amount&year={YEAR}").json()
