@@ -31,6 +31,8 @@ urlpatterns = [
     path("", include("saas_core.quotes.api_urls")),
     path("", include("saas_core.approvals.api_urls")),
     path("", include("saas_core.contracts.api_urls")),
+    path("", include("saas_core.expenses.api_urls")),
+    path("", include("saas_core.targets.api_urls")),
     path("", include("saas_core.orders.api_urls")),
     path("", include("saas_core.payments.api_urls")),
     path("", include("saas_core.exports.api_urls")),

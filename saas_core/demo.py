@@ -42,6 +42,9 @@ def seed() -> None:
         _demo_approvals()
         _demo_contracts_and_orders()
         _demo_receivables()
+        _demo_contract_flow()
+        _demo_expenses()
+        _demo_targets()
 
 
 # username, name, role, department, superior
@@ -171,6 +174,22 @@ def _demo_receivables() -> None:
     from saas_core.payments.demo import make_demo_receivables
 
     make_demo_receivables()
+def _demo_contract_flow() -> None:
+    from saas_core.contracts.demo import make_demo_contract_flow
+
+    make_demo_contract_flow()
+
+
+def _demo_expenses() -> None:
+    from saas_core.expenses.demo import make_demo_expenses
+
+    make_demo_expenses()
+
+
+def _demo_targets() -> None:
+    from saas_core.targets.demo import make_demo_targets
+
+    make_demo_targets()
 
 
 # customer name: (category, industry, status)

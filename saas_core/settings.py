@@ -98,6 +98,8 @@ TENANT_APPS = [
     "saas_core.approvals",
     "saas_core.payments",
     "saas_core.sending",
+    "saas_core.expenses",
+    "saas_core.targets",
 ]
 # Every installed module's apps (plugins.manager, entry-point group ``crm.modules``): their
 # tables exist in every tenant schema; whether a tenant may use them is data (plugins.enablement).

@@ -28,6 +28,8 @@ urlpatterns = [
     path("quotes/", include("saas_core.quotes.urls")),
     path("approvals/", include("saas_core.approvals.urls")),
     path("contracts/", include("saas_core.contracts.urls")),
+    path("expenses/", include("saas_core.expenses.urls")),
+    path("targets/", include("saas_core.targets.urls")),
     path("orders/", include("saas_core.orders.urls")),
     path("payments/", include("saas_core.payments.urls")),
     path("modules/", include("plugins.web_urls")),

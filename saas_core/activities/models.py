@@ -165,6 +165,7 @@ class Reminder(models.Model):
         HOLIDAY = "holiday", _("Holiday")
         FOLLOWUP = "followup", _("Follow-up due")
         CONTRACT = "contract", _("Contract renewal")
+        APPROVAL = "approval", _("Approval")
 
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
     remind_at = models.DateTimeField()

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from saas_core import request_memo
 from saas_core.accounts.models import User
-from saas_core.activities.models import FollowUp, Notification, Reminder, Task, TaskAssignment
+from saas_core.activities.models import Delivery, FollowUp, Notification, Reminder, Task, TaskAssignment
 from saas_core.customers import access as customer_access
 from saas_core.customers import services as customer_services
 from saas_core.customers.models import Contact, Customer
@@ -451,6 +451,39 @@ def notify(user: User, message: str, params: dict | None = None, *, body: str = 
     if (memo := request_memo.current()) is not None:
         memo.pop(_unread_key(user), None)
     return Notification.objects.create(user=user, title=title[:300], body=body, url=url, created_at=timezone.now())
+
+
+def notify_everywhere(user: User, message: str, params: dict | None = None, *, key: str, url: str = "",
+                      source: str = Reminder.Source.APPROVAL) -> Notification | None:
+    """``notify`` that also goes out by e-mail (and SMS where that module is on) through the
+    reminder channels: a reminder already delivered in-app, its notification, and its delivery
+    rows, all written in the caller's transaction; the delivery tick, woken for now, sends them
+    once that commits (a rollback sends nothing). ``key`` names the occasion: offered again (a
+    retry, a replay) for the same user it adds nothing and returns None."""
+    from saas_core.activities.delivery import sms_enabled
+
+    now = timezone.now()
+    with speaking(user):
+        title = gettext(message) % {k: str(v) for k, v in (params or {}).items()}
+    with transaction.atomic():
+        reminder, created = Reminder.objects.get_or_create(
+            user=user, key=key[:120],
+            defaults={"remind_at": now, "source": source, "title": title[:300], "url": url[:300], "notified_at": now})
+        if not created:
+            return None
+        if (memo := request_memo.current()) is not None:
+            memo.pop(_unread_key(user), None)
+        note = Notification.objects.create(user=user, reminder=reminder, title=title[:300], url=url[:300],
+                                           created_at=now)
+        channels = [(Delivery.Channel.EMAIL, user.email)]
+        if sms_enabled():
+            channels.append((Delivery.Channel.SMS, user.mobile))
+        rows = [Delivery(reminder=reminder, channel=channel, address=address)
+                for channel, address in channels if address and user.is_active]
+        Delivery.objects.bulk_create(rows)
+        if rows:
+            wakeups.wake_at(connection.schema_name, now)
+    return note
 
 
 def inbox(user: User) -> QuerySet[Notification]:

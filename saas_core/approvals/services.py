@@ -15,6 +15,7 @@ after approval that changes a field the conditions use needs approval again.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -153,12 +154,17 @@ def _event(approval: Approval, action: str, by: User | None, *, node: int | None
 
 
 def _notify(user_ids: Iterable[int], message: str, approval: Approval, *, by: User | None = None) -> None:
-    """An in-app message (the bell) and a push to the open tabs (the top bar's count)."""
-    from saas_core.activities.services import notify
+    """An in-app message (the bell), the same by e-mail and SMS through the reminder channels, and a
+    push to the open tabs (the top bar's count). The occasion is the approval's latest event: the
+    same notice offered twice (a retried call) is sent once."""
+    from saas_core.activities.services import notify_everywhere
     from saas_core.realtime.services import notify_user
 
+    event_id = Event.objects.filter(approval=approval).order_by("-id").values_list("id", flat=True).first()
+    occasion = f"approval:{approval.pk}:{event_id}:{zlib.crc32(message.encode())}"
     for user in User.objects.filter(pk__in=list(dict.fromkeys(user_ids)), is_active=True):
-        notify(user, message, {"document": approval.label, "by": by or ""}, url=approval.url)
+        notify_everywhere(user, message, {"document": approval.label, "by": by or ""}, url=approval.url,
+                          key=occasion)
         notify_user(user.pk, {"type": "approvals.changed", "waiting": waiting_count(user, fresh=True)})
 
 
@@ -207,7 +213,8 @@ def _finish(approval: Approval, status: str, *, by: User | None) -> None:
     if status != Approval.Status.WITHDRAWN:
         message = {Approval.Status.APPROVED: gettext_noop("%(document)s has been approved"),
                    Approval.Status.REJECTED: gettext_noop("%(document)s has been rejected by %(by)s")}[status]
-        _notify([approval.initiator_id], message, approval, by=by)
+        copied = Event.objects.filter(approval=approval, action=Event.Action.CC).values_list("target_id", flat=True)
+        _notify([approval.initiator_id, *copied], message, approval, by=by)
 
 
 def may_submit(user: User, obj) -> bool:

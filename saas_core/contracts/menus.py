@@ -16,7 +16,7 @@ from web.menu import MenuEntry, register
 permissions.register_planned_module("contracts")
 permissions.register_planned_section("contracts")
 
-from saas_core.contracts import exporters, panels, services  # noqa: E402 - after the section they use is registered
+from saas_core.contracts import approvals, exporters, panels, services, targets  # noqa: E402 - after the section they use is registered
 from saas_core.contracts.models import Contract  # noqa: E402
 
 register(MenuEntry("contracts", _("Contracts"), "contracts:list", "opportunities", order=15, group="sales",
@@ -33,6 +33,7 @@ register_figure("running_contracts", _("Contracts in progress"), panels.count, o
 register_parent(Contract, key="contract", can_view=lambda user, c: can(user, "contracts", "view") and can_see(user, c),
                 can_edit=lambda user, c: can(user, "contracts", "edit") and can_see(user, c),
                 url=lambda c: reverse("contracts:detail", args=[c.pk]), visible=lambda queryset, user: visible(queryset, user))
-register_conversion("contract", _("Convert to contract"), convert=services.from_quote, permission=("contracts", "create"))
+register_conversion("contract", _("Convert to contract"), convert=services.from_quote, permission=("contracts", "create"),
+                    made_from=lambda user, quote: list(services.contracts_for(user).filter(quote=quote).order_by("-id")[:20]))
 
-__all__ = ["exporters"]
+__all__ = ["approvals", "exporters", "targets"]

@@ -100,6 +100,9 @@ class Contract(BusinessRecord):
             # The renewal reminders: contracts in progress by end date.
             models.Index(fields=["end_on"], name="contract_running_end",
                          condition=Q(status="in_progress", deleted_at__isnull=True)),
+            # Sales-target actuals (contracts.targets): signed amounts by month and owner.
+            models.Index(fields=["signed_on", "owner"], name="contract_signed", include=["total", "status"],
+                         condition=Q(signed_on__isnull=False, deleted_at__isnull=True)),
         ]
         constraints = [
             # Never given twice, not even to a contract in the recycle bin.

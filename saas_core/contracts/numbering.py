@@ -77,6 +77,17 @@ def next_number(key: str, day: date) -> str:
     except IntegrityError:
         pass  # made by a concurrent first document of the year: lock that one
     counter = NumberCounter.objects.select_for_update().get(key=key, year=day.year)
+    pattern = pattern_of(key)
     counter.last += 1
+    # An imported document may hold a number of the pattern already: skip it (never given twice).
+    while _taken(key, render(pattern, day, counter.last)):
+        counter.last += 1
     counter.save(update_fields=["last"])
-    return render(pattern_of(key), day, counter.last)
+    return render(pattern, day, counter.last)
+
+
+def _taken(key: str, number: str) -> bool:
+    from django.apps import apps
+
+    model = {"contract": "contracts.Contract", "order": "orders.Order", "shipment": "orders.Shipment"}[key]
+    return apps.get_model(model)._base_manager.filter(number=number).exists()

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from saas_core import money
 from saas_core.accounts.models import User
+from saas_core.approvals import services as approvals
 from saas_core.contracts import numbering
 from saas_core.contracts.models import Contract, ContractLine, DeliveryPlan, DeliveryRecord
 from saas_core.customers.models import Contact, Customer
@@ -99,12 +100,12 @@ def _save(contract: Contract, *, by: User, lines_in: Sequence[LineInput], discou
 
 @transaction.atomic
 def create_contract(*, by: User, lines: Sequence[LineInput], discount=0, check_permission: bool = True,
-                    **fields) -> Contract:
-    """A new draft contract with its lines and the next number; owner defaults to ``by``, the
-    term to one year from today."""
+                    number: str = "", **fields) -> Contract:
+    """A new draft contract with its lines and the next number (or ``number``, an imported
+    contract's own); owner defaults to ``by``, the term to one year from today."""
     if check_permission:
         require(by, MODULE, "create")
-    contract = Contract(created_by=by, status=S.DRAFT)
+    contract = Contract(created_by=by, status=S.DRAFT, number=(number or "").strip())
     fields.setdefault("owner", by)
     if not fields.get("start_on"):
         fields["start_on"] = company_today()
@@ -130,6 +131,7 @@ def update_contract(contract: Contract, *, by: User, lines: Sequence[LineInput],
     if not locked.is_editable:
         raise ValidationError(_("Only a draft contract can be changed; this one is “%(status)s”.")
                               % {"status": locked.get_status_display()})
+    approvals.guard_edit(locked)
     kept = documents.kept_products(ContractLine, contract=locked)
     _assign(locked, fields)
     _save(locked, by=by, lines_in=lines, discount=discount, kept=kept)
@@ -147,14 +149,32 @@ def set_status(contract: Contract, status: str, *, by: User) -> Contract:
     if status not in TRANSITIONS.get(locked.status, ()):
         raise ValidationError({"status": [_("A contract that is “%(current)s” cannot become “%(new)s”.") % {
             "current": locked.get_status_display(), "new": dict(S.choices).get(status, status)}]})
-    locked.status = status
-    fields = ["status", "updated_at"]
-    if status == S.IN_PROGRESS and locked.signed_on is None:
-        locked.signed_on = company_today()
-        fields.append("signed_on")
-    locked.save(update_fields=fields)
+    if status == S.IN_PROGRESS:
+        try:
+            approvals.require_approved(locked)
+        except ValidationError as exc:
+            raise ValidationError({"status": exc.messages}) from exc
+    _set(locked, status)
     documents.copy_into(contract, locked)
     return locked
+
+
+def _set(contract: Contract, status: str) -> None:
+    contract.status = status
+    fields = ["status", "updated_at"]
+    if status == S.IN_PROGRESS and contract.signed_on is None:
+        contract.signed_on = company_today()
+        fields.append("signed_on")
+    contract.save(update_fields=fields)
+
+
+def take_effect(contract: Contract, by: User | None) -> None:
+    """The approval of ``contract`` ended approved: it becomes effective (in progress, signed today
+    unless a signing date was entered). Called by the approval engine inside its transaction, so
+    the approver needs no right to edit contracts."""
+    locked = Contract.objects.select_for_update().get(pk=contract.pk)
+    if locked.status in (S.DRAFT, S.PENDING_APPROVAL):
+        _set(locked, S.IN_PROGRESS)
 
 
 def line_inputs(contract: Contract) -> list[LineInput]:

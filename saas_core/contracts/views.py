@@ -9,70 +9,70 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from saas_core.approvals import services as approvals
 from saas_core.attachments import context as attachment_context
 from saas_core.contracts import numbering, queries, services
 from saas_core.contracts.forms import ContractForm, DeliveryPlanForm, DeliveryRecordForm, NumberingForm
 from saas_core.contracts.models import Contract
 from saas_core.customers import access as customer_access
 from saas_core.customers.models import Customer
-from saas_core.lines.views import (
-    BatchTexts,
-    DocumentPage,
-    batch_action,
-    document_form_page,
-    document_list,
-    last_prices_answer,
-    lines_with_cost,
-    sections,
-    trash_page,
-)
+from saas_core.lines.views import BatchTexts, DocumentPage, DocumentViews, lines_with_cost, sections
 from saas_core.org.access import boss_required, can, permission_required
-from saas_core.org.scope import can_see
 from saas_core.products.access import may_see_cost
 from saas_core.tenancy import company_today
 from web.forms import add_service_errors
-from web.navigation import next_url
 
 MODULE = "contracts"
 
 
-
-def _contract_or_404(request: HttpRequest, pk: int) -> Contract:
-    contract = (Contract.objects.select_related("customer", "opportunity", "owner", "strategy", "category", "quote",
-                                                "customer_signer", "our_signer").filter(pk=pk).first())
-    if contract is None or not can_see(request.user, contract):
-        raise Http404
-    return contract
-
-
-@permission_required(MODULE, "view")
-def contract_list(request: HttpRequest) -> HttpResponse:
-    def listing(user, filters, sort):
-        return queries.with_columns(queries.contract_list(user, filters, sort), user)
-
-    return document_list(request, module=MODULE, queries=queries, listing=listing, template="contracts/list.html",
-                         related=("customer", "owner", "category"),
-                         extra={"extra_columns": queries.columns_for(request.user)})
-
-
-@permission_required(MODULE, "view")
-@require_POST
-def contract_batch(request: HttpRequest) -> HttpResponse:
-    return batch_action(request, services.contracts_for(request.user), module=MODULE, transfer=services.transfer,
-                        back=next_url(request, reverse("contracts:list")), texts=BatchTexts(
+def _batch_texts() -> BatchTexts:
+    return BatchTexts(
         none_ticked=_("Tick at least one contract first."),
         transferred=lambda n: ngettext("%(count)d contract transferred.", "%(count)d contracts transferred.", n)
         % {"count": n},
         binned=lambda n: ngettext("%(count)d contract moved to the recycle bin.",
                                   "%(count)d contracts moved to the recycle bin.", n) % {"count": n},
-        choose=_("Choose what to do with the ticked contracts.")))
+        choose=_("Choose what to do with the ticked contracts."))
+
+
+def _page() -> DocumentPage:
+    return DocumentPage(
+        ContractForm, services.create_contract, services.update_contract, "contracts/form.html", "contracts:detail",
+        "contracts:list", saved=_("Contract %(number)s has been saved."), new_title=_("New contract"),
+        edit_title=_("Edit contract %(number)s"))
+
+
+def _locked(contract: Contract) -> str | None:
+    if not contract.is_editable:
+        return _("Only a draft contract can be changed; this one is “%(status)s”.") % {
+            "status": contract.get_status_display()}
+    return None
+
+
+CONTRACTS = DocumentViews(
+    module=MODULE, model=Contract, queries=queries, list_template="contracts/list.html",
+    # columns other apps add (receivables: received %, plan progress), annotated in SQL
+    listing=lambda user, filters, sort: queries.with_columns(queries.contract_list(user, filters, sort), user),
+    list_extra=lambda request: {"extra_columns": queries.columns_for(request.user)},
+    select=("customer", "opportunity", "owner", "strategy", "category", "quote", "customer_signer", "our_signer"),
+    related=("customer", "owner", "category"), scoped=services.contracts_for, transfer=services.transfer,
+    texts=_batch_texts, page=_page, prices=services.last_prices, delete_template="contracts/confirm_delete.html",
+    deleted=lambda: _("Contract %(number)s moved to the recycle bin."), locked=_locked,
+)
+_contract_or_404 = CONTRACTS.get_or_404
+contract_list = CONTRACTS.list
+contract_batch = CONTRACTS.batch
+contract_create = CONTRACTS.create
+contract_edit = CONTRACTS.edit
+contract_delete = CONTRACTS.delete
+last_prices = CONTRACTS.last_prices
 
 
 def _detail_context(request: HttpRequest, contract: Contract, **forms) -> dict:
@@ -80,11 +80,14 @@ def _detail_context(request: HttpRequest, contract: Contract, **forms) -> dict:
     can_edit = can(user, MODULE, "edit")
     see_cost = may_see_cost(user)
     running = contract.status in (Contract.Status.DRAFT, Contract.Status.IN_PROGRESS)
+    # Signing by hand only when no approval is needed (or it covers the contract as it is).
+    needs_approval = contract.status == Contract.Status.DRAFT and approvals.approval_state(contract) not in (
+        approvals.NONE, approvals.APPROVED)
     return {
         "contract": contract, "lines": lines_with_cost(contract, with_cost=see_cost), "see_cost": see_cost,
         "can_edit": can_edit and contract.is_editable, "can_delete": can(user, MODULE, "delete"),
-        "next_statuses": [(s, Contract.Status(s).label) for s in services.TRANSITIONS.get(contract.status, ())]
-        if can_edit else [],
+        "next_statuses": [(s, Contract.Status(s).label) for s in services.TRANSITIONS.get(contract.status, ())
+                          if not (needs_approval and s == Contract.Status.IN_PROGRESS)] if can_edit else [],
         "can_order": can(user, MODULE, "create") and contract.status == Contract.Status.IN_PROGRESS,
         "plans": services.delivery_plans(contract), "records": list(contract.delivery_records.select_related("plan")),
         "delivered_total": services.delivered_total(contract),
@@ -111,34 +114,6 @@ def contract_print(request: HttpRequest, pk: int) -> HttpResponse:
         "contract": contract, "lines": lines_with_cost(contract, with_cost=False),
         "company": getattr(tenant, "name", ""), "has_logo": bool(getattr(tenant, "logo", None)),
     })
-
-
-def _page() -> DocumentPage:
-    return DocumentPage(
-        ContractForm, services.create_contract, services.update_contract, "contracts/form.html", "contracts:detail",
-        "contracts:list", saved=_("Contract %(number)s has been saved."), new_title=_("New contract"),
-        edit_title=_("Edit contract %(number)s"))
-
-
-@permission_required(MODULE, "create")
-def contract_create(request: HttpRequest) -> HttpResponse:
-    return document_form_page(request, _page(), None)
-
-
-@permission_required(MODULE, "edit")
-def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = _contract_or_404(request, pk)
-    if not contract.is_editable:
-        messages.error(request, _("Only a draft contract can be changed; this one is “%(status)s”.")
-                       % {"status": contract.get_status_display()})
-        return redirect("contracts:detail", pk=contract.pk)
-    return document_form_page(request, _page(), contract)
-
-
-@permission_required(MODULE, "view")
-def contract_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    return trash_page(request, _contract_or_404(request, pk), module=MODULE, list_url="contracts:list",
-                      done=_("Contract %(number)s moved to the recycle bin."), template="contracts/confirm_delete.html")
 
 
 @permission_required(MODULE, "edit")
@@ -184,13 +159,6 @@ def add_record(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The delivery has been recorded."))
             return redirect(reverse("contracts:detail", args=[contract.pk]) + "#deliveries")
     return render(request, "contracts/detail.html", _detail_context(request, contract, record_form=form), status=400)
-
-
-@permission_required(MODULE, "view")
-@require_GET
-def last_prices(request: HttpRequest) -> JsonResponse:
-    """The customer's last contract prices for the given products (``?customer=&product=``)."""
-    return last_prices_answer(request, services.last_prices)
 
 
 @permission_required(MODULE, "view")

@@ -11,4 +11,5 @@ class CustomersConfig(AppConfig):
         from saas_core.customers import (
             builtin_panels,  # noqa: F401 - registers the built-in 360° panels
             menus,  # noqa: F401 - registers menu entries
+            targets,  # noqa: F401 - the "new customers" sales-target measure
         )

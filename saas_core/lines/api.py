@@ -91,11 +91,12 @@ class DocumentViewSetMixin:
 
     queries = None  # the app's queries module
     related = ("customer", "owner")
+    prefetch: tuple[str, ...] = ("lines__product",)
 
     def get_queryset(self):
         from rest_framework.exceptions import ValidationError
 
-        queryset = super().get_queryset().select_related(*self.related).prefetch_related("lines__product")
+        queryset = super().get_queryset().select_related(*self.related).prefetch_related(*self.prefetch)
         if self.action != "list":
             return queryset
         queries = self.queries

@@ -226,3 +226,120 @@ def trash_page(request: HttpRequest, document: Model, *, module: str, done: str,
         messages.success(request, done % {"number": document.number})
         return redirect(list_url)
     return render(request, template, {document._meta.model_name: document})
+
+
+@dataclass(frozen=True)
+class DocumentViews:
+    """The pages every document type wires the same way: its list, batch actions, new and edit
+    forms, delete and the line editor's last prices, each behind the module's permission. A
+    document's views module declares one and names its views from it (``quote_list = QUOTES.list``);
+    what is its own (detail, print, status, conversions) stays there."""
+
+    module: str
+    model: type[Model]
+    select: tuple[str, ...]  # select_related of one document's page
+    queries: object  # read_filters, SORTS, DEFAULT_SORT (lines.queries)
+    listing: Callable  # listing(user, filters, sort) -> the user's documents
+    list_template: str
+    scoped: Callable  # scoped(user) -> the documents of the user's scope
+    transfer: Callable
+    texts: Callable[[], BatchTexts]  # called per request (the texts are in the user's language)
+    page: Callable[[], DocumentPage]
+    prices: Callable  # prices(user, customer, product_ids, exclude=) (services.last_prices)
+    delete_template: str
+    deleted: Callable[[], str]  # "… %(number)s moved to the recycle bin."
+    related: tuple[str, ...] = ("customer", "owner")
+    export_key: str | None = None
+    list_extra: Callable | None = None  # list_extra(request) -> more context of the list
+    locked: Callable | None = None  # locked(document) -> why it may not be edited now, or None
+    form_extra: Callable | None = None  # form_extra(document) -> more context of the form
+
+    def get_or_404(self, request: HttpRequest, pk: int) -> Model:
+        """The document if the user sees it (another company's or out of scope: 404)."""
+        from saas_core.org.scope import can_see
+
+        document = self.model.objects.select_related(*self.select).filter(pk=pk).first()
+        if document is None or not can_see(request.user, document):
+            raise Http404
+        return document
+
+    def _form(self, request: HttpRequest, document: Model | None) -> HttpResponse:
+        extra = self.form_extra(document) if self.form_extra else None
+        return document_form_page(request, self.page(), document, extra)
+
+    @property
+    def list(self) -> Callable:
+        from saas_core.org.access import permission_required
+
+        @permission_required(self.module, "view")
+        def document_list_view(request: HttpRequest) -> HttpResponse:
+            return document_list(request, module=self.module, queries=self.queries, listing=self.listing,
+                                 template=self.list_template, export_key=self.export_key, related=self.related,
+                                 extra=self.list_extra(request) if self.list_extra else None)
+
+        return document_list_view
+
+    @property
+    def batch(self) -> Callable:
+        from django.views.decorators.http import require_POST
+
+        from saas_core.org.access import permission_required
+
+        @permission_required(self.module, "view")
+        @require_POST
+        def document_batch_view(request: HttpRequest) -> HttpResponse:
+            back = next_url(request, reverse(self.page().list_url))
+            return batch_action(request, self.scoped(request.user), module=self.module, transfer=self.transfer,
+                                back=back, texts=self.texts())
+
+        return document_batch_view
+
+    @property
+    def create(self) -> Callable:
+        from saas_core.org.access import permission_required
+
+        @permission_required(self.module, "create")
+        def document_create_view(request: HttpRequest) -> HttpResponse:
+            return self._form(request, None)
+
+        return document_create_view
+
+    @property
+    def edit(self) -> Callable:
+        from saas_core.org.access import permission_required
+
+        @permission_required(self.module, "edit")
+        def document_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+            document = self.get_or_404(request, pk)
+            why = self.locked(document) if self.locked else None
+            if why:
+                messages.error(request, why)
+                return redirect(self.page().detail_url, pk=document.pk)
+            return self._form(request, document)
+
+        return document_edit_view
+
+    @property
+    def delete(self) -> Callable:
+        from saas_core.org.access import permission_required
+
+        @permission_required(self.module, "view")
+        def document_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+            return trash_page(request, self.get_or_404(request, pk), module=self.module,
+                              list_url=self.page().list_url, done=self.deleted(), template=self.delete_template)
+
+        return document_delete_view
+
+    @property
+    def last_prices(self) -> Callable:
+        from django.views.decorators.http import require_GET
+
+        from saas_core.org.access import permission_required
+
+        @permission_required(self.module, "view")
+        @require_GET
+        def document_last_prices_view(request: HttpRequest) -> JsonResponse:
+            """The customer's last prices of the given products (``?customer=&product=&product=``)."""
+            return last_prices_answer(request, self.prices)
+
+        return document_last_prices_view

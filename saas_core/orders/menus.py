@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from saas_core.contracts import menus as _contracts  # noqa: F401 - the permission module and section first
 from saas_core.customers.panels import register_figure, register_panel
-from saas_core.orders import exporters, panels, services  # noqa: E402 - after the module they use is registered
+from saas_core.orders import approvals, exporters, panels, services  # noqa: E402 - after the module they use is registered
 from saas_core.org.access import menu_visible
 from saas_core.quotes.conversions import register_conversion
 from web.menu import MenuEntry, register
@@ -22,7 +22,8 @@ register_panel("orders", _("Orders"), "orders/panels/customer.html", panels.cust
                section="contracts", tab="orders", lazy=True, permission=("contracts", "view"))
 register_figure("open_orders", _("Orders to ship"), panels.count, order=48, tab="orders",
                 permission=("contracts", "view"))
-register_conversion("order", _("Convert to order"), convert=services.from_quote, permission=("contracts", "create"))
+register_conversion("order", _("Convert to order"), convert=services.from_quote, permission=("contracts", "create"),
+                    made_from=lambda user, quote: list(services.orders_for(user).filter(quote=quote).order_by("-id")[:20]))
 register_workbench(Panel("orders_to_ship", "orders/_workbench.html", panels.workbench, order=23))
 
-__all__ = ["exporters"]
+__all__ = ["approvals", "exporters"]

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from plugins import events
 from saas_core import money
 from saas_core.accounts.models import User
+from saas_core.approvals import services as approvals
 from saas_core.contracts import numbering
 from saas_core.contracts.models import Contract
 from saas_core.customers.models import Customer
@@ -108,11 +109,12 @@ def _save(order: Order, *, by: User, lines_in: Sequence[LineInput], discount, ke
 
 @transaction.atomic
 def create_order(*, by: User, lines: Sequence[LineInput], discount=0, check_permission: bool = True,
-                 **fields) -> Order:
-    """A new order awaiting confirmation, with its lines and the next number."""
+                 number: str = "", **fields) -> Order:
+    """A new order awaiting confirmation, with its lines and the next number (or ``number``, an
+    imported order's own)."""
     if check_permission:
         require(by, MODULE, "create")
-    order = Order(created_by=by, status=S.DRAFT)
+    order = Order(created_by=by, status=S.DRAFT, number=(number or "").strip())
     fields.setdefault("owner", by)
     if not fields.get("ordered_on"):
         fields["ordered_on"] = company_today()
@@ -134,6 +136,7 @@ def update_order(order: Order, *, by: User, lines: Sequence[LineInput], discount
     if not locked.is_editable:
         raise ValidationError(_("Only an order awaiting confirmation can be changed; this one is “%(status)s”.")
                               % {"status": locked.get_status_display()})
+    approvals.guard_edit(locked)
     kept = documents.kept_products(OrderLine, order=locked)
     _assign(locked, fields)
     _save(locked, by=by, lines_in=lines, discount=discount, kept=kept)
@@ -153,11 +156,28 @@ def confirm(order: Order, *, by: User) -> Order:
     if locked.status != S.DRAFT:
         raise ValidationError({"status": [_("An order that is “%(status)s” cannot be confirmed.")
                                           % {"status": locked.get_status_display()}]})
-    locked.status, locked.confirmed_at = S.CONFIRMED, timezone.now()
-    locked.save(update_fields=["status", "confirmed_at", "updated_at"])
+    try:
+        approvals.require_approved(locked)
+    except ValidationError as exc:
+        raise ValidationError({"status": exc.messages}) from exc
+    _confirm(locked, by)
     documents.copy_into(order, locked)
-    events.emit("crm_order_confirmed", order=locked, user=by)
     return locked
+
+
+def _confirm(order: Order, by: User | None) -> None:
+    order.status, order.confirmed_at = S.CONFIRMED, timezone.now()
+    order.save(update_fields=["status", "confirmed_at", "updated_at"])
+    events.emit("crm_order_confirmed", order=order, user=by)
+
+
+def confirm_approved(order: Order, by: User | None) -> None:
+    """The approval of ``order`` ended approved: it is confirmed (and the modules told once). Called
+    by the approval engine inside its transaction, under the approval's lock; the order's own lock
+    makes a second call (it cannot happen, but a replay would) find it confirmed and do nothing."""
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if locked.status in (S.DRAFT, S.PENDING_APPROVAL):
+        _confirm(locked, by)
 
 
 @transaction.atomic

@@ -8,25 +8,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
+from saas_core.approvals import services as approvals
 from saas_core.contracts.models import Contract
-from saas_core.lines.views import (
-    BatchTexts,
-    DocumentPage,
-    batch_action,
-    document_form_page,
-    document_list,
-    last_prices_answer,
-    lines_with_cost,
-    sections,
-    trash_page,
-)
+from saas_core.lines.views import BatchTexts, DocumentPage, DocumentViews, lines_with_cost, sections
 from saas_core.orders import queries, services
 from saas_core.orders.forms import OrderForm, ShipmentForm
 from saas_core.orders.models import Order, Shipment
@@ -34,37 +25,48 @@ from saas_core.org.access import can, permission_required
 from saas_core.org.scope import can_see
 from saas_core.products.access import may_see_cost
 from web.forms import add_service_errors
-from web.navigation import next_url
 
 MODULE = "contracts"
 
 
-def _order_or_404(request: HttpRequest, pk: int) -> Order:
-    order = (Order.objects.select_related("customer", "opportunity", "owner", "strategy", "quote", "contract")
-             .filter(pk=pk).first())
-    if order is None or not can_see(request.user, order):
-        raise Http404
-    return order
-
-
-@permission_required(MODULE, "view")
-def order_list(request: HttpRequest) -> HttpResponse:
-    return document_list(request, module=MODULE, queries=queries, listing=queries.order_list,
-                         template="orders/list.html", export_key="orders",
-                         extra={"see_cost": may_see_cost(request.user)})
-
-
-@permission_required(MODULE, "view")
-@require_POST
-def order_batch(request: HttpRequest) -> HttpResponse:
-    return batch_action(request, services.orders_for(request.user), module=MODULE, transfer=services.transfer,
-                        back=next_url(request, reverse("orders:list")), texts=BatchTexts(
+def _batch_texts() -> BatchTexts:
+    return BatchTexts(
         none_ticked=_("Tick at least one order first."),
         transferred=lambda n: ngettext("%(count)d order transferred.", "%(count)d orders transferred.", n)
         % {"count": n},
         binned=lambda n: ngettext("%(count)d order moved to the recycle bin.",
                                   "%(count)d orders moved to the recycle bin.", n) % {"count": n},
-        choose=_("Choose what to do with the ticked orders.")))
+        choose=_("Choose what to do with the ticked orders."))
+
+
+def _page() -> DocumentPage:
+    return DocumentPage(
+        OrderForm, services.create_order, services.update_order, "orders/form.html", "orders:detail", "orders:list",
+        saved=_("Order %(number)s has been saved."), new_title=_("New order"), edit_title=_("Edit order %(number)s"))
+
+
+def _locked(order: Order) -> str | None:
+    if not order.is_editable:
+        return _("Only an order awaiting confirmation can be changed; this one is “%(status)s”.") % {
+            "status": order.get_status_display()}
+    return None
+
+
+ORDERS = DocumentViews(
+    module=MODULE, model=Order, queries=queries, listing=queries.order_list, list_template="orders/list.html",
+    select=("customer", "opportunity", "owner", "strategy", "quote", "contract"), export_key="orders",
+    list_extra=lambda request: {"see_cost": may_see_cost(request.user)}, scoped=services.orders_for,
+    transfer=services.transfer, texts=_batch_texts, page=_page, prices=services.last_prices,
+    delete_template="orders/confirm_delete.html", deleted=lambda: _("Order %(number)s moved to the recycle bin."),
+    locked=_locked,
+)
+_order_or_404 = ORDERS.get_or_404
+order_list = ORDERS.list
+order_batch = ORDERS.batch
+order_create = ORDERS.create
+order_edit = ORDERS.edit
+order_delete = ORDERS.delete
+last_prices = ORDERS.last_prices
 
 
 def _detail_context(request: HttpRequest, order: Order, ship_form: ShipmentForm | None = None) -> dict:
@@ -73,7 +75,8 @@ def _detail_context(request: HttpRequest, order: Order, ship_form: ShipmentForm 
     see_cost = may_see_cost(user)
     return {
         "order": order, "lines": lines_with_cost(order, with_cost=see_cost), "see_cost": see_cost,
-        "can_edit": can_edit and order.is_editable, "can_confirm": can_edit and order.status == Order.Status.DRAFT,
+        "can_edit": can_edit and order.is_editable, "can_confirm": can_edit and order.status == Order.Status.DRAFT
+        and approvals.approval_state(order) in (approvals.NONE, approvals.APPROVED),
         "can_cancel": can_edit and order.status in (Order.Status.DRAFT, Order.Status.CONFIRMED)
         and order.shipping_status == Order.Shipping.NOT_SHIPPED,
         "can_ship": can_edit and order.can_ship, "can_delete": can(user, MODULE, "delete"),
@@ -87,33 +90,6 @@ def _detail_context(request: HttpRequest, order: Order, ship_form: ShipmentForm 
 @permission_required(MODULE, "view")
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "orders/detail.html", _detail_context(request, _order_or_404(request, pk)))
-
-
-def _page() -> DocumentPage:
-    return DocumentPage(
-        OrderForm, services.create_order, services.update_order, "orders/form.html", "orders:detail", "orders:list",
-        saved=_("Order %(number)s has been saved."), new_title=_("New order"), edit_title=_("Edit order %(number)s"))
-
-
-@permission_required(MODULE, "create")
-def order_create(request: HttpRequest) -> HttpResponse:
-    return document_form_page(request, _page(), None)
-
-
-@permission_required(MODULE, "edit")
-def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _order_or_404(request, pk)
-    if not order.is_editable:
-        messages.error(request, _("Only an order awaiting confirmation can be changed; this one is “%(status)s”.")
-                       % {"status": order.get_status_display()})
-        return redirect("orders:detail", pk=order.pk)
-    return document_form_page(request, _page(), order)
-
-
-@permission_required(MODULE, "view")
-def order_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    return trash_page(request, _order_or_404(request, pk), module=MODULE, list_url="orders:list",
-                      done=_("Order %(number)s moved to the recycle bin."), template="orders/confirm_delete.html")
 
 
 def _act(request: HttpRequest, pk: int, operation, done: str) -> HttpResponse:
@@ -202,9 +178,3 @@ def from_contract(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(request, _("Order %(number)s has been made from the contract.") % {"number": order.number})
     return redirect("orders:detail", pk=order.pk)
 
-
-@permission_required(MODULE, "view")
-@require_GET
-def last_prices(request: HttpRequest) -> JsonResponse:
-    """This customer's past order prices for the given products (``?customer=&product=``)."""
-    return last_prices_answer(request, services.last_prices)

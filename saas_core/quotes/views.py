@@ -8,64 +8,65 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from saas_core.approvals import services as approvals
 from saas_core.customers import access as customer_access
-from saas_core.lines.views import (
-    BatchTexts,
-    DocumentPage,
-    batch_action,
-    document_form_page,
-    document_list,
-    last_prices_answer,
-    lines_with_cost,
-    trash_page,
-)
+from saas_core.lines.views import BatchTexts, DocumentPage, DocumentViews, lines_with_cost
 from saas_core.org.access import can, permission_required
-from saas_core.org.scope import can_see
 from saas_core.products.access import may_see_cost
 from saas_core.quotes import conversions, queries, services
 from saas_core.quotes.forms import QuoteForm
 from saas_core.quotes.models import Quote
-from web.navigation import next_url
 
 MODULE = "quotes"
 
 
-def _quote_or_404(request: HttpRequest, pk: int) -> Quote:
-    quote = Quote.objects.select_related("customer", "opportunity", "owner", "strategy").filter(pk=pk).first()
-    if quote is None or not can_see(request.user, quote):
-        raise Http404
-    return quote
-
-
-# --- the list -----------------------------------------------------------------------------------
-
-
-@permission_required(MODULE, "view")
-def quote_list(request: HttpRequest) -> HttpResponse:
-    return document_list(request, module=MODULE, queries=queries, listing=queries.quote_list,
-                         template="quotes/list.html")
-
-
-@permission_required(MODULE, "view")
-@require_POST
-def quote_batch(request: HttpRequest) -> HttpResponse:
-    """Transfer the ticked quotes to someone, or move them to the recycle bin."""
-    return batch_action(request, services.quotes_for(request.user), module=MODULE, transfer=services.transfer,
-                        back=next_url(request, reverse("quotes:list")), texts=BatchTexts(
+def _batch_texts() -> BatchTexts:
+    return BatchTexts(
         none_ticked=_("Tick at least one quote first."),
         transferred=lambda n: ngettext("%(count)d quote transferred.", "%(count)d quotes transferred.", n)
         % {"count": n},
         binned=lambda n: ngettext("%(count)d quote moved to the recycle bin.",
                                   "%(count)d quotes moved to the recycle bin.", n) % {"count": n},
-        choose=_("Choose what to do with the ticked quotes.")))
+        choose=_("Choose what to do with the ticked quotes."))
+
+
+def _page() -> DocumentPage:
+    return DocumentPage(
+        QuoteForm, services.create_quote, services.update_quote, "quotes/form.html", "quotes:detail", "quotes:list",
+        saved=_("Quote %(number)s has been saved."), new_title=_("New quote"), edit_title=_("Edit quote %(number)s"))
+
+
+def _locked(quote: Quote) -> str | None:
+    if not quote.is_open:
+        return _("An accepted, rejected or expired quote can no longer be changed; copy it instead.")
+    try:
+        approvals.guard_edit(quote)
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    return None
+
+
+QUOTES = DocumentViews(
+    module=MODULE, model=Quote, queries=queries, listing=queries.quote_list, list_template="quotes/list.html",
+    select=("customer", "opportunity", "owner", "strategy"), scoped=services.quotes_for, transfer=services.transfer,
+    texts=_batch_texts, page=_page, prices=services.last_prices, delete_template="quotes/confirm_delete.html",
+    deleted=lambda: _("Quote %(number)s moved to the recycle bin."), locked=_locked,
+    form_extra=lambda quote: {"quote": quote},
+)
+_quote_or_404 = QUOTES.get_or_404
+# The list (its batch transfer / recycle-bin actions), the forms, delete and the line editor's prices.
+quote_list = QUOTES.list
+quote_batch = QUOTES.batch
+quote_create = QUOTES.create
+quote_edit = QUOTES.edit
+quote_delete = QUOTES.delete
+last_prices = QUOTES.last_prices
 
 
 # --- one quote ----------------------------------------------------------------------------------------
@@ -89,6 +90,7 @@ def quote_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if can_edit else [],
         "can_copy": can(user, MODULE, "create"), "can_delete": can(user, MODULE, "delete"),
         "conversions": conversions.conversions_for(user) if quote.status == Quote.Status.ACCEPTED else [],
+        "became": conversions.results_for(user, quote),
     })
 
 
@@ -102,41 +104,6 @@ def quote_print(request: HttpRequest, pk: int) -> HttpResponse:
         "quote": quote, "lines": _lines(quote, with_cost=False), "with_prices": with_prices,
         "company": getattr(tenant, "name", ""), "has_logo": bool(getattr(tenant, "logo", None)),
     })
-
-
-def _page() -> DocumentPage:
-    return DocumentPage(
-        QuoteForm, services.create_quote, services.update_quote, "quotes/form.html", "quotes:detail", "quotes:list",
-        saved=_("Quote %(number)s has been saved."), new_title=_("New quote"), edit_title=_("Edit quote %(number)s"))
-
-
-def _form_page(request: HttpRequest, quote: Quote | None) -> HttpResponse:
-    return document_form_page(request, _page(), quote, {"quote": quote})
-
-
-@permission_required(MODULE, "create")
-def quote_create(request: HttpRequest) -> HttpResponse:
-    return _form_page(request, None)
-
-
-@permission_required(MODULE, "edit")
-def quote_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    quote = _quote_or_404(request, pk)
-    if not quote.is_open:
-        messages.error(request, _("An accepted, rejected or expired quote can no longer be changed; copy it instead."))
-        return redirect("quotes:detail", pk=quote.pk)
-    try:
-        approvals.guard_edit(quote)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("quotes:detail", pk=quote.pk)
-    return _form_page(request, quote)
-
-
-@permission_required(MODULE, "view")
-def quote_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    return trash_page(request, _quote_or_404(request, pk), module=MODULE, list_url="quotes:list",
-                      done=_("Quote %(number)s moved to the recycle bin."), template="quotes/confirm_delete.html")
 
 
 @permission_required(MODULE, "create")
@@ -178,13 +145,6 @@ def quote_convert(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 
 
 # --- what the line editor asks --------------------------------------------------------------------
-
-
-@permission_required(MODULE, "view")
-@require_GET
-def last_prices(request: HttpRequest) -> JsonResponse:
-    """The customer's last quoted prices for the given products (``?customer=&product=&product=``)."""
-    return last_prices_answer(request, services.last_prices)
 
 
 @permission_required(MODULE, "view")

@@ -34,7 +34,7 @@ def test_the_boss_sees_the_groups_that_have_entries_in_order(client_for, tenant_
     assert groups_in(html) == ["customers", "activities", "sales", "system"]
     assert entries_of(html, "sales") == ["opportunities", "opportunity_kanban", "funnel", "opportunity_types", "quotes",
                                         "contracts", "orders", "payment_plans", "payment_records", "invoices",
-                                        "contract_numbering", "products"]
+                                        "expenses", "contract_numbering", "targets", "products"]
     assert entries_of(html, "customers")[:4] == ["customers", "customer_new", "contacts", "pools"]
     assert "imports" in entries_of(html, "customers")
     assert entries_of(html, "activities") == ["approvals", "followups", "tasks", "calendar", "today", "daily_reports",
@@ -102,7 +102,7 @@ def test_quick_create_offers_only_what_the_user_may_create(client_for, tenant_a,
     html = boss.get("/workbench/").content.decode()
     assert quick_create(html) == ["create_customer", "create_contact", "create_followup", "create_task", "create_schedule",
                                   "create_product", "create_opportunity", "create_quote", "create_contract",
-                                  "create_order"]
+                                  "create_order", "create_expense"]
     for href in re.findall(r'href="([^"]+)" data-create=', html):
         assert boss.get(href.replace("&amp;", "&")).status_code == 200, href
     # The schedule entry opens the task form with "schedule" chosen.

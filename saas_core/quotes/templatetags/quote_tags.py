@@ -24,3 +24,9 @@ def percent(value) -> str:
         return ""
     text = format(value.normalize(), "f") if hasattr(value, "normalize") else str(value)
     return text
+
+
+@register.filter
+def doc_kind(document) -> str:
+    """What kind of document it is ("Contract", "Order"), in the reader's language."""
+    return str(document._meta.verbose_name).capitalize()

@@ -55,7 +55,8 @@ def test_summary_header_shows_status_category_owner_figures_phone_and_actions(cl
     figures = dict(re.findall(r'data-figure="([a-z_]+)">(?:<a[^>]*>)?([^<]*)<', header))
     assert figures == {"contacts": "1", "last_contact": yesterday, "next_contact": in_three, "open_tasks": "1",
                        "open_opportunities": "0", "open_quotes": "0",
-                       "running_contracts": "0", "open_orders": "0", "outstanding": "0.00"}
+                       "running_contracts": "0", "open_orders": "0", "outstanding": "0.00",
+                       "expense_total": "0"}
     for action in ("action-followup", "action-task", "edit-customer", "share-customer", "delete-customer"):
         assert f'data-testid="{action}"' in header, action
     assert f'href="/customers/{customer.pk}/delete/"' in header  # to the confirmation page, then the bin
@@ -78,7 +79,8 @@ def test_tabs_in_order_selected_from_the_url_with_lazy_panels_as_links(client_fo
     client = client_for(tenant_a, org.boss)
     html = client.get(f"/customers/{customer.pk}/").content.decode()
     assert TAB.findall(html) == ["basic", "contacts", "followups", "opportunities", "quotes", "business_totals",
-                                  "contracts", "orders", "tasks", "payments", "invoices", "attachments", "log"]
+                                  "contracts", "orders", "tasks", "payments", "invoices", "expenses", "attachments",
+                                  "log"]
     assert SELECTED.findall(html) == ["basic"]
     # Heavy panels of the other tabs are not loaded: a placeholder fetches them, a link opens them.
     followups = _pane(html, "followups")

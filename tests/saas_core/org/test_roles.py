@@ -256,7 +256,7 @@ def test_the_matrix_offers_only_modules_that_are_built(client_for, tenant_a, bos
     """Issue 14: boxes for opportunities, contracts, payments and service whose pages answered 404."""
     html = client_for(tenant_a, boss_a).get("/org/roles/sales/").content.decode()
     for key in ("customers", "contacts", "activities", "products", "opportunities", "quotes", "contracts",
-                "payments"):  # 15, 16
+                "payments", "expenses", "targets"):  # 15, 16
         assert f'data-module="{key}"' in html
     for key in UNBUILT:
         assert f'data-module="{key}"' not in html, key
