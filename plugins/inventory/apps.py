@@ -8,4 +8,5 @@ class InventoryConfig(AppConfig):
     verbose_name = _("Inventory")
 
     def ready(self) -> None:
-        from plugins.inventory import exporters, panels  # noqa: F401 - register the export and the 360° panel
+        # Register the export, the product 360° panel and the purchase order's approval type.
+        from plugins.inventory import approvals, exporters, panels  # noqa: F401

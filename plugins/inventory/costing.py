@@ -70,3 +70,14 @@ def issue(state: State, quantity: Decimal) -> Step:
             # The average is rounded: never take more value than there is while stock remains.
             value = min(value, max(state.value, ZERO))
     return Step(-quantity, state.unit_cost, -value, State(new_qty, state.unit_cost, state.value - value))
+
+
+def undo(state: State, quantity: Decimal, value: Decimal) -> Step:
+    """Take back a move of ``quantity`` and ``value`` (signed as posted): its exact opposite, except
+    that a balance reaching quantity 0 gives up all its remaining value."""
+    new_qty = state.quantity - quantity
+    back = -value if new_qty != 0 else -state.value
+    new_value = state.value + back
+    average = round_cost(new_value / new_qty) if new_qty > 0 else state.unit_cost
+    cost = round_cost(abs(back / quantity)) if quantity else state.unit_cost
+    return Step(-quantity, cost, back, State(new_qty, average, new_value))

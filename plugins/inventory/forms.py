@@ -69,6 +69,10 @@ class StockFilterForm(forms.Form):
     nonzero = forms.BooleanField(label=_("Only with stock"), required=False)
 
 
+class AssetsFilterForm(forms.Form):
+    warehouse = forms.ModelChoiceField(label=_("Warehouse"), queryset=Warehouse.objects.all(), required=False)
+
+
 class LedgerFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     warehouse = forms.ModelChoiceField(label=_("Warehouse"), queryset=Warehouse.objects.all(), required=False)

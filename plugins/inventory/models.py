@@ -134,6 +134,7 @@ class Document(models.Model):
         DRAFT = "draft", pgettext_lazy("stock document status", "Awaiting confirmation")
         POSTED = "posted", pgettext_lazy("stock document status", "Posted")
         CANCELLED = "cancelled", pgettext_lazy("stock document status", "Cancelled")
+        REVERSED = "reversed", pgettext_lazy("stock document status", "Undone")
 
     number = models.CharField(_("document number"), max_length=40)
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
@@ -142,9 +143,14 @@ class Document(models.Model):
                                   related_name="documents")
     to_warehouse = models.ForeignKey(Warehouse, verbose_name=_("to warehouse"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="incoming_documents")
+    # The purchase order whose receipt (入库) this is.
+    purchase_order = models.ForeignKey("inventory.PurchaseOrder", verbose_name=_("purchase order"), null=True,
+                                       blank=True, on_delete=models.PROTECT, related_name="receipts")
     # The sales order whose stock-out this is (made from ``crm_order_confirmed``).
     order = models.ForeignKey("orders.Order", verbose_name=_("order"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="+")
+    # The order's shipment this stock-out made (voided when the stock-out is undone).
+    shipment = models.ForeignKey("orders.Shipment", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     note = models.TextField(_("note"), blank=True)
     # When the goods moved: now, or earlier today where the company allows same-day back-dating.
     occurred_at = models.DateTimeField(_("date"), null=True, blank=True)
@@ -189,6 +195,8 @@ class DocumentLine(models.Model):
     book_quantity = money_field(_("book quantity"), null=True, blank=True)
     order_line = models.ForeignKey("orders.OrderLine", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
+    purchase_line = models.ForeignKey("inventory.PurchaseLine", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="receipt_lines")
 
     class Meta:
         verbose_name = _("stock document line")
@@ -252,3 +260,94 @@ class Move(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.product_id}@{self.warehouse_id}: {self.quantity}"
+
+
+# --- purchasing (INV-02) -------------------------------------------------------------------------
+
+
+class Supplier(models.Model):
+    """A company the goods are bought from, with its contact."""
+
+    code = models.CharField(_("supplier code"), max_length=30, blank=True)
+    name = models.CharField(_("supplier name"), max_length=200)
+    contact_name = models.CharField(_("contact"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    remark = models.TextField(_("remark"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("supplier")
+        verbose_name_plural = _("suppliers")
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["name"], name="inventory_supplier_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PurchaseOrder(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("purchase order status", "Draft")
+        ORDERED = "ordered", pgettext_lazy("purchase order status", "Ordered")
+        PARTLY_RECEIVED = "partly_received", pgettext_lazy("purchase order status", "Partly received")
+        RECEIVED = "received", pgettext_lazy("purchase order status", "Received")
+        CANCELLED = "cancelled", pgettext_lazy("purchase order status", "Cancelled")
+
+    number = models.CharField(_("purchase order number"), max_length=40)
+    supplier = models.ForeignKey(Supplier, verbose_name=_("supplier"), on_delete=models.PROTECT,
+                                 related_name="purchase_orders")
+    warehouse = models.ForeignKey(Warehouse, verbose_name=_("receiving warehouse"), on_delete=models.PROTECT,
+                                  related_name="purchase_orders")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    ordered_on = models.DateField(_("order date"))
+    note = models.TextField(_("note"), blank=True)
+    total = money_field(_("total"), default=0)
+    owner = models.ForeignKey(USER, verbose_name=_("purchaser"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("purchase order")
+        verbose_name_plural = _("purchase orders")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["number"], name="inventory_purchase_number_unique")]
+        indexes = [models.Index(fields=["supplier", "-ordered_on"], name="inventory_po_supplier")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("inventory:purchase", args=[self.pk])
+
+
+class PurchaseLine(models.Model):
+    order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(_("position"), default=0)
+    product = models.ForeignKey("products.Product", verbose_name=_("product"), on_delete=models.PROTECT,
+                                related_name="+")
+    quantity = money_field(_("quantity"))
+    unit_price = money_field(_("unit price"))
+    total = money_field(_("line total"))
+    received = money_field(_("received"), default=0)
+
+    class Meta:
+        verbose_name = _("purchase order line")
+        verbose_name_plural = _("purchase order lines")
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="inventory_po_line_quantity_positive"),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="inventory_po_line_price_not_negative"),
+            models.CheckConstraint(condition=Q(received__gte=0) & Q(received__lte=models.F("quantity")),
+                                   name="inventory_po_line_received_within_quantity"),
+        ]
+        indexes = [models.Index(fields=["product", "order"], name="inventory_po_line_product")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}/{self.position}: {self.product_id}"
+
+    @property
+    def remaining(self):
+        return self.quantity - self.received

@@ -22,7 +22,7 @@ def crm_module_info() -> dict:
             "stock-out documents confirmed by the keeper, transfers, the stock ledger, and stock-outs "
             "made from confirmed orders."
         ),
-        "order": 20,
+        "order": 60,
     }
 
 
@@ -53,6 +53,10 @@ def crm_permission_modules() -> list[dict]:
         "key": KEY, "label": _("Inventory"), "noun": _("inventory"), "order": 110,
         "defaults": {"director": everything, "director_assistant": no_delete, "manager": ["view"],
                      "manager_assistant": ["view"], "warehouse_keeper": no_delete, "purchaser": ["view"]},
+    }, {
+        "key": "purchasing", "label": _("Purchasing"), "noun": _("purchasing"), "order": 105,
+        "defaults": {"director": everything, "director_assistant": no_delete, "manager": ["view"],
+                     "manager_assistant": ["view"], "purchaser": no_delete},
     }]
 
 
@@ -66,6 +70,14 @@ def crm_menu_entries() -> list[dict]:
          "group": "modules", "order": 21, "permission": view},
         {"key": "inventory_ledger", "label": _("Stock ledger"), "url_name": "inventory:ledger", "group": "modules",
          "order": 22, "permission": view},
+        {"key": "inventory_assets", "label": _("Stock assets"), "url_name": "inventory:assets", "group": "modules",
+         "order": 24, "permission": view},
+        {"key": "inventory_purchases", "label": _("Purchase orders"), "url_name": "inventory:purchases",
+         "group": "modules", "order": 25, "permission": ("purchasing", "view")},
+        {"key": "inventory_suppliers", "label": _("Suppliers"), "url_name": "inventory:suppliers", "group": "modules",
+         "order": 26, "permission": ("purchasing", "view")},
+        {"key": "inventory_purchase_summary", "label": _("Purchase summary"), "url_name": "inventory:purchase_summary",
+         "group": "modules", "order": 27, "permission": ("purchasing", "view")},
         {"key": "inventory_warehouses", "label": _("Warehouses"), "url_name": "inventory:warehouses",
          "group": "modules", "order": 23, "permission": view},
     ]
@@ -76,3 +88,10 @@ def crm_order_confirmed(order, user) -> None:
     from plugins.inventory.services import draft_order_stock_outs
 
     draft_order_stock_outs(order, by=user)
+
+
+@hookimpl
+def crm_demo_data(user) -> None:
+    from plugins.inventory.demo import make_demo_inventory
+
+    make_demo_inventory(user)

@@ -66,14 +66,12 @@ def _retryable(exc: BaseException) -> bool:
     return getattr(cause, "sqlstate", None) in RETRYABLE
 
 
-def post(document: Document | int, *, by, occurred_at: datetime | None = None,
-         then: Callable[[Document, list[Move]], None] | None = None) -> Document:
-    """Post ``document`` (its lines) to the ledger and balances; see the module docstring."""
-    pk = getattr(document, "pk", document)
+def _retrying(work: Callable[[], Document]) -> Document:
+    """``work()`` in a transaction; a deadlock or serialization failure rolls it back and runs it again."""
     for attempt in range(ATTEMPTS):
         try:
             with transaction.atomic():
-                return _post(pk, by=by, occurred_at=occurred_at, then=then)
+                return work()
         except OperationalError as exc:
             if not _retryable(exc):
                 raise
@@ -82,6 +80,22 @@ def post(document: Document | int, *, by, occurred_at: datetime | None = None,
                                                    "again.")]}) from exc
             time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
     raise AssertionError("unreachable")
+
+
+def post(document: Document | int, *, by, occurred_at: datetime | None = None,
+         then: Callable[[Document, list[Move]], None] | None = None) -> Document:
+    """Post ``document`` (its lines) to the ledger and balances; see the module docstring."""
+    pk = getattr(document, "pk", document)
+    return _retrying(lambda: _post(pk, by=by, occurred_at=occurred_at, then=then))
+
+
+def reverse(document: Document | int, *, by, then: Callable[[Document], None] | None = None) -> Document:
+    """Undo a posted document: a reversal move for each of its moves, newest first, each pointing at
+    the move it reverses; refused (field error) where a balance would go below zero. ``then`` runs
+    afterwards in the same transaction (e.g. voiding the order's shipment), so the locks are taken
+    in the same order as posting takes them: document, balances, then the order."""
+    pk = getattr(document, "pk", document)
+    return _retrying(lambda: _reverse(pk, by=by, then=then))
 
 
 def check_date(occurred_at: datetime | None, rules: InventorySettings) -> datetime:
@@ -184,6 +198,15 @@ def _post(pk: int, *, by, occurred_at, then) -> Document:
                 append(line, doc.warehouse, K.STOCKTAKE, costing.issue(states[place], -difference))
     if errors:
         raise ValidationError(errors)
+    _write(moves, balances, states, now)
+    doc.status, doc.posted_at, doc.posted_by, doc.occurred_at = Document.Status.POSTED, now, by, when
+    doc.save(update_fields=["status", "posted_at", "posted_by", "occurred_at"])
+    if then is not None:
+        then(doc, moves)
+    return doc
+
+
+def _write(moves: list[Move], balances: dict, states: dict, now) -> None:
     Move.objects.bulk_create(moves)
     changed = []
     for key, balance in balances.items():
@@ -193,8 +216,43 @@ def _post(pk: int, *, by, occurred_at, then) -> Document:
             balance.updated_at = now
             changed.append(balance)
     Balance.objects.bulk_update(changed, ["quantity", "unit_cost", "value", "updated_at"])
-    doc.status, doc.posted_at, doc.posted_by, doc.occurred_at = Document.Status.POSTED, now, by, when
-    doc.save(update_fields=["status", "posted_at", "posted_by", "occurred_at"])
+
+
+def _reverse(pk: int, *, by, then) -> Document:
+    doc = (Document.objects.select_for_update(of=("self",)).select_related("warehouse", "to_warehouse")
+           .filter(pk=pk).first())
+    if doc is None:
+        raise ValidationError(_("This stock document no longer exists."))
+    if doc.status == Document.Status.REVERSED:
+        return doc
+    if doc.status != Document.Status.POSTED:
+        raise ValidationError({"status": [_("Only a posted document can be undone.")]})
+    originals = list(doc.moves.filter(reverses__isnull=True).select_related("product", "warehouse").order_by("-id"))
+    balances = _lock_balances({(m.product_id, m.warehouse_id) for m in originals})
+    states = {key: costing.State(b.quantity, b.unit_cost, b.value) for key, b in balances.items()}
+    may_go_negative = negative_allowed({m.product_id for m in originals}, company_settings().allow_negative)
+    now = timezone.now()
+    moves, errors = [], {}
+    for move in originals:
+        key = (move.product_id, move.warehouse_id)
+        state = states[key]
+        step = costing.undo(state, move.quantity, move.value)
+        if step.after.quantity < 0 and not may_go_negative[move.product_id]:
+            errors.setdefault("lines", []).append(
+                _("Undoing this would leave %(left)s of “%(product)s” in %(warehouse)s: undo what was posted "
+                  "after it first.") % {"left": format_quantity(step.after.quantity), "product": move.product.name,
+                                        "warehouse": move.warehouse.name})
+            continue
+        states[key] = step.after
+        moves.append(Move(product_id=move.product_id, warehouse_id=move.warehouse_id, kind=K.REVERSAL,
+                          quantity=step.quantity, unit_cost=step.unit_cost, value=step.value,
+                          quantity_after=step.after.quantity, value_after=step.after.value, document=doc,
+                          line_id=move.line_id, reverses=move, occurred_at=now, posted_at=now, posted_by=by))
+    if errors:
+        raise ValidationError(errors)
+    _write(moves, balances, states, now)
+    doc.status = Document.Status.REVERSED
+    doc.save(update_fields=["status"])
     if then is not None:
-        then(doc, moves)
+        then(doc)
     return doc

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from plugins.inventory.models import Balance, Document, Move
 from saas_core.org.access import is_boss
@@ -52,3 +52,14 @@ def documents_for(user) -> QuerySet[Document]:
         kept = user.kept_warehouses.values("pk")
         rows = rows.filter(Q(warehouse__in=kept) | Q(to_warehouse__in=kept))
     return rows
+
+
+def assets(*, warehouse=None) -> list[dict]:
+    """The stock assets report (库存资产表): per warehouse and product category, the products in
+    stock, their quantity and value, from the balance table."""
+    rows = Balance.objects.exclude(quantity=0, value=0)
+    if warehouse is not None:
+        rows = rows.filter(warehouse=warehouse)
+    return list(rows.values("warehouse_id", "warehouse__name", "product__category_id", "product__category__name")
+                .annotate(products=Count("id"), quantity=Sum("quantity"), value=Sum("value"))
+                .order_by("warehouse__position", "warehouse__code", "warehouse_id", "product__category__name"))

@@ -32,7 +32,7 @@ from plugins.inventory.models import (
 )
 from saas_core import money
 from saas_core.lines import services as lines_
-from saas_core.org.access import require
+from saas_core.org.access import require, require_boss
 from saas_core.products.models import Product
 from saas_core.tenancy import company_today
 
@@ -50,6 +50,7 @@ class LineIn:
     quantity: object
     unit_cost: object = None
     order_line: int | None = None
+    purchase_line: int | None = None
 
 
 # --- warehouses --------------------------------------------------------------------------------
@@ -126,7 +127,7 @@ def _clean_lines(kind: str, items: Sequence[LineIn], errors: dict) -> list[Docum
                 errors.setdefault(key + "unit_cost", []).append(_("The unit cost cannot be negative."))
                 continue
         out.append(DocumentLine(position=n, product=product, quantity=quantity, unit_cost=unit_cost,
-                                order_line_id=item.order_line))
+                                order_line_id=item.order_line, purchase_line_id=item.purchase_line))
     if not items and not errors:
         errors["lines"] = [_("Add at least one line.")]
     return out
@@ -135,7 +136,7 @@ def _clean_lines(kind: str, items: Sequence[LineIn], errors: dict) -> list[Docum
 @transaction.atomic
 def create_document(*, by, kind: str, warehouse: Warehouse | None, lines: Sequence[LineIn],
                     to_warehouse: Warehouse | None = None, note: str = "", occurred_at: datetime | None = None,
-                    order=None, check_permission: bool = True) -> Document:
+                    order=None, purchase_order=None, check_permission: bool = True) -> Document:
     """A draft stock document with its lines (a stocktake's lines keep the book quantity now)."""
     if check_permission:
         require(by, MODULE, "create")
@@ -160,7 +161,8 @@ def create_document(*, by, kind: str, warehouse: Warehouse | None, lines: Sequen
     if errors:
         raise ValidationError(errors)
     doc = Document.objects.create(number=f"~{kind}", kind=kind, warehouse=warehouse, to_warehouse=to_warehouse,
-                                  note=note or "", occurred_at=occurred_at, order=order, created_by=by)
+                                  note=note or "", occurred_at=occurred_at, order=order,
+                                  purchase_order=purchase_order, created_by=by)
     # The number carries the document's id: unique without a counter row every writer would queue on.
     doc.number = f"{PREFIXES[kind]}{company_today():%Y%m%d}-{doc.pk:05d}"
     doc.save(update_fields=["number"])
@@ -177,8 +179,13 @@ def create_document(*, by, kind: str, warehouse: Warehouse | None, lines: Sequen
     return doc
 
 
-def _order_then(document: Document):
-    """What a sales stock-out's posting also does: the order's delivered quantities (orders.ship)."""
+def _then(document: Document):
+    """What posting a document also does in its transaction: a purchase receipt's received
+    quantities, a sales stock-out's delivered quantities (orders.ship)."""
+    if document.purchase_order_id is not None:
+        from plugins.inventory.purchasing import after_receipt
+
+        return after_receipt
     if document.order_id is None:
         return None
 
@@ -187,7 +194,8 @@ def _order_then(document: Document):
 
         items = [orders.ShipInput(ln.order_line_id, ln.quantity) for ln in doc.lines.all() if ln.order_line_id]
         if items:
-            orders.ship(doc.order, items, by=doc.posted_by, note=doc.number, check_permission=False)
+            doc.shipment = orders.ship(doc.order, items, by=doc.posted_by, note=doc.number, check_permission=False)
+            doc.save(update_fields=["shipment"])
 
     return ship
 
@@ -195,10 +203,28 @@ def _order_then(document: Document):
 def confirm(document: Document, *, by, occurred_at: datetime | None = None) -> Document:
     """A keeper of the document's warehouse confirms it: posted to the ledger (once)."""
     access.require_confirm(by, document.warehouse)
-    posted = posting.post(document, by=by, occurred_at=occurred_at, then=_order_then(document))
+    posted = posting.post(document, by=by, occurred_at=occurred_at, then=_then(document))
     if posted.order_id is not None:
         _draft_rest_of_order(posted.order, by=by)
     return posted
+
+
+def undo(document: Document, *, by) -> Document:
+    """The Boss undoes a posted document: reversal moves (refused where stock would go below zero:
+    undo the later documents first); a sales stock-out's shipment is voided with it, so the order's
+    delivered quantities go back, and its rest is drafted again."""
+    require_boss(by, _("Only the Boss may undo posted stock documents."))
+
+    def void_shipment(doc: Document) -> None:
+        if doc.shipment_id:
+            from saas_core.orders import services as orders
+
+            orders.void_shipment(doc.shipment, by=by)
+
+    undone = posting.reverse(document, by=by, then=void_shipment)
+    if undone.order_id is not None:
+        _draft_rest_of_order(undone.order, by=by)
+    return undone
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from plugins.inventory import access, queries, services
 from plugins.inventory.forms import (
+    AssetsFilterForm,
     DocumentFilterForm,
     DocumentForm,
     LedgerFilterForm,
@@ -26,7 +27,7 @@ from plugins.inventory.forms import (
 from plugins.inventory.models import Document, Warehouse
 from saas_core.imports.views import can_export
 from saas_core.lines.forms import show_service_errors
-from saas_core.org.access import permission_required
+from saas_core.org.access import is_boss, permission_required
 from web.forms import add_service_errors
 from web.pagination import PAGE_SIZES, paginate
 
@@ -48,6 +49,17 @@ def _listing(request, template: str, form, rows, **extra) -> HttpResponse:
 def stock(request: HttpRequest) -> HttpResponse:
     form = StockFilterForm(request.GET or None)
     return _listing(request, "inventory/stock.html", form, queries.stock(**_filters(form)))
+
+
+@permission_required(MODULE, "view")
+def assets(request: HttpRequest) -> HttpResponse:
+    """The stock assets report: values, so only with the "see cost price" right."""
+    if not access.sees_cost(request.user):
+        raise PermissionDenied(_("The stock assets report shows costs: your role may not see cost prices."))
+    form = AssetsFilterForm(request.GET or None)
+    rows = queries.assets(warehouse=_filters(form).get("warehouse"))
+    totals = {"quantity": sum((r["quantity"] for r in rows), 0), "value": sum((r["value"] for r in rows), 0)}
+    return render(request, "inventory/assets.html", {"form": form, "rows": rows, "totals": totals})
 
 
 @permission_required(MODULE, "view")
@@ -117,6 +129,7 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
         "doc": doc, "lines": doc.lines.select_related("product"), "moves": doc.moves.select_related("warehouse", "product"),
         "may_confirm": doc.status == Document.Status.DRAFT and access.may_confirm(request.user, doc.warehouse),
         "sees_cost": access.sees_cost(request.user),
+        "may_undo": doc.status == Document.Status.POSTED and is_boss(request.user),
     })
 
 
@@ -144,6 +157,18 @@ def document_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("%(number)s cancelled.") % {"number": doc.number})
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    return redirect(doc.get_absolute_url())
+
+
+@require_POST
+@permission_required(MODULE, "view")
+def document_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = _document_of(request, pk)
+    try:
+        services.undo(doc, by=request.user)
+        messages.success(request, _("%(number)s undone: its moves were reversed.") % {"number": doc.number})
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
     return redirect(doc.get_absolute_url())
 
 
