@@ -87,15 +87,20 @@ def _int(value) -> int | None:
     return int(value) if str(value or "").isdigit() else None
 
 
-class StockViewSet(viewsets.ReadOnlyModelViewSet):
-    """``?warehouse=<id>&product=<id>&q=<search>&nonzero=1``; cost and value only with the right."""
+class CostAware:
+    """The inventory permission module, and whether the user sees costs, for the serializers."""
 
-    serializer_class = StockSerializer
     permission_classes = [ModulePermission]
     permission_module = MODULE
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "sees_cost": access.sees_cost(self.request.user)}
+
+
+class StockViewSet(CostAware, viewsets.ReadOnlyModelViewSet):
+    """``?warehouse=<id>&product=<id>&q=<search>&nonzero=1``; cost and value only with the right."""
+
+    serializer_class = StockSerializer
 
     def get_queryset(self):
         p = self.request.query_params
@@ -119,15 +124,10 @@ class MoveSerializer(serializers.ModelSerializer):
         return data
 
 
-class MoveViewSet(viewsets.ReadOnlyModelViewSet):
+class MoveViewSet(CostAware, viewsets.ReadOnlyModelViewSet):
     """The ledger, newest first: ``?warehouse=&product=&kind=&q=``. Read-only (append-only ledger)."""
 
     serializer_class = MoveSerializer
-    permission_classes = [ModulePermission]
-    permission_module = MODULE
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "sees_cost": access.sees_cost(self.request.user)}
 
     def get_queryset(self):
         p = self.request.query_params
@@ -172,18 +172,13 @@ class DocumentSerializer(serializers.ModelSerializer):
                                                          **validated_data))
 
 
-class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class DocumentViewSet(CostAware, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                       viewsets.GenericViewSet):
     """Stock documents (keepers see their warehouses'); ``POST {id}/confirm/`` posts, ``{id}/cancel/``
     drops a draft, ``{id}/undo/`` (the Boss) reverses a posted one."""
 
     serializer_class = DocumentSerializer
-    permission_classes = [ModulePermission]
-    permission_module = MODULE
     permission_action = {"confirm": "edit", "cancel": "edit", "undo": "view"}
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "sees_cost": access.sees_cost(self.request.user)}
 
     def get_queryset(self):
         rows = queries.documents_for(self.request.user).prefetch_related("lines")

@@ -8,5 +8,5 @@ class InventoryConfig(AppConfig):
     verbose_name = _("Inventory")
 
     def ready(self) -> None:
-        # Register the export, the product 360° panel and the purchase order's approval type.
-        from plugins.inventory import approvals, exporters, panels  # noqa: F401
+        # Register the export, the product 360° panel, the workbench panel and the purchase order's approval type.
+        from plugins.inventory import approvals, exporters, panels, workbench  # noqa: F401

@@ -92,3 +92,18 @@ class DocumentFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("All"))] + list(Document.Status.choices),
                                required=False)
     warehouse = forms.ModelChoiceField(label=_("Warehouse"), queryset=Warehouse.objects.all(), required=False)
+
+
+class StockRuleForm(forms.Form):
+    tracked = forms.BooleanField(label=_("Stock-tracked"), required=False, initial=True,
+                                 help_text=_("Confirmed orders make stock-outs for stock-tracked products."))
+    allow_negative = forms.NullBooleanField(label=_("Negative stock"), required=False)
+    min_quantity = forms.CharField(label=_("Minimum stock"), required=False, widget=forms.TextInput(attrs=NUMBER))
+    max_quantity = forms.CharField(label=_("Maximum stock"), required=False, widget=forms.TextInput(attrs=NUMBER))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # NullBooleanSelect maps None/True/False to these values; only the labels are ours.
+        self.fields["allow_negative"].widget.choices = [
+            ("unknown", _("Company default")), ("true", pgettext_lazy("negative stock", "Allowed")),
+            ("false", pgettext_lazy("negative stock", "Not allowed"))]

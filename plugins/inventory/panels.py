@@ -16,6 +16,7 @@ def stock_per_warehouse(request, product) -> dict | None:
         return None
     rows = list(queries.stock(product=product))
     return {"product": product, "rows": rows, "sees_cost": access.sees_cost(request.user),
+            "may_edit": access.may(request.user, "edit"),
             "total": sum((r.quantity for r in rows), 0)}
 
 

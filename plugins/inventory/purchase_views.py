@@ -8,15 +8,16 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from plugins.inventory import access, purchasing
 from plugins.inventory.models import PurchaseOrder, Supplier, Warehouse
+from plugins.inventory.views import act, edit_page
 from saas_core.lines.forms import show_service_errors
 from saas_core.org.access import can, permission_required
-from web.forms import add_service_errors
 from web.pagination import PAGE_SIZES, paginate
 from web.pickers import ProductPickerField
 
@@ -81,14 +82,9 @@ def supplier_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         raise PermissionDenied(_("Your role may not change suppliers."))
     initial = {f: getattr(supplier, f) for f in SupplierForm.base_fields} if supplier else None
     form = SupplierForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            purchasing.save_supplier(by=request.user, supplier=supplier, **form.cleaned_data)
-            messages.success(request, _("Supplier saved."))
-            return redirect("inventory:suppliers")
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-    return render(request, "inventory/supplier_form.html", {"form": form, "supplier": supplier})
+    return edit_page(request, form, lambda **data: purchasing.save_supplier(by=request.user, supplier=supplier, **data),
+                     saved=_("Supplier saved."), back=reverse("inventory:suppliers"),
+                     template="inventory/supplier_form.html", context={"supplier": supplier})
 
 
 @permission_required(MODULE, "view")
@@ -136,12 +132,7 @@ def purchase(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _act(request: HttpRequest, pk: int, action, done: str) -> HttpResponse:
     order = get_object_or_404(purchasing.purchase_orders_for(request.user), pk=pk)
-    try:
-        result = action(order)
-        messages.success(request, done % {"number": getattr(result, "number", order.number)})
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
-    return redirect(order.get_absolute_url())
+    return act(request, order, lambda: action(order), done)
 
 
 @require_POST
@@ -161,7 +152,7 @@ def purchase_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def purchase_receive(request: HttpRequest, pk: int) -> HttpResponse:
     quantities = {int(k[4:]): v for k, v in request.POST.items() if k.startswith("qty-") and k[4:].isdigit()}
     return _act(request, pk, lambda o: purchasing.receive(o, quantities, by=request.user),
-                _("Receipt %(number)s drafted: it awaits the keeper's confirmation."))
+                _("A receipt for %(number)s was drafted: it awaits the keeper's confirmation."))
 
 
 @permission_required(MODULE, "view")

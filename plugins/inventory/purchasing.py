@@ -73,15 +73,9 @@ def save_supplier(*, by, supplier: Supplier | None = None, name: str, code: str 
 
 def _clean_lines(items: Sequence[PurchaseLineIn], errors: dict) -> list[PurchaseLine]:
     places = money.places()
-    ids = [getattr(i.product, "pk", i.product) for i in items]
-    products = Product.objects.filter(pk__in=[i for i in ids if isinstance(i, int)], deleted_at__isnull=True).in_bulk()
     rows = []
-    for n, item in enumerate(items):
+    for n, item, product in services.line_products(items, errors):
         key = f"lines.{n}."
-        product = products.get(getattr(item.product, "pk", item.product))
-        if product is None:
-            errors.setdefault(key + "product", []).append(_("Choose a product."))
-            continue
         quantity = lines_.read_number(item.quantity, key + "quantity", errors, places=places.quantity)
         price = lines_.read_number(item.unit_price, key + "unit_price", errors, places=places.price)
         if quantity is None or price is None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Sum
 
-from plugins.inventory.models import Balance, Document, Move
+from plugins.inventory.models import Balance, Document, Move, StockRule
 from saas_core.org.access import is_boss
 from saas_core.products.models import Product
 from saas_core.products.search import search_products
@@ -63,3 +63,24 @@ def assets(*, warehouse=None) -> list[dict]:
     return list(rows.values("warehouse_id", "warehouse__name", "product__category_id", "product__category__name")
                 .annotate(products=Count("id"), quantity=Sum("quantity"), value=Sum("value"))
                 .order_by("warehouse__position", "warehouse__code", "warehouse_id", "product__category__name"))
+
+
+def stock_alerts(*, limit: int = 10) -> tuple[list[dict], list[dict]]:
+    """Products under their minimum and over their maximum stock (all warehouses together), the
+    furthest out first: ``[{"product", "quantity", "limit"}]`` each, at most ``limit``."""
+    from django.db.models import Subquery
+    from django.db.models import Value as V
+    from django.db.models.functions import Coalesce
+
+    total = Subquery(Balance.objects.filter(product=OuterRef("product")).values("product")
+                     .annotate(q=Sum("quantity")).values("q"))
+    rules = (StockRule.objects.filter(Q(min_quantity__isnull=False) | Q(max_quantity__isnull=False))
+             .annotate(on_hand=Coalesce(total, V(0), output_field=DecimalField(max_digits=18, decimal_places=6)))
+             .select_related("product"))
+    low = [{"product": r.product, "quantity": r.on_hand, "limit": r.min_quantity}
+           for r in rules.filter(min_quantity__isnull=False, on_hand__lt=F("min_quantity"))
+           .order_by(F("on_hand") - F("min_quantity"))[:limit]]
+    high = [{"product": r.product, "quantity": r.on_hand, "limit": r.max_quantity}
+            for r in rules.filter(max_quantity__isnull=False, on_hand__gt=F("max_quantity"))
+            .order_by(F("max_quantity") - F("on_hand"))[:limit]]
+    return low, high

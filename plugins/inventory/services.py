@@ -98,20 +98,50 @@ def default_warehouse() -> Warehouse | None:
     return Warehouse.objects.filter(active=True).order_by("position", "code", "id").first()
 
 
+@transaction.atomic
+def set_stock_rule(product: Product, *, by, min_quantity=None, max_quantity=None, tracked: bool = True,
+                   allow_negative: bool | None = None) -> StockRule:
+    """A product's own rules: stock-tracked, negative stock (None: the company default), min and max."""
+    require(by, MODULE, "edit")
+    errors: dict[str, list] = {}
+    places = money.places().quantity
+    low = lines_.read_number(min_quantity, "min_quantity", errors, places=places, blank_ok=True)
+    high = lines_.read_number(max_quantity, "max_quantity", errors, places=places, blank_ok=True)
+    for field, value in (("min_quantity", low), ("max_quantity", high)):
+        if value is not None and value < 0:
+            errors.setdefault(field, []).append(_("The quantity cannot be negative."))
+    if low is not None and high is not None and high < low:
+        errors.setdefault("max_quantity", []).append(_("The maximum cannot be below the minimum."))
+    if errors:
+        raise ValidationError(errors)
+    rule, _created = StockRule.objects.update_or_create(product=product, defaults={
+        "min_quantity": low, "max_quantity": high, "tracked": tracked, "allow_negative": allow_negative})
+    return rule
+
+
 # --- documents -------------------------------------------------------------------------------------
+
+
+def line_products(items: Sequence, errors: dict) -> list[tuple[int, object, Product]]:
+    """(index, item, product) of the lines whose product exists (one query); "Choose a product."
+    on ``lines.<i>.product`` for the others."""
+    ids = {getattr(i.product, "pk", i.product) for i in items}
+    products = Product.objects.filter(pk__in=[i for i in ids if isinstance(i, int)], deleted_at__isnull=True).in_bulk()
+    found = []
+    for n, item in enumerate(items):
+        product = products.get(getattr(item.product, "pk", item.product))
+        if product is None:
+            errors.setdefault(f"lines.{n}.product", []).append(_("Choose a product."))
+        else:
+            found.append((n, item, product))
+    return found
 
 
 def _clean_lines(kind: str, items: Sequence[LineIn], errors: dict) -> list[DocumentLine]:
     places = money.places().quantity
-    ids = {getattr(i.product, "pk", i.product) for i in items}
-    products = Product.objects.filter(pk__in=[i for i in ids if isinstance(i, int)], deleted_at__isnull=True).in_bulk()
     out = []
-    for n, item in enumerate(items):
+    for n, item, product in line_products(items, errors):
         key = f"lines.{n}."
-        product = products.get(getattr(item.product, "pk", item.product))
-        if product is None:
-            errors.setdefault(key + "product", []).append(_("Choose a product."))
-            continue
         quantity = lines_.read_number(item.quantity, key + "quantity", errors, places=places)
         if quantity is None:
             continue

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.stock, name="stock"),
     path("ledger/", views.ledger, name="ledger"),
     path("assets/", views.assets, name="assets"),
+    path("rules/<int:product_id>/", views.stock_rule, name="stock_rule"),
     path("documents/", views.documents, name="documents"),
     path("documents/new/<str:kind>/", views.document_new, name="document_new"),
     path("documents/<int:pk>/", views.document, name="document"),

@@ -22,9 +22,11 @@ from plugins.inventory.forms import (
     LedgerFilterForm,
     LineFormSet,
     StockFilterForm,
+    StockRuleForm,
     WarehouseForm,
 )
 from plugins.inventory.models import Document, Warehouse
+from plugins.inventory.posting import format_quantity
 from saas_core.imports.views import can_export
 from saas_core.lines.forms import show_service_errors
 from saas_core.org.access import is_boss, permission_required
@@ -133,43 +135,57 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+def act(request: HttpRequest, target, action, done: str) -> HttpResponse:
+    """Run ``action()`` (a service call), say ``done`` (with the target's ``number``) or why not, and
+    go back to the target's page."""
+    try:
+        action()
+        messages.success(request, done % {"number": target.number})
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
+    return redirect(target.get_absolute_url())
+
+
+def edit_page(request: HttpRequest, form, save, *, saved: str, back: str, template: str, context: dict) -> HttpResponse:
+    """A create/edit page: a valid form is handed to ``save(**cleaned_data)`` (the service), whose
+    errors show on the fields."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(**form.cleaned_data)
+            messages.success(request, saved)
+            return redirect(back)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    return render(request, template, {"form": form, **context})
+
+
 @require_POST
 @permission_required(MODULE, "edit")
 def document_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     doc = _document_of(request, pk)
     quantities = {int(k[4:]): v for k, v in request.POST.items() if k.startswith("qty-") and k[4:].isdigit()}
-    try:
+
+    def confirm() -> None:
         if quantities:
             services.set_line_quantities(doc, quantities, by=request.user)
         services.confirm(doc, by=request.user)
-        messages.success(request, _("%(number)s confirmed and posted.") % {"number": doc.number})
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
-    return redirect(doc.get_absolute_url())
+
+    return act(request, doc, confirm, _("%(number)s confirmed and posted."))
 
 
 @require_POST
 @permission_required(MODULE, "edit")
 def document_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     doc = _document_of(request, pk)
-    try:
-        services.cancel(doc, by=request.user)
-        messages.success(request, _("%(number)s cancelled.") % {"number": doc.number})
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect(doc.get_absolute_url())
+    return act(request, doc, lambda: services.cancel(doc, by=request.user), _("%(number)s cancelled."))
 
 
 @require_POST
 @permission_required(MODULE, "view")
 def document_undo(request: HttpRequest, pk: int) -> HttpResponse:
     doc = _document_of(request, pk)
-    try:
-        services.undo(doc, by=request.user)
-        messages.success(request, _("%(number)s undone: its moves were reversed.") % {"number": doc.number})
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
-    return redirect(doc.get_absolute_url())
+    return act(request, doc, lambda: services.undo(doc, by=request.user),
+               _("%(number)s undone: its moves were reversed."))
 
 
 @permission_required(MODULE, "create")
@@ -193,11 +209,24 @@ def warehouse_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     initial = {"code": warehouse.code, "name": warehouse.name, "address": warehouse.address, "active": warehouse.active,
                "keepers": list(warehouse.keepers.all())} if warehouse else None
     form = WarehouseForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_warehouse(by=request.user, warehouse=warehouse, **form.cleaned_data)
-            messages.success(request, _("Warehouse saved."))
-            return redirect("inventory:warehouses")
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-    return render(request, "inventory/warehouse_form.html", {"form": form, "warehouse": warehouse})
+    return edit_page(request, form, lambda **data: services.save_warehouse(by=request.user, warehouse=warehouse, **data),
+                     saved=_("Warehouse saved."), back=reverse("inventory:warehouses"),
+                     template="inventory/warehouse_form.html", context={"warehouse": warehouse})
+
+
+@permission_required(MODULE, "edit")
+def stock_rule(request: HttpRequest, product_id: int) -> HttpResponse:
+    """A product's stock rules (tracked, negative stock, min and max for the workbench's alerts)."""
+    from saas_core.products.models import Product
+
+    product = get_object_or_404(Product, pk=product_id)
+    rule = getattr(product, "stock_rule", None)
+    initial = {"tracked": rule.tracked, "allow_negative": rule.allow_negative,
+               "min_quantity": "" if rule.min_quantity is None else format_quantity(rule.min_quantity),
+               "max_quantity": "" if rule.max_quantity is None else format_quantity(rule.max_quantity)} \
+        if rule else None
+    form = StockRuleForm(request.POST or None, initial=initial)
+    return edit_page(request, form, lambda **data: services.set_stock_rule(product, by=request.user, **data),
+                     saved=_("Stock rules of %(product)s saved.") % {"product": product.name},
+                     back=reverse("products:detail", args=[product.pk]), template="inventory/stock_rule.html",
+                     context={"product": product})

@@ -174,3 +174,20 @@ def test_warehouses_at_most_80_and_keepers_chosen_on_the_page(shop, client_for):
     assert "at most 80 warehouses" in full.content.decode()
     dup = api(shop.tenant, shop.boss).post("/api/v1/inventory/warehouses/", {"code": "A", "name": "x"}, format="json")
     assert dup.status_code == 400 and dup.json()["errors"] == {"code": ["Another warehouse has this code."]}
+
+
+def test_min_and_max_rules_raise_workbench_alerts(shop, client_for):
+    with in_tenant(shop.tenant):
+        stock_in(shop.boss, shop.a, [(shop.p1, "2", "1"), (shop.p2, "50", "1")])
+        stock_in(shop.boss, shop.b, [(shop.p1, "1", "1")])
+    keeper = client_for(shop.tenant, shop.keeper)
+    assert 'data-testid="stock-rule-link"' in keeper.get(f"/products/{shop.p1.pk}/").content.decode()
+    assert keeper.post(f"/inventory/rules/{shop.p1.pk}/", {"tracked": "on", "allow_negative": "unknown",
+                                                           "min_quantity": "5"}).status_code == 302
+    bad = keeper.post(f"/inventory/rules/{shop.p2.pk}/", {"min_quantity": "9", "max_quantity": "3"})
+    assert "The maximum cannot be below the minimum." in bad.content.decode()
+    keeper.post(f"/inventory/rules/{shop.p2.pk}/", {"tracked": "on", "allow_negative": "false", "max_quantity": "40"})
+    page = keeper.get("/workbench/").content.decode()
+    assert page.count('data-testid="stock-low"') == 1 and "螺丝刀</a> 3 / 5" in page
+    assert page.count('data-testid="stock-high"') == 1 and "扳手</a> 50 / 40" in page
+    assert client_for(shop.tenant, shop.sales).get(f"/inventory/rules/{shop.p1.pk}/").status_code == 403
