@@ -178,6 +178,12 @@ class ModuleSpec:
         message and is not tried again.
         """
 
+    @hookspec
+    def crm_demo_data(self, user) -> None:
+        """Fill the demo company with the module's sample data, made through its own services as
+        ``user`` (the demo's Boss). Called by ``crm demo`` / ``crm run`` in the demo company's schema,
+        after the core's sample data, on the modules enabled there; must add nothing the second time."""
+
     # --- domain events (per tenant, after the change is committed) -----------------------------
 
     @hookspec

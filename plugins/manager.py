@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 # Built-in modules: (entry-point name, module path); also declared as entry points.
 BUILTIN: tuple[tuple[str, str], ...] = (("sms", "plugins.sms.plugin"), ("call_center", "plugins.call_center.plugin"),
-                                        ("edm", "plugins.edm.plugin"))
+                                        ("edm", "plugins.edm.plugin"), ("inventory", "plugins.inventory.plugin"))
 
 _pm: pluggy.PluginManager | None = None
 _lock = threading.Lock()

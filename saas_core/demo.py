@@ -40,11 +40,13 @@ def seed() -> None:
         _demo_opportunities()
         _demo_quotes()
         _demo_approvals()
+        _demo_modules_on(schema)
         _demo_contracts_and_orders()
         _demo_receivables()
         _demo_contract_flow()
         _demo_expenses()
         _demo_targets()
+        _demo_module_data()
 
 
 # username, name, role, department, superior
@@ -87,6 +89,35 @@ def _demo_staff() -> None:
         ip="198.51.100.23", user_agent="curl/8.0", username="admin", success=False,
         reason=LoginAttempt.Reason.UNKNOWN_USER,
     )
+
+
+# Modules the demo company has switched on where they are installed (their sample data comes from
+# their ``crm_demo_data`` hook).
+DEMO_MODULES_ON = ("inventory",)
+
+
+def _demo_modules_on(schema: str) -> None:
+    """Switch the installed ``DEMO_MODULES_ON`` on for the demo company (unless the vendor set them)."""
+    from billing.models import Module, ModuleOverride
+    from billing.overrides import set_override
+    from plugins.manager import modules
+    from tenants.models import Tenant
+
+    tenant = Tenant.objects.get(schema_name=schema)
+    for key in DEMO_MODULES_ON:
+        if (key in modules() and Module.objects.filter(key=key).exists()
+                and not ModuleOverride.objects.filter(tenant=tenant, module__key=key).exists()):
+            set_override(tenant, key, True)
+
+
+def _demo_module_data() -> None:
+    """The enabled modules' sample data (``crm_demo_data``), as the demo's Boss."""
+    from plugins.enablement import hooks_for
+    from saas_core.accounts.models import User
+
+    boss = User.objects.filter(role="boss").order_by("pk").first()
+    if boss is not None:
+        hooks_for().crm_demo_data(user=boss)
 
 
 # Monthly prices the demo gives the modules it finds installed (minor units).

@@ -120,7 +120,10 @@ def register(document_type: DocumentType) -> DocumentType:
 
 
 def document_types() -> list[DocumentType]:
-    return sorted(_types.values(), key=lambda t: (t.order, t.key))
+    """The document types of the current tenant: a module's only where the module is on."""
+    from saas_core.org.permissions import is_visible
+
+    return sorted((t for t in _types.values() if is_visible(t.module)), key=lambda t: (t.order, t.key))
 
 
 def get(key: str) -> DocumentType | None:

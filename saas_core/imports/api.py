@@ -30,6 +30,7 @@ from saas_core.api_parsers import JSONObjectParser
 from saas_core.imports import services
 from saas_core.imports.models import ImportIssue, ImportJob
 from saas_core.imports.registry import get_importer
+from saas_core.org.permissions import is_visible
 
 
 class ImportJobSerializer(serializers.ModelSerializer):
@@ -99,9 +100,11 @@ class ImportJobViewSet(viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         try:
-            get_importer(values["kind"])
+            importer = get_importer(values["kind"])
         except LookupError:
             raise ValidationError({"kind": [f"No import of “{values['kind']}”."]}) from None
+        if not is_visible(importer.module):  # an optional module that is off here
+            raise ValidationError({"kind": [f"No import of “{values['kind']}”."]})
         # The worker reads the file (status "reading"), then queues it when ``start`` and the
         # mapping (given or proposed) is whole; otherwise it waits as "pending" for ``start/``.
         job = services.create_job(

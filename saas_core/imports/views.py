@@ -21,6 +21,7 @@ from saas_core.imports.models import ImportJob
 from saas_core.imports.registry import exporters, get_exporter, get_importer, importers
 from saas_core.imports.xlsx import Sheet, write_xlsx
 from saas_core.org.access import can, has_right, require, require_right
+from saas_core.org.permissions import is_visible
 from web.forms import add_service_errors
 from web.pagination import paginate
 
@@ -29,9 +30,12 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _importer_or_404(kind: str):
     try:
-        return get_importer(kind)
+        importer = get_importer(kind)
     except LookupError:
         raise Http404 from None
+    if not is_visible(importer.module):  # its optional module is off here
+        raise Http404
+    return importer
 
 
 def _job_or_404(request: HttpRequest, pk: int) -> ImportJob:
@@ -49,8 +53,9 @@ def _attachment(response, filename: str):
 @login_required
 def job_list(request: HttpRequest) -> HttpResponse:
     page, _size = paginate(request, services.jobs_for(request.user))
-    available = [i for i in importers() if can(request.user, i.module, "import")]
-    exports = [e for e in exporters() if can_export(request.user, e.module)]
+    # An optional module's imports and exports are listed only where the module is on.
+    available = [i for i in importers() if is_visible(i.module) and can(request.user, i.module, "import")]
+    exports = [e for e in exporters() if is_visible(e.module) and can_export(request.user, e.module)]
     return render(request, "imports/list.html", {"page": page, "importers": available, "exports": exports})
 
 
@@ -245,6 +250,8 @@ def export(request: HttpRequest, key: str) -> FileResponse:
         exporter = get_exporter(key)
     except LookupError:
         raise Http404 from None
+    if not is_visible(exporter.module):  # its optional module is off here
+        raise Http404
     require_export(request.user, exporter.module)
     queryset = exporter.queryset(request)
     tmp = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it

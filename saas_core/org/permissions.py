@@ -108,6 +108,13 @@ def registered_modules() -> list[Module]:
     return sorted(_modules.values(), key=lambda m: (m.order, m.key))
 
 
+def is_visible(key: str) -> bool:
+    """False where ``key`` is the permission module of an optional module that is off in the
+    current tenant (its pages, imports, exports and approval types are not there); True otherwise."""
+    module = _modules.get(key)
+    return module is None or _module_visible(module.plugin)
+
+
 def get_module(key: str) -> Module:
     """The registered module; an unknown key is a programming error and fails loudly."""
     try:

@@ -43,7 +43,7 @@ def absent_module(db):
     """A catalogue row left from a module whose plugin is not installed here (sold before issue 13)."""
     from tests.factories import ModuleFactory
 
-    return ModuleFactory(key="inventory", name="Inventory", price_minor=30000, currency="CNY")
+    return ModuleFactory(key="legacy_erp", name="Legacy ERP", price_minor=30000, currency="CNY")
 
 
 @pytest.fixture

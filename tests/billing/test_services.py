@@ -25,7 +25,7 @@ def test_catalogue_sync_creates_stripe_plans_once_and_a_new_plan_for_a_new_price
     absent_module.refresh_from_db()
     assert absent_module.stripe_plan_id == ""  # a module that is not installed is not put on sale at Stripe
     with pytest.raises(stripe.InvalidRequestError):
-        stripe.Product.retrieve("crm_module_inventory")
+        stripe.Product.retrieve("crm_module_legacy_erp")
     plan.refresh_from_db()
     stripe_api.configure()
     remote = stripe.Plan.retrieve(plan.stripe_plan_id)

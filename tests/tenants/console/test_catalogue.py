@@ -107,13 +107,13 @@ def test_modules_are_created_edited_and_archived(console, stripe_server):
 
 
 def test_the_console_cannot_sell_enable_or_include_a_module_that_is_not_installed(console, stripe_server, tenant_a):
-    """inventory has a catalogue row (made before issue 13) but no plugin in this installation."""
+    """legacy_erp has a catalogue row (made before issue 13) but no plugin in this installation."""
     from billing import services
     from billing.models import ModuleOverride
     from tenants.models import Tenant
     from tests.factories import ModuleFactory, PlanFactory
 
-    absent = ModuleFactory(key="inventory", name="Inventory", price_minor=30000)
+    absent = ModuleFactory(key="legacy_erp", name="Legacy ERP", price_minor=30000)
     plan = PlanFactory(code="team", name="Team")
     tenant = Tenant.objects.get(schema_name=tenant_a.schema)
     services.start_trial(tenant, plan)
@@ -126,20 +126,20 @@ def test_the_console_cannot_sell_enable_or_include_a_module_that_is_not_installe
     assert not Module.objects.filter(key="sfa").exists()
 
     listing = console.get("/console/modules/").content.decode()
-    row = listing.split('data-item="inventory"')[1].split("</tr>")[0]
+    row = listing.split('data-item="legacy_erp"')[1].split("</tr>")[0]
     assert 'data-testid="not-installed"' in row
-    assert {m["key"]: m["installed"] for m in console.get("/api/v1/console/modules/").json()}["inventory"] is False
+    assert {m["key"]: m["installed"] for m in console.get("/api/v1/console/modules/").json()}["legacy_erp"] is False
 
-    switched = console.post(f"/console/tenants/{tenant.pk}/modules/inventory/", {"state": "on"}, follow=True)
-    assert "The module “inventory” is not installed here" in switched.content.decode()
+    switched = console.post(f"/console/tenants/{tenant.pk}/modules/legacy_erp/", {"state": "on"}, follow=True)
+    assert "The module “legacy_erp” is not installed here" in switched.content.decode()
     assert not ModuleOverride.objects.filter(tenant=tenant, module=absent).exists()
 
-    edited = console.post(f"/console/plans/{plan.pk}/", plan_form(code="team", included_modules=["inventory"]))
-    assert edited.status_code == 200 and "inventory is not one of the available choices" in edited.content.decode()
+    edited = console.post(f"/console/plans/{plan.pk}/", plan_form(code="team", included_modules=["legacy_erp"]))
+    assert edited.status_code == 200 and "legacy_erp is not one of the available choices" in edited.content.decode()
     assert not plan.included_modules.exists()
 
-    assert console.post("/console/modules/inventory/on-sale/", {"on_sale": "0"}).status_code == 302  # archiving is fine
-    again = console.post("/console/modules/inventory/on-sale/", {"on_sale": "1"}, follow=True).content.decode()
-    assert "No module with the key “inventory” is installed here" in again
+    assert console.post("/console/modules/legacy_erp/on-sale/", {"on_sale": "0"}).status_code == 302  # archiving is fine
+    again = console.post("/console/modules/legacy_erp/on-sale/", {"on_sale": "1"}, follow=True).content.decode()
+    assert "No module with the key “legacy_erp” is installed here" in again
     absent.refresh_from_db()
     assert not absent.active

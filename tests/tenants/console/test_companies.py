@@ -56,13 +56,13 @@ def test_mrr_counts_no_module_whose_plugin_is_not_installed(console, paying):
     from tests.factories import ModuleFactory
 
     alpha, beta = paying
-    inventory = ModuleFactory(key="inventory", price_minor=30000)
-    Subscription.objects.get(tenant=alpha).modules.add(inventory)
+    legacy_erp = ModuleFactory(key="legacy_erp", price_minor=30000)
+    Subscription.objects.get(tenant=alpha).modules.add(legacy_erp)
     Plan.objects.get(code="annual").included_modules.add(ModuleFactory(key="callcenter", price_minor=5000))
     from tenants.console import queries
 
     figures = {t.pk: t for t in queries.with_figures(Tenant.objects.filter(pk__in=[alpha.pk, beta.pk]))}
-    # A: 99.00 × 3 + SMS 300.00 (inventory not counted); B: 200.00 a month less call center's 50.00
+    # A: 99.00 × 3 + SMS 300.00 (legacy_erp not counted); B: 200.00 a month less call center's 50.00
     assert figures[alpha.pk].mrr_minor == Decimal("59700") and figures[beta.pk].mrr_minor == Decimal("15000")
     assert 'data-currency="CNY">¥747.00' in console.get("/console/").content.decode()
 
