@@ -13,7 +13,6 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from saas_core.attachments import context as attachment_context
@@ -23,11 +22,8 @@ from saas_core.contracts.models import Contract
 from saas_core.customers import access as customer_access
 from saas_core.customers.models import Customer
 from saas_core.lines.views import (
-    BatchTexts,
     DocumentPage,
-    batch_action,
     document_form_page,
-    document_list,
     last_prices_answer,
     lines_with_cost,
     trash_page,
@@ -35,6 +31,8 @@ from saas_core.lines.views import (
 from saas_core.org.access import boss_required, can, permission_required
 from saas_core.org.scope import can_see
 from saas_core.products.access import may_see_cost
+from saas_core.records.batch import batch_view
+from saas_core.records.lists import record_list
 from saas_core.tenancy import company_today
 from web.forms import add_service_errors
 from web.navigation import next_url
@@ -52,21 +50,15 @@ def _contract_or_404(request: HttpRequest, pk: int) -> Contract:
 
 @permission_required(MODULE, "view")
 def contract_list(request: HttpRequest) -> HttpResponse:
-    return document_list(request, module=MODULE, queries=queries, listing=queries.contract_list,
-                         template="contracts/list.html", related=("customer", "owner", "category"))
+    return record_list(request, module=MODULE, queries=queries, listing=queries.contract_list,
+                       template="contracts/list.html", related=("customer", "owner", "category"))
 
 
 @permission_required(MODULE, "view")
 @require_POST
 def contract_batch(request: HttpRequest) -> HttpResponse:
-    return batch_action(request, services.contracts_for(request.user), module=MODULE, transfer=services.transfer,
-                        back=next_url(request, reverse("contracts:list")), texts=BatchTexts(
-        none_ticked=_("Tick at least one contract first."),
-        transferred=lambda n: ngettext("%(count)d contract transferred.", "%(count)d contracts transferred.", n)
-        % {"count": n},
-        binned=lambda n: ngettext("%(count)d contract moved to the recycle bin.",
-                                  "%(count)d contracts moved to the recycle bin.", n) % {"count": n},
-        choose=_("Choose what to do with the ticked contracts.")))
+    return batch_view(request, module=MODULE, queryset=services.contracts_for(request.user), words=services.batch_words(),
+                      back=next_url(request, reverse("contracts:list")))
 
 
 def _detail_context(request: HttpRequest, contract: Contract, **forms) -> dict:

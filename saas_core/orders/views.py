@@ -12,16 +12,12 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from saas_core.contracts.models import Contract
 from saas_core.lines.views import (
-    BatchTexts,
     DocumentPage,
-    batch_action,
     document_form_page,
-    document_list,
     last_prices_answer,
     lines_with_cost,
     trash_page,
@@ -32,6 +28,8 @@ from saas_core.orders.models import Order, Shipment
 from saas_core.org.access import can, permission_required
 from saas_core.org.scope import can_see
 from saas_core.products.access import may_see_cost
+from saas_core.records.batch import batch_view
+from saas_core.records.lists import record_list
 from web.forms import add_service_errors
 from web.navigation import next_url
 
@@ -48,22 +46,16 @@ def _order_or_404(request: HttpRequest, pk: int) -> Order:
 
 @permission_required(MODULE, "view")
 def order_list(request: HttpRequest) -> HttpResponse:
-    return document_list(request, module=MODULE, queries=queries, listing=queries.order_list,
-                         template="orders/list.html", export_key="orders",
-                         extra={"see_cost": may_see_cost(request.user)})
+    return record_list(request, module=MODULE, queries=queries, listing=queries.order_list,
+                       template="orders/list.html", export_key="orders",
+                       extra={"see_cost": may_see_cost(request.user)})
 
 
 @permission_required(MODULE, "view")
 @require_POST
 def order_batch(request: HttpRequest) -> HttpResponse:
-    return batch_action(request, services.orders_for(request.user), module=MODULE, transfer=services.transfer,
-                        back=next_url(request, reverse("orders:list")), texts=BatchTexts(
-        none_ticked=_("Tick at least one order first."),
-        transferred=lambda n: ngettext("%(count)d order transferred.", "%(count)d orders transferred.", n)
-        % {"count": n},
-        binned=lambda n: ngettext("%(count)d order moved to the recycle bin.",
-                                  "%(count)d orders moved to the recycle bin.", n) % {"count": n},
-        choose=_("Choose what to do with the ticked orders.")))
+    return batch_view(request, module=MODULE, queryset=services.orders_for(request.user), words=services.batch_words(),
+                      back=next_url(request, reverse("orders:list")))
 
 
 def _detail_context(request: HttpRequest, order: Order, ship_form: ShipmentForm | None = None) -> dict:

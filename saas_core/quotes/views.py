@@ -12,17 +12,13 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from saas_core.approvals import services as approvals
 from saas_core.customers import access as customer_access
 from saas_core.lines.views import (
-    BatchTexts,
     DocumentPage,
-    batch_action,
     document_form_page,
-    document_list,
     last_prices_answer,
     lines_with_cost,
     trash_page,
@@ -33,6 +29,8 @@ from saas_core.products.access import may_see_cost
 from saas_core.quotes import conversions, queries, services
 from saas_core.quotes.forms import QuoteForm
 from saas_core.quotes.models import Quote
+from saas_core.records.batch import batch_view
+from saas_core.records.lists import record_list
 from web.navigation import next_url
 
 MODULE = "quotes"
@@ -50,22 +48,16 @@ def _quote_or_404(request: HttpRequest, pk: int) -> Quote:
 
 @permission_required(MODULE, "view")
 def quote_list(request: HttpRequest) -> HttpResponse:
-    return document_list(request, module=MODULE, queries=queries, listing=queries.quote_list,
-                         template="quotes/list.html")
+    return record_list(request, module=MODULE, queries=queries, listing=queries.quote_list,
+                       template="quotes/list.html")
 
 
 @permission_required(MODULE, "view")
 @require_POST
 def quote_batch(request: HttpRequest) -> HttpResponse:
     """Transfer the ticked quotes to someone, or move them to the recycle bin."""
-    return batch_action(request, services.quotes_for(request.user), module=MODULE, transfer=services.transfer,
-                        back=next_url(request, reverse("quotes:list")), texts=BatchTexts(
-        none_ticked=_("Tick at least one quote first."),
-        transferred=lambda n: ngettext("%(count)d quote transferred.", "%(count)d quotes transferred.", n)
-        % {"count": n},
-        binned=lambda n: ngettext("%(count)d quote moved to the recycle bin.",
-                                  "%(count)d quotes moved to the recycle bin.", n) % {"count": n},
-        choose=_("Choose what to do with the ticked quotes.")))
+    return batch_view(request, module=MODULE, queryset=services.quotes_for(request.user), words=services.batch_words(),
+                      back=next_url(request, reverse("quotes:list")))
 
 
 # --- one quote ----------------------------------------------------------------------------------------
@@ -81,7 +73,8 @@ def quote_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     see_cost = may_see_cost(user)
     can_edit = can(user, MODULE, "edit")
-    locked = approvals.approval_state(quote) == approvals.PENDING
+    standing = approvals.standing(quote)  # the approval panel reads it too
+    locked = standing.state == approvals.PENDING
     return render(request, "quotes/detail.html", {
         "quote": quote, "lines": _lines(quote, with_cost=see_cost), "see_cost": see_cost,
         "can_edit": can_edit and quote.is_open and not locked, "can_change_status": can_edit,
@@ -89,6 +82,7 @@ def quote_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if can_edit else [],
         "can_copy": can(user, MODULE, "create"), "can_delete": can(user, MODULE, "delete"),
         "conversions": conversions.conversions_for(user) if quote.status == Quote.Status.ACCEPTED else [],
+        "approval_standing": standing,
     })
 
 
