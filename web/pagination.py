@@ -1,4 +1,4 @@
-"""Page sizes and pagination shared by every list page (the _pagination.html partial)."""
+"""Page sizes, pagination and sorting shared by every list page (the _pagination.html partial)."""
 
 from __future__ import annotations
 
@@ -20,3 +20,8 @@ def page_size(request: HttpRequest) -> int:
 def paginate(request: HttpRequest, queryset) -> tuple[Page, int]:
     size = page_size(request)
     return Paginator(queryset, size).get_page(request.GET.get("page")), size
+
+
+def ordered(queryset, sorts: dict, sort: str | None, default: str):
+    """``queryset`` in the order of ``sorts[sort]`` (a list's sort keys → order_by fields), else the default's."""
+    return queryset.order_by(*sorts.get(sort or "", sorts[default]))

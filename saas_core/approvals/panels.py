@@ -16,27 +16,28 @@ def workbench(request: HttpRequest) -> dict:
     return {"count": services.waiting_count(user), "rows": list(services.waiting_for(user)[:WORKBENCH_ROWS])}
 
 
-def record_panel(request: HttpRequest, obj) -> dict:
-    """The approval block of a document's page: its state, what the viewer may do, and the timeline."""
+def record_panel(request: HttpRequest, obj, standing: services.Standing | None = None) -> dict:
+    """The approval block of a document's page: its state, what the viewer may do, and the timeline.
+    ``standing``: what the page already read of it (``services.standing``), not asked again."""
     user = request.user
     document_type = services.registry.of_model(obj)
-    state = services.approval_state(obj)
-    last = services.latest(obj)
+    standing = standing or services.standing(obj)
+    state, last = standing.state, standing.latest
     pending = last if last is not None and last.is_pending else None
     my_task = None
-    if pending is not None:
-        my_task = Task.objects.filter(approval=pending, node=pending.node, approver=user,
-                                      status=Task.Status.PENDING).first()
-    may_submit = state in (services.REQUIRED, services.REJECTED, services.WITHDRAWN) and services.may_submit(user, obj)
     current_tasks = []
     if pending is not None:
         current_tasks = list(Task.objects.filter(approval=pending, node=pending.node,
                                                  status__in=services.LIVE).select_related("approver"))
+        my_task = next((t for t in current_tasks if t.approver_id == user.pk and t.status == Task.Status.PENDING),
+                       None)
+    may_submit = state in (services.REQUIRED, services.REJECTED, services.WITHDRAWN) and services.may_submit(user, obj)
     return {
         "doc_type": document_type, "obj": obj, "state": state, "approval": last, "pending": pending,
         "my_task": my_task, "may_withdraw": pending is not None and pending.initiator_id == user.pk,
-        "may_submit": may_submit, "chosen_steps": services.chosen_steps(obj) if may_submit else [],
-        "timeline": services.timeline(obj), "current_tasks": current_tasks,
+        "may_submit": may_submit, "chosen_steps": services.route_chosen_steps(standing.route) if may_submit else [],
+        # No approval yet: no events to read.
+        "timeline": services.timeline(obj) if last is not None else [], "current_tasks": current_tasks,
         "remaining": pending.plan[pending.node + 1:] if pending is not None else [],
         "form": ActionForm() if my_task is not None or may_submit or pending is not None else None,
         "modes": dict(flows.MODES), "next": request.get_full_path(),

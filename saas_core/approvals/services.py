@@ -79,21 +79,36 @@ def _route(document_type: registry.DocumentType, values: Mapping):
     return flow.version, flows.choose_route(document_type, definition, values)
 
 
-def approval_state(obj) -> str:
-    """none (no flow applies), required (must be submitted), pending, approved, rejected, withdrawn."""
+@dataclass(frozen=True)
+class Standing:
+    """Where a document stands: its state, its latest approval, and the route its current values
+    take (worked out only for the states that need it: required, rejected, withdrawn)."""
+
+    state: str
+    latest: Approval | None
+    route: dict | None = None
+
+
+def standing(obj) -> Standing:
+    """The document's state with what it was read from, so a page asks the database once."""
     values = current_values(obj)
     last = latest(obj)
     if last is not None and last.status == Approval.Status.PENDING:
-        return PENDING
+        return Standing(PENDING, last)
     if last is not None and last.status == Approval.Status.APPROVED and last.values == values:
-        return APPROVED
+        return Standing(APPROVED, last)
     _version, route = _route(_document_type(obj), values)
     if route is None:
-        return NONE
+        return Standing(NONE, last)
     if last is not None and last.values == values and last.status in (Approval.Status.REJECTED,
                                                                         Approval.Status.WITHDRAWN):
-        return last.status
-    return REQUIRED
+        return Standing(last.status, last, route)
+    return Standing(REQUIRED, last, route)
+
+
+def approval_state(obj) -> str:
+    """none (no flow applies), required (must be submitted), pending, approved, rejected, withdrawn."""
+    return standing(obj).state
 
 
 def guard_edit(obj) -> None:
@@ -139,8 +154,11 @@ def _plan(route: Mapping, definition: Mapping, initiator: User, chosen: Mapping[
 
 def chosen_steps(obj) -> list[tuple[int, str]]:
     """The steps of ``obj``'s route whose approvers the initiator chooses on submission."""
-    document_type = _document_type(obj)
-    _version, route = _route(document_type, current_values(obj))
+    _version, route = _route(_document_type(obj), current_values(obj))
+    return route_chosen_steps(route)
+
+
+def route_chosen_steps(route: dict | None) -> list[tuple[int, str]]:
     if route is None:
         return []
     return [(i, n["name"]) for i, n in enumerate(route["nodes"]) if n["approver"] == flows.CHOSEN]
@@ -486,7 +504,13 @@ def waiting_count(user: User, *, fresh: bool = False) -> int:
     key = ("approvals.waiting", connection.schema_name, user.pk)
     if memo is not None and key in memo:
         return memo[key]
-    count = Task.objects.filter(approver=user, status=Task.Status.PENDING).count()
+    # Every page's top bar asks: plain SQL (on the partial index approval_task_waiting), not the
+    # ORM's count(), whose query building cost more than the query.
+    table = connection.ops.quote_name(Task._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table} WHERE approver_id = %s AND status = %s",  # noqa: S608
+                       [user.pk, Task.Status.PENDING.value])
+        count = cursor.fetchone()[0]
     if memo is not None:
         memo[key] = count
     return count
@@ -545,12 +569,24 @@ def involving(user: User) -> QuerySet[Approval]:
 def approver_object_ids(model, user: User) -> list[int]:
     """The documents of ``model`` ``user`` must approve now (pending or later in an in-order step):
     they see these even outside their data scope, and only while they are an approver."""
+    from django.db import connection
+
+    from saas_core import request_memo
+
     document_type = registry.of_model(model)
     if document_type is None or not getattr(user, "is_authenticated", False):
         return []
-    return list(Task.objects.filter(approver=user, status__in=LIVE, approval__doc_type=document_type.key,
-                                    approval__status=Approval.Status.PENDING)
-                .values_list("approval__object_id", flat=True).distinct()[:1000])
+    # Asked by every scoped query of a page (a kanban's cards and its column heads): once per request.
+    memo = request_memo.current()
+    key = ("approvals.approver_objects", connection.schema_name, document_type.key, user.pk)
+    if memo is not None and key in memo:
+        return memo[key]
+    ids = list(Task.objects.filter(approver=user, status__in=LIVE, approval__doc_type=document_type.key,
+                                   approval__status=Approval.Status.PENDING)
+               .order_by().values_list("approval__object_id", flat=True).distinct()[:1000])
+    if memo is not None:
+        memo[key] = ids
+    return ids
 
 
 def remaining_path(approval: Approval) -> list[dict]:

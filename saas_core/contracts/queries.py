@@ -14,7 +14,8 @@ from saas_core.accounts.models import User
 from saas_core.contracts.models import Contract
 from saas_core.contracts.services import contracts_for
 from saas_core.dictionaries.models import DictionaryItem
-from saas_core.lines.queries import DATE, DocumentFilterForm, ordered
+from web.forms import DATE, RecordFilterForm
+from web.pagination import ordered
 
 SORTS = {
     "-created": ("-created_at", "-id"), "created": ("created_at", "id"),
@@ -51,13 +52,14 @@ def columns_for(user: User) -> list[ListColumn]:
     return [c for c in _columns.values() if c.permission is None or can(user, *c.permission)]
 
 
-class ContractFilterForm(DocumentFilterForm):
+class ContractFilterForm(RecordFilterForm):
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", pgettext_lazy("status filter", "Any")), *Contract.Status.choices])
     category = forms.ModelChoiceField(label=_("Category"), queryset=DictionaryItem.objects.none(), required=False)
     ends_from = forms.DateField(label=_("Ends from"), required=False, widget=DATE)
     ends_to = forms.DateField(label=_("Ends until"), required=False, widget=DATE)
-    window = ("ends_from", "ends_to", "end_on")
+    window = ("ends_from", "ends_to")
+    window_field = "end_on"
     field_order = ["q", "status", "category", "owner", "customer", "ends_from", "ends_to", "mine"]
 
     def __init__(self, *args, **kwargs):
@@ -76,7 +78,7 @@ def apply_filters(queryset: QuerySet[Contract], filters: dict, user: User) -> Qu
     for name in ("status", "category"):
         if filters.get(name):
             queryset = queryset.filter(**{name: filters[name]})
-    return ContractFilterForm.apply_common(queryset, filters, user)
+    return ContractFilterForm.narrow(queryset, filters, user)
 
 
 def contract_list(user: User, filters: dict, sort: str | None = None) -> QuerySet[Contract]:

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import DateField, ExpressionWrapper, F, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from saas_core import money
 from saas_core.accounts.models import User
@@ -30,6 +31,8 @@ from saas_core.lines.services import LineInput, price_lines
 from saas_core.org.access import require
 from saas_core.org.scope import visible
 from saas_core.products.models import PriceStrategy
+from saas_core.records import batch
+from saas_core.records.batch import BatchWords
 from saas_core.tenancy import company_today, company_zone
 
 MODULE = "contracts"
@@ -194,11 +197,23 @@ def from_quote(quote, *, by: User) -> Contract:
     )
 
 
-@transaction.atomic
+def batch_words() -> BatchWords:
+    """What the batch actions and the transfer say about contracts, in the current language."""
+    return BatchWords(
+        none_ticked=_("Tick at least one contract first."),
+        no_action=_("Choose what to do with the ticked contracts."),
+        none_chosen=_("Choose at least one contract."),
+        outside_scope=_("You may only transfer contracts within your data scope."),
+        transferred=lambda n: ngettext("%(count)d contract transferred.", "%(count)d contracts transferred.", n)
+        % {"count": n},
+        binned=lambda n: ngettext("%(count)d contract moved to the recycle bin.",
+                                  "%(count)d contracts moved to the recycle bin.", n) % {"count": n},
+    )
+
+
 def transfer(contracts: Iterable[Contract], to_user: User, *, by: User) -> int:
-    require(by, MODULE, "edit")
-    return documents.transfer(Contract, contracts, to_user, by=by, none_chosen=_("Choose at least one contract."),
-                              out_of_scope=_("You may only transfer contracts within your data scope."))
+    """Give contracts (all within ``by``'s scope) to ``to_user``; all or nothing."""
+    return batch.transfer(contracts, to_user, by=by, module=MODULE, words=batch_words())
 
 
 def last_prices(user: User, customer: Customer, product_ids: Iterable[int], *,

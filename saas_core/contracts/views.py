@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from saas_core.approvals import services as approvals
@@ -23,23 +22,13 @@ from saas_core.contracts.forms import ContractForm, DeliveryPlanForm, DeliveryRe
 from saas_core.contracts.models import Contract
 from saas_core.customers import access as customer_access
 from saas_core.customers.models import Customer
-from saas_core.lines.views import BatchTexts, DocumentPage, DocumentViews, lines_with_cost, sections
+from saas_core.lines.views import DocumentPage, DocumentViews, lines_with_cost, sections
 from saas_core.org.access import boss_required, can, permission_required
 from saas_core.products.access import may_see_cost
 from saas_core.tenancy import company_today
 from web.forms import add_service_errors
 
 MODULE = "contracts"
-
-
-def _batch_texts() -> BatchTexts:
-    return BatchTexts(
-        none_ticked=_("Tick at least one contract first."),
-        transferred=lambda n: ngettext("%(count)d contract transferred.", "%(count)d contracts transferred.", n)
-        % {"count": n},
-        binned=lambda n: ngettext("%(count)d contract moved to the recycle bin.",
-                                  "%(count)d contracts moved to the recycle bin.", n) % {"count": n},
-        choose=_("Choose what to do with the ticked contracts."))
 
 
 def _page() -> DocumentPage:
@@ -62,8 +51,8 @@ CONTRACTS = DocumentViews(
     listing=lambda user, filters, sort: queries.with_columns(queries.contract_list(user, filters, sort), user),
     list_extra=lambda request: {"extra_columns": queries.columns_for(request.user)},
     select=("customer", "opportunity", "owner", "strategy", "category", "quote", "customer_signer", "our_signer"),
-    related=("customer", "owner", "category"), scoped=services.contracts_for, transfer=services.transfer,
-    texts=_batch_texts, page=_page, prices=services.last_prices, delete_template="contracts/confirm_delete.html",
+    related=("customer", "owner", "category"), scoped=services.contracts_for, words=services.batch_words,
+     page=_page, prices=services.last_prices, delete_template="contracts/confirm_delete.html",
     deleted=lambda: _("Contract %(number)s moved to the recycle bin."), locked=_locked,
 )
 _contract_or_404 = CONTRACTS.get_or_404

@@ -11,7 +11,8 @@ from saas_core.accounts.models import User
 from saas_core.dictionaries.models import DictionaryItem
 from saas_core.expenses.models import Expense
 from saas_core.expenses.services import expenses_for
-from saas_core.lines.queries import DATE, DocumentFilterForm, ordered
+from web.forms import DATE, RecordFilterForm
+from web.pagination import ordered
 
 SORTS = {
     "-spent_on": ("-spent_on", "-id"), "spent_on": ("spent_on", "id"),
@@ -21,13 +22,14 @@ SORTS = {
 DEFAULT_SORT = "-spent_on"
 
 
-class ExpenseFilterForm(DocumentFilterForm):
+class ExpenseFilterForm(RecordFilterForm):
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", pgettext_lazy("status filter", "Any")), *Expense.Status.choices])
     type = forms.ModelChoiceField(label=_("Expense type"), queryset=DictionaryItem.objects.none(), required=False)
     spent_from = forms.DateField(label=_("From"), required=False, widget=DATE)
     spent_to = forms.DateField(label=_("Until"), required=False, widget=DATE)
-    window = ("spent_from", "spent_to", "spent_on")
+    window = ("spent_from", "spent_to")
+    window_field = "spent_on"
     field_order = ["q", "status", "type", "owner", "customer", "spent_from", "spent_to", "mine"]
 
     def __init__(self, *args, **kwargs):
@@ -47,7 +49,7 @@ def apply_filters(queryset: QuerySet[Expense], filters: dict, user: User) -> Que
     for name in ("status", "type"):
         if filters.get(name):
             queryset = queryset.filter(**{name: filters[name]})
-    return ExpenseFilterForm.apply_common(queryset, filters, user)
+    return ExpenseFilterForm.narrow(queryset, filters, user)
 
 
 def expense_list(user: User, filters: dict, sort: str | None = None) -> QuerySet[Expense]:

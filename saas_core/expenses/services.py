@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from saas_core import money
 from saas_core.accounts.models import User
@@ -25,6 +26,8 @@ from saas_core.lines import documents
 from saas_core.lines import services as lines
 from saas_core.org.access import require
 from saas_core.org.scope import can_see, visible, visible_user_ids
+from saas_core.records import batch
+from saas_core.records.batch import BatchWords
 from saas_core.tenancy import company_today
 
 MODULE = "expenses"
@@ -145,10 +148,23 @@ def set_status_by_approval(expense: Expense, status: str) -> None:
 
 
 @transaction.atomic
+def batch_words() -> BatchWords:
+    """What the batch actions and the transfer say about expenses, in the current language."""
+    return BatchWords(
+        none_ticked=_("Tick at least one expense first."),
+        no_action=_("Choose what to do with the ticked expenses."),
+        none_chosen=_("Choose at least one expense."),
+        outside_scope=_("You may only transfer expenses within your data scope."),
+        transferred=lambda n: ngettext("%(count)d expense transferred.", "%(count)d expenses transferred.", n)
+        % {"count": n},
+        binned=lambda n: ngettext("%(count)d expense moved to the recycle bin.",
+                                  "%(count)d expenses moved to the recycle bin.", n) % {"count": n},
+    )
+
+
 def transfer(expenses: Iterable[Expense], to_user: User, *, by: User) -> int:
-    require(by, MODULE, "edit")
-    return documents.transfer(Expense, expenses, to_user, by=by, none_chosen=_("Choose at least one expense."),
-                              out_of_scope=_("You may only transfer expenses within your data scope."))
+    """Give expense claims (all within ``by``'s scope) to ``to_user``; all or nothing."""
+    return batch.transfer(expenses, to_user, by=by, module=MODULE, words=batch_words())
 
 
 def customer_totals(user: User, customer) -> dict:

@@ -12,7 +12,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from saas_core.approvals import services as approvals
@@ -20,10 +19,12 @@ from saas_core.attachments import context as attachment_context
 from saas_core.expenses import queries, services
 from saas_core.expenses.forms import ExpenseForm
 from saas_core.expenses.models import Expense
-from saas_core.lines.views import BatchTexts, batch_action, customer_param, document_list
+from saas_core.lines.views import customer_param
 from saas_core.org.access import can, permission_required, require
 from saas_core.org.scope import can_see
 from saas_core.records import bin as recycle_bin
+from saas_core.records.batch import batch_view
+from saas_core.records.lists import record_list
 from web.forms import add_service_errors
 from web.navigation import next_url
 
@@ -41,21 +42,15 @@ def _expense_or_404(request: HttpRequest, pk: int) -> Expense:
 
 @permission_required(MODULE, "view")
 def expense_list(request: HttpRequest) -> HttpResponse:
-    return document_list(request, module=MODULE, queries=queries, listing=queries.expense_list,
-                         template="expenses/list.html", related=("customer", "owner", "type"))
+    return record_list(request, module=MODULE, queries=queries, listing=queries.expense_list,
+                       template="expenses/list.html", related=("customer", "owner", "type"))
 
 
 @permission_required(MODULE, "view")
 @require_POST
 def expense_batch(request: HttpRequest) -> HttpResponse:
-    return batch_action(request, services.expenses_for(request.user), module=MODULE, transfer=services.transfer,
-                        back=next_url(request, reverse("expenses:list")), texts=BatchTexts(
-        none_ticked=_("Tick at least one expense first."),
-        transferred=lambda n: ngettext("%(count)d expense transferred.", "%(count)d expenses transferred.", n)
-        % {"count": n},
-        binned=lambda n: ngettext("%(count)d expense moved to the recycle bin.",
-                                  "%(count)d expenses moved to the recycle bin.", n) % {"count": n},
-        choose=_("Choose what to do with the ticked expenses.")))
+    return batch_view(request, module=MODULE, queryset=services.expenses_for(request.user), words=services.batch_words(),
+                      back=next_url(request, reverse("expenses:list")))
 
 
 @permission_required(MODULE, "view")

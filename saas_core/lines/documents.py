@@ -1,14 +1,11 @@
 """What every customer-side sales document checks and does the same way (quotes, contracts,
-orders): its customer, opportunity and owner against the user's data scope; locking it; handing
-a batch of them to another owner."""
+orders): its customer, opportunity and owner against the user's data scope; locking it. (Handing
+a batch of them to another owner is ``saas_core.records.batch``, as for every owned record.)"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from saas_core.customers import access as customer_access
@@ -41,24 +38,6 @@ def locked(model: type[models.Model], pk: int, *, gone: str) -> models.Model:
     if row is None:
         raise ValidationError(gone)
     return row
-
-
-def transfer(model: type[models.Model], documents: Iterable[models.Model], to_user, *, by, none_chosen: str,
-             out_of_scope: str) -> int:
-    """Give documents (all within ``by``'s scope) to ``to_user``, all or nothing; returns how many moved.
-    Call inside a transaction."""
-    if to_user is None or not to_user.is_active:
-        raise ValidationError({"to_user": [_("Choose an enabled user who receives them.")]})
-    ids = sorted({d.pk for d in documents})
-    if not ids:
-        raise ValidationError({"ids": [none_chosen]})
-    rows = list(model.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-    scope = visible_user_ids(by)
-    if scope is not None and any(d.owner_id not in scope for d in rows):
-        raise PermissionDenied(out_of_scope)
-    moving = [d.pk for d in rows if d.owner_id != to_user.pk]
-    model.objects.filter(pk__in=moving).update(owner=to_user, updated_at=timezone.now())
-    return len(moving)
 
 
 def copy_into(target: models.Model, source: models.Model) -> None:

@@ -21,7 +21,9 @@ from saas_core.lines.services import MAX_LINES
 from saas_core.money import places, round_price
 from saas_core.products.access import may_see_cost
 from saas_core.products.models import PriceStrategy, Product
-from web.navigation import next_url
+from saas_core.records.batch import batch_view
+from saas_core.records.lists import record_list
+from web.navigation import next_url, pk_urls
 
 
 def last_prices_answer(request: HttpRequest, find: Callable) -> JsonResponse:
@@ -106,51 +108,6 @@ def document_form_page(request: HttpRequest, page: DocumentPage, document: Model
 
 
 @dataclass(frozen=True)
-class BatchTexts:
-    none_ticked: str
-    transferred: Callable[[int], str]  # n → "n quotes transferred."
-    binned: Callable[[int], str]
-    choose: str
-
-
-BATCH_MAX = 500
-
-
-def batch_action(request: HttpRequest, documents, *, module: str, transfer: Callable, texts: BatchTexts,
-                 back: str) -> HttpResponse:
-    """Transfer the ticked documents (of ``documents``: the user's scope) to someone, or move them
-    to the recycle bin, all or nothing."""
-    from django.db import transaction
-
-    from saas_core.accounts.models import User
-    from saas_core.org.access import require
-    from saas_core.records import bin as recycle_bin
-
-    ids = [int(raw) for raw in request.POST.getlist("ids")[:BATCH_MAX] if raw.isdigit()]
-    chosen = list(documents.filter(pk__in=ids).order_by("pk"))
-    action = request.POST.get("action", "")
-    if not chosen:
-        messages.error(request, texts.none_ticked)
-        return redirect(back)
-    try:
-        if action == "transfer":
-            raw = str(request.POST.get("to_user", ""))
-            to_user = User.objects.filter(pk=raw, is_active=True).first() if raw.isdigit() else None
-            messages.success(request, texts.transferred(transfer(chosen, to_user, by=request.user)))
-        elif action == "delete":
-            require(request.user, module, "delete")
-            with transaction.atomic():
-                for document in chosen:
-                    recycle_bin.trash(document, by=request.user)
-            messages.success(request, texts.binned(len(chosen)))
-        else:
-            messages.error(request, texts.choose)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect(back)
-
-
-@dataclass(frozen=True)
 class DetailSection:
     """A block another app adds to a document's page (receivables: a contract's or order's plans,
     payments and invoices): ``context(request, document)`` gives its template's ``data`` (None hides
@@ -180,38 +137,20 @@ def sections(request: HttpRequest, document: Model) -> list[tuple[DetailSection,
 
 
 def lines_with_cost(document: Model, *, with_cost: bool) -> list:
-    """The document's lines with their product; ``line.cost`` is the product's cost price only
-    for a role that may see it (None otherwise)."""
-    rows = list(document.lines.select_related("product"))
+    """The document's lines with their product and ``line.product_url``; ``line.cost`` is the
+    product's cost price only for a role that may see it (None otherwise)."""
+    # The product's search keys (arrays of pinyin) are never shown here: 50 lines' worth of them
+    # were a tenth of a quote page's time.
+    rows = list(document.lines.select_related("product").defer(
+        "product__search_tokens", "product__search_initials", "product__search_spelled", "product__remark"))
     price_places = places().price
+    product_url = pk_urls("products:detail")
     for line in rows:
+        line.product_url = product_url(line.product_id)
         cost = getattr(line, "unit_cost", None)
         cost = line.product.cost_price if cost is None else cost
         line.cost = round_price(cost, price_places) if with_cost and cost is not None else None
     return rows
-
-
-def document_list(request: HttpRequest, *, module: str, queries, listing: Callable, template: str,
-                  export_key: str | None = None, related: tuple[str, ...] = ("customer", "owner"),
-                  extra: dict | None = None) -> HttpResponse:
-    """A document list: ``queries``' filter form and sorts, ``listing(user, filters, sort)`` (the
-    user's scope), a page of it, the batch and export controls the role may use."""
-    from saas_core.accounts.models import User
-    from saas_core.org.access import can
-    from web.navigation import export_url
-    from web.pagination import PAGE_SIZES, paginate
-
-    form, filters = queries.read_filters(request.GET, request.user)
-    sort = request.GET.get("sort") if request.GET.get("sort") in queries.SORTS else queries.DEFAULT_SORT
-    page, size = paginate(request, listing(request.user, filters, sort).select_related(*related))
-    user = request.user
-    return render(request, template, {
-        "form": form, "page": page, "page_size": size, "page_sizes": PAGE_SIZES, "sort": sort,
-        "can_create": can(user, module, "create"), "can_edit": can(user, module, "edit"),
-        "can_delete": can(user, module, "delete"), "export_url": export_url(request, module, export_key),
-        "people": User.objects.filter(is_active=True).order_by("name", "username"),
-        "current_url": request.get_full_path(), **(extra or {}),
-    })
 
 
 def trash_page(request: HttpRequest, document: Model, *, module: str, done: str, list_url: str,
@@ -242,8 +181,7 @@ class DocumentViews:
     listing: Callable  # listing(user, filters, sort) -> the user's documents
     list_template: str
     scoped: Callable  # scoped(user) -> the documents of the user's scope
-    transfer: Callable
-    texts: Callable[[], BatchTexts]  # called per request (the texts are in the user's language)
+    words: Callable  # services.batch_words: called per request (the words are in the user's language)
     page: Callable[[], DocumentPage]
     prices: Callable  # prices(user, customer, product_ids, exclude=) (services.last_prices)
     delete_template: str
@@ -273,9 +211,9 @@ class DocumentViews:
 
         @permission_required(self.module, "view")
         def document_list_view(request: HttpRequest) -> HttpResponse:
-            return document_list(request, module=self.module, queries=self.queries, listing=self.listing,
-                                 template=self.list_template, export_key=self.export_key, related=self.related,
-                                 extra=self.list_extra(request) if self.list_extra else None)
+            return record_list(request, module=self.module, queries=self.queries, listing=self.listing,
+                               template=self.list_template, export_key=self.export_key, related=self.related,
+                               extra=self.list_extra(request) if self.list_extra else None)
 
         return document_list_view
 
@@ -289,8 +227,8 @@ class DocumentViews:
         @require_POST
         def document_batch_view(request: HttpRequest) -> HttpResponse:
             back = next_url(request, reverse(self.page().list_url))
-            return batch_action(request, self.scoped(request.user), module=self.module, transfer=self.transfer,
-                                back=back, texts=self.texts())
+            return batch_view(request, module=self.module, queryset=self.scoped(request.user), words=self.words(),
+                              back=back)
 
         return document_batch_view
 

@@ -14,8 +14,7 @@ from django.utils.translation import pgettext_lazy
 from saas_core.accounts.models import User
 from saas_core.opportunities.models import Opportunity, OpportunityType, Stage
 from saas_core.opportunities.services import opportunities_for
-from web.forms import RecordFilterForm
-from web.navigation import valid_filters
+from web.forms import DATE, RecordFilterForm
 
 SORTS = {
     "-created": ("-created_at", "-id"), "created": ("created_at", "id"),
@@ -24,7 +23,6 @@ SORTS = {
     "subject": ("subject", "id"), "-subject": ("-subject", "-id"),
 }
 DEFAULT_SORT = "-created"
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class MonthField(forms.CharField):
@@ -63,8 +61,7 @@ class OpportunityFilterForm(RecordFilterForm):
 
 def read_filters(data, user: User) -> tuple[OpportunityFilterForm, dict]:
     """The filter form of a query string and its valid values (an invalid field is left out)."""
-    form = OpportunityFilterForm(data or None, user=user)
-    return form, valid_filters(form)
+    return OpportunityFilterForm.read(data, user)
 
 
 def apply_filters(queryset: QuerySet[Opportunity], filters: dict, user: User) -> QuerySet[Opportunity]:

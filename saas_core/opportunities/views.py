@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from saas_core.accounts.models import User
 from saas_core.customers import access as customer_access
 from saas_core.dictionaries.models import DictionaryItem
 from saas_core.opportunities import detail_panels, funnel, queries, services
@@ -24,6 +23,7 @@ from saas_core.org.access import can, has_right, permission_required, require
 from saas_core.org.scope import can_see
 from saas_core.records import bin as recycle_bin
 from saas_core.records.batch import batch_view
+from saas_core.records.lists import list_controls
 from web.forms import add_service_errors
 from web.navigation import next_url, pk_urls
 from web.pagination import page_size
@@ -53,21 +53,33 @@ def _export_url(request: HttpRequest) -> str | None:
 # --- the list -----------------------------------------------------------------------------------
 
 
+# What a row shows (list.html): whole customers and users (their search keys, passwords ...) were
+# most of the rows' cost.
+ROW_FIELDS = ("subject", "customer_id", "type_id", "stage_id", "owner_id", "probability", "expected_amount",
+              "expected_sign_on", "created_at", "customer__name", "type__name_zh", "type__name_en",
+              "stage__name_zh", "stage__name_en", "stage__outcome", "owner__name", "owner__username")
+
+
 @permission_required(MODULE, "view")
 def opportunity_list(request: HttpRequest) -> HttpResponse:
     form, filters = queries.read_filters(request.GET, request.user)
     sort = request.GET.get("sort") if request.GET.get("sort") in queries.SORTS else queries.DEFAULT_SORT
     rows = services.stage_since(queries.opportunity_list(request.user, filters, sort)).select_related(
-        "customer", "type", "stage", "owner")
+        "customer", "type", "stage", "owner").only(*ROW_FIELDS)
     # One LIMIT query, no COUNT over the whole scope: size + 1 rows tell whether a next page exists.
     size = page_size(request)
     number = min(max(int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1, 1), 100_000)
     fetched = list(rows[(number - 1) * size:number * size + 1])
     page = fetched[:size]
+    detail_url, customer_url = pk_urls("opportunities:detail"), pk_urls("customers:detail")
     for row in page:
         row.days_in_stage = services.days_in_stage(row)
+        row.url, row.customer_url = detail_url(row.pk), customer_url(row.customer_id)
     user = request.user
-    people = list(User.objects.filter(is_active=True).order_by("name", "username").values_list("pk", "name", "username"))
+    can_edit = can(user, MODULE, "edit")
+    stages = Stage.objects.select_related("type").order_by("type__position", "type_id", "position")
+    controls = list_controls(form, can_edit=can_edit, choices={
+        "stage": [("", form.fields["stage"].empty_label), *((s.pk, f"{s.type.label} · {s.label}") for s in stages)]})
     query = request.GET.copy()
     query.pop("page", None)
     base = "?" + (query.urlencode() + "&" if query else "")
@@ -75,31 +87,10 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
         "form": form, "page": page, "number": number, "page_size": size, "sort": sort,
         "previous_url": f"{base}page={number - 1}" if number > 1 else "",
         "next_url": f"{base}page={number + 1}" if len(fetched) > size else "",
-        "can_create": can(user, MODULE, "create"), "can_edit": can(user, MODULE, "edit"),
+        "can_create": can(user, MODULE, "create"), "can_edit": can_edit,
         "can_delete": can(user, MODULE, "delete"), "export_url": _export_url(request),
-        "batch_people": [(pk, name or username) for pk, name, username in people],
-        "filter_selects": _filter_selects(form, people), "current_url": request.get_full_path(),
-        "date_fields": [form[name] for name in ("found_from", "found_to", "expected_month")],
+        "current_url": request.get_full_path(), **controls,
     })
-
-
-def _filter_selects(form, people) -> list[tuple[str, str, list]]:
-    """The list filter's selects as (name, label, [(value, text, selected)]) for a plain loop."""
-    def chosen(name) -> str:
-        return str(form[name].value() or "")
-
-    def options(name, empty, rows):
-        current = chosen(name)
-        return (name, form.fields[name].label,
-                [("", empty, not current)] + [(str(v), t, str(v) == current) for v, t in rows])
-
-    stages = Stage.objects.select_related("type").order_by("type__position", "type_id", "position")
-    return [
-        options("type", form.fields["type"].empty_label, [(t.pk, t.label) for t in OpportunityType.objects.all()]),
-        options("stage", form.fields["stage"].empty_label, [(s.pk, f"{s.type.label} · {s.label}") for s in stages]),
-        options("outcome", form.fields["outcome"].choices[0][1], Stage.Outcome.choices),
-        options("owner", form.fields["owner"].empty_label, [(pk, name or username) for pk, name, username in people]),
-    ]
 
 
 @permission_required(MODULE, "view")

@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from saas_core.accounts.models import User
-from saas_core.lines.queries import DATE, DocumentFilterForm, ordered
 from saas_core.orders.models import Order
 from saas_core.orders.services import orders_for
+from web.forms import DATE, RecordFilterForm
+from web.pagination import ordered
 
 SORTS = {
     "-created": ("-created_at", "-id"), "created": ("created_at", "id"),
@@ -21,7 +22,7 @@ SORTS = {
 DEFAULT_SORT = "-created"
 
 
-class OrderFilterForm(DocumentFilterForm):
+class OrderFilterForm(RecordFilterForm):
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", pgettext_lazy("status filter", "Any")), *Order.Status.choices])
     shipping_status = forms.ChoiceField(label=_("Shipping status"), required=False,
@@ -29,7 +30,8 @@ class OrderFilterForm(DocumentFilterForm):
     contract = forms.IntegerField(required=False, widget=forms.HiddenInput)
     ordered_from = forms.DateField(label=_("Ordered from"), required=False, widget=DATE)
     ordered_to = forms.DateField(label=_("Ordered until"), required=False, widget=DATE)
-    window = ("ordered_from", "ordered_to", "ordered_on")
+    window = ("ordered_from", "ordered_to")
+    window_field = "ordered_on"
     field_order = ["q", "status", "shipping_status", "owner", "customer", "contract", "ordered_from", "ordered_to",
                    "mine"]
 
@@ -46,7 +48,7 @@ def apply_filters(queryset: QuerySet[Order], filters: dict, user: User) -> Query
             queryset = queryset.filter(**{name: filters[name]})
     if filters.get("contract"):
         queryset = queryset.filter(contract_id=filters["contract"])
-    return OrderFilterForm.apply_common(queryset, filters, user)
+    return OrderFilterForm.narrow(queryset, filters, user)
 
 
 def order_list(user: User, filters: dict, sort: str | None = None) -> QuerySet[Order]:

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from plugins import events
 from saas_core import money
@@ -37,6 +38,8 @@ from saas_core.orders.models import Order, OrderLine, Shipment, ShipmentLine
 from saas_core.org.access import require
 from saas_core.org.scope import can_see, visible
 from saas_core.products.models import PriceStrategy
+from saas_core.records import batch
+from saas_core.records.batch import BatchWords
 from saas_core.tenancy import company_today
 
 MODULE = "contracts"  # the permission module "Contracts and orders"
@@ -331,11 +334,23 @@ def from_contract(contract: Contract, *, by: User) -> Order:
                         owner=locked.owner if locked.owner.is_active else by)
 
 
-@transaction.atomic
+def batch_words() -> BatchWords:
+    """What the batch actions and the transfer say about orders, in the current language."""
+    return BatchWords(
+        none_ticked=_("Tick at least one order first."),
+        no_action=_("Choose what to do with the ticked orders."),
+        none_chosen=_("Choose at least one order."),
+        outside_scope=_("You may only transfer orders within your data scope."),
+        transferred=lambda n: ngettext("%(count)d order transferred.", "%(count)d orders transferred.", n)
+        % {"count": n},
+        binned=lambda n: ngettext("%(count)d order moved to the recycle bin.",
+                                  "%(count)d orders moved to the recycle bin.", n) % {"count": n},
+    )
+
+
 def transfer(orders: Iterable[Order], to_user: User, *, by: User) -> int:
-    require(by, MODULE, "edit")
-    return documents.transfer(Order, orders, to_user, by=by, none_chosen=_("Choose at least one order."),
-                              out_of_scope=_("You may only transfer orders within your data scope."))
+    """Give orders (all within ``by``'s scope) to ``to_user``; all or nothing."""
+    return batch.transfer(orders, to_user, by=by, module=MODULE, words=batch_words())
 
 
 def last_prices(user: User, customer: Customer, product_ids: Iterable[int], *,

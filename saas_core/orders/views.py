@@ -12,12 +12,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from saas_core.approvals import services as approvals
 from saas_core.contracts.models import Contract
-from saas_core.lines.views import BatchTexts, DocumentPage, DocumentViews, lines_with_cost, sections
+from saas_core.lines.views import DocumentPage, DocumentViews, lines_with_cost, sections
 from saas_core.orders import queries, services
 from saas_core.orders.forms import OrderForm, ShipmentForm
 from saas_core.orders.models import Order, Shipment
@@ -27,16 +26,6 @@ from saas_core.products.access import may_see_cost
 from web.forms import add_service_errors
 
 MODULE = "contracts"
-
-
-def _batch_texts() -> BatchTexts:
-    return BatchTexts(
-        none_ticked=_("Tick at least one order first."),
-        transferred=lambda n: ngettext("%(count)d order transferred.", "%(count)d orders transferred.", n)
-        % {"count": n},
-        binned=lambda n: ngettext("%(count)d order moved to the recycle bin.",
-                                  "%(count)d orders moved to the recycle bin.", n) % {"count": n},
-        choose=_("Choose what to do with the ticked orders."))
 
 
 def _page() -> DocumentPage:
@@ -56,7 +45,7 @@ ORDERS = DocumentViews(
     module=MODULE, model=Order, queries=queries, listing=queries.order_list, list_template="orders/list.html",
     select=("customer", "opportunity", "owner", "strategy", "quote", "contract"), export_key="orders",
     list_extra=lambda request: {"see_cost": may_see_cost(request.user)}, scoped=services.orders_for,
-    transfer=services.transfer, texts=_batch_texts, page=_page, prices=services.last_prices,
+    words=services.batch_words, page=_page, prices=services.last_prices,
     delete_template="orders/confirm_delete.html", deleted=lambda: _("Order %(number)s moved to the recycle bin."),
     locked=_locked,
 )

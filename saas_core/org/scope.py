@@ -211,14 +211,21 @@ def visible(queryset: QuerySet, user) -> QuerySet:
 def can_see(user, obj: models.Model) -> bool:
     """May ``user`` see this one record (detail pages, downloads)?"""
     rt = _record_type(type(obj))
+    if rt.owner_field and "__" not in rt.owner_field and rt.shared is None:
+        # Read off the record itself: the extensions (one query each) are asked only about a
+        # record whose owner is outside the scope, not on every detail page.
+        if not getattr(user, "is_authenticated", False) or access_of(user).data_scope == "none":
+            return False
+        ids = visible_user_ids(user)
+        if ids is None:
+            return True
+        field = obj._meta.get_field(rt.owner_field)
+        return getattr(obj, field.attname) in ids or obj.pk in _extra_pks(type(obj), user)
     q = _scope(type(obj), user)
     if q is None:
         return True
     if q is NOTHING:
         return False
-    if rt.owner_field and "__" not in rt.owner_field and rt.shared is None:
-        field = obj._meta.get_field(rt.owner_field)
-        return getattr(obj, field.attname) in (visible_user_ids(user) or ()) or obj.pk in _extra_pks(type(obj), user)
     return visible(type(obj)._base_manager.filter(pk=obj.pk), user).exists()
 
 

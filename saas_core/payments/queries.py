@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from saas_core.accounts.models import User
-from saas_core.lines.queries import DATE, DocumentFilterForm, ordered
 from saas_core.payments import services
 from saas_core.payments.models import Invoice, PaymentPlan, PaymentRecord
+from web.forms import DATE, RecordFilterForm
+from web.pagination import ordered
 
 ANY = pgettext_lazy("status filter", "Any")
 
@@ -31,28 +32,29 @@ def _search(queryset: QuerySet, q: str, *fields: str) -> QuerySet:
     return queryset.filter(match)
 
 
-class _Window(DocumentFilterForm):
+class _Window(RecordFilterForm):
+    window = ("date_from", "date_to")
     date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("Until"), required=False, widget=DATE)
 
 
 class PlanFilterForm(_Window):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", ANY), *PaymentPlan.Status.choices])
-    window = ("date_from", "date_to", "due_on")
+    window_field = "due_on"
     field_order = ["q", "status", "owner", "customer", "date_from", "date_to", "mine"]
 
 
-class RecordFilterForm(_Window):
+class PaymentFilterForm(_Window):
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", ANY), *PaymentRecord.Status.choices])
-    window = ("date_from", "date_to", "received_on")
+    window_field = "received_on"
     field_order = ["q", "status", "owner", "customer", "date_from", "date_to", "mine"]
 
 
 class InvoiceFilterForm(_Window):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", ANY), *Invoice.Status.choices])
     kind = forms.ChoiceField(label=_("Invoice type"), required=False, choices=[("", ANY), *Invoice.Kind.choices])
-    window = ("date_from", "date_to", "issued_on")
+    window_field = "issued_on"
     field_order = ["q", "status", "kind", "owner", "customer", "date_from", "date_to", "mine"]
 
 
@@ -61,7 +63,7 @@ class _Queries:
 
     SORTS: dict = {}
     DEFAULT_SORT = ""
-    form: type[DocumentFilterForm] = DocumentFilterForm
+    form: type[RecordFilterForm] = RecordFilterForm
     search: tuple[str, ...] = ()
     choices: tuple[str, ...] = ("status",)
 
@@ -79,7 +81,7 @@ class _Queries:
         for name in cls.choices:
             if filters.get(name):
                 rows = rows.filter(**{name: filters[name]})
-        return ordered(cls.form.apply_common(rows, filters, user), cls.SORTS, sort, cls.DEFAULT_SORT)
+        return ordered(cls.form.narrow(rows, filters, user), cls.SORTS, sort, cls.DEFAULT_SORT)
 
 
 class PlanQueries(_Queries):
@@ -96,7 +98,7 @@ class PlanQueries(_Queries):
 class RecordQueries(_Queries):
     SORTS = _sorts("received_on", {"number": ("number", "id"), "-number": ("-number", "-id")})
     DEFAULT_SORT = "-received_on"
-    form = RecordFilterForm
+    form = PaymentFilterForm
     search = ("number", "payer", "account")
 
     @classmethod

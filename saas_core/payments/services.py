@@ -20,17 +20,19 @@ from django.db.models import Case, DecimalField, F, Max, OuterRef, QuerySet, Sub
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from saas_core import money
 from saas_core.accounts.models import User
 from saas_core.contracts import numbering
 from saas_core.contracts.models import Contract
-from saas_core.lines import documents
 from saas_core.lines import services as lines
 from saas_core.orders.models import Order
 from saas_core.org.access import has_right, require
 from saas_core.org.scope import can_see, visible
 from saas_core.payments.models import Invoice, PaymentAllocation, PaymentPlan, PaymentRecord
+from saas_core.records import batch
+from saas_core.records.batch import BatchWords
 from saas_core.tenancy import company_today, company_zone
 
 MODULE = "payments"
@@ -59,6 +61,11 @@ def records_for(user: User) -> QuerySet[PaymentRecord]:
 
 def invoices_for(user: User) -> QuerySet[Invoice]:
     return visible(Invoice.objects.all(), user)
+
+
+def scoped(model: type[PaymentPlan | PaymentRecord | Invoice], user: User) -> QuerySet:
+    """The plans, payments or invoices of ``user``'s data scope."""
+    return visible(model.objects.all(), user)
 
 
 # --- what every write checks ------------------------------------------------------------------------
@@ -503,11 +510,39 @@ def choosable_plans(parent: Parent) -> QuerySet[PaymentPlan]:
 
 
 @transaction.atomic
+def batch_words(model: type[PaymentPlan | PaymentRecord | Invoice]) -> BatchWords:
+    """What the batch actions and the transfer say about plans, payments or invoices, in the current language."""
+    if model is PaymentPlan:
+        return BatchWords(
+            none_ticked=_("Tick at least one payment plan first."), no_action=_("Choose what to do with the ticked rows."),
+            none_chosen=_("Tick at least one row first."),
+            outside_scope=_("You may only transfer records within your data scope."),
+            transferred=lambda n: ngettext("%(count)d payment plan transferred.", "%(count)d payment plans transferred.",
+                                           n) % {"count": n},
+            binned=lambda n: ngettext("%(count)d payment plan moved to the recycle bin.",
+                                      "%(count)d payment plans moved to the recycle bin.", n) % {"count": n})
+    if model is PaymentRecord:
+        return BatchWords(
+            none_ticked=_("Tick at least one payment first."), no_action=_("Choose what to do with the ticked rows."),
+            none_chosen=_("Tick at least one row first."),
+            outside_scope=_("You may only transfer records within your data scope."),
+            transferred=lambda n: ngettext("%(count)d payment transferred.", "%(count)d payments transferred.", n)
+            % {"count": n},
+            binned=lambda n: ngettext("%(count)d payment moved to the recycle bin.",
+                                      "%(count)d payments moved to the recycle bin.", n) % {"count": n})
+    return BatchWords(
+        none_ticked=_("Tick at least one invoice first."), no_action=_("Choose what to do with the ticked rows."),
+        none_chosen=_("Tick at least one row first."),
+        outside_scope=_("You may only transfer records within your data scope."),
+        transferred=lambda n: ngettext("%(count)d invoice transferred.", "%(count)d invoices transferred.", n)
+        % {"count": n},
+        binned=lambda n: ngettext("%(count)d invoice moved to the recycle bin.",
+                                  "%(count)d invoices moved to the recycle bin.", n) % {"count": n})
+
+
 def transfer(model: type[PaymentPlan | PaymentRecord | Invoice], rows: Iterable, to_user: User, *, by: User) -> int:
     """Hand plans, payments or invoices (all within ``by``'s scope) to another owner, all or nothing."""
-    require(by, MODULE, "edit")
-    return documents.transfer(model, rows, to_user, by=by, none_chosen=_("Tick at least one row first."),
-                              out_of_scope=_("You may only transfer records within your data scope."))
+    return batch.transfer(rows, to_user, by=by, module=MODULE, words=batch_words(model))
 
 
 def may_override(user: User) -> bool:

@@ -8,23 +8,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from saas_core.attachments import context as attachment_context
 from saas_core.contracts.models import Contract
-from saas_core.lines.views import BatchTexts, batch_action, document_list
 from saas_core.orders.models import Order
 from saas_core.org.access import can, permission_required, require
 from saas_core.org.scope import can_see
 from saas_core.payments import queries, services
 from saas_core.payments.forms import InvoiceForm, PlanForm, RecordForm
 from saas_core.payments.models import Invoice, PaymentPlan, PaymentRecord
+from saas_core.records import lists
+from saas_core.records.batch import batch_view
 from saas_core.tenancy import company_today
 from web.forms import add_service_errors
 from web.navigation import next_url
@@ -62,8 +61,8 @@ def _parent_key(parent) -> str:
 
 
 def _list(request: HttpRequest, q, template: str, export_key: str, related=RELATED) -> HttpResponse:
-    return document_list(request, module=MODULE, queries=q, listing=q.listing, template=template,
-                         export_key=export_key, related=related)
+    return lists.record_list(request, module=MODULE, queries=q, listing=q.listing, template=template,
+                             export_key=export_key, related=related)
 
 
 @permission_required(MODULE, "view")
@@ -81,64 +80,21 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     return _list(request, queries.InvoiceQueries, "payments/invoice_list.html", "invoices")
 
 
-def _batch(request: HttpRequest, model, list_url: str, texts: BatchTexts) -> HttpResponse:
-    """Transfer through the shared batch; the recycle bin through services.trash (a payment's
-    installments must stop counting it)."""
-    back = next_url(request, reverse(list_url))
-    mine = {PaymentPlan: services.plans_for, PaymentRecord: services.records_for,
-            Invoice: services.invoices_for}[model](request.user)
-    if request.POST.get("action") != "delete":
-        return batch_action(request, mine, module=MODULE, back=back, texts=texts,
-                            transfer=lambda rows, to_user, by: services.transfer(model, rows, to_user, by=by))
-    require(request.user, MODULE, "delete")
-    ids = [int(raw) for raw in request.POST.getlist("ids")[:500] if raw.isdigit()]
-    chosen = list(mine.filter(pk__in=ids).order_by("pk"))
-    if not chosen:
-        messages.error(request, texts.none_ticked)
-        return redirect(back)
-    try:
-        with transaction.atomic():
-            for obj in chosen:
-                services.trash(obj, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, texts.binned(len(chosen)))
-    return redirect(back)
-
-
-def _texts(none: str, transferred, binned) -> BatchTexts:
-    return BatchTexts(none_ticked=none, choose=_("Choose what to do with the ticked rows."),
-                      transferred=lambda n: transferred(n) % {"count": n}, binned=lambda n: binned(n) % {"count": n})
-
-
-BATCHES = {
-    "plans": (PaymentPlan, "payments:plan_list", lambda: _texts(
-        _("Tick at least one payment plan first."),
-        lambda n: ngettext("%(count)d payment plan transferred.", "%(count)d payment plans transferred.", n),
-        lambda n: ngettext("%(count)d payment plan moved to the recycle bin.",
-                           "%(count)d payment plans moved to the recycle bin.", n))),
-    "records": (PaymentRecord, "payments:record_list", lambda: _texts(
-        _("Tick at least one payment first."),
-        lambda n: ngettext("%(count)d payment transferred.", "%(count)d payments transferred.", n),
-        lambda n: ngettext("%(count)d payment moved to the recycle bin.",
-                           "%(count)d payments moved to the recycle bin.", n))),
-    "invoices": (Invoice, "payments:invoice_list", lambda: _texts(
-        _("Tick at least one invoice first."),
-        lambda n: ngettext("%(count)d invoice transferred.", "%(count)d invoices transferred.", n),
-        lambda n: ngettext("%(count)d invoice moved to the recycle bin.",
-                           "%(count)d invoices moved to the recycle bin.", n))),
-}
+BATCHES = {"plans": (PaymentPlan, "payments:plan_list"), "records": (PaymentRecord, "payments:record_list"),
+           "invoices": (Invoice, "payments:invoice_list")}
 
 
 @permission_required(MODULE, "view")
 @require_POST
 def batch(request: HttpRequest, kind: str) -> HttpResponse:
-    """The ticked plans, payments or invoices: transfer them, or move them to the recycle bin."""
+    """The ticked plans, payments or invoices: transfer them, or move them to the recycle bin (through
+    services.trash: a payment's installments must stop counting it)."""
     if kind not in BATCHES:
         raise Http404
-    model, list_url, texts = BATCHES[kind]
-    return _batch(request, model, list_url, texts())
+    model, list_url = BATCHES[kind]
+    return batch_view(request, module=MODULE, queryset=services.scoped(model, request.user),
+                      words=services.batch_words(model), back=next_url(request, reverse(list_url)),
+                      trash=services.trash)
 
 
 # --- forms ----------------------------------------------------------------------------------------------

@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from saas_core.accounts.models import User
-from saas_core.lines.queries import DATE, DocumentFilterForm, ordered
 from saas_core.quotes.models import Quote
 from saas_core.quotes.services import quotes_for
+from web.forms import DATE, RecordFilterForm
+from web.pagination import ordered
 
 SORTS = {
     "-created": ("-created_at", "-id"), "created": ("created_at", "id"),
@@ -22,13 +23,14 @@ SORTS = {
 DEFAULT_SORT = "-created"
 
 
-class QuoteFilterForm(DocumentFilterForm):
+class QuoteFilterForm(RecordFilterForm):
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", pgettext_lazy("status filter", "Any")), *Quote.Status.choices])
     opportunity = forms.IntegerField(required=False, widget=forms.HiddenInput)
     quoted_from = forms.DateField(label=_("Quoted from"), required=False, widget=DATE)
     quoted_to = forms.DateField(label=_("Quoted until"), required=False, widget=DATE)
-    window = ("quoted_from", "quoted_to", "quoted_on")
+    window = ("quoted_from", "quoted_to")
+    window_field = "quoted_on"
     field_order = ["q", "status", "owner", "customer", "opportunity", "quoted_from", "quoted_to", "mine"]
 
 
@@ -57,7 +59,7 @@ def apply_filters(queryset: QuerySet[Quote], filters: dict, user: User) -> Query
         queryset = queryset.filter(status=filters["status"])
     if filters.get("opportunity"):
         queryset = queryset.filter(opportunity_id=filters["opportunity"])
-    return QuoteFilterForm.apply_common(queryset, filters, user)
+    return QuoteFilterForm.narrow(queryset, filters, user)
 
 
 def quote_list(user: User, filters: dict, sort: str | None = None) -> QuerySet[Quote]:

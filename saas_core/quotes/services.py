@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from saas_core.accounts.models import User
 from saas_core.approvals import services as approvals
@@ -28,6 +29,8 @@ from saas_core.org.access import require
 from saas_core.org.scope import visible
 from saas_core.products.models import PriceStrategy
 from saas_core.quotes.models import Quote, QuoteLine
+from saas_core.records import batch
+from saas_core.records.batch import BatchWords
 from saas_core.tenancy import company_today
 
 MODULE = "quotes"
@@ -178,11 +181,23 @@ def copy_quote(quote: Quote, *, by: User) -> Quote:
     )
 
 
+def batch_words() -> BatchWords:
+    """What the batch actions and the transfer say about quotes, in the current language."""
+    return BatchWords(
+        none_ticked=_("Tick at least one quote first."),
+        no_action=_("Choose what to do with the ticked quotes."),
+        none_chosen=_("Choose at least one quote."),
+        outside_scope=_("You may only transfer quotes within your data scope."),
+        transferred=lambda n: ngettext("%(count)d quote transferred.", "%(count)d quotes transferred.", n)
+        % {"count": n},
+        binned=lambda n: ngettext("%(count)d quote moved to the recycle bin.",
+                                  "%(count)d quotes moved to the recycle bin.", n) % {"count": n},
+    )
+
+
 def transfer(quotes: Iterable[Quote], to_user: User, *, by: User) -> int:
     """Give quotes (all within ``by``'s scope) to ``to_user``; all or nothing."""
-    require(by, MODULE, "edit")
-    return documents.transfer(Quote, quotes, to_user, by=by, none_chosen=_("Choose at least one quote."),
-                              out_of_scope=_("You may only transfer quotes within your data scope."))
+    return batch.transfer(quotes, to_user, by=by, module=MODULE, words=batch_words())
 
 
 # --- reading ------------------------------------------------------------------------------------------

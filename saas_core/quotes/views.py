@@ -11,12 +11,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from saas_core.approvals import services as approvals
 from saas_core.customers import access as customer_access
-from saas_core.lines.views import BatchTexts, DocumentPage, DocumentViews, lines_with_cost
+from saas_core.lines.views import DocumentPage, DocumentViews, lines_with_cost
 from saas_core.org.access import can, permission_required
 from saas_core.products.access import may_see_cost
 from saas_core.quotes import conversions, queries, services
@@ -24,16 +23,6 @@ from saas_core.quotes.forms import QuoteForm
 from saas_core.quotes.models import Quote
 
 MODULE = "quotes"
-
-
-def _batch_texts() -> BatchTexts:
-    return BatchTexts(
-        none_ticked=_("Tick at least one quote first."),
-        transferred=lambda n: ngettext("%(count)d quote transferred.", "%(count)d quotes transferred.", n)
-        % {"count": n},
-        binned=lambda n: ngettext("%(count)d quote moved to the recycle bin.",
-                                  "%(count)d quotes moved to the recycle bin.", n) % {"count": n},
-        choose=_("Choose what to do with the ticked quotes."))
 
 
 def _page() -> DocumentPage:
@@ -54,8 +43,8 @@ def _locked(quote: Quote) -> str | None:
 
 QUOTES = DocumentViews(
     module=MODULE, model=Quote, queries=queries, listing=queries.quote_list, list_template="quotes/list.html",
-    select=("customer", "opportunity", "owner", "strategy"), scoped=services.quotes_for, transfer=services.transfer,
-    texts=_batch_texts, page=_page, prices=services.last_prices, delete_template="quotes/confirm_delete.html",
+    select=("customer", "opportunity", "owner", "strategy"), scoped=services.quotes_for, words=services.batch_words,
+     page=_page, prices=services.last_prices, delete_template="quotes/confirm_delete.html",
     deleted=lambda: _("Quote %(number)s moved to the recycle bin."), locked=_locked,
     form_extra=lambda quote: {"quote": quote},
 )

@@ -72,8 +72,11 @@ def ticked(request: HttpRequest, queryset: QuerySet) -> list[Model]:
     return list(queryset.filter(pk__in=ids).order_by("pk"))
 
 
-def batch_view(request: HttpRequest, *, module: str, queryset: QuerySet, words: BatchWords, back: str) -> HttpResponse:
-    """Run the posted action on the ticked records and go back to the list with what happened."""
+def batch_view(request: HttpRequest, *, module: str, queryset: QuerySet, words: BatchWords, back: str,
+               trash: Callable | None = None) -> HttpResponse:
+    """Run the posted action on the ticked records and go back to the list with what happened.
+    ``trash(record, by=)``: how one record goes to the recycle bin when that does more than
+    ``records.bin.trash`` (a payment's installments stop counting it)."""
     from saas_core.accounts.models import User
 
     chosen = ticked(request, queryset)
@@ -91,7 +94,7 @@ def batch_view(request: HttpRequest, *, module: str, queryset: QuerySet, words: 
             require(request.user, module, "delete")
             with transaction.atomic():
                 for record in chosen:
-                    recycle_bin.trash(record, by=request.user)
+                    (trash or recycle_bin.trash)(record, by=request.user)
             messages.success(request, words.binned(len(chosen)))
         else:
             messages.error(request, words.no_action)

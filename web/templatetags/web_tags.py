@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import functools
+
 from django import forms, template
 from django.utils.html import format_html, format_html_join
 
@@ -127,6 +129,7 @@ def phone_actions(context, number: str, contact=None) -> list[dict]:
 
 
 @register.simple_tag
+@functools.cache  # the same few icons on every page: built once per process
 def icon(name: str, size: int = 16, css: str = ""):
     """An inline SVG icon of ``web.icons`` (decorative: hidden from screen readers)."""
     from web.icons import PATHS

@@ -8,8 +8,10 @@ register = template.Library()
 
 
 @register.inclusion_tag("approvals/_panel.html", takes_context=True)
-def approval_panel(context, obj):
-    return panels.record_panel(context["request"], obj)
+def approval_panel(context, obj, standing=None):
+    """``{% approval_panel quote %}``, or ``{% approval_panel quote standing %}`` with the view's
+    ``approvals.services.standing(quote)`` when it read that already."""
+    return panels.record_panel(context["request"], obj, standing)
 
 
 @register.filter
