@@ -8,4 +8,7 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments and invoices")
 
     def ready(self) -> None:
-        from saas_core.payments import menus  # noqa: F401 - permissions, menus, panels, approvals, exporters
+        from saas_core.payments import (  # noqa: F401
+            menus,  # permissions, menus, panels, approvals, exporters
+            targets,  # the "payment amount" sales-target measure
+        )

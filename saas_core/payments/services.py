@@ -33,6 +33,7 @@ from saas_core.org.scope import can_see, visible
 from saas_core.payments.models import Invoice, PaymentAllocation, PaymentPlan, PaymentRecord
 from saas_core.records import batch
 from saas_core.records.batch import BatchWords
+from saas_core.targets.measures import by_owner_and_month
 from saas_core.tenancy import company_today, company_zone
 
 MODULE = "payments"
@@ -495,13 +496,16 @@ def remind_due(today: date | None = None) -> int:
 # --- figures the targets use ---------------------------------------------------------------------------------------
 
 
-def received_by_owner_month(owner_ids: Iterable[int], date_from: date, date_to: date) -> dict[tuple[int, str], Decimal]:
-    """(owner id, 'YYYY-MM') → Σ confirmed payments received in [date_from, date_to] (one GROUP BY)."""
-    rows = (PaymentRecord.objects.filter(owner_id__in=list(owner_ids), status=PaymentRecord.Status.CONFIRMED,
-                                         received_on__gte=date_from, received_on__lte=date_to)
-            .order_by().annotate(month=TruncMonth("received_on")).values("owner_id", "month")
-            .annotate(total=Sum("amount")))
-    return {(r["owner_id"], f"{r['month']:%Y-%m}"): r["total"] for r in rows}
+def received_by_owner_month(owner_ids: Iterable[int] | None, date_from: date,
+                            date_to: date) -> dict[tuple[int, str], Decimal]:
+    """(owner id, 'YYYY-MM') → Σ confirmed payments received in [date_from, date_to] (one GROUP BY);
+    ``owner_ids`` None: everybody. The sales targets' "payment amount" measure."""
+    rows = PaymentRecord.objects.filter(status=PaymentRecord.Status.CONFIRMED, received_on__gte=date_from,
+                                        received_on__lte=date_to)
+    if owner_ids is not None:
+        rows = rows.filter(owner_id__in=list(owner_ids))
+    return by_owner_and_month(rows.order_by().annotate(month=TruncMonth("received_on")).values("owner_id", "month")
+                              .annotate(value=Sum("amount")))
 
 
 def choosable_plans(parent: Parent) -> QuerySet[PaymentPlan]:
@@ -509,7 +513,6 @@ def choosable_plans(parent: Parent) -> QuerySet[PaymentPlan]:
     return _siblings(PaymentPlan, parent).filter(voided=False, received__lt=F("amount")).order_by("due_on", "installment")
 
 
-@transaction.atomic
 def batch_words(model: type[PaymentPlan | PaymentRecord | Invoice]) -> BatchWords:
     """What the batch actions and the transfer say about plans, payments or invoices, in the current language."""
     if model is PaymentPlan:
