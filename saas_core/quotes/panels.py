@@ -57,6 +57,17 @@ def opportunity_quotes(request, opportunity) -> dict | None:
             "can_add": can(request.user, "quotes", "create"), "opportunity": opportunity}
 
 
+def _by_customer(records, *, date_field: str, label_field: str) -> list[dict]:
+    """One row per customer of ``records`` in one aggregate query: how many (``n``), the latest
+    ``date_field`` (``last``), and the latest record's id and ``label_field`` (``latest_id``,
+    ``latest_label``); the most recent customers first."""
+    latest = records.filter(customer_id=OuterRef("customer_id")).order_by(f"-{date_field}", "-id")
+    return list(records.order_by().values("customer_id", "customer__name")
+                .annotate(n=Count("id"), last=Max(date_field), latest_id=Subquery(latest.values("id")[:1]),
+                          latest_label=Subquery(latest.values(label_field)[:1]))
+                .order_by("-last", "customer_id")[:PANEL_ROWS])
+
+
 def interested(request, product) -> list[dict]:
     """The product 360°'s "customers interested", from quotes: one row per customer with quotes (of
     those the user sees) that have the product on a line: how many, when last, and the latest
@@ -69,15 +80,11 @@ def interested(request, product) -> list[dict]:
         return []
     quotes = services.quotes_for(request.user).filter(
         pk__in=QuoteLine.objects.filter(product=product).values("quote_id"))
-    latest = quotes.filter(customer_id=OuterRef("customer_id")).order_by("-quoted_on", "-id")
-    rows = (quotes.order_by().values("customer_id", "customer__name")
-            .annotate(n=Count("id"), last=Max("quoted_on"), latest_id=Subquery(latest.values("id")[:1]),
-                      latest_number=Subquery(latest.values("number")[:1]))
-            .order_by("-last", "customer_id")[:PANEL_ROWS])
+    rows = _by_customer(quotes, date_field="quoted_on", label_field="number")
     quote_url = pk_urls("quotes:detail")
     return [{"customer": r["customer__name"], "url": quote_url(r["latest_id"]), "when": r["last"],
              "what": ngettext("%(count)d quote, the latest %(number)s", "%(count)d quotes, the latest %(number)s",
-                              r["n"]) % {"count": r["n"], "number": r["latest_number"]}}
+                              r["n"]) % {"count": r["n"], "number": r["latest_label"]}}
             for r in rows]
 
 
@@ -97,16 +104,12 @@ def interested_opportunities(request, product) -> list[dict]:
     quoted = (QuoteLine.objects.filter(product=product, quote__in=services.quotes_for(user).values("pk"),
                                        quote__opportunity__isnull=False).values("quote__opportunity_id"))
     opportunities = opportunities_for(user).filter(pk__in=quoted)
-    latest = opportunities.filter(customer_id=OuterRef("customer_id")).order_by("-found_on", "-id")
-    rows = (opportunities.order_by().values("customer_id", "customer__name")
-            .annotate(n=Count("id"), last=Max("found_on"), latest_id=Subquery(latest.values("id")[:1]),
-                      latest_subject=Subquery(latest.values("subject")[:1]))
-            .order_by("-last", "customer_id")[:PANEL_ROWS])
+    rows = _by_customer(opportunities, date_field="found_on", label_field="subject")
     opportunity_url = pk_urls("opportunities:detail")
     return [{"customer": r["customer__name"], "url": opportunity_url(r["latest_id"]), "when": r["last"],
              "what": ngettext("%(count)d opportunity, the latest “%(subject)s”",
                               "%(count)d opportunities, the latest “%(subject)s”", r["n"])
-             % {"count": r["n"], "subject": r["latest_subject"]}}
+             % {"count": r["n"], "subject": r["latest_label"]}}
             for r in rows]
 
 
