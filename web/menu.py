@@ -115,11 +115,16 @@ def entry_from_spec(spec: dict) -> MenuEntry:
 def _open_entries(request, mode: str) -> list[MenuEntry]:
     """The entries this user may open, in order; the registered sources' entries (the enabled
     modules' ``crm_menu_entries``) join the registered ones per request."""
-    extra = [entry_from_spec(spec) for source in _sources for spec in source(request)]
-    return [
-        entry for entry in sorted([*_entries.values(), *extra], key=lambda e: e.order)
-        if mode in entry.menus and not (entry.visible and not entry.visible(request))
-    ]
+    # The sidebar and the "+" menu both ask on every page: the entries the user may open are
+    # worked out once per request, each menu takes its own.
+    allowed = getattr(request, "_menu_entries", None)
+    if allowed is None:
+        extra = [entry_from_spec(spec) for source in _sources for spec in source(request)]
+        allowed = request._menu_entries = [
+            entry for entry in sorted([*_entries.values(), *extra], key=lambda e: e.order)
+            if not (entry.visible and not entry.visible(request))
+        ]
+    return [entry for entry in allowed if mode in entry.menus]
 
 
 def active_entry(request, groups: dict[str, MenuGroup]) -> str:

@@ -91,18 +91,21 @@ def opportunity_list(user: User, filters: dict, sort: str | None = None) -> Quer
     return apply_filters(opportunities_for(user), filters, user).order_by(*order)
 
 
-# What a card shows (kanban.html): loading whole customers and users made 120 cards cost 10 ms.
-CARD_FIELDS = ("subject", "stage_id", "expected_amount", "created_at", "customer__name", "owner__name", "owner__username")
+# What a card shows (kanban.html): loading whole customers and users made 120 cards cost 10 ms, and
+# model instances (each template lookup on one tries a key first and fails) half as much again as
+# plain rows.
+CARD_FIELDS = ("id", "subject", "stage_id", "expected_amount", "customer__name", "owner__name", "owner__username")
 
 
-def newest_per_stage(queryset: QuerySet[Opportunity], stage_ids: list[int], n: int) -> dict[int, list[Opportunity]]:
+def newest_per_stage(queryset: QuerySet[Opportunity], stage_ids: list[int], n: int) -> dict[int, list[dict]]:
     """The ``n`` newest of ``queryset`` (scoped and filtered) in each stage: the kanban's cards, in one query.
 
     One index probe per stage, not one query per column nor a window over every row: a LATERAL
     subquery runs ``queryset``'s own SQL (data scope and filters included) for each stage id with
     ``LIMIT n``, reading ``n`` entries of opp_stage_recent (stage, -created_at, -id) per column
     (a ROW_NUMBER() OVER (PARTITION BY stage) would number all 45,000 of a type's rows to keep 120);
-    the outer query fetches those rows with their customer and owner.
+    the outer query fetches those rows with their customer's and owner's names, as dicts:
+    ``id, subject, stage_id, expected_amount, customer`` (its name) and ``owner`` (name or user name).
     """
     if not stage_ids or n <= 0:
         return {}
@@ -111,10 +114,12 @@ def newest_per_stage(queryset: QuerySet[Opportunity], stage_ids: list[int], n: i
     sql, params = inner.query.sql_with_params()  # Django's compiled SQL; every value stays a parameter
     ids = RawSQL(f"SELECT card.id FROM unnest(%s::bigint[]) AS board(stage_id) CROSS JOIN LATERAL ({sql}) AS card",  # noqa: S611
                  (list(stage_ids), *params))
-    columns: dict[int, list[Opportunity]] = {pk: [] for pk in stage_ids}
-    for card in (Opportunity.objects.filter(pk__in=ids).select_related("customer", "owner")
-                 .only(*CARD_FIELDS).order_by("-created_at", "-id")):
-        columns[card.stage_id].append(card)
+    columns: dict[int, list[dict]] = {pk: [] for pk in stage_ids}
+    for card in Opportunity.objects.filter(pk__in=ids).order_by("-created_at", "-id").values(*CARD_FIELDS):
+        columns[card["stage_id"]].append({
+            "id": card["id"], "subject": card["subject"], "stage_id": card["stage_id"],
+            "expected_amount": card["expected_amount"], "customer": card["customer__name"],
+            "owner": card["owner__name"] or card["owner__username"]})
     return columns
 
 

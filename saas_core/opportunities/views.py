@@ -125,7 +125,7 @@ def kanban(request: HttpRequest) -> HttpResponse:
         counts = funnel.per_stage(counted.filter(stage__in=stage_ids))
         detail_url, stage_url = pk_urls("opportunities:detail"), pk_urls("opportunities:stage")
         for card in (card for column in cards.values() for card in column):
-            card.url, card.stage_url = detail_url(card.pk), stage_url(card.pk)
+            card["url"], card["stage_url"] = detail_url(card["id"]), stage_url(card["id"])
         for stage in stages:
             n, amount = counts.get(stage.pk, (0, 0))
             columns.append({"stage": stage, "cards": cards[stage.pk], "count": n, "amount": amount,

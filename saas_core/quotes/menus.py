@@ -30,6 +30,8 @@ register_panel("quoted_products", _("Quoted products"), "quotes/panels/customer_
                panels.quoted_products, order=38, section="quotes", tab="quotes", lazy=True,
                permission=("quotes", "view"))
 register_figure("open_quotes", _("Open quotes"), panels.count, order=46, tab="quotes", permission=("quotes", "view"))
+register_source("interested", "opportunities", _("Opportunities"), panels.interested_opportunities,
+                permission=("opportunities", "view"))
 register_source("interested", "quotes", _("Quotes"), panels.interested, permission=("quotes", "view"))
 register_detail_panel("quotes", _("Quotes"), "quotes/panels/opportunity.html", panels.opportunity_quotes, order=30,
                       permission=("quotes", "view"))

@@ -4,9 +4,10 @@ this week. Each goes through the user's data scope."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Max
-from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.db.models import Count, Max, OuterRef, Subquery
+from django.utils.translation import ngettext
+
+from web.navigation import pk_urls
 
 PANEL_ROWS = 20
 WORKBENCH_ROWS = 8
@@ -56,20 +57,59 @@ def opportunity_quotes(request, opportunity) -> dict | None:
             "can_add": can(request.user, "quotes", "create"), "opportunity": opportunity}
 
 
+def _by_customer(records, *, date_field: str, label_field: str) -> list[dict]:
+    """One row per customer of ``records`` in one aggregate query: how many (``n``), the latest
+    ``date_field`` (``last``), and the latest record's id and ``label_field`` (``latest_id``,
+    ``latest_label``); the most recent customers first."""
+    latest = records.filter(customer_id=OuterRef("customer_id")).order_by(f"-{date_field}", "-id")
+    return list(records.order_by().values("customer_id", "customer__name")
+                .annotate(n=Count("id"), last=Max(date_field), latest_id=Subquery(latest.values("id")[:1]),
+                          latest_label=Subquery(latest.values(label_field)[:1]))
+                .order_by("-last", "customer_id")[:PANEL_ROWS])
+
+
 def interested(request, product) -> list[dict]:
-    """The product 360°'s "customers interested": customers quoted this product, newest first."""
+    """The product 360°'s "customers interested", from quotes: one row per customer with quotes (of
+    those the user sees) that have the product on a line: how many, when last, and the latest
+    (linked). One aggregate query; the most recently quoted customers first."""
     from saas_core.org.access import can
     from saas_core.quotes import services
     from saas_core.quotes.models import QuoteLine
 
     if not can(request.user, "quotes", "view"):
         return []
-    quotes = services.quotes_for(request.user)
-    rows = (QuoteLine.objects.filter(product=product, quote__in=quotes.values("pk"))
-            .values("quote_id", "quote__number", "quote__quoted_on", "quote__customer__name", "quantity")
-            .order_by("-quote__quoted_on", "-quote_id")[:PANEL_ROWS])
-    return [{"customer": r["quote__customer__name"], "url": reverse("quotes:detail", args=[r["quote_id"]]),
-             "what": _("Quote %(number)s") % {"number": r["quote__number"]}, "when": r["quote__quoted_on"]}
+    quotes = services.quotes_for(request.user).filter(
+        pk__in=QuoteLine.objects.filter(product=product).values("quote_id"))
+    rows = _by_customer(quotes, date_field="quoted_on", label_field="number")
+    quote_url = pk_urls("quotes:detail")
+    return [{"customer": r["customer__name"], "url": quote_url(r["latest_id"]), "when": r["last"],
+             "what": ngettext("%(count)d quote, the latest %(number)s", "%(count)d quotes, the latest %(number)s",
+                              r["n"]) % {"count": r["n"], "number": r["latest_label"]}}
+            for r in rows]
+
+
+def interested_opportunities(request, product) -> list[dict]:
+    """The product 360°'s "customers interested", from opportunities: one row per customer with
+    opportunities (of those the user sees) that a quote the user sees offered the product in (an
+    opportunity names its products through its quotes): how many, when the latest was found, and
+    the latest (linked). One aggregate query."""
+    from saas_core.opportunities.services import opportunities_for
+    from saas_core.org.access import can
+    from saas_core.quotes import services
+    from saas_core.quotes.models import QuoteLine
+
+    user = request.user
+    if not (can(user, "opportunities", "view") and can(user, "quotes", "view")):
+        return []
+    quoted = (QuoteLine.objects.filter(product=product, quote__in=services.quotes_for(user).values("pk"),
+                                       quote__opportunity__isnull=False).values("quote__opportunity_id"))
+    opportunities = opportunities_for(user).filter(pk__in=quoted)
+    rows = _by_customer(opportunities, date_field="found_on", label_field="subject")
+    opportunity_url = pk_urls("opportunities:detail")
+    return [{"customer": r["customer__name"], "url": opportunity_url(r["latest_id"]), "when": r["last"],
+             "what": ngettext("%(count)d opportunity, the latest “%(subject)s”",
+                              "%(count)d opportunities, the latest “%(subject)s”", r["n"])
+             % {"count": r["n"], "subject": r["latest_label"]}}
             for r in rows]
 
 
