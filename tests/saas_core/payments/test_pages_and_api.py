@@ -63,7 +63,7 @@ def test_form_errors_name_the_problem_in_both_languages(org, tenant_a, client_fo
     page = answer.content.decode()
     # Each problem next to its field, in the page's language (the form's and the service's rules).
     assert answer.status_code == 400
-    assert 'data-error-for="due_on">这个字段是必填项。<' in page
+    assert 'data-error-for="due_on">该字段是必填项。<' in page
     answer = web.post(f"/payments/plans/new/?contract={deal.pk}", {"due_on": today, "amount": "-1"})
     assert answer.status_code == 400 and 'data-error-for="amount">' in answer.content.decode()
     speak_chinese(tenant_a, org.sales1, "en")
