@@ -63,7 +63,6 @@ def test_design_submit_approve_reject_resubmit(page: Page, live_site, screenshot
     pk = _people_and_quote(base)
 
     # The Boss designs the flow: over 10,000 → the salesperson's manager, then a director.
-    # The Boss designs the flow: over 10,000 → the salesperson's manager, then a director.
     design_two_level_flow(page, base, "quotes.quote", "大额报价")
     page.screenshot(path=str(screenshots / "approval-flow-1280.png"), full_page=True)
 
