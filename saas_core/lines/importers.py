@@ -84,7 +84,7 @@ class DocumentImporter(Importer):
         if row.values.get("customer"):
             seen.add(number)
         elif number not in seen:
-            row.reject(self.needs_customer, "customer")
+            row.reject(str(self.needs_customer), "customer")
 
     def find_existing(self, rows: list[Row], ctx: dict) -> dict[int, Existing]:
         numbers = {r.values["number"] for r in rows if r.values.get("number")}
@@ -121,4 +121,4 @@ class DocumentImporter(Importer):
                                   check_permission=False, **header)
 
     def update_one(self, row: Row, existing: Existing, ctx: dict) -> None:
-        raise RowRejected([self.exists])
+        raise RowRejected([str(self.exists)])

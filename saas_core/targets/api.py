@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -72,10 +73,10 @@ class TargetGridView(APIView):
         keys = [m.key for m in measures.measures()]
         measure = request.query_params.get("measure") or (keys[0] if keys else "")
         if measure not in keys:
-            raise serializers.ValidationError({"measure": [f"One of: {', '.join(keys)}."]})
+            raise serializers.ValidationError({"measure": [_("One of: %(choices)s.") % {"choices": ", ".join(keys)}]})
         raw = request.query_params.get("year") or str(company_today().year)
         if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
-            raise serializers.ValidationError({"year": ["A year from 2000 to 2100."]})
+            raise serializers.ValidationError({"year": [_("A year from 2000 to 2100.")]})
         return Response(_grid(request.user, measure, int(raw)))
 
     @extend_schema(request=SaveSerializer, responses=OpenApiTypes.OBJECT)

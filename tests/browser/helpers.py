@@ -161,3 +161,40 @@ def zh(msgid: str, context: str | None = None) -> str:
 
     with translation.override("zh-hans"):
         return translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+
+
+def design_two_level_flow(page: Page, base: str, doc_type: str, name: str, amount: str = "10000") -> None:
+    """The Boss's designer: one route over ``amount`` → the initiator's manager (经理审批), then a
+    director (总监审批), for the document type ``doc_type`` (e.g. "contracts.contract")."""
+    page.goto(f"{base}/approvals/flows/")
+    page.locator(f"[data-testid=flow-type][data-key='{doc_type}']").click()
+    page.locator("[data-testid=new-route]").click()
+    form = page.locator("[data-testid=route-form]")
+    form.locator("#id_name").fill(name)
+    form.locator("#id_conditions-0-field").select_option("amount")
+    form.locator("#id_conditions-0-op").select_option("gt")
+    form.locator("#id_conditions-0-value").fill(amount)
+    form.locator("#id_nodes-0-name").fill("经理审批")
+    form.locator("#id_nodes-0-approver").select_option("superior")
+    form.locator("#id_nodes-0-levels").fill("1")
+    form.locator("#id_nodes-0-mode").select_option("any")
+    form.locator("#id_nodes-1-name").fill("总监审批")
+    form.locator("#id_nodes-1-approver").select_option("role")
+    form.locator("#id_nodes-1-role").select_option("director")
+    form.locator("#id_nodes-1-mode").select_option("any")
+    form.locator("[data-testid=save-route]").click()
+    expect(page).to_have_url(f"{base}/approvals/flows/{doc_type}/")
+    expect(page.locator("[data-testid=route]")).to_have_count(1)
+    expect(page.locator("[data-testid=route-steps] li")).to_have_count(2)
+
+
+def decide_on(page: Page, base: str, document_url: str, button: str, comment: str = "", *,
+              lands: str = "/approvals/") -> None:
+    """Approve or reject from the document's page (``document_url``, e.g. "/quotes/12/"). An
+    approver sees the document only while it waits for them, so a decision lands on their list
+    (``lands``), a refused one on the document."""
+    page.goto(base + document_url)
+    panel = page.locator("[data-testid=approval-panel]")
+    panel.locator("[data-testid=approval-comment]").fill(comment)
+    panel.locator(f"[data-testid={button}]").click()
+    expect(page).to_have_url(base + lands)

@@ -16,7 +16,7 @@ from tests.browser.conftest import require_browser_stack
 require_browser_stack()
 from playwright.sync_api import Page, expect  # noqa: E402
 
-from tests.browser.helpers import sign_in, sign_out, sign_up  # noqa: E402
+from tests.browser.helpers import decide_on, design_two_level_flow, sign_in, sign_out, sign_up  # noqa: E402
 from tests.factories import PASSWORD  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
@@ -52,13 +52,7 @@ def _as(page: Page, base: str, username: str, name: str) -> None:
 
 
 def _decide(page: Page, base: str, pk: int, button: str, comment: str = "", *, lands: str = "/approvals/") -> None:
-    """Decide from the quote's page. An approver sees the quote (outside their data scope) only
-    while it waits for them, so a decision lands on their list, a refused one on the quote."""
-    page.goto(f"{base}/quotes/{pk}/")
-    panel = page.locator("[data-testid=approval-panel]")
-    panel.locator("[data-testid=approval-comment]").fill(comment)
-    panel.locator(f"[data-testid={button}]").click()
-    expect(page).to_have_url(base + lands)
+    decide_on(page, base, f"/quotes/{pk}/", button, comment, lands=lands)
 
 
 def test_design_submit_approve_reject_resubmit(page: Page, live_site, screenshots):
@@ -69,26 +63,7 @@ def test_design_submit_approve_reject_resubmit(page: Page, live_site, screenshot
     pk = _people_and_quote(base)
 
     # The Boss designs the flow: over 10,000 → the salesperson's manager, then a director.
-    page.goto(f"{base}/approvals/flows/")
-    page.locator("[data-testid=flow-type][data-key='quotes.quote']").click()
-    page.locator("[data-testid=new-route]").click()
-    form = page.locator("[data-testid=route-form]")
-    form.locator("#id_name").fill("大额报价")
-    form.locator("#id_conditions-0-field").select_option("amount")
-    form.locator("#id_conditions-0-op").select_option("gt")
-    form.locator("#id_conditions-0-value").fill("10000")
-    form.locator("#id_nodes-0-name").fill("经理审批")
-    form.locator("#id_nodes-0-approver").select_option("superior")
-    form.locator("#id_nodes-0-levels").fill("1")
-    form.locator("#id_nodes-0-mode").select_option("any")
-    form.locator("#id_nodes-1-name").fill("总监审批")
-    form.locator("#id_nodes-1-approver").select_option("role")
-    form.locator("#id_nodes-1-role").select_option("director")
-    form.locator("#id_nodes-1-mode").select_option("any")
-    form.locator("[data-testid=save-route]").click()
-    expect(page).to_have_url(f"{base}/approvals/flows/quotes.quote/")
-    expect(page.locator("[data-testid=route]")).to_have_count(1)
-    expect(page.locator("[data-testid=route-steps] li")).to_have_count(2)
+    design_two_level_flow(page, base, "quotes.quote", "大额报价")
     page.screenshot(path=str(screenshots / "approval-flow-1280.png"), full_page=True)
 
     # The salesperson cannot send it before approval; submits it.

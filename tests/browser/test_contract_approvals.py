@@ -17,7 +17,7 @@ from tests.browser.conftest import require_browser_stack
 require_browser_stack()
 from playwright.sync_api import Page, expect  # noqa: E402
 
-from tests.browser.helpers import sign_in, sign_out, sign_up  # noqa: E402
+from tests.browser.helpers import decide_on, design_two_level_flow, sign_in, sign_out, sign_up  # noqa: E402
 from tests.factories import PASSWORD  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
@@ -55,11 +55,7 @@ def _as(page: Page, base: str, username: str, name: str) -> None:
 
 
 def _decide(page: Page, base: str, pk: int, button: str, comment: str = "", *, lands: str = "/approvals/") -> None:
-    page.goto(f"{base}/contracts/{pk}/")
-    panel = page.locator("[data-testid=approval-panel]")
-    panel.locator("[data-testid=approval-comment]").fill(comment)
-    panel.locator(f"[data-testid={button}]").click()
-    expect(page).to_have_url(base + lands)
+    decide_on(page, base, f"/contracts/{pk}/", button, comment, lands=lands)
 
 
 def test_a_contract_over_the_amount_is_approved_rejected_resubmitted_and_signed(page: Page, live_site, screenshots):
@@ -69,25 +65,7 @@ def test_a_contract_over_the_amount_is_approved_rejected_resubmitted_and_signed(
     base = sign_up(page, live_site, "Boss Wang", company="Contract Approval Test")
     pk = _people_and_contract(base)
 
-    page.goto(f"{base}/approvals/flows/")
-    page.locator("[data-testid=flow-type][data-key='contracts.contract']").click()
-    page.locator("[data-testid=new-route]").click()
-    form = page.locator("[data-testid=route-form]")
-    form.locator("#id_name").fill("大额合同")
-    form.locator("#id_conditions-0-field").select_option("amount")
-    form.locator("#id_conditions-0-op").select_option("gt")
-    form.locator("#id_conditions-0-value").fill("10000")
-    form.locator("#id_nodes-0-name").fill("经理审批")
-    form.locator("#id_nodes-0-approver").select_option("superior")
-    form.locator("#id_nodes-0-levels").fill("1")
-    form.locator("#id_nodes-0-mode").select_option("any")
-    form.locator("#id_nodes-1-name").fill("总监审批")
-    form.locator("#id_nodes-1-approver").select_option("role")
-    form.locator("#id_nodes-1-role").select_option("director")
-    form.locator("#id_nodes-1-mode").select_option("any")
-    form.locator("[data-testid=save-route]").click()
-    expect(page).to_have_url(f"{base}/approvals/flows/contracts.contract/")
-    expect(page.locator("[data-testid=route]")).to_have_count(1)
+    design_two_level_flow(page, base, "contracts.contract", "大额合同")
 
     # The salesperson cannot sign it by hand; submits it; it is locked while pending.
     _as(page, base, "sun", "Sales Sun")

@@ -10,7 +10,6 @@ import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
 from django_tenants.utils import schema_context
 
 from plugins.hookspecs import hookimpl
@@ -19,9 +18,10 @@ from saas_core.lines.services import LineInput
 from saas_core.orders import services
 from saas_core.orders.models import Order
 from tests.conftest import PASSWORD, TenantInfo, api, in_tenant
+from tests.saas_core.approvals.test_race import _first
 from tests.saas_core.contracts.test_approvals import design
 from tests.saas_core.orders.conftest import add, order, product
-from tests.saas_core.records.test_bin_concurrency import LOCK_WAIT_TIMEOUT, _second, _wait_until_blocked
+from tests.saas_core.records.test_bin_concurrency import LOCK_WAIT_TIMEOUT, _second
 
 DOC = "orders.order"
 
@@ -101,23 +101,6 @@ def test_a_withdrawn_order_is_awaiting_confirmation_again_and_editable(org, tena
 
 
 # --- two approvers of an any-one step at the same moment ----------------------------------------------
-
-
-def _first(schema: str, approval_pk: int, user_pk: int, pids: queue.Queue, results: list) -> None:
-    from django.db import connections, transaction
-
-    from saas_core.accounts.models import User
-    from saas_core.approvals.models import Approval
-
-    try:
-        with schema_context(schema), translation.override("en"), transaction.atomic():
-            approvals.approve(Approval.objects.get(pk=approval_pk), by=User.objects.get(pk=user_pk))
-            _wait_until_blocked(pids.get(timeout=LOCK_WAIT_TIMEOUT))
-        results.append("done")
-    except Exception as exc:  # noqa: BLE001 - reported to the test
-        results.append(repr(exc))
-    finally:
-        connections.close_all()
 
 
 @pytest.fixture
