@@ -11,6 +11,7 @@ products "needs cost review".
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -105,7 +106,7 @@ def create_purchase_order(*, by, supplier: Supplier | None, warehouse: Warehouse
     rows = _clean_lines(lines, errors)
     if errors:
         raise ValidationError(errors)
-    order = PurchaseOrder.objects.create(number=f"~{by.pk}", supplier=supplier, warehouse=warehouse, owner=by,
+    order = PurchaseOrder.objects.create(number=f"~{uuid.uuid4().hex}", supplier=supplier, warehouse=warehouse, owner=by,
                                          note=note or "", ordered_on=ordered_on or company_today(),
                                          total=sum((r.total for r in rows), Decimal(0)))
     order.number = f"CG{order.ordered_on:%Y%m%d}-{order.pk:05d}"
