@@ -11,6 +11,7 @@ products "needs cost review".
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -105,7 +106,7 @@ def create_purchase_order(*, by, supplier: Supplier | None, warehouse: Warehouse
     rows = _clean_lines(lines, errors)
     if errors:
         raise ValidationError(errors)
-    order = PurchaseOrder.objects.create(number=f"~{by.pk}", supplier=supplier, warehouse=warehouse, owner=by,
+    order = PurchaseOrder.objects.create(number=f"~{uuid.uuid4().hex}", supplier=supplier, warehouse=warehouse, owner=by,
                                          note=note or "", ordered_on=ordered_on or company_today(),
                                          total=sum((r.total for r in rows), Decimal(0)))
     order.number = f"CG{order.ordered_on:%Y%m%d}-{order.pk:05d}"
@@ -236,10 +237,12 @@ def summary(*, start=None, end=None, supplier=None) -> list[dict]:
         rows = rows.filter(document__posted_at__date__lte=end)
     if supplier is not None:
         rows = rows.filter(document__purchase_order__supplier=supplier)
-    return list(rows.annotate(month=TruncMonth("document__posted_at"))
-                .values("month", "document__purchase_order__supplier__name", "product__category__name")
-                .annotate(quantity=Sum("quantity"),
-                          amount=Sum(F("quantity") * F("unit_cost"), output_field=DecimalField(max_digits=30,
-                                                                                             decimal_places=6)))
-                .order_by("-month", "document__purchase_order__supplier__name", "product__category__name")
-                .filter(~Q(quantity=0)))
+    grouped = (rows.annotate(month=TruncMonth("document__posted_at"))
+               .values("month", "document__purchase_order__supplier__name", "product__category__name")
+               .annotate(received=Sum("quantity"),
+                         amount=Sum(F("quantity") * F("unit_cost"),
+                                    output_field=DecimalField(max_digits=30, decimal_places=6)))
+               .order_by("-month", "document__purchase_order__supplier__name", "product__category__name")
+               .filter(~Q(received=0)))
+    # "received", not "quantity": an annotation named like the field would stand for it in F("quantity").
+    return [{**row, "quantity": row.pop("received")} for row in grouped]

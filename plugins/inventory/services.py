@@ -10,6 +10,7 @@ quantities through the orders' own ``ship`` in the same transaction as the stock
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -190,7 +191,8 @@ def create_document(*, by, kind: str, warehouse: Warehouse | None, lines: Sequen
             errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
-    doc = Document.objects.create(number=f"~{kind}", kind=kind, warehouse=warehouse, to_warehouse=to_warehouse,
+    # A placeholder of its own: a shared one would make concurrent creators wait on its unique key.
+    doc = Document.objects.create(number=f"~{uuid.uuid4().hex}", kind=kind, warehouse=warehouse, to_warehouse=to_warehouse,
                                   note=note or "", occurred_at=occurred_at, order=order,
                                   purchase_order=purchase_order, created_by=by)
     # The number carries the document's id: unique without a counter row every writer would queue on.

@@ -163,6 +163,8 @@ def test_tenant_b_cannot_reach_a_s_inventory_by_any_url(shop, tenant_b, make_use
 def test_warehouses_at_most_80_and_keepers_chosen_on_the_page(shop, client_for):
     from plugins.inventory.models import Warehouse
 
+    dup = api(shop.tenant, shop.boss).post("/api/v1/inventory/warehouses/", {"code": "A", "name": "x"}, format="json")
+    assert dup.status_code == 400 and dup.json()["errors"] == {"code": ["Another warehouse has this code."]}
     boss = client_for(shop.tenant, shop.boss)
     response = boss.post("/inventory/warehouses/new/", {"code": "C", "name": "仓库C", "keepers": [shop.keeper_b.pk],
                                                         "active": "on"})
@@ -172,8 +174,6 @@ def test_warehouses_at_most_80_and_keepers_chosen_on_the_page(shop, client_for):
         Warehouse.objects.bulk_create([Warehouse(code=f"W{n}", name=f"仓{n}") for n in range(77)])
     full = boss.post("/inventory/warehouses/new/", {"code": "Z", "name": "仓库Z", "active": "on"})
     assert "at most 80 warehouses" in full.content.decode()
-    dup = api(shop.tenant, shop.boss).post("/api/v1/inventory/warehouses/", {"code": "A", "name": "x"}, format="json")
-    assert dup.status_code == 400 and dup.json()["errors"] == {"code": ["Another warehouse has this code."]}
 
 
 def test_min_and_max_rules_raise_workbench_alerts(shop, client_for):

@@ -70,7 +70,7 @@ def test_a_purchase_order_is_received_in_part_by_the_keeper_and_follows(shop, pu
     over = api(shop.tenant, purchaser).post(f"/api/v1/inventory/purchase-orders/{order.pk}/receive/",
                                             {"quantities": {str(p1_line.pk): "1"}}, format="json")
     assert over.status_code == 400 and over.json()["errors"] == {
-        "lines.0.quantity": ["Only 0 of “螺丝刀” are left to receive."]}
+        "status": ["Only a placed purchase order can be received; this one is “Received”."]}
     # The supplier's past prices beside the next order's lines; the summary by month and supplier.
     second = order_of(shop, purchaser, supplier, [(shop.p1, "1", "3.50")])
     page = buyer.get(f"/inventory/purchases/{second.pk}/").content.decode()
