@@ -336,6 +336,7 @@ EDM_ALLOWED_SMTP_HOSTS = [h.strip() for h in os.environ.get("EDM_ALLOWED_SMTP_HO
 EDM_DNS_NAMESERVERS = [h.strip() for h in os.environ.get("EDM_DNS_NAMESERVERS", "").split(",") if h.strip()]
 EDM_SPF_INCLUDE = os.environ.get("EDM_SPF_INCLUDE", "")
 EDM_CLAIM_LEASE_SECONDS = int(os.environ.get("EDM_CLAIM_LEASE_SECONDS", "120"))
+EDM_AUTO_PAUSE_MIN_SENT = int(os.environ.get("EDM_AUTO_PAUSE_MIN_SENT", "100"))
 # Outbound throttles per transport over the providers' defaults, e.g. {"sms:aliyun": {"per_second": "50/s"}}.
 SENDING_THROTTLES: dict = {}
 

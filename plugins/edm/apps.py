@@ -13,3 +13,6 @@ class EdmConfig(AppConfig):
 
         # Counted whether or not the module is on now: old campaigns' links keep unsubscribing.
         unsubscribe.register_listener(count_unsubscribe)
+        from plugins.edm import bounces
+
+        bounces.register_webhooks()

@@ -18,6 +18,8 @@ No recipient is ever sent a campaign twice:
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -30,8 +32,8 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from plugins.edm import content, mailer, services
-from plugins.edm.models import Audience, Campaign, CampaignRecipient, EmailTemplate
+from plugins.edm import abtest, bounces, content, limits, mailer, services, tracking
+from plugins.edm.models import Audience, AudienceMember, Campaign, CampaignEvent, CampaignRecipient, EmailTemplate
 from saas_core import links
 from saas_core.org.access import require
 from saas_core.sending import audiences, records, suppression, throttle, unsubscribe
@@ -80,9 +82,12 @@ class Rendered:
     text: str
 
 
-def render(subject: str, inlined_html: str, values: dict[str, str]) -> Rendered:
+def render(subject: str, inlined_html: str, values: dict[str, str], text_template: str | None = None) -> Rendered:
+    """The message for these values. ``text_template``: the plain-text part of the unfilled HTML,
+    made once per campaign (filling it gives the text of the filled HTML, without parsing 30 KB per message)."""
     html = content.fill(inlined_html, values, html=True)
-    return Rendered(content.fill(subject, values, html=False), html, content.plain_text(html))
+    text = content.fill(text_template, values, html=False) if text_template is not None else content.plain_text(html)
+    return Rendered(content.fill(subject, values, html=False), html, text)
 
 
 def preview(template: EmailTemplate, *, by) -> Rendered:
@@ -94,18 +99,87 @@ def preview(template: EmailTemplate, *, by) -> Rendered:
 # --- audiences ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def save_audience(*, by, name: str, kind: str, filters=None) -> Audience:
-    require(by, MODULE, "create")
+MAX_LIST = 100_000
+FILTERED = (Audience.Kind.CUSTOMERS, Audience.Kind.CONTACTS)
+MEMBERS_SQL = """
+INSERT INTO edm_audiencemember (audience_id, email, name, contact_id, customer_id)
+SELECT %s, lower(btrim(r.email)), left(r.name, 100), r.id, r.customer_id FROM ({inner}) r(id, customer_id, email, name)
+WHERE btrim(r.email) <> '' ON CONFLICT (audience_id, email) DO NOTHING
+"""
+
+
+def _audience_name(name: str) -> str:
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": [_("Give the audience a name.")]})
-    if kind not in Audience.Kind.values:
+    return name[:100]
+
+
+@transaction.atomic
+def save_audience(*, by, name: str, kind: str, filters=None) -> Audience:
+    """A saved filter (customers or contacts), or a static group: the contacts the filter finds
+    for ``by`` now, kept as they are (later contacts do not join it)."""
+    require(by, MODULE, "create")
+    name = _audience_name(name)
+    if kind not in (*FILTERED, Audience.Kind.GROUP):
         raise ValidationError({"kind": [_("Choose customers or contacts.")]})
-    clean = audiences.filters_json(audiences.clean_filters(kind, filters))
-    audience, _created = Audience.objects.update_or_create(created_by=by, name=name[:100],
+    base = audiences.CONTACTS if kind == Audience.Kind.GROUP else kind
+    clean = audiences.filters_json(audiences.clean_filters(base, filters))
+    audience, _created = Audience.objects.update_or_create(created_by=by, name=name,
                                                            defaults={"kind": kind, "filters": clean})
+    if kind == Audience.Kind.GROUP:
+        audience.members.all().delete()
+        reached, _matched = audiences.contacts(by, base, audiences.clean_filters(base, clean), "email")
+        inner, params = reached.values("id", "customer_id", "email", "name").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(MEMBERS_SQL.format(inner=inner), [audience.pk, *params])
     return audience
+
+
+@transaction.atomic
+def import_list(*, by, name: str, text: str) -> Audience:
+    """An imported list: one address a line, optionally followed by a comma and a name. Every bad
+    line is named and nothing is saved until all are right; repeats count once."""
+    from django.core.validators import validate_email
+
+    require(by, MODULE, "create")
+    name = _audience_name(name)
+    members: dict[str, str] = {}
+    errors: list[str] = []
+    lines = (text or "").splitlines()
+    if len(lines) > MAX_LIST:
+        raise ValidationError({"addresses": [_("At most %(n)s addresses in one list.") % {"n": MAX_LIST}]})
+    for number, line in enumerate(lines, 1):
+        address, _comma, person = line.replace("，", ",").partition(",")
+        address = address.strip().lower()
+        if not address:
+            continue
+        try:
+            validate_email(address)
+        except ValidationError:
+            errors.append(_("Line %(n)s: “%(value)s” is not an e-mail address.") % {"n": number, "value": address[:80]})
+            continue
+        members.setdefault(address, person.strip()[:100])
+    if errors:
+        raise ValidationError({"addresses": errors[:20]})
+    if not members:
+        raise ValidationError({"addresses": [_("Paste at least one e-mail address.")]})
+    audience, _created = Audience.objects.update_or_create(created_by=by, name=name,
+                                                           defaults={"kind": Audience.Kind.LIST, "filters": {}})
+    audience.members.all().delete()
+    AudienceMember.objects.bulk_create([AudienceMember(audience=audience, email=e, name=n)
+                                        for e, n in members.items()], batch_size=5000)
+    return audience
+
+
+def audience_rows(audience: Audience, by):
+    """(contact id, customer id, e-mail) of the audience for ``by``, as a query, and how many it matches."""
+    if audience.kind in FILTERED:
+        reached, matched = audiences.contacts(by, audience.kind, audiences.clean_filters(audience.kind,
+                                                                                         audience.filters), "email")
+        return reached.values_list("id", "customer_id", "email"), matched.count()
+    members = audience.members.all()
+    return members.values_list("contact_id", "customer_id", "email"), members.count()
 
 
 @dataclass(frozen=True)
@@ -117,17 +191,17 @@ class Reach:
 
 def reach(audience: Audience, *, by) -> Reach:
     """How many the audience reaches for ``by`` now, and how many the suppression list takes out."""
-    reached, matched = audiences.contacts(by, audience.kind, audiences.clean_filters(audience.kind, audience.filters),
-                                          "email")
-    emails = {e.strip().lower() for e in reached.values_list("email", flat=True)}
-    return Reach(matched.count(), len(emails), len(suppression.suppressed(Channel.EMAIL, emails)))
+    rows, matched = audience_rows(audience, by)
+    emails = {e.strip().lower() for _contact, _customer, e in rows}
+    return Reach(matched, len(emails), len(suppression.suppressed(Channel.EMAIL, emails)))
 
 
 # --- campaigns ---------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def create_campaign(*, by, name: str, template: EmailTemplate, audience: Audience, scheduled_at=None) -> Campaign:
+def create_campaign(*, by, name: str, template: EmailTemplate, audience: Audience, scheduled_at=None,
+                    track: bool = True) -> Campaign:
     require(by, MODULE, "create")
     if not (name or "").strip():
         raise ValidationError({"name": [_("Give the campaign a name.")]})
@@ -136,14 +210,15 @@ def create_campaign(*, by, name: str, template: EmailTemplate, audience: Audienc
     if scheduled_at is not None and scheduled_at <= timezone.now():
         raise ValidationError({"scheduled_at": [_("Choose a time in the future, or send now.")]})
     return Campaign.objects.create(name=name.strip()[:200], template=template, audience=audience, created_by=by,
-                                   scheduled_at=scheduled_at,
+                                   scheduled_at=scheduled_at, track=track,
                                    status=Campaign.Status.SCHEDULED if scheduled_at else Campaign.Status.DRAFT)
 
 
 SNAPSHOT_SQL = """
 INSERT INTO edm_campaignrecipient (campaign_id, email, contact_id, customer_id, status, provider_message_id,
-                                   error_code, error_message, attempts)
-SELECT %s, lower(btrim(r.email)), r.id, r.customer_id, 'queued', '', '', '', 0 FROM ({inner}) r
+                                   error_code, error_message, attempts, opens, clicks, bounce, held)
+SELECT %s, lower(btrim(r.email)), r.id, r.customer_id, 'queued', '', '', '', 0, 0, 0, '', false
+FROM ({inner}) r(id, customer_id, email)
 WHERE btrim(r.email) <> '' AND NOT EXISTS (
     SELECT 1 FROM sending_suppression s WHERE s.channel = 'email' AND s.address = lower(btrim(r.email)))
 ON CONFLICT (campaign_id, email) DO NOTHING
@@ -165,24 +240,37 @@ def start(campaign: Campaign, *, by=None, enqueue_run: bool = True) -> Campaign:
                                   % {"status": campaign.get_status_display()})
         services.require_verified_sender()
         template, audience = campaign.template, campaign.audience
-        reached, _matched = audiences.contacts(campaign.created_by, audience.kind,
-                                               audiences.clean_filters(audience.kind, audience.filters), "email")
-        inner, params = reached.values("id", "customer_id", "email").query.sql_with_params()
+        rows, _matched = audience_rows(audience, campaign.created_by)
+        inner, params = rows.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(SNAPSHOT_SQL.format(inner=inner), [campaign.pk, *params])
             inserted = cursor.rowcount
-        emails = {e.strip().lower() for e in reached.values_list("email", flat=True) if e.strip()}
+        emails = {e.strip().lower() for _contact, _customer, e in rows if e.strip()}
         skipped = len(suppression.suppressed(Channel.EMAIL, emails))
         if inserted == 0:
             raise ValidationError(_("Nobody to send to: no recipient of this audience has an e-mail address that "
                                     "may receive campaigns."))
+        if abtest.is_test(campaign):
+            abtest.split(campaign, inserted)
         Campaign.objects.filter(pk=campaign.pk).update(
             status=Campaign.Status.SENDING, started_at=timezone.now(), recipients=inserted,
-            skipped_suppressed=skipped, subject=template.subject, html=template.html)
+            skipped_suppressed=skipped, subject=template.subject, html=template.html,
+            links=tracking.extract_links(template.html))
         if enqueue_run:
             transaction.on_commit(lambda: enqueue(campaign.pk))
     campaign.refresh_from_db()
     return campaign
+
+
+def schedule(campaign: Campaign, *, by, scheduled_at) -> None:
+    """Set (or clear, ``None``) the time a draft or scheduled campaign starts by itself."""
+    require(by, MODULE, "create")
+    if scheduled_at is not None and scheduled_at <= timezone.now():
+        raise ValidationError({"scheduled_at": [_("Choose a time in the future, or send now.")]})
+    status = Campaign.Status.SCHEDULED if scheduled_at else Campaign.Status.DRAFT
+    if not Campaign.objects.filter(pk=campaign.pk, status__in=(Campaign.Status.DRAFT, Campaign.Status.SCHEDULED)) \
+            .update(scheduled_at=scheduled_at, status=status):
+        raise ValidationError(_("This campaign has started already; it cannot be scheduled."))
 
 
 def enqueue(campaign_id: int) -> None:
@@ -202,15 +290,19 @@ def resume(campaign: Campaign, *, by) -> None:
     require(by, MODULE, "edit")
     services.require_verified_sender()
     with transaction.atomic():
-        if not Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.PAUSED).update(
-                status=Campaign.Status.SENDING, pause_reason=""):
+        # Resuming after an automatic pause is the sender's decision to go on: no second pause for it.
+        resumed = Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.PAUSED)
+        after_auto = resumed.filter(auto_paused=True).update(status=Campaign.Status.SENDING, pause_reason="",
+                                                             auto_paused=False, auto_pause=False)
+        if not after_auto and not resumed.update(status=Campaign.Status.SENDING, pause_reason=""):
             raise ValidationError(_("Only a paused campaign can be resumed."))
         transaction.on_commit(lambda: enqueue(campaign.pk))
 
 
 def cancel(campaign: Campaign, *, by) -> None:
     require(by, MODULE, "edit")
-    open_states = (Campaign.Status.DRAFT, Campaign.Status.SCHEDULED, Campaign.Status.SENDING, Campaign.Status.PAUSED)
+    open_states = (Campaign.Status.DRAFT, Campaign.Status.SCHEDULED, Campaign.Status.SENDING, Campaign.Status.PAUSED,
+                   Campaign.Status.TESTING)
     if not Campaign.objects.filter(pk=campaign.pk, status__in=open_states).update(
             status=Campaign.Status.CANCELLED, finished_at=timezone.now()):
         raise ValidationError(_("This campaign has ended already."))
@@ -225,7 +317,7 @@ def claim_batch(campaign_id: int, size: int = BATCH) -> list[int]:
         cursor.execute(
             """UPDATE edm_campaignrecipient SET claimed_at = now() WHERE id IN (
                    SELECT id FROM edm_campaignrecipient
-                   WHERE campaign_id = %s AND status IN ('queued', 'retrying')
+                   WHERE campaign_id = %s AND status IN ('queued', 'retrying') AND NOT held
                      AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => %s))
                    ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED)
                RETURNING id""", [campaign_id, lease_seconds(), size])
@@ -243,7 +335,15 @@ def settle_abandoned(campaign_id: int) -> int:
 
 
 def _channel(campaign: Campaign, config, domain, pool: mailer.SmtpPool) -> records.Channel:
-    inlined = content.inline_css(campaign.html)
+    # What is sent: the campaign's content, or the recipient's A/B variant's (inlined once each).
+    def prepared(subject: str, html: str, links: list[str]) -> tuple:
+        inlined = content.inline_css(html)
+        return subject, inlined, links, content.plain_text(inlined)
+
+    contents = {None: prepared(campaign.subject, campaign.html, campaign.links)}
+    for variant in campaign.variants.all():
+        if variant.html:
+            contents[variant.pk] = prepared(variant.subject, variant.html, variant.links)
     limits = throttle.Limits(per_second=throttle.Rate(config.per_second, 1),
                              per_hour=throttle.Rate(config.per_hour, 3600) if config.per_hour else None,
                              per_day=throttle.Rate(config.per_day, 86400) if config.per_day else None)
@@ -253,21 +353,34 @@ def _channel(campaign: Campaign, config, domain, pool: mailer.SmtpPool) -> recor
     company = services.company_name()
     footer_label = _("Unsubscribe")
 
+    def extra_headers(recipient_id: int) -> dict[str, str]:
+        # SendGrid's relay returns its events with these arguments: the webhook finds the recipient.
+        if config.smtp_host.lower().endswith(".sendgrid.net"):
+            return {"X-SMTPAPI": bounces.sendgrid_header(recipient_id)}
+        return {}
+
     def transmit(recipient: CampaignRecipient) -> records.Result:
         link = base + unsubscribe.url_path(unsubscribe.token_for(Channel.EMAIL, recipient.email,
                                                                  f"edm:{campaign.pk}"))
-        rendered = render(campaign.subject, inlined, values_for(recipient.contact, recipient.customer, company))
+        subject, inlined, links, text_template = contents.get(recipient.variant_id, contents[None])
+        rendered = render(subject, inlined, values_for(recipient.contact, recipient.customer, company), text_template)
         footer = f'<p><a href="{escape(link)}">{escape(footer_label)}</a></p>'
-        head, body_end, tail = rendered.html.rpartition("</body>")
-        html = f"{head}{footer}{body_end}{tail}" if body_end else rendered.html + footer
+        html = rendered.html
+        if campaign.track:
+            html = tracking.instrument(html, links=links, recipient_id=recipient.pk, base=base)
+        head, body_end, tail = html.rpartition("</body>")
+        html = f"{head}{footer}{body_end}{tail}" if body_end else html + footer
         text = f"{rendered.text}\n{footer_label}: {link}\n"
         message = mailer.build(config=config, domain=domain, to=recipient.email, subject=rendered.subject,
                                html=html, text=text, headers={
                                    "X-CRM-Campaign": f"{connection.schema_name}-{campaign.pk}",
+                                   bounces.HEADER: bounces.message_token(recipient.pk),
                                    "List-Unsubscribe": f"<{link}>, <mailto:{config.from_address}?subject=unsubscribe>",
                                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                                   **extra_headers(recipient.pk),
                                })
-        return pool.send(config.from_address, recipient.email, mailer.signed_bytes(message, domain))
+        return pool.send(bounces.envelope_sender(config, recipient.pk), recipient.email,
+                         mailer.signed_bytes(message, domain))
 
     return records.Channel(
         model=CampaignRecipient, transmit=transmit, recipient=lambda r: r.email,
@@ -276,14 +389,16 @@ def _channel(campaign: Campaign, config, domain, pool: mailer.SmtpPool) -> recor
         skipped_message="On the suppression list before it was sent.", max_retries=MAX_RETRIES,
         retry_base=lambda: 0, select_related=("contact", "customer__owner"),
         claim_fields=lambda: {"claimed_at": timezone.now()},
-        on_finished=lambda record, status: count(campaign.pk, status),
+        on_finished=lambda record, status: count(campaign.pk, status, record.variant_id),
     )
 
 
-def count(campaign_id: int, status: str) -> None:
-    """The campaign's counter of this outcome, raised in the transaction that records it."""
+def count(campaign_id: int, status: str, variant_id: int | None = None) -> None:
+    """The campaign's counter of this outcome (and its A/B variant's), raised in the transaction that records it."""
     if status in COUNTED:
         Campaign.objects.filter(pk=campaign_id).update(**{COUNTED[status]: F(COUNTED[status]) + 1})
+    if status == SendStatus.SENT:
+        abtest.count_sent(variant_id)
 
 
 COUNTED = {SendStatus.SENT: "sent", SendStatus.FAILED: "failed", SendStatus.UNKNOWN: "interrupted",
@@ -307,33 +422,94 @@ def run(campaign_id: int, *, max_seconds: float | None = None) -> str:
     settle_abandoned(campaign_id)
     pool = mailer.SmtpPool(config)
     channel = _channel(campaign, config, domain, pool)
+    # Threads need committed rows (their own connections): inside a transaction, one at a time.
+    senders = _Senders(channel, connection.schema_name, 1 if connection.in_atomic_block else max(1, config.pool_size))
     started = time.monotonic()
     try:
         while True:
             if Campaign.objects.filter(pk=campaign_id).values_list("status", flat=True).first() \
                     != Campaign.Status.SENDING:
                 return "stopped"
-            batch = claim_batch(campaign_id)
+            batch = claim_batch(campaign_id, BATCH)
             if not batch:
                 break
-            for pk in batch:
-                outcome = records.deliver(channel, pk)
-                while outcome.throttled:
-                    time.sleep(min(outcome.retry_in or 0.01, 5))
-                    outcome = records.deliver(channel, pk)
+            senders.deliver(batch)
+            limits.check(campaign_id)
             if max_seconds is not None and time.monotonic() - started > max_seconds:
                 transaction.on_commit(lambda: enqueue(campaign_id))
                 return "continues"
     finally:
+        senders.close()
         pool.close()
     return _finish_if_done(campaign_id)
 
 
+def _deliver(channel: records.Channel, pk: int) -> None:
+    outcome = records.deliver(channel, pk)
+    while outcome.throttled:
+        time.sleep(min(outcome.retry_in or 0.01, 5))
+        outcome = records.deliver(channel, pk)
+
+
+class _Senders:
+    """One thread per pooled SMTP connection, each with its own database connection in the
+    company's schema: while one waits for the server or the database, the others build and sign.
+    Each message still goes through ``records.deliver`` (claimed and committed before the SMTP
+    call), so threads cannot send a row twice any more than processes can."""
+
+    def __init__(self, channel: records.Channel, schema: str, size: int):
+        self.channel, self.schema, self.size = channel, schema, size
+        self.work: queue.Queue = queue.Queue()
+        self.threads: list[threading.Thread] = []
+
+    def _loop(self) -> None:
+        from django.db import connection as thread_connection
+        from django_tenants.utils import schema_context
+
+        try:
+            with schema_context(self.schema):
+                while (item := self.work.get()) is not None:
+                    pk, done = item
+                    try:
+                        _deliver(self.channel, pk)
+                    except Exception:  # noqa: BLE001 - the row stays claimed; its lease settles it
+                        logger.exception("campaign message %s failed", pk)
+                    finally:
+                        done.release()
+        finally:
+            thread_connection.close()
+
+    def deliver(self, batch: list[int]) -> None:
+        if self.size == 1:
+            for pk in batch:
+                _deliver(self.channel, pk)
+            return
+        while len(self.threads) < min(self.size, len(batch)):
+            thread = threading.Thread(target=self._loop, daemon=True, name=f"edm-sender-{len(self.threads)}")
+            thread.start()
+            self.threads.append(thread)
+        done = threading.Semaphore(0)
+        for pk in batch:
+            self.work.put((pk, done))
+        for _pk in batch:
+            done.acquire()
+
+    def close(self) -> None:
+        for _thread in self.threads:
+            self.work.put(None)
+        for thread in self.threads:
+            thread.join(timeout=60)
+
+
 def _finish_if_done(campaign_id: int) -> str:
-    waiting = CampaignRecipient.objects.filter(campaign_id=campaign_id, status__in=(
+    waiting = CampaignRecipient.objects.filter(campaign_id=campaign_id, held=False, status__in=(
         SendStatus.QUEUED, SendStatus.RETRYING, SendStatus.SENDING)).exists()
     if waiting:
         return "waiting"  # leased by another run, or in its hands now
+    if CampaignRecipient.objects.filter(campaign_id=campaign_id, held=True).exists():
+        # The A/B test went out; the rest waits for the winner (``abtest.decide``).
+        Campaign.objects.filter(pk=campaign_id, status=Campaign.Status.SENDING).update(status=Campaign.Status.TESTING)
+        return "testing"
     Campaign.objects.filter(pk=campaign_id, status=Campaign.Status.SENDING).update(
         status=Campaign.Status.DONE, finished_at=timezone.now())
     return "done"
@@ -361,7 +537,11 @@ def start_due(now=None) -> int:
 
 
 def count_unsubscribe(source: str, address: str) -> None:
-    """The core's unsubscribe listener: a campaign's counter, as the unsubscribe arrives."""
+    """The core's unsubscribe listener: a campaign's counter and the recipient's history, as it arrives."""
     kind, _sep, ref = source.partition(":")
     if kind == "edm" and ref.isdigit():
         Campaign.objects.filter(pk=int(ref)).update(unsubscribes=F("unsubscribes") + 1)
+        recipient = CampaignRecipient.objects.filter(campaign_id=int(ref), email=address).first()
+        if recipient is not None:
+            CampaignEvent.objects.create(campaign_id=recipient.campaign_id, recipient=recipient,
+                                         kind=CampaignEvent.Kind.UNSUBSCRIBE)

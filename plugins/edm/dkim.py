@@ -1,4 +1,4 @@
-"""DKIM keys, the DNS records a company publishes, and signing (dkimpy).
+"""DKIM keys, the DNS records a company publishes, and signing.
 
 A domain gets an RSA-2048 key and a selector unique to the company (its schema's hash and a
 counter), so two companies sending from the same parent domain never overwrite each other's key.
@@ -14,12 +14,14 @@ The records shown to publish:
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
+import re
+import time
 from dataclasses import dataclass
 
-import dkim as dkimpy
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from django.conf import settings
 from django.db import connection
 
@@ -78,9 +80,42 @@ def records(domain, smtp_host: str = "") -> list[Record]:
 
 
 def sign(message: bytes, domain) -> bytes:
-    """The DKIM-Signature header (relaxed/relaxed, rsa-sha256) for ``message``, to put in front of it."""
-    head = b"\r\n" + message.split(b"\r\n\r\n", 1)[0].lower()
-    headers = [h for h in SIGNED_HEADERS if b"\r\n" + h.lower() + b":" in head]
-    return dkimpy.sign(message, domain.selector.encode(), domain.domain.encode(),
-                       domain.dkim_private_key.encode(), canonicalize=(b"relaxed", b"relaxed"),
-                       include_headers=headers)
+    """The DKIM-Signature header (RFC 6376: rsa-sha256, relaxed header and simple body
+    canonicalization) for ``message``, to put in front of it.
+
+    Written here rather than with ``dkimpy.sign``: dkimpy signs with pure-Python RSA (no CRT,
+    about 25 ms a message) and canonicalizes the body with regular expressions, which caps one
+    worker far below a campaign's pace; the key operation here is OpenSSL's (``cryptography``).
+    dkimpy still verifies every signature in the tests. The body is sent base64-encoded, so the
+    "simple" body canonicalization loses nothing in robustness."""
+    head, _sep, body = message.partition(b"\r\n\r\n")
+    fields = _header_fields(head)
+    names = [h for h in SIGNED_HEADERS if h.lower() in fields]
+    body = body.rstrip(b"\r\n") + b"\r\n"
+    body_hash = base64.b64encode(hashlib.sha256(body).digest()).decode()
+    tags = (f"v=1; a=rsa-sha256; c=relaxed/simple; d={domain.domain}; s={domain.selector}; "
+            f"t={int(time.time())}; h={':'.join(n.decode().lower() for n in names)}; bh={body_hash}; b=")
+    signed = b"".join(_relaxed(name, fields[name.lower()].pop()) + b"\r\n" for name in names)
+    signed += _relaxed(b"DKIM-Signature", tags.encode())
+    signature = _private_key(domain.dkim_private_key).sign(signed, padding.PKCS1v15(), hashes.SHA256())
+    return f"DKIM-Signature: {tags}{base64.b64encode(signature).decode()}\r\n".encode()
+
+
+def _header_fields(head: bytes) -> dict[bytes, list[bytes]]:
+    """Header values by lower-case name, in order (the last one is signed first, RFC 6376 5.4.2)."""
+    fields: dict[bytes, list[bytes]] = {}
+    for field in re.split(rb"\r\n(?![ \t])", head):
+        name, colon, value = field.partition(b":")
+        if colon:
+            fields.setdefault(name.strip().lower(), []).append(value)
+    return fields
+
+
+def _relaxed(name: bytes, value: bytes) -> bytes:
+    value = re.sub(rb"[ \t]+", b" ", value.replace(b"\r\n", b"")).strip(b" ")
+    return name.strip().lower() + b":" + value
+
+
+@functools.lru_cache(maxsize=64)
+def _private_key(pem: str):
+    return serialization.load_pem_private_key(pem.encode(), password=None)

@@ -43,9 +43,11 @@ def build(*, config: EdmSettings, domain: SendingDomain, to: str, subject: str, 
         message["Reply-To"] = config.reply_to
     for name, value in (headers or {}).items():
         message[name] = value
-    message.set_content(text or "")
+    # base64 named, not chosen: the content manager would otherwise encode a large body both
+    # ways to pick the shorter (most of the time of building a 30 KB message).
+    message.set_content(text or "", cte="base64")
     if html:
-        message.add_alternative(html, subtype="html")
+        message.add_alternative(html, subtype="html", cte="base64")
     return message
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -82,6 +83,24 @@ class EdmSettings(models.Model):
                                            help_text=_("Empty: no hourly limit."))
     per_day = models.PositiveIntegerField(_("messages per day"), null=True, blank=True,
                                           help_text=_("Empty: no daily limit."))
+    # Signed bounce and complaint reports (``bounces``): the secret our webhook checks.
+    webhook_secret = EncryptedTextField(_("webhook secret"), blank=True)
+    sendgrid_verification_key = models.TextField(
+        _("SendGrid verification key"), blank=True,
+        help_text=_("From SendGrid's Event Webhook settings (signed webhook): the public key, base64."))
+    # The bounce mailbox: read by the periodic task; only our own messages' reports are touched.
+    bounce_address = models.EmailField(
+        _("bounce address"), blank=True,
+        help_text=_("Envelope sender of campaigns, with the recipient added (bounces+…@): bounces come back here."))
+    bounce_protocol = models.CharField(_("bounce mailbox"), max_length=4, blank=True,
+                                       choices=[("", _("None")), ("pop3", "POP3"), ("imap", "IMAP")])
+    bounce_host = models.CharField(_("mailbox server"), max_length=253, blank=True)
+    bounce_port = models.PositiveIntegerField(_("mailbox port"), null=True, blank=True,
+                                              validators=[MinValueValidator(1), MaxValueValidator(65535)])
+    bounce_security = models.CharField(_("mailbox encryption"), max_length=10, choices=Security.choices,
+                                       default=Security.SSL)
+    bounce_username = models.CharField(_("mailbox user name"), max_length=200, blank=True)
+    bounce_password = EncryptedTextField(_("mailbox password"), blank=True, validators=[MaxLengthValidator(200)])
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -117,12 +136,16 @@ class EmailTemplate(models.Model):
 
 
 class Audience(models.Model):
-    """A saved filter over customers or contacts (``saas_core.sending.audiences``), resolved in the
-    sender's data scope when a campaign starts."""
+    """Who a campaign goes to: a saved filter over customers or contacts
+    (``saas_core.sending.audiences``, resolved in the sender's data scope when a campaign starts),
+    a static group (the contacts a filter found when it was saved) or an imported list of
+    addresses; the last two keep their members in ``AudienceMember``."""
 
     class Kind(models.TextChoices):
         CUSTOMERS = "customers", _("Customers (their primary contact)")
         CONTACTS = "contacts", _("Contacts")
+        GROUP = "group", _("Static group (the contacts found now)")
+        LIST = "list", _("Imported list of addresses")
 
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("recipients"), max_length=10, choices=Kind.choices, default=Kind.CONTACTS)
@@ -140,11 +163,32 @@ class Audience(models.Model):
         return self.name
 
 
+class AudienceMember(models.Model):
+    """One address of a static group or an imported list."""
+
+    audience = models.ForeignKey(Audience, on_delete=models.CASCADE, related_name="members")
+    email = models.CharField(_("e-mail"), max_length=254)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    contact = models.ForeignKey("customers.Contact", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+    customer = models.ForeignKey("customers.Customer", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+
+    class Meta:
+        verbose_name = _("audience member")
+        verbose_name_plural = _("audience members")
+        constraints = [models.UniqueConstraint(fields=["audience", "email"], name="edm_member_once")]
+
+    def __str__(self) -> str:
+        return self.email
+
+
 class Campaign(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SCHEDULED = "scheduled", _("Scheduled")
         SENDING = "sending", pgettext_lazy("campaign", "Sending")
+        TESTING = "testing", _("Testing variants")
         PAUSED = "paused", _("Paused")
         CANCELLED = "cancelled", _("Cancelled")
         DONE = "done", _("Sent")
@@ -160,6 +204,21 @@ class Campaign(models.Model):
                               db_index=True)
     scheduled_at = models.DateTimeField(_("send at"), null=True, blank=True)
     pause_reason = models.CharField(_("paused because"), max_length=300, blank=True)
+    # Pause when the error, hard-bounce or complaint rate crosses its limit (``limits``); resuming
+    # a campaign paused that way turns it off for the campaign (the sender decided to go on).
+    auto_pause = models.BooleanField(_("pause automatically on high bounce or complaint rates"), default=True)
+    auto_paused = models.BooleanField(default=False)
+    # A/B test (``abtest``): the share of the audience that gets the variants first; the winner by
+    # ``ab_metric`` after ``ab_wait_hours`` goes to the rest. 0: no test.
+    ab_share = models.PositiveSmallIntegerField(_("test share (%)"), default=0,
+                                                validators=[MinValueValidator(0), MaxValueValidator(100)])
+    ab_metric = models.CharField(_("winner by"), max_length=6, default="opens",
+                                 choices=[("opens", _("unique opens")), ("clicks", _("unique clicks"))])
+    ab_wait_hours = models.PositiveSmallIntegerField(_("wait (hours)"), default=4,
+                                                     validators=[MinValueValidator(1), MaxValueValidator(168)])
+    ab_winner = models.ForeignKey("edm.CampaignVariant", verbose_name=_("winner"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    ab_decided_at = models.DateTimeField(_("winner chosen"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("sender"), on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -172,6 +231,20 @@ class Campaign(models.Model):
     failed = models.PositiveIntegerField(_("failed"), default=0)
     interrupted = models.PositiveIntegerField(_("interrupted (not resent)"), default=0)
     unsubscribes = models.PositiveIntegerField(_("unsubscribes"), default=0)
+    # Tracking: off, the messages carry neither the pixel nor rewritten links. ``links``: the
+    # message's links fixed at the start; a click token names a link by its place in this list.
+    track = models.BooleanField(_("track opens and clicks"), default=True)
+    links = models.JSONField(default=list, blank=True)
+    # Raised with F() as the events arrive; machine opens and scanner clicks are kept apart.
+    opens_unique = models.PositiveIntegerField(_("unique opens"), default=0)
+    opens_total = models.PositiveIntegerField(_("opens"), default=0)
+    opens_machine = models.PositiveIntegerField(_("likely machine opens"), default=0)
+    clicks_unique = models.PositiveIntegerField(_("unique clicks"), default=0)
+    clicks_total = models.PositiveIntegerField(_("clicks"), default=0)
+    clicks_scanner = models.PositiveIntegerField(_("likely scanner clicks"), default=0)
+    bounces_hard = models.PositiveIntegerField(_("hard bounces"), default=0)
+    bounces_soft = models.PositiveIntegerField(_("soft bounces"), default=0)
+    complaints = models.PositiveIntegerField(_("complaints"), default=0)
 
     class Meta:
         verbose_name = _("campaign")
@@ -180,6 +253,30 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CampaignVariant(models.Model):
+    """One version (A–D) of an A/B-tested campaign: its subject and content, fixed at the start."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="variants")
+    label = models.CharField(_("variant"), max_length=1)
+    subject = models.CharField(_("subject"), max_length=200)
+    template = models.ForeignKey(EmailTemplate, verbose_name=_("content"), on_delete=models.PROTECT,
+                                 related_name="+")
+    html = models.TextField(blank=True)
+    links = models.JSONField(default=list, blank=True)
+    sent = models.PositiveIntegerField(_("sent"), default=0)
+    opens_unique = models.PositiveIntegerField(_("unique opens"), default=0)
+    clicks_unique = models.PositiveIntegerField(_("unique clicks"), default=0)
+
+    class Meta:
+        verbose_name = _("variant")
+        verbose_name_plural = _("variants")
+        ordering = ["campaign", "label"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "label"], name="edm_variant_label")]
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class CampaignRecipient(SendRecord):
@@ -196,12 +293,55 @@ class CampaignRecipient(SendRecord):
     # When a worker took it (a batch, then the message itself): a run that dies leaves the time,
     # and after a lease another run may take the rows it never started.
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # A/B: the variant this recipient gets; ``held`` until the winner is chosen (then the winner's).
+    variant = models.ForeignKey(CampaignVariant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    held = models.BooleanField(default=False)
+    # What the recipient did (people only: machine opens and scanner clicks are not counted here).
+    opened_at = models.DateTimeField(_("first opened"), null=True, blank=True)
+    opens = models.PositiveIntegerField(_("opens"), default=0)
+    clicked_at = models.DateTimeField(_("first clicked"), null=True, blank=True)
+    clicks = models.PositiveIntegerField(_("clicks"), default=0)
+    bounce = models.CharField(_("bounce"), max_length=4, blank=True,
+                              choices=[("hard", _("Hard bounce")), ("soft", _("Soft bounce"))])
+    complained_at = models.DateTimeField(_("complained"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("campaign recipient")
         verbose_name_plural = _("campaign recipients")
         constraints = [models.UniqueConstraint(fields=["campaign", "email"], name="edm_recipient_once")]
-        indexes = [models.Index(fields=["campaign", "status", "id"], name="edm_recipient_queue")]
+        indexes = [models.Index(fields=["campaign", "status", "id"], name="edm_recipient_queue"),
+                   models.Index(fields=["campaign", "id"], name="edm_recipient_page")]
 
     def __str__(self) -> str:
         return self.email
+
+
+class CampaignEvent(models.Model):
+    """Something a recipient's message did after it was sent: the per-recipient history."""
+
+    class Kind(models.TextChoices):
+        OPEN = "open", _("Opened")
+        CLICK = "click", _("Clicked")
+        BOUNCE_HARD = "bounce_hard", _("Hard bounce")
+        BOUNCE_SOFT = "bounce_soft", _("Soft bounce")
+        COMPLAINT = "complaint", _("Complaint")
+        UNSUBSCRIBE = "unsubscribe", _("Unsubscribed")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(CampaignRecipient, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("event"), max_length=12, choices=Kind.choices)
+    # A likely machine open (privacy proxy, prefetch) or scanner click: shown, counted apart.
+    machine = models.BooleanField(_("likely automatic"), default=False)
+    url = models.CharField(_("link"), max_length=2000, blank=True)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("campaign event")
+        verbose_name_plural = _("campaign events")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["recipient", "at"], name="edm_event_recipient")]
+
+    def __str__(self) -> str:
+        return self.kind

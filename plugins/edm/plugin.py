@@ -51,10 +51,19 @@ def crm_menu_entries() -> list[dict]:
     ]
 
 
+@hookimpl
+def crm_customer_panels() -> list[dict]:
+    from plugins.edm.panels import may_see, recent_mail
+
+    return [{"key": "edm", "label": _("E-mail campaigns"), "template": "edm/panel.html", "context": recent_mail,
+             "order": 81, "section": "basic", "tab": "edm", "visible": may_see}]
+
 
 @hookimpl
 def crm_beat_schedule() -> dict:
     # Every 10 minutes: sending domains due for a DNS re-check, in every tenant where the module is on.
     return {"edm-check-domains": {"task": "plugins.edm.tasks.check_domains_all_tenants", "schedule": 600},
             # every minute: scheduled campaigns that are due, and runs to restart after a worker died
-            "edm-campaign-tick": {"task": "plugins.edm.tasks.campaign_tick_all_tenants", "schedule": 60}}
+            "edm-campaign-tick": {"task": "plugins.edm.tasks.campaign_tick_all_tenants", "schedule": 60},
+            # every 5 minutes: the bounce mailboxes (only our own reports are touched)
+            "edm-bounce-mailbox": {"task": "plugins.edm.tasks.read_bounce_mailboxes_all_tenants", "schedule": 300}}

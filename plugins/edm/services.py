@@ -10,6 +10,7 @@ the platform never sends as the company from its own domain.
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import timedelta
 
 from django.conf import settings as django_settings
@@ -29,9 +30,11 @@ DOMAIN_RE = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+
 RECHECK_PENDING = timedelta(minutes=10)
 RECHECK_VERIFIED = timedelta(hours=24)
 SETTINGS_FIELDS = ("smtp_host", "smtp_port", "smtp_security", "smtp_username", "smtp_password", "pool_size",
-                   "from_name", "from_address", "reply_to", "per_second", "per_hour", "per_day")
-SECRET_FIELDS = ("smtp_password",)
-NULLABLE_FIELDS = ("per_hour", "per_day")
+                   "from_name", "from_address", "reply_to", "per_second", "per_hour", "per_day",
+                   "bounce_address", "bounce_protocol", "bounce_host", "bounce_port", "bounce_security",
+                   "bounce_username", "bounce_password", "sendgrid_verification_key")
+SECRET_FIELDS = ("smtp_password", "bounce_password")
+NULLABLE_FIELDS = ("per_hour", "per_day", "bounce_port")
 
 # What a check found, as codes stored on the domain and shown in the user's language.
 PROBLEMS = {
@@ -81,6 +84,13 @@ def save_settings(*, by, **fields) -> EdmSettings:
             egress.check_host(config.smtp_host, config.smtp_port, allowed_smtp_hosts())
         except egress.ForbiddenDestination as exc:
             errors["smtp_host"] = [str(exc)]
+    if config.bounce_protocol and not config.bounce_host:
+        errors["bounce_host"] = [_("Give the server of the bounce mailbox.")]
+    elif config.bounce_protocol:
+        try:
+            egress.check_host(config.bounce_host, config.bounce_port, allowed_smtp_hosts())
+        except egress.ForbiddenDestination as exc:
+            errors["bounce_host"] = [str(exc)]
     if config.from_address and not SendingDomain.objects.filter(domain=domain_of(config.from_address)).exists():
         errors["from_address"] = [_("Add the domain %(domain)s under “Sending domains” first.")
                                   % {"domain": domain_of(config.from_address)}]
@@ -88,6 +98,16 @@ def save_settings(*, by, **fields) -> EdmSettings:
         raise ValidationError(errors)
     config.save()
     return config
+
+
+def webhook_secret() -> str:
+    """The secret of the company's signed bounce webhook, made the first time it is asked for."""
+    with transaction.atomic():
+        config = edm_settings(lock=True)
+        if not config.webhook_secret:
+            config.webhook_secret = secrets.token_urlsafe(32)
+            config.save(update_fields=["webhook_secret"])
+    return config.webhook_secret
 
 
 def has_password(config: EdmSettings) -> bool:

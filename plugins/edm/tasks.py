@@ -32,10 +32,10 @@ def send_campaign(campaign_id: int) -> str:
 
 @module_task("edm")
 def campaign_tick() -> int:
-    """Start due scheduled campaigns; restart the runs of campaigns whose worker died."""
-    from plugins.edm import campaigns
+    """Start due scheduled campaigns and A/B winners; restart the runs of campaigns whose worker died."""
+    from plugins.edm import abtest, campaigns
 
-    started = campaigns.start_due()
+    started = campaigns.start_due() + abtest.decide_due()
     for campaign_id in campaigns.stalled().values_list("pk", flat=True):
         send_campaign.delay(campaign_id)
         started += 1
@@ -46,3 +46,17 @@ def campaign_tick() -> int:
 def campaign_tick_all_tenants() -> int:
     """Beat, every minute: ``campaign_tick`` in every live tenant (it refuses where EDM is off)."""
     return fan_out(campaign_tick)
+
+
+@module_task("edm")
+def read_bounce_mailbox() -> int:
+    """Read this tenant's bounce mailbox once; how many of our reports were recorded."""
+    from plugins.edm import bounces
+
+    return bounces.read_mailbox()[1]
+
+
+@shared_task
+def read_bounce_mailboxes_all_tenants() -> int:
+    """Beat, every 5 minutes: ``read_bounce_mailbox`` in every live tenant (it refuses where EDM is off)."""
+    return fan_out(read_bounce_mailbox)

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from plugins.edm import services
+from plugins.edm import bounces, services
 from plugins.edm.forms import DomainForm, SettingsForm
 from saas_core.org.access import boss_required, is_boss, permission_required
 from web.forms import add_service_errors
@@ -40,6 +40,9 @@ def setup(request: HttpRequest) -> HttpResponse:
     return render(request, "edm/setup.html", {
         "form": form, "domain_form": DomainForm(prefix="dom") if boss else None, "domains": domains,
         "config": config, "has_password": services.has_password(config), "held": held, "is_boss": boss,
+        "webhook_secret": services.webhook_secret() if boss else "",
+        "webhook_urls": [request.build_absolute_uri(f"/sending/callbacks/{kind}/")
+                         for kind in (bounces.GENERIC_KIND, bounces.SENDGRID_KIND)] if boss else [],
     })
 
 

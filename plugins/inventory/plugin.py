@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from plugins.hookspecs import hookimpl
+from plugins.hookspecs import hookimpl, package_hooks
 
 KEY = "inventory"
+
+# No Celery tasks yet: the fourth hook (crm_celery_task_modules) is left out.
+crm_django_apps, crm_urlpatterns, crm_api_urlpatterns = package_hooks("plugins.inventory")[:3]
 
 
 @hookimpl
@@ -24,25 +27,6 @@ def crm_module_info() -> dict:
         ),
         "order": 60,
     }
-
-
-@hookimpl
-def crm_django_apps() -> list[str]:
-    return ["plugins.inventory"]
-
-
-@hookimpl
-def crm_urlpatterns() -> list:
-    from plugins.inventory.urls import urlpatterns
-
-    return urlpatterns
-
-
-@hookimpl
-def crm_api_urlpatterns() -> list:
-    from plugins.inventory.api_urls import urlpatterns
-
-    return urlpatterns
 
 
 @hookimpl

@@ -25,6 +25,9 @@ DEFAULTS = {"contract": "HT{YYYY}{MM}-{SEQ:4}", "order": "DD{YYYY}{MM}-{SEQ:5}",
 LABELS = {"contract": gettext_lazy("Contracts"), "order": gettext_lazy("Orders"),
           "shipment": gettext_lazy("Shipments"),
           "payment": gettext_lazy("Payment records")}
+# The documents that carry each key's numbers (an imported one may hold a number already).
+MODELS = {"contract": "contracts.Contract", "order": "orders.Order", "shipment": "orders.Shipment",
+          "payment": "payments.PaymentRecord"}
 TOKEN = re.compile(r"\{(YYYY|YY|MM|DD|SEQ(?::(\d))?)\}")
 MAX_LENGTH = 40
 
@@ -89,5 +92,4 @@ def next_number(key: str, day: date) -> str:
 def _taken(key: str, number: str) -> bool:
     from django.apps import apps
 
-    model = {"contract": "contracts.Contract", "order": "orders.Order", "shipment": "orders.Shipment"}[key]
-    return apps.get_model(model)._base_manager.filter(number=number).exists()
+    return apps.get_model(MODELS[key])._base_manager.filter(number=number).exists()

@@ -183,7 +183,7 @@ def test_roles_see_the_setup_but_only_the_boss_changes_it(tenant_a, boss_a, edm_
 
 
 def test_with_the_module_off_pages_api_menu_and_tasks_are_gone(tenant_a, boss_a, switch_module, client_for):
-    from plugins.edm.tasks import check_domains
+    from plugins.edm.tasks import campaign_tick, check_domains, read_bounce_mailbox, send_campaign
 
     switch_module(tenant_a, "edm", False)
     client = client_for(tenant_a, boss_a)
@@ -193,5 +193,9 @@ def test_with_the_module_off_pages_api_menu_and_tasks_are_gone(tenant_a, boss_a,
     assert "/edm/setup/" not in client.get("/").content.decode()
     with in_tenant(tenant_a):
         assert check_domains.apply().get() == {"refused": "module_off", "module": "edm"}
+        for task, args in ((read_bounce_mailbox, ()), (campaign_tick, ()), (send_campaign, (1,))):
+            assert task.apply(args).get() == {"refused": "module_off", "module": "edm"}, task.name
+    assert client.get("/edm/campaigns/1/recipients/1/").status_code == 404
+    assert client.get("/customers/1/panels/edm/").status_code == 404
     switch_module(tenant_a, "edm", True)
     assert "/edm/setup/" in client.get("/").content.decode()

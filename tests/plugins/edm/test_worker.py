@@ -119,6 +119,8 @@ def test_a_worker_killed_mid_campaign_never_sends_anyone_twice(workspace, dkim_s
     assert max(received.values()) == 1, [a for a, n in received.items() if n > 1]  # nobody twice
     assert all(m["dkim"] for m in dkim_smtp.received)
     assert statuses[CampaignRecipient.Status.SENT] + statuses[CampaignRecipient.Status.UNKNOWN] == RECIPIENTS
-    assert statuses[CampaignRecipient.Status.UNKNOWN] <= 1  # at most the message on the wire at the kill
-    assert len(received) >= RECIPIENTS - 1 and campaign.sent == statuses[CampaignRecipient.Status.SENT]
+    # At most the messages on the wire at the kill: one per pooled connection (the run sends on 5 at once).
+    unknown = statuses[CampaignRecipient.Status.UNKNOWN]
+    assert unknown <= 5
+    assert len(received) >= RECIPIENTS - unknown and campaign.sent == statuses[CampaignRecipient.Status.SENT]
     assert campaign.recipients == RECIPIENTS

@@ -21,8 +21,8 @@ pytestmark = pytest.mark.django_db
 YEAR = 2026
 
 
-def test_the_built_measures_are_registered_by_their_apps_and_payments_wait_for_their_merge():
-    assert [m.key for m in measures.measures()] == ["contract_amount", "new_customers"]
+def test_the_measures_are_registered_by_the_apps_that_own_the_facts():
+    assert [m.key for m in measures.measures()] == ["payment_amount", "contract_amount", "new_customers"]
 
 
 def test_monthly_targets_derive_quarters_and_the_year_and_blank_removes_one(org, tenant_a):
