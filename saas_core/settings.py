@@ -434,6 +434,7 @@ SPECTACULAR_SETTINGS = {
         "CustomerStatusEnum": "saas_core.customers.models.Customer.Status",
         "AudienceKindEnum": "plugins.sms.models.SmsAudience.Kind",
         "CompanyStatusEnum": "tenants.models.Tenant.Status",
+        "ReceivableStatusEnum": "saas_core.payments.models.Confirmable",  # payment records and invoices
     },
 }
 

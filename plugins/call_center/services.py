@@ -264,8 +264,9 @@ def adopt_originated(events: list[TelephonyEvent]) -> list[TelephonyEvent]:
 def process_call(vendor: str, call_id: str) -> Call | None:
     """Apply the call's unprocessed events in the order they happened (idempotent)."""
     with transaction.atomic():
+        # Locked in one order (pk): two workers taking the same call's rows in scan order deadlocked.
         pending = list(RawEvent.objects.select_for_update(skip_locked=False)
-                       .filter(vendor=vendor, call_id=call_id, processed_at__isnull=True))
+                       .filter(vendor=vendor, call_id=call_id, processed_at__isnull=True).order_by("pk"))
         if not pending:
             return Call.objects.filter(vendor=vendor, call_id=call_id).first()
         events = sorted((TelephonyEvent.from_payload(row.payload) for row in pending),

@@ -9,6 +9,7 @@ a 400 with a field map (``lines.<i>.quantity``), never a 500.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -241,6 +242,7 @@ class AssetsView(APIView):
     permission_classes = [ModulePermission]
     permission_module = MODULE
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, description="Rows: warehouse, warehouse_name, category, products, quantity, value.")
     def get(self, request):
         from rest_framework.exceptions import PermissionDenied
 

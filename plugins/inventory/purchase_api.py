@@ -5,6 +5,7 @@ pages; a rule broken is a 400 with a field map."""
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -134,6 +135,7 @@ class PurchaseSummaryView(APIView):
     permission_classes = [ModulePermission]
     permission_module = MODULE
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, description="Rows: month, supplier, category, quantity, amount (with the right).")
     def get(self, request):
         sees_cost = access.sees_cost(request.user)
         return Response([{

@@ -198,3 +198,26 @@ def decide_on(page: Page, base: str, document_url: str, button: str, comment: st
     panel.locator("[data-testid=approval-comment]").fill(comment)
     panel.locator(f"[data-testid={button}]").click()
     expect(page).to_have_url(base + lands)
+
+
+def flow_people_and_document(base: str, price_key: str, make) -> int:
+    """In the company at ``base``: Manager ← salesperson (superior), a director, a customer and a
+    product at 12,000 (price strategy ``price_key``); ``make(sales, customer, product)`` makes the
+    salesperson's document (a quote, a contract ...) there and returns its pk."""
+    from django_tenants.utils import schema_context
+
+    from saas_core.accounts.models import User
+    from saas_core.customers.services import create_customer
+    from saas_core.products.services import create_product
+    from tenants.models import Tenant
+    from tests.factories import UserFactory
+
+    schema = Tenant.objects.get(domains__domain=urlsplit(base).hostname).schema_name
+    with schema_context(schema):
+        boss = User.objects.get(role="boss")
+        manager = UserFactory(username="qian", name="Manager Qian", role="manager")
+        UserFactory(username="zhao", name="Director Zhao", role="director")
+        sales = UserFactory(username="sun", name="Sales Sun", role="sales", superior=manager)
+        customer = create_customer(by=sales, name="苏州精工五金有限公司", confirm_duplicates=True)
+        product = create_product(by=boss, name="数控机床", prices={price_key: "12000"}, check_permission=False)
+        return make(sales, customer, product)

@@ -16,7 +16,14 @@ from tests.browser.conftest import require_browser_stack
 require_browser_stack()
 from playwright.sync_api import Page, expect  # noqa: E402
 
-from tests.browser.helpers import decide_on, design_two_level_flow, sign_in, sign_out, sign_up  # noqa: E402
+from tests.browser.helpers import (  # noqa: E402
+    decide_on,
+    design_two_level_flow,
+    flow_people_and_document,
+    sign_in,
+    sign_out,
+    sign_up,
+)
 from tests.factories import PASSWORD  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
@@ -26,24 +33,10 @@ NO_SIDEWAYS_SCROLL = "() => document.documentElement.scrollWidth <= document.doc
 
 def _people_and_quote(base: str) -> int:
     """Manager ← salesperson (superior), a director, and the salesperson's quote for 12,000."""
-    from django_tenants.utils import schema_context
-
-    from saas_core.accounts.models import User
-    from saas_core.customers.services import create_customer
-    from saas_core.products.services import create_product
     from saas_core.quotes.services import LineInput, create_quote
-    from tenants.models import Tenant
-    from tests.factories import UserFactory
 
-    schema = Tenant.objects.get(domains__domain=urlsplit(base).hostname).schema_name
-    with schema_context(schema):
-        boss = User.objects.get(role="boss")
-        manager = UserFactory(username="qian", name="Manager Qian", role="manager")
-        UserFactory(username="zhao", name="Director Zhao", role="director")
-        sales = UserFactory(username="sun", name="Sales Sun", role="sales", superior=manager)
-        customer = create_customer(by=sales, name="苏州精工五金有限公司", confirm_duplicates=True)
-        product = create_product(by=boss, name="数控机床", prices={"quote": "12000"}, check_permission=False)
-        return create_quote(by=sales, customer=customer, lines=[LineInput(product, "1")], check_permission=False).pk
+    return flow_people_and_document(base, "quote", lambda sales, customer, product: create_quote(
+        by=sales, customer=customer, lines=[LineInput(product, "1")], check_permission=False).pk)
 
 
 def _as(page: Page, base: str, username: str, name: str) -> None:
