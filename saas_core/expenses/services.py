@@ -147,7 +147,6 @@ def set_status_by_approval(expense: Expense, status: str) -> None:
     Expense.objects.filter(pk=expense.pk).update(status=status)
 
 
-@transaction.atomic
 def batch_words() -> BatchWords:
     """What the batch actions and the transfer say about expenses, in the current language."""
     return BatchWords(
